@@ -1,0 +1,43 @@
+// The `hoshitori` command: shared pieces of its sub-commands.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace hoshi::cli {
+
+// Exit codes (the CLI contract in README.md).
+enum Exit { kOk = 0, kRejected = 1, kUnusable = 2, kNotFound = 3 };
+
+struct Globals {
+  std::string db;       // --db, $HOSHITORI_DB, ./hoshitori.db
+  std::string schemas;  // --schemas, $HOSHITORI_SCHEMAS
+  std::string policy;   // --policy, $HOSHITORI_POLICY
+  std::string actor;    // --user, $HOSHITORI_USER, cli:$USER
+};
+
+// Thrown for a command line that cannot be used (exit 2).
+struct UsageError {
+  std::string message;
+};
+
+// Sub-command arguments: flags with values, switches, and positionals.
+class Args {
+ public:
+  explicit Args(std::vector<std::string> args) : args_(std::move(args)) {}
+  // Removes `--name VALUE` (or --name=VALUE); empty when absent.
+  std::string take_value(const std::string& name);
+  bool take_switch(const std::string& name);
+  // What is left; unknown --flags raise UsageError.
+  std::vector<std::string> positionals();
+
+ private:
+  std::vector<std::string> args_;
+};
+
+int cmd_init(const Globals& g, Args& a);
+int cmd_import(const Globals& g, Args& a);
+int cmd_suppliers(const Globals& g, Args& a);
+int cmd_status(const Globals& g, Args& a);
+int cmd_history(const Globals& g, Args& a);
+
+}  // namespace hoshi::cli

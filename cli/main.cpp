@@ -1,0 +1,125 @@
+// hoshitori [--db DATABASE] COMMAND …  — see README.md for the contract.
+#include <cstdlib>
+#include <iostream>
+
+#include "cli.hpp"
+#include "hoshitori/hoshitori.h"
+
+namespace hoshi::cli {
+
+std::string Args::take_value(const std::string& name) {
+  for (std::size_t i = 0; i < args_.size(); ++i) {
+    if (args_[i] == name) {
+      if (i + 1 >= args_.size()) throw UsageError{name + " needs a value"};
+      std::string v = args_[i + 1];
+      args_.erase(args_.begin() + static_cast<long>(i), args_.begin() + static_cast<long>(i) + 2);
+      return v;
+    }
+    if (args_[i].rfind(name + "=", 0) == 0) {
+      std::string v = args_[i].substr(name.size() + 1);
+      args_.erase(args_.begin() + static_cast<long>(i));
+      return v;
+    }
+  }
+  return {};
+}
+
+bool Args::take_switch(const std::string& name) {
+  for (std::size_t i = 0; i < args_.size(); ++i) {
+    if (args_[i] == name) {
+      args_.erase(args_.begin() + static_cast<long>(i));
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> Args::positionals() {
+  for (const auto& a : args_)
+    if (a.size() > 1 && a[0] == '-' && a != "-") throw UsageError{"unknown option " + a};
+  return args_;
+}
+
+}  // namespace hoshi::cli
+
+namespace {
+const char* kUsage =
+    "usage: hoshitori [--db DATABASE] [--schemas DIR] [--policy FILE] [--user NAME] COMMAND\n"
+    "\n"
+    "DATABASE is a SQLite file (default ./hoshitori.db or $HOSHITORI_DB)\n"
+    "or postgresql://user@host:port/db.\n"
+    "\n"
+    "commands:\n"
+    "  init                             create or migrate the schema (safe to repeat)\n"
+    "  import suppliers FILE [--encoding auto|utf-8|cp932] [--all-or-nothing] [--json]\n"
+    "                                   load a supplier master CSV (exit 1: rows rejected,\n"
+    "                                   2: file unusable)\n"
+    "  suppliers [--standing meets|expiring|expired|below|unknown] [--department D]\n"
+    "            [--name TEXT] [--json] list suppliers with their standing\n"
+    "  status VENDOR_CODE [--json]      one supplier's statuses and standing (exit 3: none)\n"
+    "  history VENDOR_CODE [--json]     every recorded change of one supplier\n"
+    "  version                          print the version\n";
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return (v && *v) ? v : fallback;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace hoshi::cli;
+  std::vector<std::string> rest;
+  Globals g;
+  g.db = env_or("HOSHITORI_DB", "hoshitori.db");
+  g.schemas = env_or("HOSHITORI_SCHEMAS", "");
+  g.policy = env_or("HOSHITORI_POLICY", "");
+  g.actor = env_or("HOSHITORI_USER", "cli:" + env_or("USER", "unknown"));
+  try {
+    int i = 1;
+    for (; i < argc; ++i) {
+      std::string a = argv[i];
+      auto value = [&](const std::string& flag) -> std::string {
+        if (a.rfind(flag + "=", 0) == 0) return a.substr(flag.size() + 1);
+        if (i + 1 >= argc) throw UsageError{flag + " needs a value"};
+        return argv[++i];
+      };
+      if (a == "--db" || a.rfind("--db=", 0) == 0) {
+        g.db = value("--db");
+      } else if (a == "--schemas" || a.rfind("--schemas=", 0) == 0) {
+        g.schemas = value("--schemas");
+      } else if (a == "--policy" || a.rfind("--policy=", 0) == 0) {
+        g.policy = value("--policy");
+      } else if (a == "--user" || a.rfind("--user=", 0) == 0) {
+        g.actor = value("--user");
+      } else if (a == "-h" || a == "--help") {
+        std::cout << kUsage;
+        return kOk;
+      } else if (a == "--version") {
+        std::cout << "hoshitori " << HOSHITORI_VERSION << "\n";
+        return kOk;
+      } else {
+        break;
+      }
+    }
+    if (i >= argc) throw UsageError{"no command given"};
+    std::string cmd = argv[i++];
+    Args args(std::vector<std::string>(argv + i, argv + argc));
+    if (cmd == "init") return cmd_init(g, args);
+    if (cmd == "import") return cmd_import(g, args);
+    if (cmd == "suppliers") return cmd_suppliers(g, args);
+    if (cmd == "status") return cmd_status(g, args);
+    if (cmd == "history") return cmd_history(g, args);
+    if (cmd == "version") {
+      std::cout << "hoshitori " << HOSHITORI_VERSION << "\n";
+      return kOk;
+    }
+    if (cmd == "help") {
+      std::cout << kUsage;
+      return kOk;
+    }
+    throw UsageError{"unknown command '" + cmd + "'"};
+  } catch (const UsageError& e) {
+    std::cerr << "hoshitori: " << e.message << "\n\n" << kUsage;
+    return kUnusable;
+  }
+}

@@ -1,0 +1,148 @@
+/*
+ * hoshitori.h — the one public C interface of the Hoshitori plugin.
+ *
+ * Hoshitori tracks each supplier's SECURITY ACTION declaration, お助け隊 subscription
+ * and SCS評価制度 ★ level and judges it against the buyer's policy. A host (an ERP or
+ * groupware) loads libhoshitori.so and talks to it only through this header.
+ *
+ * Conventions (modelled on SQLite and libgit2):
+ *   - opaque handles; every function that can fail returns an int result code;
+ *   - the message of the last failure is kept per handle (hoshitori_errmsg);
+ *   - a NULL or closed handle yields HOSHITORI_MISUSE, never a crash;
+ *   - structs the caller fills begin with their size, so they can grow;
+ *   - everything the library allocates is released with hoshitori_free;
+ *   - one handle may be shared by many threads.
+ *
+ * All strings are UTF-8.
+ */
+#ifndef HOSHITORI_H
+#define HOSHITORI_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define HOSHITORI_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define HOSHITORI_API __attribute__((visibility("default")))
+#else
+#define HOSHITORI_API
+#endif
+
+/* Version of this header. The run-time version is hoshitori_version(). */
+#define HOSHITORI_VERSION "0.1.0"
+#define HOSHITORI_VERSION_NUMBER 1000 /* major*1000000 + minor*1000 + patch */
+/* Bumped only when the binary interface breaks (it is the library SOVERSION). */
+#define HOSHITORI_ABI_VERSION 1
+
+/* Result codes. Zero is success; failures are negative. */
+#define HOSHITORI_OK 0
+#define HOSHITORI_ERROR (-1)    /* generic failure: see hoshitori_errmsg */
+#define HOSHITORI_INVALID (-2)  /* bad argument or input (names the field) */
+#define HOSHITORI_NOTFOUND (-3) /* no such supplier / object */
+#define HOSHITORI_CONFLICT (-4) /* the change conflicts with stored data */
+#define HOSHITORI_MISUSE (-5)   /* NULL or closed handle, wrong struct size */
+#define HOSHITORI_BUSY (-6)     /* database locked by another writer too long */
+
+/* Standing of a supplier against the buyer's policy. */
+#define HOSHITORI_STANDING_UNKNOWN 0  /* no status reported at all */
+#define HOSHITORI_STANDING_MEETS 1    /* meets the required level */
+#define HOSHITORI_STANDING_EXPIRING 2 /* meets, but expires within the window */
+#define HOSHITORI_STANDING_EXPIRED 3  /* met the level, but its validity has passed */
+#define HOSHITORI_STANDING_BELOW 4    /* reported, but below the required level */
+
+/* Level values: -1 means "not reported" (unknown), 0 means "none". */
+#define HOSHITORI_LEVEL_UNKNOWN (-1)
+
+typedef struct hoshitori hoshitori;
+
+/*
+ * Status of one supplier, filled without allocation by hoshitori_supplier_status.
+ * The caller sets `size` to sizeof(hoshitori_supplier_status_t) before the call;
+ * fields past a smaller size are left untouched (older hosts keep working).
+ */
+typedef struct hoshitori_supplier_status_t {
+  unsigned int size;
+  int sa_level;            /* SECURITY ACTION: -1 unknown, 0 none, 1 ★, 2 ★★ */
+  int otasuketai_active;   /* お助け隊 subscription in force today: -1 unknown, 0, 1 */
+  int scs_level;           /* SCS評価制度: -1 unknown, 0 none, 3, 4, 5 */
+  int required_scs;        /* level the policy asks of this supplier: 3 or 4 */
+  int standing;            /* HOSHITORI_STANDING_* */
+  int active;              /* 1 active, 0 marked inactive in the supplier master */
+  char scs_valid_until[11];   /* "YYYY-MM-DD" or "" */
+  char otasuketai_until[11];  /* "YYYY-MM-DD" or "" */
+  char standing_until[11];    /* date the current standing lapses, or "" */
+  char corporate_number[14];  /* 13 digits or "" (sole proprietors have none) */
+  char reason[384];           /* why, in Japanese words (UTF-8, truncated safely) */
+} hoshitori_supplier_status_t;
+
+/* Options for hoshitori_open_v2. Initialise with HOSHITORI_OPEN_OPTIONS_INIT. */
+typedef struct hoshitori_open_options {
+  unsigned int version;     /* HOSHITORI_OPEN_OPTIONS_VERSION */
+  const char *schemas_dir;  /* folder of catalogs (NULL: $HOSHITORI_SCHEMAS or built-in) */
+  const char *policy_file;  /* buyer policy (NULL: $HOSHITORI_POLICY or schemas_dir/policy.yaml) */
+  const char *today;        /* "YYYY-MM-DD" fixed clock for tests (NULL: $HOSHITORI_TODAY or real date, Asia/Tokyo) */
+  int create;               /* 1: create/migrate the schema on open (default 1) */
+  int cache_check_ms;       /* how often a cached status is re-checked against other
+                               processes' changes, in ms (default 1000; 0 = every call) */
+} hoshitori_open_options;
+
+#define HOSHITORI_OPEN_OPTIONS_VERSION 1
+#define HOSHITORI_OPEN_OPTIONS_INIT {HOSHITORI_OPEN_OPTIONS_VERSION, 0, 0, 0, 1, 1000}
+
+/* Library version string at run time, e.g. "0.1.0". */
+HOSHITORI_API const char *hoshitori_version(void);
+
+/*
+ * Open a database: a SQLite file path (created if missing) or a
+ * postgresql://user@host:port/db URL. The schema is created or migrated.
+ * On failure *out may still hold a handle whose hoshitori_errmsg says why;
+ * close it with hoshitori_close.
+ */
+HOSHITORI_API int hoshitori_open(const char *database, hoshitori **out);
+HOSHITORI_API int hoshitori_open_v2(const char *database, const hoshitori_open_options *options,
+                                    hoshitori **out);
+
+/* Close a handle. NULL is a no-op. */
+HOSHITORI_API int hoshitori_close(hoshitori *db);
+
+/* Message of the last failure on this handle (UTF-8), valid until the next call on it
+ * from the same thread. Never NULL. */
+HOSHITORI_API const char *hoshitori_errmsg(hoshitori *db);
+
+/*
+ * Status of one supplier by ERP vendor code (取引先コード) or 13-digit 法人番号.
+ * No allocation; safe from many threads on one handle.
+ * Returns HOSHITORI_NOTFOUND when no such supplier.
+ */
+HOSHITORI_API int hoshitori_supplier_status(hoshitori *db, const char *vendor_code,
+                                            hoshitori_supplier_status_t *out);
+
+/* Name of a standing code: "unknown", "meets", "expiring", "expired", "below". */
+HOSHITORI_API const char *hoshitori_standing_name(int standing);
+
+/*
+ * JSON in, JSON out, the same shapes as the REST API. The request is an object
+ * with "op" and its arguments; mutating ops need "actor" (the host's user).
+ *   {"op":"status","vendor_code":"V0001"}
+ *   {"op":"suppliers","standing":"below","limit":100,"offset":0}
+ *   {"op":"history","vendor_code":"V0001"}
+ *   {"op":"import_suppliers","file":"/path.csv","encoding":"auto",
+ *    "all_or_nothing":false,"actor":"erp:yamada"}
+ *   {"op":"update_status","vendor_code":"V0001","actor":"erp:yamada",
+ *    "sa":{"level":2,"declared_on":"2026-04-01"},"scs":{"level":3,"valid_until":"2027-03-31"}}
+ * On success *response_json is set (free it with hoshitori_free). On failure the
+ * result code says why and, where useful, *response_json holds {"error":...}.
+ */
+HOSHITORI_API int hoshitori_query_json(hoshitori *db, const char *request_json,
+                                       char **response_json);
+
+/* Release memory handed out by the library. NULL is a no-op. */
+HOSHITORI_API void hoshitori_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOSHITORI_H */

@@ -1,0 +1,197 @@
+// The C ABI: thin shims over Service. Nothing throws across extern "C"; every
+// failure becomes a result code plus the handle's message (one place: guard()).
+#include "hoshitori/hoshitori.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+
+#include "catalog/catalog_loader.hpp"
+#include "core/text.hpp"
+#include "service/json_api.hpp"
+#include "service/service.hpp"
+
+namespace {
+constexpr unsigned int kMagicOpen = 0x484F5348;  // "HOSH"
+constexpr unsigned int kMagicClosed = 0xDEADC105;
+
+// The smallest status struct a host may pass: everything up to and including `reason`
+// in ABI version 1.
+constexpr std::size_t kStatusV1Size = sizeof(hoshitori_supplier_status_t);
+}  // namespace
+
+struct hoshitori {
+  unsigned int magic = kMagicOpen;
+  std::unique_ptr<hoshi::Service> service;
+  std::mutex err_mutex;
+  std::string errmsg = "not an error";
+};
+
+namespace {
+thread_local std::string tls_errmsg;
+
+int fail(hoshitori* db, int code, const std::string& msg) {
+  if (db) {
+    std::lock_guard lock(db->err_mutex);
+    db->errmsg = msg;
+  }
+  return code;
+}
+
+bool usable(hoshitori* db) { return db != nullptr && db->magic == kMagicOpen && db->service != nullptr; }
+
+// Runs fn, translating every exception into a result code and message.
+template <class Fn>
+int guard(hoshitori* db, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const hoshi::api::ApiError& e) {
+    return fail(db, e.code, e.what());
+  } catch (const hoshi::store::StoreError& e) {
+    using K = hoshi::store::StoreError::Kind;
+    return fail(db, e.kind == K::busy ? HOSHITORI_BUSY : e.kind == K::conflict ? HOSHITORI_CONFLICT : HOSHITORI_ERROR,
+                e.what());
+  } catch (const hoshi::catalog::CatalogError& e) {
+    return fail(db, HOSHITORI_INVALID, e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(db, HOSHITORI_ERROR, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(db, HOSHITORI_ERROR, e.what());
+  } catch (...) {
+    return fail(db, HOSHITORI_ERROR, "unknown error");
+  }
+}
+
+template <std::size_t N>
+void copy_str(char (&dst)[N], std::string_view src) {
+  std::string_view s = hoshi::text::utf8_prefix(src, N - 1);
+  std::memcpy(dst, s.data(), s.size());
+  dst[s.size()] = '\0';
+}
+
+char* dup(const std::string& s) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (!p) throw std::bad_alloc();
+  std::memcpy(p, s.data(), s.size() + 1);
+  return p;
+}
+}  // namespace
+
+extern "C" {
+
+const char* hoshitori_version(void) { return HOSHITORI_VERSION; }
+
+int hoshitori_open(const char* database, hoshitori** out) { return hoshitori_open_v2(database, nullptr, out); }
+
+int hoshitori_open_v2(const char* database, const hoshitori_open_options* options, hoshitori** out) {
+  if (!out) return HOSHITORI_MISUSE;
+  *out = nullptr;
+  if (options && options->version != HOSHITORI_OPEN_OPTIONS_VERSION) return HOSHITORI_MISUSE;
+  auto* db = new (std::nothrow) hoshitori;
+  if (!db) return HOSHITORI_ERROR;
+  *out = db;
+  if (!database || !*database) return fail(db, HOSHITORI_MISUSE, "no database given");
+  return guard(db, [&] {
+    hoshi::ServiceOptions o;
+    o.database = database;
+    const char* today = options && options->today ? options->today : std::getenv("HOSHITORI_TODAY");
+    if (today && *today) {
+      hoshi::Date d;
+      if (!hoshi::parse_iso_date(today, d))
+        return fail(db, HOSHITORI_INVALID, std::string("today: not a date YYYY-MM-DD: ") + today);
+      o.today = d;
+    }
+    if (options) {
+      if (options->schemas_dir) o.schemas_dir = options->schemas_dir;
+      if (options->policy_file) o.policy_file = options->policy_file;
+      o.create = options->create != 0;
+      o.cache_check_ms = options->cache_check_ms;
+    }
+    if (o.policy_file.empty())
+      if (const char* p = std::getenv("HOSHITORI_POLICY"); p && *p) o.policy_file = p;
+    db->service = std::make_unique<hoshi::Service>(o);
+    return HOSHITORI_OK;
+  });
+}
+
+int hoshitori_close(hoshitori* db) {
+  if (!db) return HOSHITORI_OK;
+  if (db->magic != kMagicOpen) return HOSHITORI_MISUSE;
+  db->magic = kMagicClosed;
+  db->service.reset();
+  delete db;
+  return HOSHITORI_OK;
+}
+
+const char* hoshitori_errmsg(hoshitori* db) {
+  if (!db) return "NULL hoshitori handle";
+  if (db->magic != kMagicOpen) return "closed or invalid hoshitori handle";
+  std::lock_guard lock(db->err_mutex);
+  tls_errmsg = db->errmsg;
+  return tls_errmsg.c_str();
+}
+
+const char* hoshitori_standing_name(int standing) {
+  if (standing < 0 || standing > HOSHITORI_STANDING_BELOW) return "invalid";
+  return hoshi::standing_name(static_cast<hoshi::Standing>(standing));
+}
+
+int hoshitori_supplier_status(hoshitori* db, const char* vendor_code, hoshitori_supplier_status_t* out) {
+  if (!usable(db)) return HOSHITORI_MISUSE;
+  if (!out || out->size < offsetof(hoshitori_supplier_status_t, scs_valid_until))
+    return fail(db, HOSHITORI_MISUSE, "status struct missing or its size not set");
+  if (!vendor_code || !*vendor_code) return fail(db, HOSHITORI_INVALID, "vendor_code: empty");
+  const unsigned int size = out->size;
+  return guard(db, [&] {
+    bool found = db->service->with_status(vendor_code, [&](const hoshi::SupplierStanding& s) {
+      hoshitori_supplier_status_t full;
+      full.size = size;
+      full.sa_level = s.view.sa_level;
+      full.otasuketai_active = s.otasuketai_active;
+      full.scs_level = s.view.scs_level;
+      full.required_scs = s.standing.required_scs;
+      full.standing = static_cast<int>(s.standing.standing);
+      full.active = s.view.active ? 1 : 0;
+      const auto& sup = s.supplier;
+      copy_str(full.scs_valid_until, sup[hoshi::Field::scs_valid_until].value_or(""));
+      copy_str(full.otasuketai_until, sup[hoshi::Field::ota_end].value_or(""));
+      full.standing_until[0] = '\0';
+      if (s.standing.until) {
+        const hoshi::Date& d = *s.standing.until;
+        std::snprintf(full.standing_until, sizeof full.standing_until, "%04d-%02d-%02d", d.year, d.month, d.day);
+      }
+      copy_str(full.corporate_number, sup[hoshi::Field::corporate_number].value_or(""));
+      copy_str(full.reason, s.standing.reason);
+      std::memcpy(out, &full, size < kStatusV1Size ? size : kStatusV1Size);
+    });
+    if (!found) return fail(db, HOSHITORI_NOTFOUND, std::string("no supplier with vendor code ") + vendor_code);
+    return HOSHITORI_OK;
+  });
+}
+
+int hoshitori_query_json(hoshitori* db, const char* request_json, char** response_json) {
+  if (!usable(db)) return HOSHITORI_MISUSE;
+  if (!request_json || !response_json) return fail(db, HOSHITORI_MISUSE, "request or response pointer is NULL");
+  *response_json = nullptr;
+  int rc = guard(db, [&] {
+    *response_json = dup(hoshi::api::handle(*db->service, request_json));
+    return HOSHITORI_OK;
+  });
+  if (rc != HOSHITORI_OK && *response_json == nullptr) {
+    try {
+      Poco::JSON::Object err;
+      err.set("error", std::string(hoshitori_errmsg(db)));
+      err.set("code", rc);
+      *response_json = dup(hoshi::api::to_string(err));
+    } catch (...) {
+    }
+  }
+  return rc;
+}
+
+void hoshitori_free(void* p) { std::free(p); }
+
+}  // extern "C"

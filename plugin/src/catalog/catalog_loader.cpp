@@ -1,0 +1,331 @@
+#include "catalog/catalog_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "core/text.hpp"
+
+namespace hoshi::catalog {
+
+namespace {
+
+// Reads one YAML file, remembering its name for error messages.
+class Doc {
+ public:
+  explicit Doc(std::string file) : file_(std::move(file)) {
+    if (!std::filesystem::exists(file_)) throw CatalogError(file_ + ":0: file not found");
+    try {
+      root_ = YAML::LoadFile(file_);
+    } catch (const YAML::ParserException& e) {
+      throw CatalogError(file_ + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    } catch (const YAML::BadFile&) {
+      throw CatalogError(file_ + ":0: cannot read file");
+    }
+    if (!root_.IsMap()) throw fail(root_, "top level must be a mapping");
+  }
+
+  const YAML::Node& root() const { return root_; }
+
+  CatalogError fail(const YAML::Node& at, const std::string& what) const {
+    int line = at.IsDefined() ? at.Mark().line + 1 : 0;
+    if (line <= 0) line = 1;
+    return CatalogError(file_ + ":" + std::to_string(line) + ": " + what);
+  }
+
+  YAML::Node req(const YAML::Node& parent, const std::string& key) const {
+    YAML::Node n = parent[key];
+    if (!n.IsDefined() || n.IsNull()) throw fail(parent, "missing '" + key + "'");
+    return n;
+  }
+
+  std::string str(const YAML::Node& parent, const std::string& key) const {
+    YAML::Node n = req(parent, key);
+    if (!n.IsScalar()) throw fail(n, "'" + key + "' must be a text value");
+    std::string s = n.as<std::string>();
+    if (!text::is_valid_utf8(s)) throw fail(n, "'" + key + "' is not valid UTF-8");
+    return s;
+  }
+
+  std::string opt_str(const YAML::Node& parent, const std::string& key) const {
+    YAML::Node n = parent[key];
+    if (!n.IsDefined() || n.IsNull()) return {};
+    return str(parent, key);
+  }
+
+  int integer(const YAML::Node& n, const std::string& what, int min, int max) const {
+    if (!n.IsScalar()) throw fail(n, what + " must be a number");
+    int v = 0;
+    try {
+      v = n.as<int>();
+    } catch (const YAML::Exception&) {
+      throw fail(n, what + " must be a whole number, not '" + n.Scalar() + "'");
+    }
+    if (v < min || v > max)
+      throw fail(n, what + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                        ", not " + std::to_string(v));
+    return v;
+  }
+
+  int integer(const YAML::Node& parent, const std::string& key, int min, int max,
+              std::optional<int> fallback) const {
+    YAML::Node n = parent[key];
+    if ((!n.IsDefined() || n.IsNull()) && fallback) return *fallback;
+    return integer(req(parent, key), "'" + key + "'", min, max);
+  }
+
+  bool boolean(const YAML::Node& parent, const std::string& key, bool fallback) const {
+    YAML::Node n = parent[key];
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    try {
+      return n.as<bool>();
+    } catch (const YAML::Exception&) {
+      throw fail(n, "'" + key + "' must be true or false");
+    }
+  }
+
+  Date date(const YAML::Node& parent, const std::string& key) const {
+    YAML::Node n = req(parent, key);
+    Date d;
+    if (!n.IsScalar() || !parse_iso_date(n.Scalar(), d))
+      throw fail(n, "'" + key + "' must be a date YYYY-MM-DD, not '" + (n.IsScalar() ? n.Scalar() : "") + "'");
+    return d;
+  }
+
+  YAML::Node seq(const YAML::Node& parent, const std::string& key) const {
+    YAML::Node n = req(parent, key);
+    if (!n.IsSequence()) throw fail(n, "'" + key + "' must be a list");
+    return n;
+  }
+
+  void only_keys(const YAML::Node& map, std::initializer_list<const char*> allowed) const {
+    std::set<std::string> ok(allowed.begin(), allowed.end());
+    for (const auto& kv : map) {
+      std::string k = kv.first.as<std::string>();
+      if (!ok.count(k)) throw fail(kv.first, "unknown key '" + k + "'");
+    }
+  }
+
+  void expect_kind(const std::string& key, const std::string& value) const {
+    if (str(root_, key) != value)
+      throw fail(root_[key], "'" + key + "' must be '" + value + "' in this file");
+  }
+
+ private:
+  std::string file_;
+  YAML::Node root_;
+};
+
+}  // namespace
+
+Policy load_policy(const std::string& file) {
+  Doc d(file);
+  const YAML::Node& r = d.root();
+  d.only_keys(r, {"policy", "version", "buyer", "required_level", "interim", "expiring_window_days",
+                  "validity", "retention_years"});
+  d.expect_kind("policy", "buyer");
+  Policy p;
+  p.version = d.str(r, "version");
+  YAML::Node b = d.req(r, "buyer");
+  p.buyer = Buyer{d.str(b, "name"), d.opt_str(b, "department"), d.opt_str(b, "contact"),
+                  d.opt_str(b, "email"), d.opt_str(b, "phone")};
+
+  YAML::Node rl = d.req(r, "required_level");
+  d.only_keys(rl, {"default", "star4_if_any", "provisional"});
+  p.default_level = d.integer(rl, "default", 3, 5, std::nullopt);
+  YAML::Node chart = rl["star4_if_any"];
+  if (chart.IsDefined() && !chart.IsNull()) {
+    if (!chart.IsSequence()) throw d.fail(chart, "'star4_if_any' must be a list");
+    std::set<std::string> seen;
+    for (const auto& q : chart) {
+      ChartQuestion cq;
+      cq.id = d.str(q, "id");
+      cq.question = d.opt_str(q, "question");
+      cq.index = -1;
+      for (int i = 0; i < 3; ++i)
+        if (cq.id == kChartIds[i]) cq.index = i;
+      if (cq.index < 0)
+        throw d.fail(q, "unknown decision-chart question '" + cq.id +
+                            "' (confidential_info, critical_dependency or network_access)");
+      if (!seen.insert(cq.id).second) throw d.fail(q, "decision-chart question '" + cq.id + "' listed twice");
+      p.star4_if_any.push_back(cq);
+    }
+  }
+  if (p.default_level >= 4 && !p.star4_if_any.empty())
+    throw d.fail(rl, "default level is already ★" + std::to_string(p.default_level) +
+                         ": star4_if_any would never change it");
+
+  YAML::Node interim = r["interim"];
+  if (interim.IsDefined() && !interim.IsNull()) {
+    if (!interim.IsSequence()) throw d.fail(interim, "'interim' must be a list");
+    for (const auto& n : interim) {
+      d.only_keys(n, {"id", "until", "for_required", "sa_min", "otasuketai", "description"});
+      InterimRule ir;
+      ir.id = d.str(n, "id");
+      ir.until = d.date(n, "until");
+      for (const auto& lv : d.seq(n, "for_required")) ir.for_required.push_back(d.integer(lv, "for_required", 3, 5));
+      ir.sa_min = d.integer(n, "sa_min", 0, 2, 2);
+      ir.otasuketai = d.boolean(n, "otasuketai", true);
+      ir.description = d.opt_str(n, "description");
+      if (ir.sa_min == 0 && !ir.otasuketai)
+        throw d.fail(n, "interim rule '" + ir.id + "' would accept every supplier (sa_min 0, no お助け隊)");
+      p.interim.push_back(ir);
+    }
+  }
+  p.expiring_window_days = d.integer(r, "expiring_window_days", 0, 3650, 60);
+  YAML::Node v = r["validity"];
+  if (v.IsDefined() && !v.IsNull()) {
+    d.only_keys(v, {"sa_reconfirm_days", "scs3_days", "scs4_days", "provisional"});
+    p.sa_reconfirm_days = d.integer(v, "sa_reconfirm_days", 1, 36500, 365);
+    p.scs3_days = d.integer(v, "scs3_days", 1, 36500, 365);
+    p.scs4_days = d.integer(v, "scs4_days", 1, 36500, 1095);
+  }
+  p.retention_years = d.integer(r, "retention_years", 2, 100, 2);
+  return p;
+}
+
+ScsCatalog load_scs(const std::string& file) {
+  Doc d(file);
+  const YAML::Node& r = d.root();
+  d.expect_kind("catalog", "scs-requirements");
+  ScsCatalog c;
+  c.version = d.str(r, "version");
+  c.source = d.str(r, "source");
+  c.source_date = d.str(r, "source_date");
+  for (const auto& cat : d.seq(r, "categories")) {
+    int no = d.integer(d.req(cat, "no"), "category no", 1, 9);
+    if (!c.categories.emplace(no, d.str(cat, "name")).second)
+      throw d.fail(cat, "category " + std::to_string(no) + " listed twice");
+  }
+  std::set<std::string> seen;
+  int star3 = 0, star3_criteria = 0, star4 = 0;
+  for (const auto& n : d.seq(r, "requirements")) {
+    ScsRequirement q;
+    q.no = d.str(n, "no");
+    int a = 0, b = 0, e = 0;
+    char extra = 0;
+    if (std::sscanf(q.no.c_str(), "%d-%d-%d%c", &a, &b, &e, &extra) != 3)
+      throw d.fail(n, "requirement number '" + q.no + "' is not 大分類-中分類-項目 (e.g. 1-2-1)");
+    if (!c.categories.count(a))
+      throw d.fail(n, "requirement " + q.no + " names 大分類 " + std::to_string(a) + ", which is not in categories");
+    if (!seen.insert(q.no).second) throw d.fail(n, "requirement " + q.no + " listed twice");
+    q.title = d.str(n, "title");
+    for (const auto& lv : d.seq(n, "levels")) q.levels.push_back(d.integer(lv, "level", 3, 5));
+    YAML::Node cr = n["criteria"];
+    if (cr.IsDefined() && !cr.IsNull()) q.criteria = d.integer(cr, "criteria", 1, 100);
+    q.provisional = d.boolean(n, "provisional", false);
+    bool at3 = false, at4 = false;
+    for (int lv : q.levels) {
+      at3 |= lv == 3;
+      at4 |= lv == 4;
+    }
+    if (at3 && !at4) throw d.fail(n, "requirement " + q.no + " is a ★3 item, so it applies at ★4 too: levels [3, 4]");
+    if (at3) {
+      ++star3;
+      if (!q.criteria) throw d.fail(n, "★3 requirement " + q.no + " needs its number of criteria");
+      star3_criteria += *q.criteria;
+    }
+    if (at4) ++star4;
+    c.requirements.push_back(q);
+  }
+  YAML::Node totals = d.req(r, "totals");
+  YAML::Node t3 = d.req(totals, "star3");
+  int want3 = d.integer(t3, "requirements", 0, 1000, std::nullopt);
+  int want3c = d.integer(t3, "criteria", 0, 10000, std::nullopt);
+  if (want3 != star3)
+    throw d.fail(t3, "totals say " + std::to_string(want3) + " ★3 requirements, the list has " + std::to_string(star3));
+  if (want3c != star3_criteria)
+    throw d.fail(t3, "totals say " + std::to_string(want3c) + " ★3 criteria, the list sums to " +
+                         std::to_string(star3_criteria));
+  YAML::Node t4 = totals["star4"];
+  if (t4.IsDefined()) {
+    int want4 = d.integer(t4, "requirements", 0, 1000, std::nullopt);
+    if (want4 != star4)
+      throw d.fail(t4, "totals say " + std::to_string(want4) + " ★4 requirements, the list has " + std::to_string(star4));
+  }
+  return c;
+}
+
+SaCatalog load_security_action(const std::string& file) {
+  Doc d(file);
+  const YAML::Node& r = d.root();
+  d.expect_kind("catalog", "security-action");
+  SaCatalog c;
+  c.version = d.str(r, "version");
+  for (const auto& lv : d.seq(r, "levels")) {
+    int level = d.integer(d.req(lv, "level"), "level", 1, 2);
+    if (level == 1)
+      for (const auto& item : d.seq(lv, "items")) c.star1_items.push_back(item.as<std::string>());
+  }
+  if (c.star1_items.empty()) throw d.fail(r, "level 1 (一つ星) needs its items");
+  YAML::Node sd = d.req(r, "self_diagnosis");
+  for (const auto& q : d.seq(sd, "questions")) {
+    SaCatalog::Question question;
+    question.no = d.integer(d.req(q, "no"), "question no", 1, 100);
+    question.part = d.integer(d.req(q, "part"), "part", 1, 3);
+    question.text = d.str(q, "text");
+    if (question.no != static_cast<int>(c.questions.size()) + 1)
+      throw d.fail(q, "question " + std::to_string(question.no) + " out of order (expected " +
+                          std::to_string(c.questions.size() + 1) + ")");
+    c.questions.push_back(question);
+  }
+  if (c.questions.size() != 25)
+    throw d.fail(sd, "the self-diagnosis has 25 questions, this file has " + std::to_string(c.questions.size()));
+  return c;
+}
+
+OtasuketaiRegistry load_otasuketai(const std::string& file) {
+  Doc d(file);
+  const YAML::Node& r = d.root();
+  d.expect_kind("catalog", "otasuketai-services");
+  OtasuketaiRegistry reg;
+  reg.version = d.str(r, "version");
+  reg.source_date = d.str(r, "source_date");
+  std::set<std::string> ids, names;
+  for (const auto& n : d.seq(r, "services")) {
+    OtasuketaiService s;
+    s.id = d.str(n, "id");
+    s.name = d.str(n, "name");
+    s.provider = d.str(n, "provider");
+    s.region = d.opt_str(n, "region");
+    s.type = d.str(n, "type");
+    if (s.type != "network" && s.type != "endpoint" && s.type != "combined")
+      throw d.fail(n["type"], "type must be network, endpoint or combined, not '" + s.type + "'");
+    s.service_class = d.integer(n, "class", 1, 2, 1);
+    s.provisional = d.boolean(n, "provisional", false);
+    if (!ids.insert(s.id).second) throw d.fail(n, "service id '" + s.id + "' listed twice");
+    if (!names.insert(text::normalize_company_name(s.name)).second)
+      throw d.fail(n, "service name '" + s.name + "' listed twice");
+    reg.services.push_back(s);
+  }
+  return reg;
+}
+
+Catalogs load_all(const std::string& dir, const std::string& policy_file) {
+  Catalogs c;
+  c.scs = load_scs(dir + "/scs-requirements.yaml");
+  c.sa = load_security_action(dir + "/security-action.yaml");
+  c.otasuketai = load_otasuketai(dir + "/otasuketai-services.yaml");
+  c.policy = load_policy(policy_file.empty() ? dir + "/policy.yaml" : policy_file);
+  return c;
+}
+
+std::string default_schemas_dir(const char* explicit_dir) {
+  if (explicit_dir && *explicit_dir) return explicit_dir;
+  if (const char* env = std::getenv("HOSHITORI_SCHEMAS"); env && *env) return env;
+  if (std::filesystem::exists(HOSHITORI_INSTALLED_SCHEMAS_DIR "/policy.yaml")) return HOSHITORI_INSTALLED_SCHEMAS_DIR;
+  return HOSHITORI_SOURCE_SCHEMAS_DIR;
+}
+
+}  // namespace hoshi::catalog
+
+namespace hoshi {
+const OtasuketaiService* OtasuketaiRegistry::find(const std::string& id_or_name) const {
+  std::string key = text::normalize_company_name(id_or_name);
+  for (const auto& s : services)
+    if (s.id == id_or_name || text::normalize_company_name(s.name) == key) return &s;
+  return nullptr;
+}
+}  // namespace hoshi

@@ -1,0 +1,92 @@
+// Immutable data loaded from schemas/*.yaml: the buyer's policy and the public catalogs.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.hpp"
+
+namespace hoshi {
+
+struct Buyer {
+  std::string name, department, contact, email, phone;
+};
+
+// The three ★4 decision-chart questions Hoshitori knows, in supplier column order.
+inline constexpr const char* kChartIds[3] = {"confidential_info", "critical_dependency",
+                                             "network_access"};
+
+struct ChartQuestion {
+  std::string id;
+  int index = 0;  // into kChartIds
+  std::string question;
+};
+
+struct InterimRule {
+  std::string id;
+  Date until;
+  std::vector<int> for_required;
+  int sa_min = 2;
+  bool otasuketai = true;
+  std::string description;
+};
+
+struct Policy {
+  std::string version;
+  Buyer buyer;
+  int default_level = 3;
+  std::vector<ChartQuestion> star4_if_any;
+  std::vector<InterimRule> interim;
+  int expiring_window_days = 60;
+  int sa_reconfirm_days = 365;
+  int scs3_days = 365;
+  int scs4_days = 1095;
+  int retention_years = 2;
+};
+
+struct ScsRequirement {
+  std::string no;
+  std::string title;
+  std::vector<int> levels;
+  std::optional<int> criteria;
+  bool provisional = false;
+};
+
+struct ScsCatalog {
+  std::string version, source, source_date;
+  std::map<int, std::string> categories;
+  std::vector<ScsRequirement> requirements;
+};
+
+struct SaCatalog {
+  std::string version;
+  std::vector<std::string> star1_items;
+  struct Question {
+    int no = 0, part = 0;
+    std::string text;
+  };
+  std::vector<Question> questions;
+};
+
+struct OtasuketaiService {
+  std::string id, name, provider, region, type;
+  int service_class = 1;
+  bool provisional = false;
+};
+
+struct OtasuketaiRegistry {
+  std::string version, source_date;
+  std::vector<OtasuketaiService> services;
+  // By id or by normalised name; nullptr when not registered.
+  const OtasuketaiService* find(const std::string& id_or_name) const;
+};
+
+struct Catalogs {
+  Policy policy;
+  ScsCatalog scs;
+  SaCatalog sa;
+  OtasuketaiRegistry otasuketai;
+};
+
+}  // namespace hoshi

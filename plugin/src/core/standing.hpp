@@ -1,0 +1,28 @@
+// Where a supplier stands against the buyer's policy: the one place these rules live.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/catalogs.hpp"
+#include "core/supplier.hpp"
+
+namespace hoshi {
+
+enum class Standing { unknown = 0, meets = 1, expiring = 2, expired = 3, below = 4 };
+
+const char* standing_name(Standing s);
+bool parse_standing(const std::string& name, Standing& out);
+
+struct StandingResult {
+  Standing standing = Standing::unknown;
+  int required_scs = 3;
+  std::optional<Date> until;  // the date the current standing lapses
+  std::string reason;         // in Japanese words
+};
+
+// The SCS level the policy asks of this supplier (★4 decision chart).
+int required_level(const Policy& policy, const StatusView& s);
+
+StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& today);
+
+}  // namespace hoshi

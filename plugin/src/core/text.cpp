@@ -1,0 +1,134 @@
+#include "core/text.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace hoshi::text {
+
+bool is_valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int len = 0;
+    unsigned int cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p < len) return false;
+    for (int i = 1; i < len; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    p += len;
+  }
+  return true;
+}
+
+std::string nfkc(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU NFKC normaliser unavailable");
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  if (n->isNormalized(u, status) && U_SUCCESS(status)) return std::string(s);
+  status = U_ZERO_ERROR;
+  icu::UnicodeString out = n->normalize(u, status);
+  if (U_FAILURE(status)) throw std::runtime_error("NFKC normalisation failed");
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+namespace {
+bool is_ascii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
+}  // namespace
+
+std::string trim(std::string_view s) {
+  auto ws_front = [&]() -> std::size_t {
+    if (s.empty()) return 0;
+    unsigned char c = s.front();
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
+    if (s.substr(0, 3) == kIdeographicSpace) return 3;
+    return 0;
+  };
+  auto ws_back = [&]() -> std::size_t {
+    if (s.empty()) return 0;
+    unsigned char c = s.back();
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
+    if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographicSpace) return 3;
+    return 0;
+  };
+  for (std::size_t n; (n = ws_front()) != 0;) s.remove_prefix(n);
+  for (std::size_t n; (n = ws_back()) != 0;) s.remove_suffix(n);
+  return std::string(s);
+}
+
+std::string clean_cell(std::string_view s) {
+  if (is_ascii(s)) return trim(s);
+  return trim(nfkc(s));
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+namespace {
+// Legal-form words, already in NFKC and lower case. Longest first where one
+// contains another.
+constexpr std::array<std::string_view, 26> kLegalForms = {
+    "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人",
+    "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人", "(株)", "(有)",
+    "(同)", "(資)", "(名)", "(社)", "(財)", "co.,ltd.", "co., ltd.", "co.,ltd", "co. ltd.",
+    "corporation", "corp.", "inc.", "ltd.", "k.k."};
+
+void erase_all(std::string& s, std::string_view what) {
+  for (std::size_t pos; (pos = s.find(what)) != std::string::npos;) s.erase(pos, what.size());
+}
+}  // namespace
+
+std::string normalize_company_name(std::string_view name) {
+  std::string s = ascii_lower(nfkc(name));
+  for (auto form : kLegalForms) erase_all(s, form);
+  // spaces, ideographic spaces, middle dots and punctuation that vary between systems
+  for (std::string_view noise : {std::string_view(" "), kIdeographicSpace, std::string_view("\xE3\x83\xBB"),
+                                 std::string_view("\t")})
+    erase_all(s, noise);
+  return s;
+}
+
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+}  // namespace hoshi::text

@@ -1,0 +1,124 @@
+#include "importer/encoding.hpp"
+
+#include <Poco/TextConverter.h>
+#include <Poco/UTF8Encoding.h>
+#include <Poco/Windows932Encoding.h>
+
+#include <algorithm>
+
+#include "core/text.hpp"
+
+namespace hoshi::importer {
+
+bool parse_encoding(const std::string& name, Encoding& out) {
+  std::string n = text::ascii_lower(name);
+  n.erase(std::remove(n.begin(), n.end(), '-'), n.end());
+  n.erase(std::remove(n.begin(), n.end(), '_'), n.end());
+  if (n == "auto") {
+    out = Encoding::automatic;
+  } else if (n == "utf8") {
+    out = Encoding::utf8;
+  } else if (n == "cp932" || n == "sjis" || n == "shiftjis" || n == "windows31j" || n == "ms932") {
+    out = Encoding::cp932;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* encoding_name(Encoding e) {
+  switch (e) {
+    case Encoding::utf8: return "utf-8";
+    case Encoding::cp932: return "cp932";
+    case Encoding::automatic: break;
+  }
+  return "auto";
+}
+
+namespace {
+std::size_t line_at(const std::string& bytes, std::size_t pos) {
+  return 1 + static_cast<std::size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<long>(pos), '\n'));
+}
+
+std::size_t first_invalid_utf8(const std::string& s) {
+  // binary search is not possible; walk line by line to name the first bad line
+  std::size_t start = 0;
+  while (start < s.size()) {
+    std::size_t end = s.find('\n', start);
+    if (end == std::string::npos) end = s.size();
+    if (!text::is_valid_utf8(std::string_view(s).substr(start, end - start))) return start;
+    start = end + 1;
+  }
+  return s.size();
+}
+
+std::string cp932_to_utf8(const std::string& bytes) {
+  Poco::Windows932Encoding cp932;
+  const Poco::TextEncoding::CharacterMap& map = cp932.characterMap();
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 2);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t n = bytes.size();
+  for (std::size_t i = 0; i < n;) {
+    unsigned char b = p[i];
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    int m = map[b];
+    int cp = -1;
+    std::size_t len = 1;
+    if (m >= 0) {
+      cp = m;
+    } else if (m < -1) {
+      len = static_cast<std::size_t>(-m);
+      if (i + len <= n) cp = cp932.queryConvert(p + i, static_cast<int>(len));
+    }
+    if (cp < 0) {
+      throw EncodingError("line " + std::to_string(line_at(bytes, i)) +
+                          ": bytes that are neither UTF-8 nor CP932 (Shift_JIS); save the file as CSV UTF-8 "
+                          "or CP932, or pass --encoding");
+    }
+    unsigned char buf[4];
+    int k = Poco::UTF8Encoding().convert(cp, buf, 4);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(k));
+    i += len;
+  }
+  return out;
+}
+}  // namespace
+
+Decoded decode(const std::string& bytes, Encoding requested) {
+  Decoded d;
+  if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
+    throw EncodingError("line 1: the file is UTF-16 (Excel \"Unicode text\"); save it as \"CSV UTF-8\" instead");
+  bool bom = bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0;
+  if (requested == Encoding::automatic)
+    requested = (bom || text::is_valid_utf8(bytes)) ? Encoding::utf8 : Encoding::cp932;
+  d.used = requested;
+  if (requested == Encoding::utf8) {
+    d.had_bom = bom;
+    d.utf8 = bom ? bytes.substr(3) : bytes;
+    if (!text::is_valid_utf8(d.utf8)) {
+      std::size_t at = first_invalid_utf8(d.utf8);
+      throw EncodingError("line " + std::to_string(line_at(d.utf8, at)) +
+                          ": not valid UTF-8 (is the file CP932? try --encoding cp932)");
+    }
+    return d;
+  }
+  d.utf8 = cp932_to_utf8(bytes);
+  return d;
+}
+
+std::string utf8_to_cp932(const std::string& utf8) {
+  Poco::UTF8Encoding from;
+  Poco::Windows932Encoding to;
+  Poco::TextConverter conv(from, to, '?');
+  std::string out;
+  int errors = conv.convert(utf8, out);
+  if (errors > 0) throw EncodingError("text has characters that CP932 cannot represent");
+  return out;
+}
+
+}  // namespace hoshi::importer

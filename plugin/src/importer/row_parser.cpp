@@ -1,0 +1,191 @@
+#include "importer/row_parser.hpp"
+
+#include "core/corporate_number.hpp"
+#include "core/levels.hpp"
+#include "core/text.hpp"
+
+namespace hoshi::importer {
+
+namespace {
+constexpr std::size_t kMaxCodeBytes = 64;
+constexpr std::size_t kMaxTextBytes = 512;
+
+bool has_control(const std::string& s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7F) return true;
+  return false;
+}
+
+bool plausible_email(const std::string& s) {
+  auto at = s.find('@');
+  if (at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos) return false;
+  std::string domain = s.substr(at + 1);
+  auto dot = domain.find('.');
+  if (dot == std::string::npos || dot == 0 || domain.back() == '.') return false;
+  for (unsigned char c : s)
+    if (c <= ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' || c >= 0x80) return false;
+  return true;
+}
+
+bool date_cell(const std::string& raw, std::optional<std::string>& out, std::string& why) {
+  Date d;
+  if (!parse_date(raw, d, why)) return false;
+  out = d.iso();
+  return true;
+}
+}  // namespace
+
+bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std::string& raw, Supplier& patch,
+                std::string& why) {
+  auto& out = patch[f];
+  switch (f) {
+    case Field::vendor_code: {
+      std::string v = text::trim(raw);
+      if (v.size() > kMaxCodeBytes) {
+        why = "取引先コードが長すぎます (max " + std::to_string(kMaxCodeBytes) + " bytes)";
+        return false;
+      }
+      if (has_control(v)) {
+        why = "取引先コードに制御文字があります";
+        return false;
+      }
+      out = v;
+      return true;
+    }
+    case Field::name:
+    case Field::contact:
+    case Field::department:
+    case Field::sa_declaration_id:
+    case Field::scs_evidence: {
+      std::string v = text::trim(raw);
+      if (v.size() > kMaxTextBytes) {
+        why = "長すぎます (max " + std::to_string(kMaxTextBytes) + " bytes)";
+        return false;
+      }
+      if (has_control(v)) {
+        why = "改行や制御文字は使えません";
+        return false;
+      }
+      out = v;
+      return true;
+    }
+    case Field::corporate_number: {
+      std::string v;
+      if (!corporate_number::normalize(raw, v, why)) return false;
+      out = v;
+      return true;
+    }
+    case Field::email: {
+      std::string v = text::clean_cell(raw);
+      if (!plausible_email(v)) {
+        why = "メールアドレスの形式ではありません: \"" + std::string(text::utf8_prefix(v, 80)) + "\"";
+        return false;
+      }
+      out = v;
+      return true;
+    }
+    case Field::sa_level:
+    case Field::scs_level: {
+      int level = 0;
+      if (!(f == Field::sa_level ? levels::parse_sa(raw, level, why) : levels::parse_scs(raw, level, why)))
+        return false;
+      out = std::to_string(level);
+      return true;
+    }
+    case Field::sa_declared_on:
+    case Field::ota_start: {
+      if (!date_cell(raw, out, why)) return false;
+      Date d;
+      parse_iso_date(*out, d);
+      if (today < d) {
+        why = "未来の日付です: " + *out + " (today " + today.iso() + ")";
+        return false;
+      }
+      return true;
+    }
+    case Field::ota_end:
+    case Field::scs_valid_until:
+      return date_cell(raw, out, why);
+    case Field::ota_service: {
+      const OtasuketaiService* s = catalogs.otasuketai.find(text::clean_cell(raw));
+      if (!s) {
+        why = "お助け隊サービスの登録一覧にありません: \"" + std::string(text::utf8_prefix(text::trim(raw), 120)) +
+              "\" (schemas/otasuketai-services.yaml, " + catalogs.otasuketai.source_date + ")";
+        return false;
+      }
+      out = s->name;
+      if (!patch[Field::ota_provider]) patch[Field::ota_provider] = s->provider;
+      return true;
+    }
+    case Field::ota_provider: {
+      out = text::trim(raw);
+      return true;
+    }
+    case Field::chart_confidential:
+    case Field::chart_critical:
+    case Field::chart_network: {
+      bool b = false;
+      if (!levels::parse_yes_no(raw, b, why)) return false;
+      out = b ? "1" : "0";
+      return true;
+    }
+    case Field::name_normalized:
+    case Field::active:
+    case Field::count_:
+      break;
+  }
+  why = "internal: unexpected column";
+  return false;
+}
+
+bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, Supplier& patch,
+                      Rejection& why) const {
+  why.line = line;
+  std::size_t n = cells.size();
+  // trailing empty cells beyond the header are harmless (spreadsheets add them)
+  while (n > columns_.size() && text::trim(cells[n - 1]).empty()) --n;
+  if (n > columns_.size()) {
+    why.column = "";
+    why.reason = "列が多すぎます (" + std::to_string(cells.size()) + " columns, header has " +
+                 std::to_string(columns_.size()) + "); 会社名にカンマがあるなら \"…\" で囲んでください";
+    return false;
+  }
+  if (n < columns_.size()) {
+    why.column = "";
+    why.reason = "列が足りません (" + std::to_string(n) + " columns, header has " + std::to_string(columns_.size()) +
+                 ")";
+    return false;
+  }
+  patch = Supplier{};
+  // the provider column is read before the service so the registry only fills it when absent
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const ColumnSpec* spec = columns_[i];
+      if (!spec || ((spec->field == Field::ota_provider) != (pass == 0))) continue;
+      if (text::trim(cells[i]).empty()) {
+        if (spec->required) {
+          why.column = std::string(spec->display);
+          why.reason = "必須の列が空です (required)";
+          return false;
+        }
+        continue;
+      }
+      std::string reason;
+      if (!parse_cell(catalogs_, today_, spec->field, cells[i], patch, reason)) {
+        why.column = std::string(spec->display);
+        why.reason = reason;
+        return false;
+      }
+    }
+  }
+  patch[Field::name_normalized] = text::normalize_company_name(*patch[Field::name]);
+  patch[Field::active] = "1";
+  if (patch[Field::ota_start] && patch[Field::ota_end] && *patch[Field::ota_end] < *patch[Field::ota_start]) {
+    why.column = "お助け隊契約期限";
+    why.reason = "契約期限 " + *patch[Field::ota_end] + " が開始日 " + *patch[Field::ota_start] + " より前です";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace hoshi::importer

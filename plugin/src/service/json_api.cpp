@@ -1,0 +1,276 @@
+#include "service/json_api.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+#include "hoshitori/hoshitori.h"
+#include "core/text.hpp"
+#include "importer/row_parser.hpp"
+
+namespace hoshi::api {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+namespace {
+Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+Poco::Dynamic::Var opt(const std::optional<std::string>& s) {
+  if (!s) return Poco::Dynamic::Var();
+  return *s;
+}
+
+Poco::Dynamic::Var opt_bool(const std::optional<bool>& b) {
+  if (!b) return Poco::Dynamic::Var();
+  return *b;
+}
+}  // namespace
+
+std::string to_string(const Poco::Dynamic::Var& v) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::condense(v, out);
+  return out.str();
+}
+
+Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
+  const Supplier& s = st.supplier;
+  const StatusView& v = st.view;
+  auto o = obj();
+  o->set("vendor_code", s.code());
+  o->set("name", opt(s[Field::name]));
+  o->set("corporate_number", opt(s[Field::corporate_number]));
+  o->set("email", opt(s[Field::email]));
+  o->set("contact", opt(s[Field::contact]));
+  o->set("department", opt(s[Field::department]));
+  o->set("active", v.active);
+
+  auto sa = obj();
+  sa->set("level", std::max(0, v.sa_level));
+  sa->set("reported", v.sa_level >= 0);
+  sa->set("declared_on", opt(s[Field::sa_declared_on]));
+  sa->set("declaration_id", opt(s[Field::sa_declaration_id]));
+  o->set("sa", sa);
+
+  auto ota = obj();
+  ota->set("service", opt(s[Field::ota_service]));
+  ota->set("provider", opt(s[Field::ota_provider]));
+  ota->set("start", opt(s[Field::ota_start]));
+  ota->set("end", opt(s[Field::ota_end]));
+  ota->set("active", st.otasuketai_active == 1);
+  o->set("otasuketai", ota);
+
+  auto scs = obj();
+  scs->set("level", std::max(0, v.scs_level));
+  scs->set("reported", v.scs_level >= 0);
+  scs->set("valid_until", opt(s[Field::scs_valid_until]));
+  scs->set("evidence", opt(s[Field::scs_evidence]));
+  o->set("scs", scs);
+
+  auto chart = obj();
+  for (int i = 0; i < 3; ++i) chart->set(kChartIds[i], opt_bool(v.chart[i]));
+  o->set("decision_chart", chart);
+
+  o->set("required_scs", st.standing.required_scs);
+  o->set("standing", standing_name(st.standing.standing));
+  o->set("standing_until", st.standing.until ? Poco::Dynamic::Var(st.standing.until->iso()) : Poco::Dynamic::Var());
+  o->set("reason", st.standing.reason);
+  return o;
+}
+
+Poco::JSON::Object::Ptr import_report_json(const importer::ImportReport& r) {
+  auto o = obj();
+  o->set("imported", r.imported);
+  o->set("updated", r.updated);
+  o->set("unchanged", r.unchanged);
+  Array::Ptr rejected = new Array;
+  for (const auto& x : r.rejected) {
+    auto e = obj();
+    e->set("line", x.line);
+    e->set("column", x.column);
+    e->set("reason", x.reason);
+    rejected->add(e);
+  }
+  o->set("rejected", rejected);
+  o->set("rows", r.rows);
+  o->set("encoding", r.encoding);
+  o->set("written", r.written);
+  Array::Ptr ignored = new Array;
+  for (const auto& c : r.ignored_columns) ignored->add(c);
+  o->set("ignored_columns", ignored);
+  return o;
+}
+
+Poco::JSON::Object::Ptr history_entry_json(const store::HistoryEntry& e) {
+  auto o = obj();
+  o->set("changed_at", e.changed_at);
+  o->set("actor", e.actor);
+  o->set("source", e.source);
+  o->set("field", e.field);
+  o->set("from", opt(e.old_value));
+  o->set("to", opt(e.new_value));
+  return o;
+}
+
+namespace {
+
+std::string str_arg(const Object::Ptr& req, const std::string& key, bool required) {
+  if (!req->has(key) || req->isNull(key)) {
+    if (required) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" is required");
+    return {};
+  }
+  Poco::Dynamic::Var v = req->get(key);
+  if (!v.isString()) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be a string");
+  return v.extract<std::string>();
+}
+
+std::size_t size_arg(const Object::Ptr& req, const std::string& key, std::size_t fallback) {
+  if (!req->has(key) || req->isNull(key)) return fallback;
+  Poco::Dynamic::Var v = req->get(key);
+  if (!v.isInteger() || v.convert<long long>() < 0)
+    throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be a non-negative integer");
+  return v.convert<std::size_t>();
+}
+
+// JSON value → the text a CSV cell would hold ("" for null: clears the field).
+std::string cell_text(const Poco::Dynamic::Var& v) {
+  if (v.isEmpty()) return "";
+  if (v.type() == typeid(bool)) return v.extract<bool>() ? "はい" : "いいえ";
+  return v.convert<std::string>();
+}
+
+void patch_field(Service& svc, StatusUpdate& u, Field f, const Object::Ptr& from, const std::string& key,
+                 const std::string& path) {
+  if (!from->has(key)) return;
+  std::string raw = cell_text(from->get(key));
+  if (raw.empty()) {
+    u.patch[f] = "";
+    return;
+  }
+  std::string why;
+  if (!importer::parse_cell(svc.catalogs(), svc.today(), f, raw, u.patch, why))
+    throw ApiError(HOSHITORI_INVALID, path + ": " + why);
+}
+
+Object::Ptr sub(const Object::Ptr& req, const std::string& key) {
+  if (!req->has(key) || req->isNull(key)) return nullptr;
+  Object::Ptr o = req->getObject(key);
+  if (!o) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be an object");
+  return o;
+}
+
+std::string op_update_status(Service& svc, const Object::Ptr& req) {
+  StatusUpdate u;
+  u.vendor_code = str_arg(req, "vendor_code", true);
+  u.actor = str_arg(req, "actor", true);
+  u.source = str_arg(req, "source", false);
+  if (u.source.empty()) u.source = "api";
+  patch_field(svc, u, Field::email, req, "email", "email");
+  patch_field(svc, u, Field::contact, req, "contact", "contact");
+  patch_field(svc, u, Field::department, req, "department", "department");
+  if (auto sa = sub(req, "sa")) {
+    patch_field(svc, u, Field::sa_level, sa, "level", "sa.level");
+    patch_field(svc, u, Field::sa_declared_on, sa, "declared_on", "sa.declared_on");
+    patch_field(svc, u, Field::sa_declaration_id, sa, "declaration_id", "sa.declaration_id");
+  }
+  if (auto ota = sub(req, "otasuketai")) {
+    patch_field(svc, u, Field::ota_provider, ota, "provider", "otasuketai.provider");
+    patch_field(svc, u, Field::ota_service, ota, "service", "otasuketai.service");
+    patch_field(svc, u, Field::ota_start, ota, "start", "otasuketai.start");
+    patch_field(svc, u, Field::ota_end, ota, "end", "otasuketai.end");
+  }
+  if (auto scs = sub(req, "scs")) {
+    patch_field(svc, u, Field::scs_level, scs, "level", "scs.level");
+    patch_field(svc, u, Field::scs_valid_until, scs, "valid_until", "scs.valid_until");
+    patch_field(svc, u, Field::scs_evidence, scs, "evidence", "scs.evidence");
+  }
+  if (auto chart = sub(req, "decision_chart")) {
+    const Field fields[3] = {Field::chart_confidential, Field::chart_critical, Field::chart_network};
+    for (int i = 0; i < 3; ++i)
+      patch_field(svc, u, fields[i], chart, kChartIds[i], std::string("decision_chart.") + kChartIds[i]);
+  }
+  try {
+    return to_string(status_json(svc.update_status(u)));
+  } catch (const std::out_of_range& e) {
+    throw ApiError(HOSHITORI_NOTFOUND, e.what());
+  } catch (const std::invalid_argument& e) {
+    throw ApiError(HOSHITORI_INVALID, e.what());
+  }
+}
+
+}  // namespace
+
+std::string handle(Service& svc, const std::string& request_json) {
+  Object::Ptr req;
+  try {
+    Poco::JSON::Parser parser;
+    Poco::Dynamic::Var parsed = parser.parse(request_json);
+    req = parsed.extract<Object::Ptr>();
+  } catch (const Poco::Exception& e) {
+    throw ApiError(HOSHITORI_INVALID, "request is not a JSON object: " + e.displayText());
+  }
+  if (!req) throw ApiError(HOSHITORI_INVALID, "request is not a JSON object");
+  const std::string op = str_arg(req, "op", true);
+
+  if (op == "status") {
+    std::string code = str_arg(req, "vendor_code", true);
+    auto s = svc.get(code);
+    if (!s) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
+    return to_string(status_json(*s));
+  }
+  if (op == "suppliers") {
+    ListQuery q;
+    std::string standing = str_arg(req, "standing", false);
+    if (!standing.empty()) {
+      Standing st;
+      if (!parse_standing(standing, st))
+        throw ApiError(HOSHITORI_INVALID, "\"standing\" must be meets, expiring, expired, below or unknown");
+      q.standing = st;
+    }
+    std::string dept = str_arg(req, "department", false);
+    if (!dept.empty()) q.filter.department = dept;
+    std::string name = str_arg(req, "name", false);
+    if (!name.empty()) q.filter.name_like = text::normalize_company_name(name);
+    q.offset = size_arg(req, "offset", 0);
+    q.limit = size_arg(req, "limit", 100);
+    std::size_t total = 0;
+    auto rows = svc.list(q, &total);
+    auto o = obj();
+    o->set("total", total);
+    o->set("offset", q.offset);
+    Array::Ptr items = new Array;
+    for (const auto& r : rows) items->add(status_json(r));
+    o->set("suppliers", items);
+    return to_string(o);
+  }
+  if (op == "history") {
+    std::string code = str_arg(req, "vendor_code", true);
+    if (!svc.get(code)) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
+    Array::Ptr items = new Array;
+    for (const auto& e : svc.history(code)) items->add(history_entry_json(e));
+    auto o = obj();
+    o->set("vendor_code", code);
+    o->set("history", items);
+    return to_string(o);
+  }
+  if (op == "import_suppliers") {
+    importer::ImportOptions opts;
+    opts.actor = str_arg(req, "actor", true);
+    std::string enc = str_arg(req, "encoding", false);
+    if (!enc.empty() && !importer::parse_encoding(enc, opts.encoding))
+      throw ApiError(HOSHITORI_INVALID, "\"encoding\" must be auto, utf-8 or cp932");
+    if (req->has("all_or_nothing")) opts.all_or_nothing = req->getValue<bool>("all_or_nothing");
+    try {
+      return to_string(import_report_json(svc.import_file(str_arg(req, "file", true), opts)));
+    } catch (const importer::ImportError& e) {
+      throw ApiError(HOSHITORI_INVALID, e.what());
+    }
+  }
+  if (op == "update_status") return op_update_status(svc, req);
+  throw ApiError(HOSHITORI_INVALID,
+                 "unknown op \"" + op + "\" (status, suppliers, history, import_suppliers, update_status)");
+}
+
+}  // namespace hoshi::api

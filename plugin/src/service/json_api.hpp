@@ -1,0 +1,30 @@
+// JSON in / JSON out over the service: the shapes shared by hoshitori_query_json,
+// the CLI's --json output and (later) the REST API.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+#include <Poco/JSON/Object.h>
+
+#include "service/service.hpp"
+
+namespace hoshi::api {
+
+// A request the caller got wrong (bad JSON, unknown op, bad field) or that names
+// something missing; `code` is a HOSHITORI_* result code.
+struct ApiError : std::runtime_error {
+  ApiError(int c, const std::string& what) : std::runtime_error(what), code(c) {}
+  int code;
+};
+
+Poco::JSON::Object::Ptr status_json(const SupplierStanding& s);
+Poco::JSON::Object::Ptr import_report_json(const importer::ImportReport& r);
+Poco::JSON::Object::Ptr history_entry_json(const store::HistoryEntry& e);
+
+// Handles {"op": …}; returns the response document. Throws ApiError.
+std::string handle(Service& service, const std::string& request_json);
+
+// Serialises compactly with UTF-8 kept as is.
+std::string to_string(const Poco::Dynamic::Var& v);
+
+}  // namespace hoshi::api

@@ -1,0 +1,182 @@
+#include "service/service.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "catalog/catalog_loader.hpp"
+#include "core/corporate_number.hpp"
+#include "core/text.hpp"
+
+namespace hoshi {
+
+namespace {
+long long steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string schemas_or_default(const std::string& dir) {
+  return catalog::default_schemas_dir(dir.empty() ? nullptr : dir.c_str());
+}
+}  // namespace
+
+Service::Service(const ServiceOptions& options)
+    : catalogs_(catalog::load_all(schemas_or_default(options.schemas_dir), options.policy_file)),
+      fixed_today_(options.today),
+      db_(options.database),
+      check_interval_ns_(static_cast<long long>(std::max(0, options.cache_check_ms)) * 1000000LL) {
+  if (options.create) db_.migrate();
+  if (db_.schema_version() == 0)
+    throw store::StoreError(store::StoreError::Kind::error,
+                            "the database has no Hoshitori schema yet: run `hoshitori init`");
+  known_generation_ = db_.generation();
+  evaluated_for_ = today().days();
+  next_check_ns_ = steady_ns() + check_interval_ns_;
+}
+
+Date Service::today() const { return fixed_today_ ? *fixed_today_ : Date::today_tokyo(); }
+
+SupplierStanding Service::evaluate(Supplier s, const Date& today) const {
+  SupplierStanding out;
+  out.view = StatusView::from(s);
+  out.standing = hoshi::evaluate(catalogs_.policy, out.view, today);
+  if (out.view.ota_known)
+    out.otasuketai_active = (out.view.ota_service && (!out.view.ota_end || !(*out.view.ota_end < today))) ? 1 : 0;
+  out.supplier = std::move(s);
+  return out;
+}
+
+void Service::maybe_refresh() {
+  long long now = steady_ns();
+  if (now < next_check_ns_.load(std::memory_order_relaxed)) return;
+  std::unique_lock guard(refresh_mutex_, std::try_to_lock);
+  if (!guard.owns_lock()) return;  // another thread is refreshing
+  next_check_ns_.store(now + check_interval_ns_, std::memory_order_relaxed);
+  refresh_locked();
+}
+
+void Service::refresh_now() {
+  std::lock_guard guard(refresh_mutex_);
+  refresh_locked();
+}
+
+void Service::refresh_locked() {
+  std::vector<Supplier> changed;
+  long long gen = 0;
+  {
+    std::lock_guard db_lock(db_mutex_);
+    gen = db_.generation();
+    if (gen != known_generation_) changed = store::SupplierRepository(db_).changed_since(known_generation_);
+  }
+  const Date day = today();
+  std::unique_lock lock(cache_mutex_);
+  for (auto& s : changed) {
+    std::string code = s.code();
+    auto e = std::make_shared<const SupplierStanding>(evaluate(std::move(s), day));
+    if (e->supplier[Field::corporate_number]) code_by_corporate_number_[*e->supplier[Field::corporate_number]] = code;
+    by_code_[code] = std::move(e);
+  }
+  known_generation_ = gen;
+  if (day.days() != evaluated_for_) {
+    for (auto& [code, e] : by_code_) e = std::make_shared<const SupplierStanding>(evaluate(e->supplier, day));
+    evaluated_for_ = day.days();
+  }
+}
+
+Service::Entry Service::load(const std::string& key) {
+  std::optional<Supplier> s;
+  {
+    std::lock_guard db_lock(db_mutex_);
+    store::SupplierRepository repo(db_);
+    s = repo.find(key);
+    if (!s && key.size() == 13 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      s = repo.find_by_corporate_number(key);
+  }
+  if (!s) return nullptr;
+  std::string code = s->code();
+  auto e = std::make_shared<const SupplierStanding>(evaluate(std::move(*s), today()));
+  std::unique_lock lock(cache_mutex_);
+  if (e->supplier[Field::corporate_number]) code_by_corporate_number_.emplace(*e->supplier[Field::corporate_number], code);
+  auto [it, fresh] = by_code_.emplace(code, e);  // a concurrent refresh may hold newer data: keep it
+  return it->second;
+}
+
+std::optional<SupplierStanding> Service::get(const std::string& key) {
+  std::optional<SupplierStanding> out;
+  with_status(key, [&](const SupplierStanding& s) { out = s; });
+  return out;
+}
+
+std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* total) {
+  std::vector<Supplier> rows;
+  {
+    std::lock_guard db_lock(db_mutex_);
+    rows = store::SupplierRepository(db_).list(q.filter);
+  }
+  const Date day = today();
+  std::vector<SupplierStanding> out;
+  std::size_t matched = 0;
+  for (auto& s : rows) {
+    SupplierStanding st = evaluate(std::move(s), day);
+    if (q.standing && st.standing.standing != *q.standing) continue;
+    if (matched++ < q.offset) continue;
+    if (q.limit == 0 || out.size() < q.limit) out.push_back(std::move(st));
+  }
+  if (total) *total = matched;
+  return out;
+}
+
+std::vector<store::HistoryEntry> Service::history(const std::string& vendor_code) {
+  std::lock_guard db_lock(db_mutex_);
+  return store::SupplierRepository(db_).history(vendor_code);
+}
+
+importer::ImportReport Service::import_file(const std::string& path, importer::ImportOptions options) {
+  options.today = today();
+  importer::ImportReport report;
+  {
+    std::lock_guard db_lock(db_mutex_);
+    report = importer::import_suppliers(db_, catalogs_, path, options);
+  }
+  refresh_now();
+  return report;
+}
+
+SupplierStanding Service::update_status(const StatusUpdate& u) {
+  if (u.actor.empty()) throw std::invalid_argument("actor: the acting user is required for a change");
+  {
+    std::lock_guard db_lock(db_mutex_);
+    db_.guarded([&] {
+      store::WriteTransaction tx(db_);
+      store::SupplierRepository repo(db_);
+      auto current = repo.find(u.vendor_code);
+      if (!current) throw std::out_of_range("no supplier with vendor code " + u.vendor_code);
+      Supplier merged = *current;
+      std::vector<store::HistoryEntry> history;
+      const std::string now = utc_now_iso();
+      for (int i = 0; i < kFieldCount; ++i) {
+        Field f = static_cast<Field>(i);
+        if (f == Field::vendor_code || f == Field::name_normalized || !u.patch.v[i]) continue;
+        std::optional<std::string> value = u.patch.v[i];
+        if (value->empty()) value.reset();  // "" clears the field
+        if (merged.v[i] == value) continue;
+        history.push_back({u.vendor_code, tx.generation(), now, u.actor, u.source, std::string(field_name(f)),
+                           merged.v[i], value});
+        merged.v[i] = value;
+      }
+      if (history.empty()) return 0;
+      if (!merged[Field::name] || merged[Field::name]->empty()) throw std::invalid_argument("name: must not be empty");
+      merged[Field::name_normalized] = text::normalize_company_name(*merged[Field::name]);
+      repo.update(merged, tx.generation(), now);
+      repo.add_history(history);
+      tx.commit();
+      return 0;
+    });
+  }
+  refresh_now();
+  auto s = get(u.vendor_code);
+  if (!s) throw std::out_of_range("no supplier with vendor code " + u.vendor_code);
+  return *s;
+}
+
+}  // namespace hoshi

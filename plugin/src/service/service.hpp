@@ -1,0 +1,119 @@
+// The object behind a hoshitori handle: the store, the catalogs, and an in-memory
+// cache of supplier standing for the ERP's hot path. Thread-safe.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/catalogs.hpp"
+#include "core/standing.hpp"
+#include "core/supplier.hpp"
+#include "importer/supplier_import.hpp"
+#include "store/database.hpp"
+#include "store/supplier_repository.hpp"
+
+namespace hoshi {
+
+struct ServiceOptions {
+  std::string database;
+  std::string schemas_dir;  // empty: default_schemas_dir
+  std::string policy_file;  // empty: schemas_dir/policy.yaml
+  std::optional<Date> today;
+  bool create = true;
+  int cache_check_ms = 1000;
+};
+
+// A supplier with its standing evaluated for today.
+struct SupplierStanding {
+  Supplier supplier;
+  StatusView view;
+  StandingResult standing;
+  int otasuketai_active = -1;  // -1 never reported, 0 none or ended, 1 in force today
+};
+
+struct ListQuery {
+  store::SupplierFilter filter;
+  std::optional<Standing> standing;
+  std::size_t offset = 0;
+  std::size_t limit = 0;  // 0: all
+};
+
+// A change of statuses from a host or a person, applied as one history-recorded update.
+struct StatusUpdate {
+  std::string vendor_code;
+  Supplier patch;  // only the fields that change; name_normalized is derived
+  std::string actor;
+  std::string source;
+};
+
+class Service {
+ public:
+  explicit Service(const ServiceOptions& options);
+
+  const Catalogs& catalogs() const { return catalogs_; }
+  Date today() const;
+  store::Backend backend() const { return db_.backend(); }
+
+  // Hot path: calls fn(const SupplierStanding&) under a shared lock; false when unknown.
+  // `key` is a vendor code, or a 13-digit 法人番号 when no vendor code matches.
+  template <class Fn>
+  bool with_status(const std::string& key, Fn&& fn);
+
+  std::optional<SupplierStanding> get(const std::string& key);
+  std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
+  std::vector<store::HistoryEntry> history(const std::string& vendor_code);
+  importer::ImportReport import_file(const std::string& path, importer::ImportOptions options);
+  // Returns the supplier after the change; throws std::invalid_argument naming a bad field.
+  SupplierStanding update_status(const StatusUpdate& update);
+
+ private:
+  using Entry = std::shared_ptr<const SupplierStanding>;
+  SupplierStanding evaluate(Supplier s, const Date& today) const;
+  void maybe_refresh();
+  void refresh_now();
+  void refresh_locked();  // refresh_mutex_ held
+  Entry load(const std::string& key);
+
+  Catalogs catalogs_;
+  std::optional<Date> fixed_today_;
+  std::mutex db_mutex_;  // one SOCI session: one user at a time
+  store::Database db_;
+
+  std::shared_mutex cache_mutex_;
+  std::unordered_map<std::string, Entry> by_code_;
+  std::unordered_map<std::string, std::string> code_by_corporate_number_;
+  long evaluated_for_ = 0;  // day the cached standings were computed for
+  std::mutex refresh_mutex_;
+  long long known_generation_ = 0;
+  std::atomic<long long> next_check_ns_{0};
+  long long check_interval_ns_;
+};
+
+template <class Fn>
+bool Service::with_status(const std::string& key, Fn&& fn) {
+  maybe_refresh();
+  {
+    std::shared_lock lock(cache_mutex_);
+    auto it = by_code_.find(key);
+    if (it == by_code_.end()) {
+      auto cn = code_by_corporate_number_.find(key);
+      if (cn != code_by_corporate_number_.end()) it = by_code_.find(cn->second);
+    }
+    if (it != by_code_.end()) {
+      fn(*it->second);
+      return true;
+    }
+  }
+  Entry e = load(key);
+  if (!e) return false;
+  fn(*e);
+  return true;
+}
+
+}  // namespace hoshi

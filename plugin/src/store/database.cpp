@@ -1,0 +1,176 @@
+#include "store/database.hpp"
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#ifdef HOSHITORI_WITH_POSTGRESQL
+#include <soci/postgresql/soci-postgresql.h>
+#endif
+
+#include <ctime>
+#include <set>
+
+#include "core/date.hpp"
+#include "store/migrations.hpp"
+
+namespace hoshi::store {
+
+namespace {
+bool is_postgres_url(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+}  // namespace
+
+void rethrow_store_error(const std::exception& e) {
+  std::string msg = e.what();
+  bool busy = msg.find("database is locked") != std::string::npos ||
+              msg.find("database is busy") != std::string::npos ||
+              msg.find("could not obtain lock") != std::string::npos;
+  bool conflict = msg.find("UNIQUE constraint") != std::string::npos ||
+                  msg.find("duplicate key") != std::string::npos;
+  throw StoreError(busy ? StoreError::Kind::busy : conflict ? StoreError::Kind::conflict : StoreError::Kind::error,
+                   "database: " + msg);
+}
+
+Database::Database(const std::string& url) : url_(url) {
+  try {
+    if (is_postgres_url(url)) {
+#ifdef HOSHITORI_WITH_POSTGRESQL
+      backend_ = Backend::postgresql;
+      session_ = std::make_unique<soci::session>(*soci::factory_postgresql(), url);
+      *session_ << "SET client_min_messages TO WARNING";
+#else
+      throw StoreError(StoreError::Kind::error, "this build has no PostgreSQL support");
+#endif
+    } else {
+      backend_ = Backend::sqlite;
+      if (url.empty()) throw StoreError(StoreError::Kind::error, "no database given");
+      session_ = std::make_unique<soci::session>(*soci::factory_sqlite3(),
+                                                 "db=" + url + " timeout=30 shared_cache=false");
+      *session_ << "PRAGMA journal_mode=WAL";
+      *session_ << "PRAGMA synchronous=NORMAL";
+      *session_ << "PRAGMA foreign_keys=ON";
+    }
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw StoreError(StoreError::Kind::error, "cannot open database '" + url + "': " + e.what());
+  }
+}
+
+Database::~Database() = default;
+
+void Database::exec_script(const std::string& sql) {
+  // Statements end with ';' at the end of a line; comments are "--" lines.
+  std::string stmt;
+  std::size_t pos = 0;
+  while (pos < sql.size()) {
+    std::size_t eol = sql.find('\n', pos);
+    if (eol == std::string::npos) eol = sql.size();
+    std::string line = sql.substr(pos, eol - pos);
+    pos = eol + 1;
+    std::size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line.compare(first, 2, "--") == 0) continue;
+    stmt += line + "\n";
+    std::size_t last = line.find_last_not_of(" \t\r");
+    if (line[last] == ';') {
+      stmt.erase(stmt.find_last_of(';'));
+      *session_ << stmt;
+      stmt.clear();
+    }
+  }
+  if (stmt.find_first_not_of(" \t\r\n") != std::string::npos) *session_ << stmt;
+}
+
+void Database::migrate() {
+  guarded([&] {
+    soci::session& s = *session_;
+    // All pending migrations in one transaction; one migrating process at a time.
+    if (backend_ == Backend::sqlite) {
+      s << "BEGIN IMMEDIATE";
+    } else {
+      s << "BEGIN";
+      s << "SELECT pg_advisory_xact_lock(7402110001)";
+    }
+    try {
+      s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+           "applied_at TEXT NOT NULL)";
+      for (const Migration& m : embedded_migrations()) {
+        int applied = 0;
+        s << "SELECT COUNT(*) FROM schema_version WHERE version = :v", soci::use(m.version), soci::into(applied);
+        if (applied != 0) continue;
+        std::string sql = m.sql;
+        const std::string id_col =
+            backend_ == Backend::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
+        for (std::size_t p; (p = sql.find("@ID@")) != std::string::npos;) sql.replace(p, 4, id_col);
+        exec_script(sql);
+        std::string name = m.name, now = utc_now_iso();
+        int version = m.version;
+        s << "INSERT INTO schema_version (version, name, applied_at) VALUES (:v, :n, :t)", soci::use(version),
+            soci::use(name), soci::use(now);
+      }
+      s << "COMMIT";
+    } catch (...) {
+      try {
+        s << "ROLLBACK";
+      } catch (...) {
+      }
+      throw;
+    }
+    return 0;
+  });
+}
+
+int Database::schema_version() {
+  return guarded([&] {
+    int v = 0;
+    soci::indicator ind;
+    *session_ << "SELECT MAX(version) FROM schema_version", soci::into(v, ind);
+    return ind == soci::i_ok ? v : 0;
+  });
+}
+
+long long Database::generation() {
+  return guarded([&] {
+    long long g = 0;
+    *session_ << "SELECT value FROM meta WHERE key = 'generation'", soci::into(g);
+    return g;
+  });
+}
+
+WriteTransaction::WriteTransaction(Database& db) : db_(db) {
+  db_.guarded([&] {
+    soci::session& s = db_.session();
+    s << (db_.backend() == Backend::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    open_ = true;
+    try {
+      s << "UPDATE meta SET value = value + 1 WHERE key = 'generation'";
+      s << "SELECT value FROM meta WHERE key = 'generation'", soci::into(generation_);
+    } catch (...) {
+      open_ = false;
+      try {
+        s << "ROLLBACK";
+      } catch (...) {
+      }
+      throw;
+    }
+    return 0;
+  });
+}
+
+void WriteTransaction::commit() {
+  db_.guarded([&] {
+    db_.session() << "COMMIT";
+    open_ = false;
+    return 0;
+  });
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!open_) return;
+  try {
+    db_.session() << "ROLLBACK";
+  } catch (...) {
+  }
+}
+
+}  // namespace hoshi::store

@@ -1,0 +1,84 @@
+// One connection to the store (SQLite file or PostgreSQL server) through SOCI,
+// schema migrations, and write transactions that bump the shared change counter.
+#pragma once
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace soci {
+class session;
+}
+
+namespace hoshi::store {
+
+enum class Backend { sqlite, postgresql };
+
+// Raised for store failures; `busy` when another writer held the lock too long.
+struct StoreError : std::runtime_error {
+  enum class Kind { error, busy, conflict };
+  StoreError(Kind k, const std::string& what) : std::runtime_error(what), kind(k) {}
+  Kind kind;
+};
+
+class Database {
+ public:
+  // `url`: a SQLite file path, or postgresql://user@host:port/db.
+  explicit Database(const std::string& url);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Backend backend() const { return backend_; }
+  soci::session& session() { return *session_; }
+  const std::string& url() const { return url_; }
+
+  // Creates or upgrades the schema; safe to run again and from several processes.
+  void migrate();
+  int schema_version();
+  long long generation();
+
+  // Runs `fn` translating SOCI errors into StoreError (with busy detection).
+  template <class Fn>
+  auto guarded(Fn&& fn) -> decltype(fn());
+
+ private:
+  friend class WriteTransaction;
+  void exec_script(const std::string& sql);
+
+  std::string url_;
+  Backend backend_;
+  std::unique_ptr<soci::session> session_;
+};
+
+// BEGIN (IMMEDIATE on SQLite) … COMMIT; rolls back unless committed. Taking the
+// change counter's row first serialises writers across processes.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Database& db);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  long long generation() const { return generation_; }
+  void commit();
+
+ private:
+  Database& db_;
+  long long generation_ = 0;
+  bool open_ = false;
+};
+
+// Translates any exception from SOCI into StoreError.
+[[noreturn]] void rethrow_store_error(const std::exception& e);
+
+template <class Fn>
+auto Database::guarded(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow_store_error(e);
+  }
+}
+
+}  // namespace hoshi::store

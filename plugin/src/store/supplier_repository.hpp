@@ -1,0 +1,49 @@
+// Reads and writes suppliers and their history. Callers own the transaction.
+#pragma once
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/supplier.hpp"
+#include "store/database.hpp"
+
+namespace hoshi::store {
+
+struct HistoryEntry {
+  std::string vendor_code;
+  long long generation = 0;
+  std::string changed_at, actor, source, field;
+  std::optional<std::string> old_value, new_value;
+};
+
+struct SupplierFilter {
+  std::optional<std::string> department;
+  std::optional<std::string> name_like;  // matched against the normalised name
+  bool include_inactive = true;
+};
+
+class SupplierRepository {
+ public:
+  explicit SupplierRepository(Database& db) : db_(db) {}
+
+  std::optional<Supplier> find(const std::string& vendor_code);
+  std::optional<Supplier> find_by_corporate_number(const std::string& number);
+  // Every supplier matching the filter, ordered by vendor code.
+  std::vector<Supplier> list(const SupplierFilter& filter = {});
+  // Every supplier keyed by vendor code (for import diffing).
+  std::unordered_map<std::string, Supplier> load_all();
+  // Suppliers written after generation `g` (for cache refresh).
+  std::vector<Supplier> changed_since(long long g);
+
+  void insert(const std::vector<const Supplier*>& rows, long long generation, const std::string& now);
+  void update(const Supplier& row, long long generation, const std::string& now);
+  void add_history(const std::vector<HistoryEntry>& entries);
+  std::vector<HistoryEntry> history(const std::string& vendor_code);
+
+ private:
+  std::vector<Supplier> select(const std::string& where, const std::vector<std::string>& params);
+  Database& db_;
+};
+
+}  // namespace hoshi::store
