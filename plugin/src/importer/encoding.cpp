@@ -1,6 +1,5 @@
 #include "importer/encoding.hpp"
 
-#include <Poco/TextConverter.h>
 #include <Poco/UTF8Encoding.h>
 #include <Poco/Windows932Encoding.h>
 
@@ -112,12 +111,27 @@ Decoded decode(const std::string& bytes, Encoding requested) {
 }
 
 std::string utf8_to_cp932(const std::string& utf8) {
+  if (!text::is_valid_utf8(utf8)) throw EncodingError("text is not valid UTF-8");
   Poco::UTF8Encoding from;
   Poco::Windows932Encoding to;
-  Poco::TextConverter conv(from, to, '?');
   std::string out;
-  int errors = conv.convert(utf8, out);
-  if (errors > 0) throw EncodingError("text has characters that CP932 cannot represent");
+  out.reserve(utf8.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
+  const std::size_t n = utf8.size();
+  for (std::size_t i = 0; i < n;) {
+    if (p[i] < 0x80) {
+      out.push_back(static_cast<char>(p[i++]));
+      continue;
+    }
+    std::size_t len = (p[i] >= 0xF0) ? 4 : (p[i] >= 0xE0) ? 3 : 2;
+    int cp = from.queryConvert(p + i, static_cast<int>(len));
+    unsigned char buf[4];
+    int k = cp < 0 ? 0 : to.convert(cp, buf, sizeof buf);
+    if (k <= 0)
+      throw EncodingError("\"" + utf8.substr(i, len) + "\" cannot be written in CP932 (Shift_JIS); use UTF-8");
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(k));
+    i += len;
+  }
   return out;
 }
 

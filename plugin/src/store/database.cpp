@@ -18,7 +18,106 @@ namespace {
 bool is_postgres_url(const std::string& url) {
   return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
 }
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::string quote_kv(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+// The URL with any password replaced by ***, for messages.
+std::string redacted(const std::string& url) {
+  auto scheme = url.find("://");
+  auto at = url.rfind('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 }  // namespace
+
+// postgresql://user:password@host:port/db?sslmode=… → libpq "key='value' …" (SOCI
+// mangles URLs, so they are turned into keyword form first).
+std::string postgres_keywords(const std::string& url) {
+  std::string rest = url.substr(url.find("://") + 3);
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest.erase(q);
+  }
+  std::string dbname;
+  if (auto slash = rest.find('/'); slash != std::string::npos) {
+    dbname = rest.substr(slash + 1);
+    rest.erase(slash);
+  }
+  std::string user, password;
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    user = rest.substr(0, at);
+    rest.erase(0, at + 1);
+    if (auto colon = user.find(':'); colon != std::string::npos) {
+      password = user.substr(colon + 1);
+      user.erase(colon);
+    }
+  }
+  std::string host = rest, port;
+  if (!host.empty() && host[0] == '[') {  // [::1]:5432
+    auto close = host.find(']');
+    if (close != std::string::npos) {
+      if (close + 1 < host.size() && host[close + 1] == ':') port = host.substr(close + 2);
+      host = host.substr(1, close - 1);
+    }
+  } else if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    port = host.substr(colon + 1);
+    host.erase(colon);
+  }
+  std::string kv;
+  auto add = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    kv += (kv.empty() ? "" : " ") + std::string(key) + "=" + quote_kv(percent_decode(value));
+  };
+  add("host", host);
+  add("port", port);
+  add("user", user);
+  add("password", password);
+  add("dbname", dbname);
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    std::string pair = query.substr(start, amp - start);
+    if (auto eq = pair.find('='); eq != std::string::npos) {
+      std::string key = percent_decode(pair.substr(0, eq));
+      bool safe = !key.empty();
+      for (char c : key) safe = safe && ((c >= 'a' && c <= 'z') || c == '_');
+      if (safe) add(key.c_str(), pair.substr(eq + 1));
+    }
+    start = amp + 1;
+  }
+  return kv;
+}
 
 void rethrow_store_error(const std::exception& e) {
   std::string msg = e.what();
@@ -36,7 +135,7 @@ Database::Database(const std::string& url) : url_(url) {
     if (is_postgres_url(url)) {
 #ifdef HOSHITORI_WITH_POSTGRESQL
       backend_ = Backend::postgresql;
-      session_ = std::make_unique<soci::session>(*soci::factory_postgresql(), url);
+      session_ = std::make_unique<soci::session>(*soci::factory_postgresql(), postgres_keywords(url));
       *session_ << "SET client_min_messages TO WARNING";
 #else
       throw StoreError(StoreError::Kind::error, "this build has no PostgreSQL support");
@@ -53,7 +152,7 @@ Database::Database(const std::string& url) : url_(url) {
   } catch (const StoreError&) {
     throw;
   } catch (const std::exception& e) {
-    throw StoreError(StoreError::Kind::error, "cannot open database '" + url + "': " + e.what());
+    throw StoreError(StoreError::Kind::error, "cannot open database '" + redacted(url) + "': " + e.what());
   }
 }
 

@@ -1,6 +1,8 @@
 // One connection to the store (SQLite file or PostgreSQL server) through SOCI,
 // schema migrations, and write transactions that bump the shared change counter.
 #pragma once
+#include <soci/error.h>
+
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -37,7 +39,8 @@ class Database {
   int schema_version();
   long long generation();
 
-  // Runs `fn` translating SOCI errors into StoreError (with busy detection).
+  // Runs `fn` translating SOCI errors into StoreError (with busy detection); other
+  // exceptions pass through unchanged.
   template <class Fn>
   auto guarded(Fn&& fn) -> decltype(fn());
 
@@ -67,6 +70,9 @@ class WriteTransaction {
   bool open_ = false;
 };
 
+// libpq keyword form of a postgresql:// URL (percent-decoded, quoted).
+std::string postgres_keywords(const std::string& url);
+
 // Translates any exception from SOCI into StoreError.
 [[noreturn]] void rethrow_store_error(const std::exception& e);
 
@@ -74,9 +80,7 @@ template <class Fn>
 auto Database::guarded(Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
-  } catch (const StoreError&) {
-    throw;
-  } catch (const std::exception& e) {
+  } catch (const soci::soci_error& e) {
     rethrow_store_error(e);
   }
 }

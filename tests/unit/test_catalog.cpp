@@ -1,0 +1,137 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "catalog/catalog_loader.hpp"
+
+using namespace hoshi;
+namespace fs = std::filesystem;
+
+namespace {
+std::string write_temp(const std::string& name, const std::string& content) {
+  fs::path dir = fs::temp_directory_path() / ("hoshitori-cat-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path p = dir / name;
+  std::ofstream(p) << content;
+  return p.string();
+}
+
+std::string policy_error(const std::string& yaml) {
+  std::string f = write_temp("policy.yaml", yaml);
+  try {
+    catalog::load_policy(f);
+  } catch (const catalog::CatalogError& e) {
+    std::string msg = e.what();
+    BOOST_TEST(msg.rfind(f + ":", 0) == 0);  // always "file:line: …"
+    return msg.substr(f.size());
+  }
+  return "loaded";
+}
+
+const char* kGoodPolicy =
+    "policy: buyer\n"
+    "version: \"t\"\n"
+    "buyer:\n"
+    "  name: 株式会社テスト\n"
+    "required_level:\n"
+    "  default: 3\n"
+    "  star4_if_any:\n"
+    "    - id: confidential_info\n"
+    "interim:\n"
+    "  - id: r1\n"
+    "    until: 2027-03-31\n"
+    "    for_required: [3]\n"
+    "expiring_window_days: 30\n";
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(catalog_suite)
+
+BOOST_AUTO_TEST_CASE(shipped_catalogs_load_and_match_the_published_counts) {
+  Catalogs c = catalog::load_all(HOSHITORI_SOURCE_SCHEMAS_DIR, "");
+  int star3 = 0, criteria = 0, star4 = 0;
+  for (const auto& r : c.scs.requirements) {
+    bool at3 = std::find(r.levels.begin(), r.levels.end(), 3) != r.levels.end();
+    bool at4 = std::find(r.levels.begin(), r.levels.end(), 4) != r.levels.end();
+    star3 += at3;
+    star4 += at4;
+    if (at3) criteria += r.criteria.value_or(0);
+  }
+  BOOST_TEST(star3 == 26);
+  BOOST_TEST(criteria == 81);
+  BOOST_TEST(star4 == 43);
+  BOOST_TEST(c.scs.categories.size() == 7u);
+  BOOST_TEST(c.sa.questions.size() == 25u);
+  BOOST_TEST(c.otasuketai.services.size() >= 6u);
+  BOOST_TEST(c.otasuketai.find("SOMPO SHERIFF") != nullptr);
+  BOOST_TEST(c.otasuketai.find("sompo-sheriff") != nullptr);
+  BOOST_TEST(c.otasuketai.find("存在しないサービス") == nullptr);
+  BOOST_TEST(c.policy.star4_if_any.size() == 3u);
+  BOOST_TEST(c.policy.interim.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_good_policy_loads) {
+  BOOST_TEST(policy_error(kGoodPolicy) == "loaded");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_policy_names_file_and_line) {
+  // YAML syntax error: still file:line
+  std::string syntax = policy_error("policy: buyer\nversion: t\nbuyer: [unclosed\n");
+  BOOST_TEST((syntax.size() > 2 && syntax[0] == ':' && syntax[1] >= '1' && syntax[1] <= '9'));
+  // a typo'd key is refused with its line
+  std::string typo = std::string(kGoodPolicy) + "expiring_windw_days: 5\n";
+  std::string err = policy_error(typo);
+  BOOST_TEST(err.rfind(":14:", 0) == 0);
+  BOOST_TEST(err.find("unknown key 'expiring_windw_days'") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(inconsistent_policy_is_refused) {
+  std::string unknown_q = kGoodPolicy;
+  unknown_q.replace(unknown_q.find("confidential_info"), 17, "likes_cats");
+  std::string err = policy_error(unknown_q);
+  BOOST_TEST(err.rfind(":8:", 0) == 0);
+  BOOST_TEST(err.find("likes_cats") != std::string::npos);
+
+  std::string bad_date = kGoodPolicy;
+  bad_date.replace(bad_date.find("2027-03-31"), 10, "2027-02-30");
+  err = policy_error(bad_date);
+  BOOST_TEST(err.rfind(":11:", 0) == 0);
+
+  std::string bad_level = kGoodPolicy;
+  bad_level.replace(bad_level.find("default: 3"), 10, "default: 7");
+  BOOST_TEST(policy_error(bad_level).find("between 3 and 5") != std::string::npos);
+
+  BOOST_TEST(policy_error("policy: supplier\nversion: x\n").find("'policy' must be 'buyer'") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(scs_catalog_totals_must_match_the_list) {
+  std::string src = HOSHITORI_SOURCE_SCHEMAS_DIR "/scs-requirements.yaml";
+  std::ifstream in(src);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string broken = text;
+  broken.replace(broken.find("criteria: 81"), 12, "criteria: 80");
+  std::string f = write_temp("scs-requirements.yaml", broken);
+  try {
+    catalog::load_scs(f);
+    BOOST_FAIL("expected CatalogError");
+  } catch (const catalog::CatalogError& e) {
+    BOOST_TEST(std::string(e.what()).find("sums to 81") != std::string::npos);
+  }
+  std::string dup = text;
+  std::size_t at = dup.find("\"1-2-1\"");
+  dup.replace(at, 7, "\"1-2-3\"");
+  f = write_temp("scs-requirements.yaml", dup);
+  BOOST_CHECK_THROW(catalog::load_scs(f), catalog::CatalogError);
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_reported) {
+  try {
+    catalog::load_policy("/nonexistent/policy.yaml");
+    BOOST_FAIL("expected CatalogError");
+  } catch (const catalog::CatalogError& e) {
+    BOOST_TEST(std::string(e.what()) == "/nonexistent/policy.yaml:0: file not found");
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

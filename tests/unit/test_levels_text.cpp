@@ -1,0 +1,80 @@
+#include <boost/test/unit_test.hpp>
+
+#include "core/levels.hpp"
+#include "core/text.hpp"
+
+using namespace hoshi;
+
+namespace {
+int sa(const std::string& s) {
+  int v = -9;
+  std::string why;
+  return levels::parse_sa(s, v, why) ? v : -9;
+}
+int scs(const std::string& s) {
+  int v = -9;
+  std::string why;
+  return levels::parse_scs(s, v, why) ? v : -9;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(levels_and_text_suite)
+
+BOOST_AUTO_TEST_CASE(security_action_spellings) {
+  BOOST_TEST(sa("★") == 1);
+  BOOST_TEST(sa("★★") == 2);
+  BOOST_TEST(sa("一つ星") == 1);
+  BOOST_TEST(sa("二つ星") == 2);
+  BOOST_TEST(sa("1") == 1);
+  BOOST_TEST(sa("２") == 2);
+  BOOST_TEST(sa("なし") == 0);
+  BOOST_TEST(sa("SECURITY ACTION 二つ星") == 2);
+  BOOST_TEST(sa("★★★") == -9);
+  BOOST_TEST(sa("3") == -9);
+  BOOST_TEST(sa("gold") == -9);
+}
+
+BOOST_AUTO_TEST_CASE(scs_spellings) {
+  BOOST_TEST(scs("★3") == 3);
+  BOOST_TEST(scs("★4") == 4);
+  BOOST_TEST(scs("3") == 3);
+  BOOST_TEST(scs("４") == 4);
+  BOOST_TEST(scs("★５") == 5);
+  BOOST_TEST(scs("レベル3") == 3);
+  BOOST_TEST(scs("なし") == 0);
+  BOOST_TEST(scs("★2") == -9);
+  BOOST_TEST(scs("A") == -9);
+}
+
+BOOST_AUTO_TEST_CASE(yes_no_answers) {
+  bool b = false;
+  std::string why;
+  BOOST_TEST((levels::parse_yes_no("はい", b, why) && b));
+  BOOST_TEST((levels::parse_yes_no("いいえ", b, why) && !b));
+  BOOST_TEST((levels::parse_yes_no("YES", b, why) && b));
+  BOOST_TEST((levels::parse_yes_no("○", b, why) && b));
+  BOOST_TEST(!levels::parse_yes_no("たぶん", b, why));
+  BOOST_TEST(why.find("はい/いいえ") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(company_names_normalise_for_matching) {
+  const std::string base = text::normalize_company_name("株式会社髙橋製作所");
+  BOOST_TEST(base == "髙橋製作所");
+  BOOST_TEST(text::normalize_company_name("㈱髙橋製作所") == base);
+  BOOST_TEST(text::normalize_company_name("（株）髙橋製作所") == base);
+  BOOST_TEST(text::normalize_company_name("髙橋製作所 株式会社") == base);
+  BOOST_TEST(text::normalize_company_name("ｶﾌﾞｼｷｶﾞｲｼｬ ﾔﾏﾄ") == "カブシキガイシャヤマト");
+  BOOST_TEST(text::normalize_company_name("ＡＢＣ Co., Ltd.") == "abc");
+  BOOST_TEST(text::normalize_company_name("有限会社丸山鉄工所") == "丸山鉄工所");
+}
+
+BOOST_AUTO_TEST_CASE(utf8_validation_and_safe_truncation) {
+  BOOST_TEST(text::is_valid_utf8("髙橋"));
+  BOOST_TEST(!text::is_valid_utf8("\x82\xa0"));       // CP932 あ
+  BOOST_TEST(!text::is_valid_utf8("\xC0\xAF"));       // overlong '/'
+  BOOST_TEST(!text::is_valid_utf8("\xED\xA0\x80"));   // surrogate
+  BOOST_TEST(text::utf8_prefix("髙橋", 4) == "髙");  // 3-byte chars: never split one
+  BOOST_TEST(text::trim("\xE3\x80\x80 株式会社 \t") == "株式会社");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
