@@ -30,13 +30,15 @@ CREATE TABLE suppliers (
   active             INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
   generation         BIGINT NOT NULL,
   created_at         TEXT NOT NULL,
+  created_by         TEXT NOT NULL,
+  created_source     TEXT NOT NULL,
   updated_at         TEXT NOT NULL
 );
 CREATE INDEX suppliers_generation ON suppliers (generation);
 CREATE INDEX suppliers_corporate_number ON suppliers (corporate_number);
-CREATE INDEX suppliers_name_normalized ON suppliers (name_normalized);
 
--- Every change to a supplier, never updated or deleted: who, when, from, to.
+-- Every change to a supplier after its creation (which the row itself records in
+-- created_at/by/source), never updated or deleted: who, when, from, to.
 CREATE TABLE supplier_history (
   id          @ID@,
   vendor_code TEXT NOT NULL REFERENCES suppliers (vendor_code),

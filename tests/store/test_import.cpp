@@ -115,20 +115,24 @@ BOOST_AUTO_TEST_CASE(reimport_changes_nothing_and_a_change_is_recorded_in_histor
   BOOST_TEST(again.updated == 0u);
   BOOST_TEST(again.unchanged == 2u);
   store::SupplierRepository repo(db);
-  BOOST_TEST(repo.history("C1").size() == 1u);  // "created" only
+  BOOST_TEST(repo.history("C1").empty());  // no change yet
+  auto created = repo.creation("C1");
+  BOOST_TEST_REQUIRE(created.has_value());
+  BOOST_TEST((*created)[1] == "test:yamada");
+  BOOST_TEST((*created)[2] == "csv:suppliers.csv:2");
 
   auto changed = run(std::string(kHeader) + "C1,株式会社変化,,★★,2026-05-01,,,,,\r\nC2,不変,,,,,,,,\r\n");
   BOOST_TEST(changed.updated == 1u);
   BOOST_TEST(changed.unchanged == 1u);
   auto h = repo.history("C1");
-  BOOST_TEST_REQUIRE(h.size() == 3u);  // created, sa_level, sa_declared_on
-  BOOST_TEST(h[0].field == "created");
-  BOOST_TEST(h[1].field == "sa_level");
-  BOOST_TEST(*h[1].old_value == "1");
-  BOOST_TEST(*h[1].new_value == "2");
-  BOOST_TEST(h[1].actor == "test:yamada");
-  BOOST_TEST(h[1].source == "csv:suppliers.csv:2");
-  BOOST_TEST(!h[2].old_value.has_value());
+  BOOST_TEST_REQUIRE(h.size() == 2u);  // sa_level, sa_declared_on
+  BOOST_TEST(h[0].field == "sa_level");
+  BOOST_TEST(*h[0].old_value == "1");
+  BOOST_TEST(*h[0].new_value == "2");
+  BOOST_TEST(h[0].actor == "test:yamada");
+  BOOST_TEST(h[0].source == "csv:suppliers.csv:2");
+  BOOST_TEST(h[1].field == "sa_declared_on");
+  BOOST_TEST(!h[1].old_value.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(empty_cells_leave_stored_values_and_nashi_clears_a_level) {

@@ -1,7 +1,7 @@
 #include "core/text.hpp"
 
 #include <unicode/normalizer2.h>
-#include <unicode/unistr.h>
+#include <unicode/bytestream.h>
 
 #include <array>
 #include <stdexcept>
@@ -49,13 +49,13 @@ std::string nfkc(std::string_view s) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
   if (U_FAILURE(status)) throw std::runtime_error("ICU NFKC normaliser unavailable");
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
-  if (n->isNormalized(u, status) && U_SUCCESS(status)) return std::string(s);
+  icu::StringPiece piece(s.data(), static_cast<int32_t>(s.size()));
+  if (n->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return std::string(s);  // the common case
   status = U_ZERO_ERROR;
-  icu::UnicodeString out = n->normalize(u, status);
-  if (U_FAILURE(status)) throw std::runtime_error("NFKC normalisation failed");
   std::string result;
-  out.toUTF8String(result);
+  icu::StringByteSink<std::string> sink(&result, static_cast<int32_t>(s.size()));
+  n->normalizeUTF8(0, piece, sink, nullptr, status);
+  if (U_FAILURE(status)) throw std::runtime_error("NFKC normalisation failed");
   return result;
 }
 

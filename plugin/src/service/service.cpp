@@ -61,20 +61,28 @@ void Service::refresh_now() {
 }
 
 void Service::refresh_locked() {
-  std::vector<Supplier> changed;
+  // Entries another process changed are dropped; the next lookup reloads them.
   long long gen = 0;
+  bool cache_empty = false;
+  {
+    std::shared_lock lock(cache_mutex_);
+    cache_empty = by_code_.empty();
+  }
+  std::vector<std::string> changed;
   {
     std::lock_guard db_lock(db_mutex_);
     gen = db_.generation();
-    if (gen != known_generation_) changed = store::SupplierRepository(db_).changed_since(known_generation_);
+    if (gen != known_generation_ && !cache_empty)
+      changed = store::SupplierRepository(db_).changed_since(known_generation_);
   }
   const Date day = today();
   std::unique_lock lock(cache_mutex_);
-  for (auto& s : changed) {
-    std::string code = s.code();
-    auto e = std::make_shared<const SupplierStanding>(evaluate(std::move(s), day));
-    if (e->supplier[Field::corporate_number]) code_by_corporate_number_[*e->supplier[Field::corporate_number]] = code;
-    by_code_[code] = std::move(e);
+  for (const auto& code : changed) {
+    auto it = by_code_.find(code);
+    if (it == by_code_.end()) continue;
+    if (it->second->supplier[Field::corporate_number])
+      code_by_corporate_number_.erase(*it->second->supplier[Field::corporate_number]);
+    by_code_.erase(it);
   }
   known_generation_ = gen;
   if (day.days() != evaluated_for_) {
@@ -84,6 +92,11 @@ void Service::refresh_locked() {
 }
 
 Service::Entry Service::load(const std::string& key) {
+  long long observed = 0;
+  {
+    std::shared_lock lock(cache_mutex_);
+    observed = known_generation_;
+  }
   std::optional<Supplier> s;
   {
     std::lock_guard db_lock(db_mutex_);
@@ -96,8 +109,11 @@ Service::Entry Service::load(const std::string& key) {
   std::string code = s->code();
   auto e = std::make_shared<const SupplierStanding>(evaluate(std::move(*s), today()));
   std::unique_lock lock(cache_mutex_);
+  // A refresh that ran meanwhile may have skipped this code (it was not cached yet):
+  // what we read could predate it, so it is returned but not cached.
+  if (known_generation_ != observed) return e;
   if (e->supplier[Field::corporate_number]) code_by_corporate_number_.emplace(*e->supplier[Field::corporate_number], code);
-  auto [it, fresh] = by_code_.emplace(code, e);  // a concurrent refresh may hold newer data: keep it
+  auto [it, fresh] = by_code_.emplace(code, e);  // another thread's load may have won: keep one
   return it->second;
 }
 
@@ -128,7 +144,20 @@ std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* tot
 
 std::vector<store::HistoryEntry> Service::history(const std::string& vendor_code) {
   std::lock_guard db_lock(db_mutex_);
-  return store::SupplierRepository(db_).history(vendor_code);
+  store::SupplierRepository repo(db_);
+  std::vector<store::HistoryEntry> out;
+  if (auto c = repo.creation(vendor_code)) {
+    store::HistoryEntry created;
+    created.vendor_code = vendor_code;
+    created.changed_at = (*c)[0];
+    created.actor = (*c)[1];
+    created.source = (*c)[2];
+    created.field = "created";
+    out.push_back(std::move(created));
+  }
+  auto changes = repo.history(vendor_code);
+  out.insert(out.end(), std::make_move_iterator(changes.begin()), std::make_move_iterator(changes.end()));
+  return out;
 }
 
 importer::ImportReport Service::import_file(const std::string& path, importer::ImportOptions options) {

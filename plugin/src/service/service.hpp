@@ -67,6 +67,7 @@ class Service {
 
   std::optional<SupplierStanding> get(const std::string& key);
   std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
+  // The creation (field "created") followed by every recorded change, oldest first.
   std::vector<store::HistoryEntry> history(const std::string& vendor_code);
   importer::ImportReport import_file(const std::string& path, importer::ImportOptions options);
   // Returns the supplier after the change; throws std::invalid_argument naming a bad field.

@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include "store/sqlite_direct.hpp"
+
 namespace hoshi::store {
 
 namespace {
@@ -29,12 +31,24 @@ struct OptBind {
 };
 }  // namespace
 
-std::vector<Supplier> SupplierRepository::select(const std::string& where, const std::vector<std::string>& params) {
+std::vector<Supplier> SupplierRepository::select(const std::string& where, const std::vector<std::string>& params,
+                                                 std::size_t batch) {
+  if (db_.backend() == Backend::sqlite) {
+    SqliteStatement st(sqlite_handle(db_.session()), "SELECT " + column_list() + " FROM suppliers " + where);
+    for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i + 1), params[i]);
+    std::vector<Supplier> out;
+    while (st.step()) {
+      Supplier s;
+      for (int i = 0; i < kFieldCount; ++i) s.v[i] = st.column(i);
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
   return db_.guarded([&] {
     soci::session& sql = db_.session();
     std::vector<Supplier> out;
-    std::vector<std::vector<std::string>> cols(kFieldCount, std::vector<std::string>(kBatch));
-    std::vector<std::vector<soci::indicator>> inds(kFieldCount, std::vector<soci::indicator>(kBatch));
+    std::vector<std::vector<std::string>> cols(kFieldCount, std::vector<std::string>(batch));
+    std::vector<std::vector<soci::indicator>> inds(kFieldCount, std::vector<soci::indicator>(batch));
     std::vector<std::string> args = params;
     soci::statement st(sql);
     for (int i = 0; i < kFieldCount; ++i) st.exchange(soci::into(cols[i], inds[i]));
@@ -52,8 +66,8 @@ std::vector<Supplier> SupplierRepository::select(const std::string& where, const
         out.push_back(std::move(s));
       }
       for (int i = 0; i < kFieldCount; ++i) {
-        cols[i].resize(kBatch);
-        inds[i].resize(kBatch);
+        cols[i].resize(batch);
+        inds[i].resize(batch);
       }
     }
     return out;
@@ -61,13 +75,13 @@ std::vector<Supplier> SupplierRepository::select(const std::string& where, const
 }
 
 std::optional<Supplier> SupplierRepository::find(const std::string& vendor_code) {
-  auto rows = select("WHERE vendor_code = :c", {vendor_code});
+  auto rows = select("WHERE vendor_code = :c", {vendor_code}, 1);
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
 }
 
 std::optional<Supplier> SupplierRepository::find_by_corporate_number(const std::string& number) {
-  auto rows = select("WHERE corporate_number = :c ORDER BY vendor_code", {number});
+  auto rows = select("WHERE corporate_number = :c ORDER BY vendor_code LIMIT 1", {number}, 1);
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
 }
@@ -102,46 +116,89 @@ std::unordered_map<std::string, Supplier> SupplierRepository::load_all() {
   return map;
 }
 
-std::vector<Supplier> SupplierRepository::changed_since(long long g) {
-  return select("WHERE generation > :g", {std::to_string(g)});
+std::vector<std::string> SupplierRepository::changed_since(long long g) {
+  return db_.guarded([&] {
+    std::vector<std::string> out;
+    std::vector<std::string> codes(kBatch);
+    soci::statement st = (db_.session().prepare << "SELECT vendor_code FROM suppliers WHERE generation > :g",
+                          soci::use(g), soci::into(codes));
+    st.execute(false);
+    while (st.fetch()) {
+      out.insert(out.end(), codes.begin(), codes.end());
+      codes.resize(kBatch);
+    }
+    return out;
+  });
 }
 
-void SupplierRepository::insert(const std::vector<const Supplier*>& rows, long long generation,
-                                 const std::string& now) {
+void SupplierRepository::insert(const std::vector<NewRow>& rows, long long generation, const std::string& now,
+                                 const std::string& actor) {
   if (rows.empty()) return;
+  std::string cols = column_list(), marks;
+  for (int i = 0; i < kFieldCount; ++i) marks += (i ? ", :c" : ":c") + std::to_string(i);
+  const std::string sql = "INSERT INTO suppliers (" + cols +
+                          ", generation, created_at, created_by, created_source, updated_at) VALUES (" + marks +
+                          ", :g, :t1, :a, :s, :t2)";
+  if (db_.backend() == Backend::sqlite) {
+    SqliteStatement st(sqlite_handle(db_.session()), sql);
+    for (const NewRow& row : rows) {
+      for (int i = 0; i < kFieldCount; ++i) st.bind(i + 1, row.supplier->v[i]);
+      st.bind(kFieldCount + 1, generation);
+      st.bind(kFieldCount + 2, now);
+      st.bind(kFieldCount + 3, actor);
+      st.bind(kFieldCount + 4, row.source);
+      st.bind(kFieldCount + 5, now);
+      st.step();
+      st.reset();
+    }
+    return;
+  }
   db_.guarded([&] {
-    soci::session& sql = db_.session();
-    std::string cols = column_list(), marks;
-    for (int i = 0; i < kFieldCount; ++i) marks += (i ? ", :c" : ":c") + std::to_string(i);
+    soci::session& sql_session = db_.session();
     std::vector<std::vector<std::string>> vals(kFieldCount);
     std::vector<std::vector<soci::indicator>> inds(kFieldCount);
     std::vector<long long> gens;
-    std::vector<std::string> times;
+    std::vector<std::string> times, actors, sources;
     for (std::size_t start = 0; start < rows.size(); start += kBatch) {
       std::size_t end = std::min(rows.size(), start + kBatch);
       for (int i = 0; i < kFieldCount; ++i) {
         vals[i].clear();
         inds[i].clear();
         for (std::size_t r = start; r < end; ++r) {
-          const auto& o = rows[r]->v[i];
+          const auto& o = rows[r].supplier->v[i];
           vals[i].push_back(o ? *o : std::string());
           inds[i].push_back(o ? soci::i_ok : soci::i_null);
         }
       }
       gens.assign(end - start, generation);
       times.assign(end - start, now);
-      soci::statement st(sql);
+      actors.assign(end - start, actor);
+      sources.clear();
+      for (std::size_t r = start; r < end; ++r) sources.push_back(rows[r].source);
+      soci::statement st(sql_session);
       for (int i = 0; i < kFieldCount; ++i) st.exchange(soci::use(vals[i], inds[i]));
       st.exchange(soci::use(gens));
       st.exchange(soci::use(times));
+      st.exchange(soci::use(actors));
+      st.exchange(soci::use(sources));
       st.exchange(soci::use(times));
       st.alloc();
-      st.prepare("INSERT INTO suppliers (" + cols + ", generation, created_at, updated_at) VALUES (" + marks +
-                 ", :g, :t1, :t2)");
+      st.prepare(sql);
       st.define_and_bind();
       st.execute(true);
     }
     return 0;
+  });
+}
+
+std::optional<std::array<std::string, 3>> SupplierRepository::creation(const std::string& vendor_code) {
+  return db_.guarded([&]() -> std::optional<std::array<std::string, 3>> {
+    std::array<std::string, 3> out;
+    soci::indicator ind = soci::i_null;
+    db_.session() << "SELECT created_at, created_by, created_source FROM suppliers WHERE vendor_code = :c",
+        soci::use(vendor_code), soci::into(out[0], ind), soci::into(out[1]), soci::into(out[2]);
+    if (!db_.session().got_data()) return std::nullopt;
+    return out;
   });
 }
 
@@ -172,6 +229,24 @@ void SupplierRepository::update(const Supplier& row, long long generation, const
 
 void SupplierRepository::add_history(const std::vector<HistoryEntry>& entries) {
   if (entries.empty()) return;
+  if (db_.backend() == Backend::sqlite) {
+    SqliteStatement st(sqlite_handle(db_.session()),
+                       "INSERT INTO supplier_history (vendor_code, generation, changed_at, actor, source, field, "
+                       "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& e : entries) {
+      st.bind(1, e.vendor_code);
+      st.bind(2, e.generation);
+      st.bind(3, e.changed_at);
+      st.bind(4, e.actor);
+      st.bind(5, e.source);
+      st.bind(6, e.field);
+      st.bind(7, e.old_value);
+      st.bind(8, e.new_value);
+      st.step();
+      st.reset();
+    }
+    return;
+  }
   db_.guarded([&] {
     soci::session& sql = db_.session();
     for (std::size_t start = 0; start < entries.size(); start += kBatch) {

@@ -1,5 +1,6 @@
 // Reads and writes suppliers and their history. Callers own the transaction.
 #pragma once
+#include <array>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -33,16 +34,25 @@ class SupplierRepository {
   std::vector<Supplier> list(const SupplierFilter& filter = {});
   // Every supplier keyed by vendor code (for import diffing).
   std::unordered_map<std::string, Supplier> load_all();
-  // Suppliers written after generation `g` (for cache refresh).
-  std::vector<Supplier> changed_since(long long g);
+  // Vendor codes of suppliers written after generation `g` (for cache refresh).
+  std::vector<std::string> changed_since(long long g);
 
-  void insert(const std::vector<const Supplier*>& rows, long long generation, const std::string& now);
+  struct NewRow {
+    const Supplier* supplier;
+    std::string source;  // e.g. "csv:FILE:LINE"
+  };
+  // New suppliers; the creation (who, when, from where) is kept on the row itself.
+  void insert(const std::vector<NewRow>& rows, long long generation, const std::string& now,
+              const std::string& actor);
+  // Who created a supplier, when, from where: {created_at, created_by, created_source}.
+  std::optional<std::array<std::string, 3>> creation(const std::string& vendor_code);
   void update(const Supplier& row, long long generation, const std::string& now);
   void add_history(const std::vector<HistoryEntry>& entries);
   std::vector<HistoryEntry> history(const std::string& vendor_code);
 
  private:
-  std::vector<Supplier> select(const std::string& where, const std::vector<std::string>& params);
+  std::vector<Supplier> select(const std::string& where, const std::vector<std::string>& params,
+                               std::size_t batch = 1000);
   Database& db_;
 };
 
