@@ -51,10 +51,11 @@ std::size_t first_invalid_utf8(const std::string& s) {
   return s.size();
 }
 
-std::string cp932_to_utf8(const std::string& bytes) {
+// Decodes CP932; on bytes it cannot read, returns false with their offset in `bad_at`.
+bool cp932_to_utf8(const std::string& bytes, std::string& out, std::size_t& bad_at) {
   Poco::Windows932Encoding cp932;
   const Poco::TextEncoding::CharacterMap& map = cp932.characterMap();
-  std::string out;
+  out.clear();
   out.reserve(bytes.size() + bytes.size() / 2);
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t n = bytes.size();
@@ -75,16 +76,15 @@ std::string cp932_to_utf8(const std::string& bytes) {
       if (i + len <= n) cp = cp932.queryConvert(p + i, static_cast<int>(len));
     }
     if (cp < 0) {
-      throw EncodingError("line " + std::to_string(line_at(bytes, i)) +
-                          ": bytes that are neither UTF-8 nor CP932 (Shift_JIS); save the file as CSV UTF-8 "
-                          "or CP932, or pass --encoding");
+      bad_at = i;
+      return false;
     }
     unsigned char buf[4];
     int k = Poco::UTF8Encoding().convert(cp, buf, 4);
     out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(k));
     i += len;
   }
-  return out;
+  return true;
 }
 }  // namespace
 
@@ -93,6 +93,7 @@ Decoded decode(const std::string& bytes, Encoding requested) {
   if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
     throw EncodingError("line 1: the file is UTF-16 (Excel \"Unicode text\"); save it as \"CSV UTF-8\" instead");
   bool bom = bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0;
+  const bool explicit_cp932 = requested == Encoding::cp932;
   if (requested == Encoding::automatic)
     requested = (bom || text::is_valid_utf8(bytes)) ? Encoding::utf8 : Encoding::cp932;
   d.used = requested;
@@ -106,8 +107,16 @@ Decoded decode(const std::string& bytes, Encoding requested) {
     }
     return d;
   }
-  d.utf8 = cp932_to_utf8(bytes);
-  return d;
+  std::size_t bad_cp932 = 0;
+  if (cp932_to_utf8(bytes, d.utf8, bad_cp932)) return d;
+  if (explicit_cp932)
+    throw EncodingError("line " + std::to_string(line_at(bytes, bad_cp932)) +
+                        ": not valid CP932 (Shift_JIS) (is the file UTF-8? try --encoding utf-8)");
+  // Neither reads the whole file: name the line where the likelier one (the one that
+  // got further) stopped.
+  std::size_t bad_utf8 = first_invalid_utf8(bytes);
+  throw EncodingError("line " + std::to_string(line_at(bytes, std::max(bad_utf8, bad_cp932))) +
+                      ": bytes that are neither UTF-8 nor CP932 (Shift_JIS); save the file as CSV UTF-8 or CP932");
 }
 
 std::string utf8_to_cp932(const std::string& utf8) {
