@@ -20,9 +20,7 @@ namespace hoshi::cli {
 
 namespace {
 
-bool is_postgres(const std::string& db) {
-  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
-}
+bool is_postgres(const std::string& db) { return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0; }
 
 // Opens the service, or prints why not and returns null.
 std::unique_ptr<Service> open(const Globals& g, bool must_exist) {
@@ -52,11 +50,16 @@ std::unique_ptr<Service> open(const Globals& g, bool must_exist) {
 
 const char* standing_ja(Standing s) {
   switch (s) {
-    case Standing::meets: return "適合";
-    case Standing::expiring: return "期限間近";
-    case Standing::expired: return "期限切れ";
-    case Standing::below: return "未達";
-    case Standing::unknown: break;
+    case Standing::meets:
+      return "適合";
+    case Standing::expiring:
+      return "期限間近";
+    case Standing::expired:
+      return "期限切れ";
+    case Standing::below:
+      return "未達";
+    case Standing::unknown:
+      break;
   }
   return "不明";
 }
@@ -158,8 +161,10 @@ int cmd_suppliers(const Globals& g, Args& a) {
   for (const auto& r : rows) {
     std::cout << r.supplier.code() << "\t" << standing_name(r.standing.standing) << "\t"
               << levels::sa_symbol(r.view.sa_level) << "\t"
-              << (r.otasuketai_active == 1 ? "契約中" : r.otasuketai_active == 0 ? "なし/終了" : "未回答") << "\t"
-              << levels::scs_symbol(r.view.scs_level) << "\t★" << r.standing.required_scs << "\t"
+              << (r.otasuketai_active == 1   ? "契約中"
+                  : r.otasuketai_active == 0 ? "なし/終了"
+                                             : "未回答")
+              << "\t" << levels::scs_symbol(r.view.scs_level) << "\t★" << r.standing.required_scs << "\t"
               << r.supplier[Field::name].value_or("") << "\n";
   }
   std::cerr << rows.size() << " suppliers\n";

@@ -109,15 +109,15 @@ static void check_supplier(hoshitori *db, const struct expect *e) {
   snprintf(what, sizeof what, "supplier_status(%s) rc (%s)", e->key, rc == HOSHITORI_OK ? "" : hoshitori_errmsg(db));
   check_int_at(rc, HOSHITORI_OK, what, __LINE__);
   if (rc != HOSHITORI_OK) return;
-#define FIELD_INT(f)                                              \
-  do {                                                            \
-    snprintf(what, sizeof what, "%s: " #f, e->key);               \
-    check_int_at(st.f, e->f, what, __LINE__);                     \
+#define FIELD_INT(f)                                \
+  do {                                              \
+    snprintf(what, sizeof what, "%s: " #f, e->key); \
+    check_int_at(st.f, e->f, what, __LINE__);       \
   } while (0)
-#define FIELD_STR(f)                                              \
-  do {                                                            \
-    snprintf(what, sizeof what, "%s: " #f, e->key);               \
-    check_str_at(st.f, e->f, what, __LINE__);                     \
+#define FIELD_STR(f)                                \
+  do {                                              \
+    snprintf(what, sizeof what, "%s: " #f, e->key); \
+    check_str_at(st.f, e->f, what, __LINE__);       \
   } while (0)
   FIELD_INT(sa_level);
   FIELD_INT(otasuketai_active);
@@ -165,14 +165,13 @@ static void *thread_main(void *p) {
     ok = rc == HOSHITORI_OK && st.sa_level == e->sa_level && st.scs_level == e->scs_level &&
          st.otasuketai_active == e->otasuketai_active && st.required_scs == e->required_scs &&
          st.standing == e->standing && strcmp(st.scs_valid_until, e->scs_valid_until) == 0 &&
-         strcmp(st.standing_until, e->standing_until) == 0 &&
-         strcmp(st.corporate_number, e->corporate_number) == 0 && st.reason[0] != '\0';
+         strcmp(st.standing_until, e->standing_until) == 0 && strcmp(st.corporate_number, e->corporate_number) == 0 &&
+         st.reason[0] != '\0';
     if (!ok) {
       if (a->failures == 0) {
         a->first_rc = rc;
-        snprintf(a->first_failure, sizeof a->first_failure,
-                 "call %d on %s: rc %d sa %d scs %d standing %d required %d", i, e->key, rc, st.sa_level,
-                 st.scs_level, st.standing, st.required_scs);
+        snprintf(a->first_failure, sizeof a->first_failure, "call %d on %s: rc %d sa %d scs %d standing %d required %d",
+                 i, e->key, rc, st.sa_level, st.scs_level, st.standing, st.required_scs);
       }
       ++a->failures;
     }
@@ -381,8 +380,8 @@ int main(int argc, char **argv) {
   }
 
   /* --- a change through query_json --------------------------------------------------- */
-  rc = query(db, "{\"op\":\"update_status\",\"vendor_code\":\"V0008\",\"sa\":{\"level\":2}}", response,
-             sizeof response);
+  rc =
+      query(db, "{\"op\":\"update_status\",\"vendor_code\":\"V0008\",\"sa\":{\"level\":2}}", response, sizeof response);
   CHECK_INT(rc, HOSHITORI_INVALID); /* no actor */
   {
     hoshitori_supplier_status_t st;
@@ -404,8 +403,9 @@ int main(int argc, char **argv) {
     CHECK_INT(st.standing, HOSHITORI_STANDING_BELOW);
     CHECK_INT(st.required_scs, 3);
   }
-  rc = query(db, "{\"op\":\"update_status\",\"vendor_code\":\"NO-SUCH-CODE\",\"actor\":\"c-host:test\",\"sa\":{\"level\":2}}",
-             response, sizeof response);
+  rc = query(
+      db, "{\"op\":\"update_status\",\"vendor_code\":\"NO-SUCH-CODE\",\"actor\":\"c-host:test\",\"sa\":{\"level\":2}}",
+      response, sizeof response);
   CHECK_INT(rc, HOSHITORI_NOTFOUND);
   rc = query(db, "{\"op\":\"history\",\"vendor_code\":\"V0008\"}", response, sizeof response);
   CHECK_INT(rc, HOSHITORI_OK);
@@ -413,6 +413,17 @@ int main(int argc, char **argv) {
   CHECK(strstr(response, "\"field\":\"sa_level\"") != NULL);
 
   CHECK_INT(hoshitori_close(db), HOSHITORI_OK);
+  /* a stale pointer to a closed handle answers MISUSE, it does not crash */
+  {
+    hoshitori_supplier_status_t st;
+    char *out = NULL;
+    st.size = sizeof st;
+    CHECK_INT(hoshitori_supplier_status(db, "V0001", &st), HOSHITORI_MISUSE);
+    CHECK_INT(hoshitori_query_json(db, "{\"op\":\"status\",\"vendor_code\":\"V0001\"}", &out), HOSHITORI_MISUSE);
+    CHECK(out == NULL);
+    CHECK(hoshitori_errmsg(db) != NULL);
+    CHECK_INT(hoshitori_close(db), HOSHITORI_MISUSE);
+  }
   db = NULL;
 
   printf("%d passed, %d failed\n", g_passed, g_failed);

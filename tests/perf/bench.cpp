@@ -4,9 +4,9 @@
 //   2. 1,000,000 hoshitori_supplier_status calls vs a raw prepared SQLite point query
 //   3. peak memory (max RSS) of each
 // Usage: hoshitori_bench [--rows N] [--calls N] [--dir DIR]
-#include <sqlite3.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,7 +69,8 @@ int check_digit(const std::string& base12) {
 // A supplier master as a Japanese ERP exports it (UTF-8 with BOM, CRLF).
 void write_csv(const std::string& path, int rows, std::vector<std::string>& codes) {
   static const char* kinds[] = {"株式会社", "有限会社", "", "合同会社"};
-  static const char* words[] = {"青葉", "髙橋", "東邦", "北斗", "みどり", "さくら", "富士見", "光和", "南海", "オリオン"};
+  static const char* words[] = {"青葉",   "髙橋",   "東邦", "北斗", "みどり",
+                                "さくら", "富士見", "光和", "南海", "オリオン"};
   static const char* trades[] = {"製作所", "精密工業", "電子", "金型", "物流", "化成", "システム", "鋳造"};
   static const char* sa[] = {"", "★", "★★", "一つ星", "二つ星", "2"};
   static const char* scs[] = {"", "", "★3", "★4", "3"};
@@ -90,8 +91,8 @@ void write_csv(const std::string& path, int rows, std::vector<std::string>& code
     const char* s = sa[rng() % 6];
     const char* l = scs[rng() % 5];
     const char* o = ota[rng() % 5];
-    out << code << "," << name << "," << ((rng() % 10) ? cn : "") << ",info" << i << "@supplier.example,担当 "
-        << i % 97 << ",調達" << i % 7 << "課," << s << "," << (*s ? "2026/4/1" : "") << "," << o << ","
+    out << code << "," << name << "," << ((rng() % 10) ? cn : "") << ",info" << i << "@supplier.example,担当 " << i % 97
+        << ",調達" << i % 7 << "課," << s << "," << (*s ? "2026/4/1" : "") << "," << o << ","
         << (*o ? "令和9年3月31日" : "") << "," << l << "," << (*l ? "2027-09-30" : "") << ","
         << ((rng() % 3) ? "いいえ" : "はい") << ",いいえ,いいえ\r\n";
   }
@@ -136,8 +137,8 @@ int main(int argc, char** argv) {
   RunResult again = run({HOSHITORI_CLI, "--db", our_db, "import", "suppliers", csv, "--json"});
   std::printf("\nimport %d suppliers\n", rows);
   std::printf("  sqlite3 .import (reference)   %7.3f s   max RSS %6ld KB\n", ref.seconds, ref.max_rss_kb);
-  std::printf("  hoshitori import suppliers    %7.3f s   max RSS %6ld KB   ratio %.2fx (target <= 2x)\n",
-              ours.seconds, ours.max_rss_kb, ours.seconds / ref.seconds);
+  std::printf("  hoshitori import suppliers    %7.3f s   max RSS %6ld KB   ratio %.2fx (target <= 2x)\n", ours.seconds,
+              ours.max_rss_kb, ours.seconds / ref.seconds);
   std::printf("  re-import, nothing changed    %7.3f s   max RSS %6ld KB   ratio %.2fx\n", again.seconds,
               again.max_rss_kb, again.seconds / ref.seconds);
 

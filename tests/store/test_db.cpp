@@ -1,7 +1,7 @@
 #include "test_db.hpp"
 
-#include <soci/soci.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <unistd.h>
 
 #include <atomic>

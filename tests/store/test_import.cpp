@@ -1,16 +1,17 @@
 #include <boost/test/unit_test.hpp>
 
+#include "core/text.hpp"
 #include "importer/encoding.hpp"
 #include "importer/supplier_import.hpp"
 #include "store/supplier_repository.hpp"
-#include "core/text.hpp"
 #include "test_db.hpp"
 
 using namespace hoshi;
 using namespace hoshi::importer;
 
 namespace {
-const char* kHeader = "取引先コード,会社名,法人番号,SA,SA宣言日,お助け隊サービス,お助け隊契約期限,SCS,SCS有効期限,機密情報取扱い\r\n";
+const char* kHeader =
+    "取引先コード,会社名,法人番号,SA,SA宣言日,お助け隊サービス,お助け隊契約期限,SCS,SCS有効期限,機密情報取扱い\r\n";
 
 struct Fixture {
   std::string url = test::fresh_database();
@@ -39,9 +40,10 @@ const Rejection* rejection_at(const ImportReport& r, std::size_t line) {
 BOOST_FIXTURE_TEST_SUITE(import_suite, Fixture)
 
 BOOST_AUTO_TEST_CASE(imports_rows_and_normalises_values) {
-  auto r = run(std::string(kHeader) +
-               "V1,㈱髙橋製作所,１１８０-３０１０-１８７７１,二つ星,令和8年4月1日,SOMPO SHERIFF,R9.3.31,★3,2027/9/30,はい\r\n"
-               "V2,\"山田商店, 本店\",,★,,,,,,\r\n");
+  auto r = run(
+      std::string(kHeader) +
+      "V1,㈱髙橋製作所,１１８０-３０１０-１８７７１,二つ星,令和8年4月1日,SOMPO SHERIFF,R9.3.31,★3,2027/9/30,はい\r\n"
+      "V2,\"山田商店, 本店\",,★,,,,,,\r\n");
   BOOST_TEST(r.imported == 2u);
   BOOST_TEST(r.rejected.empty());
   auto v1 = get("V1");
@@ -63,29 +65,34 @@ BOOST_AUTO_TEST_CASE(imports_rows_and_normalises_values) {
 
 BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
   auto r = run(std::string(kHeader) +
-               "B1,,,,,,,,,\r\n"                                        // 2 empty name
-               "B2,A社,1180301018772,,,,,,,\r\n"                        // 3 check digit
-               "B3,A社,,★★★,,,,,,\r\n"                                // 4 SA
-               "B4,A社,,,,,,★9,,\r\n"                                   // 5 SCS
-               "B5,A社,,,,,,,2026-02-30,\r\n"                           // 6 date
-               "B6,A社,,,,存在しない隊,,,,\r\n"                         // 7 registry
-               "B7,A社,,,,,,,,たぶん\r\n"                               // 8 yes/no
-               "B8,A社,,,2027-01-01,,,,,\r\n"                           // 9 future declaration
-               "B9,\"A社\r\n(改行)\",,,,,,,,\r\n"                       // 10-11 newline in name
-               "OK1,良い会社,,,,,,,,\r\n"                               // 12
-               "OK1,重複,,,,,,,,\r\n"                                   // 13 duplicate
-               "B10,A社,,,,,,,,,extra\r\n");                            // 14 too many columns
+               "B1,,,,,,,,,\r\n"                   // 2 empty name
+               "B2,A社,1180301018772,,,,,,,\r\n"   // 3 check digit
+               "B3,A社,,★★★,,,,,,\r\n"             // 4 SA
+               "B4,A社,,,,,,★9,,\r\n"              // 5 SCS
+               "B5,A社,,,,,,,2026-02-30,\r\n"      // 6 date
+               "B6,A社,,,,存在しない隊,,,,\r\n"    // 7 registry
+               "B7,A社,,,,,,,,たぶん\r\n"          // 8 yes/no
+               "B8,A社,,,2027-01-01,,,,,\r\n"      // 9 future declaration
+               "B9,\"A社\r\n(改行)\",,,,,,,,\r\n"  // 10-11 newline in name
+               "OK1,良い会社,,,,,,,,\r\n"          // 12
+               "OK1,重複,,,,,,,,\r\n"              // 13 duplicate
+               "B10,A社,,,,,,,,,extra\r\n");       // 14 too many columns
   BOOST_TEST(r.imported == 1u);
   BOOST_TEST(r.rejected.size() == 11u);
   struct Want {
     std::size_t line;
     const char* column;
     const char* words;
-  } wants[] = {{2, "会社名", "必須"},          {3, "法人番号", "チェックデジット"},
-               {4, "SA", "SECURITY ACTION"},  {5, "SCS", "SCS"},
-               {6, "SCS有効期限", "存在しない"}, {7, "お助け隊サービス", "登録一覧"},
-               {8, "機密情報取扱い", "はい/いいえ"}, {9, "SA宣言日", "未来"},
-               {10, "会社名", "改行"},         {13, "取引先コード", "12 行目と重複"},
+  } wants[] = {{2, "会社名", "必須"},
+               {3, "法人番号", "チェックデジット"},
+               {4, "SA", "SECURITY ACTION"},
+               {5, "SCS", "SCS"},
+               {6, "SCS有効期限", "存在しない"},
+               {7, "お助け隊サービス", "登録一覧"},
+               {8, "機密情報取扱い", "はい/いいえ"},
+               {9, "SA宣言日", "未来"},
+               {10, "会社名", "改行"},
+               {13, "取引先コード", "12 行目と重複"},
                {14, "", "列が多すぎます"}};
   for (const auto& w : wants) {
     const Rejection* x = rejection_at(r, w.line);

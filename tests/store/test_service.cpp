@@ -3,8 +3,8 @@
 #include <fstream>
 #include <thread>
 
-#include "service/json_api.hpp"
 #include "core/text.hpp"
+#include "service/json_api.hpp"
 #include "service/service.hpp"
 #include "test_db.hpp"
 
@@ -125,7 +125,8 @@ BOOST_AUTO_TEST_CASE(concurrent_imports_from_two_handles_lose_nothing) {
   { Service init(options(url)); }
   auto body = [](char prefix) {
     std::string csv = "取引先コード,会社名,SA\n";
-    for (int i = 0; i < 300; ++i) csv += std::string(1, prefix) + std::to_string(i) + ",会社" + std::to_string(i) + ",★\n";
+    for (int i = 0; i < 300; ++i)
+      csv += std::string(1, prefix) + std::to_string(i) + ",会社" + std::to_string(i) + ",★\n";
     return csv;
   };
   std::string fa = write_csv("pa.csv", body('P')), fb = write_csv("pb.csv", body('Q'));

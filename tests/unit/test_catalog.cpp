@@ -71,9 +71,7 @@ BOOST_AUTO_TEST_CASE(shipped_catalogs_load_and_match_the_published_counts) {
   BOOST_TEST(c.policy.interim.size() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(a_good_policy_loads) {
-  BOOST_TEST(policy_error(kGoodPolicy) == "loaded");
-}
+BOOST_AUTO_TEST_CASE(a_good_policy_loads) { BOOST_TEST(policy_error(kGoodPolicy) == "loaded"); }
 
 BOOST_AUTO_TEST_CASE(malformed_policy_names_file_and_line) {
   // YAML syntax error: still file:line

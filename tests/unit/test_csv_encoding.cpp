@@ -94,7 +94,11 @@ BOOST_AUTO_TEST_CASE(forced_utf8_on_cp932_names_the_line) {
 
 BOOST_AUTO_TEST_CASE(bytes_valid_in_neither_encoding_are_refused) {
   BOOST_CHECK_THROW(decode("a\n\x80\xFF\n", Encoding::automatic), EncodingError);
-  BOOST_CHECK_THROW(decode(std::string("\xFF\xFE" "a\0", 4), Encoding::automatic), EncodingError);  // UTF-16
+  BOOST_CHECK_THROW(decode(std::string("\xFF\xFE"
+                                       "a\0",
+                                       4),
+                           Encoding::automatic),
+                    EncodingError);  // UTF-16
 }
 
 BOOST_AUTO_TEST_CASE(headers_match_in_japanese_and_english) {

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(rejects_impossible_and_out_of_era_dates) {
   BOOST_TEST(parsed("令和元年4月30日").rfind("ERR", 0) == 0);  // still 平成 then
   BOOST_TEST(parsed("平成31年5月1日").rfind("ERR", 0) == 0);   // already 令和
   BOOST_TEST(parsed("平成32年1月1日").rfind("ERR", 0) == 0);
-  BOOST_TEST(parsed("26/4/1").rfind("ERR", 0) == 0);            // two-digit year is ambiguous
+  BOOST_TEST(parsed("26/4/1").rfind("ERR", 0) == 0);  // two-digit year is ambiguous
   BOOST_TEST(parsed("2026-04").rfind("ERR", 0) == 0);
   BOOST_TEST(parsed("来年").rfind("ERR", 0) == 0);
   BOOST_TEST(parsed("").rfind("ERR", 0) == 0);

@@ -70,9 +70,9 @@ BOOST_AUTO_TEST_CASE(company_names_normalise_for_matching) {
 
 BOOST_AUTO_TEST_CASE(utf8_validation_and_safe_truncation) {
   BOOST_TEST(text::is_valid_utf8("髙橋"));
-  BOOST_TEST(!text::is_valid_utf8("\x82\xa0"));       // CP932 あ
-  BOOST_TEST(!text::is_valid_utf8("\xC0\xAF"));       // overlong '/'
-  BOOST_TEST(!text::is_valid_utf8("\xED\xA0\x80"));   // surrogate
+  BOOST_TEST(!text::is_valid_utf8("\x82\xa0"));      // CP932 あ
+  BOOST_TEST(!text::is_valid_utf8("\xC0\xAF"));      // overlong '/'
+  BOOST_TEST(!text::is_valid_utf8("\xED\xA0\x80"));  // surrogate
   BOOST_TEST(text::utf8_prefix("髙橋", 4) == "髙");  // 3-byte chars: never split one
   BOOST_TEST(text::trim("\xE3\x80\x80 株式会社 \t") == "株式会社");
 }

@@ -64,32 +64,33 @@ typedef struct hoshitori hoshitori;
  */
 typedef struct hoshitori_supplier_status_t {
   unsigned int size;
-  int sa_level;            /* SECURITY ACTION: -1 unknown, 0 none, 1 ★, 2 ★★ */
-  int otasuketai_active;   /* お助け隊 subscription in force today: -1 unknown, 0, 1 */
-  int scs_level;           /* SCS評価制度: -1 unknown, 0 none, 3, 4, 5 */
-  int required_scs;        /* level the policy asks of this supplier: 3 or 4 */
-  int standing;            /* HOSHITORI_STANDING_* */
-  int active;              /* 1 active, 0 marked inactive in the supplier master */
-  char scs_valid_until[11];   /* "YYYY-MM-DD" or "" */
-  char otasuketai_until[11];  /* "YYYY-MM-DD" or "" */
-  char standing_until[11];    /* date the current standing lapses, or "" */
-  char corporate_number[14];  /* 13 digits or "" (sole proprietors have none) */
-  char reason[384];           /* why, in Japanese words (UTF-8, truncated safely) */
+  int sa_level;              /* SECURITY ACTION: -1 unknown, 0 none, 1 ★, 2 ★★ */
+  int otasuketai_active;     /* お助け隊 subscription in force today: -1 unknown, 0, 1 */
+  int scs_level;             /* SCS評価制度: -1 unknown, 0 none, 3, 4, 5 */
+  int required_scs;          /* level the policy asks of this supplier: 3 or 4 */
+  int standing;              /* HOSHITORI_STANDING_* */
+  int active;                /* 1 active, 0 marked inactive in the supplier master */
+  char scs_valid_until[11];  /* "YYYY-MM-DD" or "" */
+  char otasuketai_until[11]; /* "YYYY-MM-DD" or "" */
+  char standing_until[11];   /* date the current standing lapses, or "" */
+  char corporate_number[14]; /* 13 digits or "" (sole proprietors have none) */
+  char reason[384];          /* why, in Japanese words (UTF-8, truncated safely) */
 } hoshitori_supplier_status_t;
 
 /* Options for hoshitori_open_v2. Initialise with HOSHITORI_OPEN_OPTIONS_INIT. */
 typedef struct hoshitori_open_options {
-  unsigned int version;     /* HOSHITORI_OPEN_OPTIONS_VERSION */
-  const char *schemas_dir;  /* folder of catalogs (NULL: $HOSHITORI_SCHEMAS or built-in) */
-  const char *policy_file;  /* buyer policy (NULL: $HOSHITORI_POLICY or schemas_dir/policy.yaml) */
-  const char *today;        /* "YYYY-MM-DD" fixed clock for tests (NULL: $HOSHITORI_TODAY or real date, Asia/Tokyo) */
-  int create;               /* 1: create/migrate the schema on open (default 1) */
-  int cache_check_ms;       /* how often a cached status is re-checked against other
-                               processes' changes, in ms (default 1000; 0 = every call) */
+  unsigned int version;    /* HOSHITORI_OPEN_OPTIONS_VERSION */
+  const char *schemas_dir; /* folder of catalogs (NULL: $HOSHITORI_SCHEMAS or built-in) */
+  const char *policy_file; /* buyer policy (NULL: $HOSHITORI_POLICY or schemas_dir/policy.yaml) */
+  const char *today;       /* "YYYY-MM-DD" fixed clock for tests (NULL: $HOSHITORI_TODAY or real date, Asia/Tokyo) */
+  int create;              /* 1: create/migrate the schema on open (default 1) */
+  int cache_check_ms;      /* how often a cached status is re-checked against other
+                              processes' changes, in ms (default 1000; 0 = every call) */
 } hoshitori_open_options;
 
 #define HOSHITORI_OPEN_OPTIONS_VERSION 1
-#define HOSHITORI_OPEN_OPTIONS_INIT {HOSHITORI_OPEN_OPTIONS_VERSION, 0, 0, 0, 1, 1000}
+#define HOSHITORI_OPEN_OPTIONS_INIT \
+  { HOSHITORI_OPEN_OPTIONS_VERSION, 0, 0, 0, 1, 1000 }
 
 /* Library version string at run time, e.g. "0.1.0". */
 HOSHITORI_API const char *hoshitori_version(void);
@@ -101,10 +102,12 @@ HOSHITORI_API const char *hoshitori_version(void);
  * close it with hoshitori_close.
  */
 HOSHITORI_API int hoshitori_open(const char *database, hoshitori **out);
-HOSHITORI_API int hoshitori_open_v2(const char *database, const hoshitori_open_options *options,
-                                    hoshitori **out);
+HOSHITORI_API int hoshitori_open_v2(const char *database, const hoshitori_open_options *options, hoshitori **out);
 
-/* Close a handle. NULL is a no-op. */
+/* Close a handle: the database connection, cache and catalogs are released. NULL is
+ * a no-op; closing twice, or any call on a closed handle, returns HOSHITORI_MISUSE
+ * (the handle's few bytes are kept for that). Do not close a handle that another
+ * thread is still using. */
 HOSHITORI_API int hoshitori_close(hoshitori *db);
 
 /* Message of the last failure on this handle (UTF-8), valid until the next call on it
@@ -116,8 +119,7 @@ HOSHITORI_API const char *hoshitori_errmsg(hoshitori *db);
  * No allocation; safe from many threads on one handle.
  * Returns HOSHITORI_NOTFOUND when no such supplier.
  */
-HOSHITORI_API int hoshitori_supplier_status(hoshitori *db, const char *vendor_code,
-                                            hoshitori_supplier_status_t *out);
+HOSHITORI_API int hoshitori_supplier_status(hoshitori *db, const char *vendor_code, hoshitori_supplier_status_t *out);
 
 /* Name of a standing code: "unknown", "meets", "expiring", "expired", "below". */
 HOSHITORI_API const char *hoshitori_standing_name(int standing);
@@ -135,8 +137,7 @@ HOSHITORI_API const char *hoshitori_standing_name(int standing);
  * On success *response_json is set (free it with hoshitori_free). On failure the
  * result code says why and, where useful, *response_json holds {"error":...}.
  */
-HOSHITORI_API int hoshitori_query_json(hoshitori *db, const char *request_json,
-                                       char **response_json);
+HOSHITORI_API int hoshitori_query_json(hoshitori *db, const char *request_json, char **response_json);
 
 /* Release memory handed out by the library. NULL is a no-op. */
 HOSHITORI_API void hoshitori_free(void *p);

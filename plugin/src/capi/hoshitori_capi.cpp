@@ -52,7 +52,10 @@ int guard(hoshitori* db, Fn&& fn) {
     return fail(db, e.code, e.what());
   } catch (const hoshi::store::StoreError& e) {
     using K = hoshi::store::StoreError::Kind;
-    return fail(db, e.kind == K::busy ? HOSHITORI_BUSY : e.kind == K::conflict ? HOSHITORI_CONFLICT : HOSHITORI_ERROR,
+    return fail(db,
+                e.kind == K::busy       ? HOSHITORI_BUSY
+                : e.kind == K::conflict ? HOSHITORI_CONFLICT
+                                        : HOSHITORI_ERROR,
                 e.what());
   } catch (const hoshi::catalog::CatalogError& e) {
     return fail(db, HOSHITORI_INVALID, e.what());
@@ -121,8 +124,12 @@ int hoshitori_close(hoshitori* db) {
   if (!db) return HOSHITORI_OK;
   if (db->magic != kMagicOpen) return HOSHITORI_MISUSE;
   db->magic = kMagicClosed;
+  // Everything the handle owns is released; its few bytes are kept, marked closed, so
+  // a late call through a stale pointer answers MISUSE instead of reading freed memory.
   db->service.reset();
-  delete db;
+  std::lock_guard lock(db->err_mutex);
+  db->errmsg.clear();
+  db->errmsg.shrink_to_fit();
   return HOSHITORI_OK;
 }
 

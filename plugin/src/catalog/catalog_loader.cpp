@@ -64,13 +64,12 @@ class Doc {
       throw fail(n, what + " must be a whole number, not '" + n.Scalar() + "'");
     }
     if (v < min || v > max)
-      throw fail(n, what + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                        ", not " + std::to_string(v));
+      throw fail(n, what + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", not " +
+                        std::to_string(v));
     return v;
   }
 
-  int integer(const YAML::Node& parent, const std::string& key, int min, int max,
-              std::optional<int> fallback) const {
+  int integer(const YAML::Node& parent, const std::string& key, int min, int max, std::optional<int> fallback) const {
     YAML::Node n = parent[key];
     if ((!n.IsDefined() || n.IsNull()) && fallback) return *fallback;
     return integer(req(parent, key), "'" + key + "'", min, max);
@@ -109,8 +108,7 @@ class Doc {
   }
 
   void expect_kind(const std::string& key, const std::string& value) const {
-    if (str(root_, key) != value)
-      throw fail(root_[key], "'" + key + "' must be '" + value + "' in this file");
+    if (str(root_, key) != value) throw fail(root_[key], "'" + key + "' must be '" + value + "' in this file");
   }
 
  private:
@@ -123,14 +121,14 @@ class Doc {
 Policy load_policy(const std::string& file) {
   Doc d(file);
   const YAML::Node& r = d.root();
-  d.only_keys(r, {"policy", "version", "buyer", "required_level", "interim", "expiring_window_days",
-                  "validity", "retention_years"});
+  d.only_keys(r, {"policy", "version", "buyer", "required_level", "interim", "expiring_window_days", "validity",
+                  "retention_years"});
   d.expect_kind("policy", "buyer");
   Policy p;
   p.version = d.str(r, "version");
   YAML::Node b = d.req(r, "buyer");
-  p.buyer = Buyer{d.str(b, "name"), d.opt_str(b, "department"), d.opt_str(b, "contact"),
-                  d.opt_str(b, "email"), d.opt_str(b, "phone")};
+  p.buyer = Buyer{d.str(b, "name"), d.opt_str(b, "department"), d.opt_str(b, "contact"), d.opt_str(b, "email"),
+                  d.opt_str(b, "phone")};
 
   YAML::Node rl = d.req(r, "required_level");
   d.only_keys(rl, {"default", "star4_if_any", "provisional"});
@@ -154,8 +152,8 @@ Policy load_policy(const std::string& file) {
     }
   }
   if (p.default_level >= 4 && !p.star4_if_any.empty())
-    throw d.fail(rl, "default level is already ★" + std::to_string(p.default_level) +
-                         ": star4_if_any would never change it");
+    throw d.fail(
+        rl, "default level is already ★" + std::to_string(p.default_level) + ": star4_if_any would never change it");
 
   YAML::Node interim = r["interim"];
   if (interim.IsDefined() && !interim.IsNull()) {
@@ -243,7 +241,8 @@ ScsCatalog load_scs(const std::string& file) {
   if (t4.IsDefined()) {
     int want4 = d.integer(t4, "requirements", 0, 1000, std::nullopt);
     if (want4 != star4)
-      throw d.fail(t4, "totals say " + std::to_string(want4) + " ★4 requirements, the list has " + std::to_string(star4));
+      throw d.fail(t4,
+                   "totals say " + std::to_string(want4) + " ★4 requirements, the list has " + std::to_string(star4));
   }
   return c;
 }
@@ -298,6 +297,8 @@ OtasuketaiRegistry load_otasuketai(const std::string& file) {
     if (!ids.insert(s.id).second) throw d.fail(n, "service id '" + s.id + "' listed twice");
     if (!names.insert(text::normalize_company_name(s.name)).second)
       throw d.fail(n, "service name '" + s.name + "' listed twice");
+    reg.by_key.emplace(s.id, reg.services.size());
+    reg.by_key.emplace(text::normalize_company_name(s.name), reg.services.size());
     reg.services.push_back(s);
   }
   return reg;
@@ -323,9 +324,8 @@ std::string default_schemas_dir(const char* explicit_dir) {
 
 namespace hoshi {
 const OtasuketaiService* OtasuketaiRegistry::find(const std::string& id_or_name) const {
-  std::string key = text::normalize_company_name(id_or_name);
-  for (const auto& s : services)
-    if (s.id == id_or_name || text::normalize_company_name(s.name) == key) return &s;
-  return nullptr;
+  auto it = by_key.find(id_or_name);
+  if (it == by_key.end()) it = by_key.find(text::normalize_company_name(id_or_name));
+  return it == by_key.end() ? nullptr : &services[it->second];
 }
 }  // namespace hoshi

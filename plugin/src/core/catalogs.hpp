@@ -14,8 +14,7 @@ struct Buyer {
 };
 
 // The three ★4 decision-chart questions Hoshitori knows, in supplier column order.
-inline constexpr const char* kChartIds[3] = {"confidential_info", "critical_dependency",
-                                             "network_access"};
+inline constexpr const char* kChartIds[3] = {"confidential_info", "critical_dependency", "network_access"};
 
 struct ChartQuestion {
   std::string id;
@@ -78,6 +77,7 @@ struct OtasuketaiService {
 struct OtasuketaiRegistry {
   std::string version, source_date;
   std::vector<OtasuketaiService> services;
+  std::map<std::string, std::size_t> by_key;  // id and normalised name → index in services
   // By id or by normalised name; nullptr when not registered.
   const OtasuketaiService* find(const std::string& id_or_name) const;
 };

@@ -17,9 +17,17 @@ bool normalize(std::string_view input, std::string& out, std::string& why) {
   std::string s = text::nfkc(input);
   std::string digits;
   // separators people type between digit groups
-  static constexpr std::string_view kSeparators[] = {
-      "-", " ", "\t", "\xE2\x80\x90", "\xE2\x80\x91", "\xE2\x80\x92", "\xE2\x80\x93",
-      "\xE2\x80\x94", "\xE2\x88\x92", "\xE3\x83\xBC", "\xE3\x80\x80"};
+  static constexpr std::string_view kSeparators[] = {"-",
+                                                     " ",
+                                                     "\t",
+                                                     "\xE2\x80\x90",
+                                                     "\xE2\x80\x91",
+                                                     "\xE2\x80\x92",
+                                                     "\xE2\x80\x93",
+                                                     "\xE2\x80\x94",
+                                                     "\xE2\x88\x92",
+                                                     "\xE3\x83\xBC",
+                                                     "\xE3\x80\x80"};
   for (std::size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
     if (c >= '0' && c <= '9') {
@@ -46,8 +54,8 @@ bool normalize(std::string_view input, std::string& out, std::string& why) {
   }
   int expected = check_digit(std::string_view(digits).substr(1));
   if (digits[0] - '0' != expected) {
-    why = "法人番号のチェックデジットが一致しません (check digit " + std::string(1, digits[0]) +
-          ", expected " + std::to_string(expected) + ")";
+    why = "法人番号のチェックデジットが一致しません (check digit " + std::string(1, digits[0]) + ", expected " +
+          std::to_string(expected) + ")";
     return false;
   }
   out = std::move(digits);

@@ -179,8 +179,7 @@ bool parse_date(std::string_view input, Date& out, std::string& why) {
   std::string seps;
   if (!split_numbers(body, nums, seps) || nums.size() != 3 ||
       !(seps == "--" || seps == "//" || seps == ".." || seps == "YMD" || seps == "YM")) {
-    why = "日付の形式が読めません: \"" + s +
-          "\" (use 2026-04-01, 2026/4/1, 令和8年4月1日 or R8.4.1)";
+    why = "日付の形式が読めません: \"" + s + "\" (use 2026-04-01, 2026/4/1, 令和8年4月1日 or R8.4.1)";
     return false;
   }
   if (seps == "YM") {  // 2026年4月1 without 日 is not a date people write

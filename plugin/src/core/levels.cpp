@@ -9,8 +9,8 @@ constexpr std::string_view kStar = "\xE2\x98\x85";       // ★
 constexpr std::string_view kWhiteStar = "\xE2\x98\x86";  // ☆ (some sheets use it)
 
 bool is_none(const std::string& s) {
-  return s == "0" || s == "なし" || s == "無し" || s == "無" || s == "none" || s == "-" ||
-         s == "未宣言" || s == "未取得" || s == "n/a";
+  return s == "0" || s == "なし" || s == "無し" || s == "無" || s == "none" || s == "-" || s == "未宣言" ||
+         s == "未取得" || s == "n/a";
 }
 
 // Counts leading ★ (or ☆) and returns the rest.
@@ -86,13 +86,12 @@ bool parse_scs(std::string_view cell, int& out, std::string& why) {
 
 bool parse_yes_no(std::string_view cell, bool& out, std::string& why) {
   std::string s = text::ascii_lower(text::clean_cell(cell));
-  if (s == "はい" || s == "yes" || s == "y" || s == "true" || s == "1" || s == "○" || s == "◯" ||
-      s == "有" || s == "あり") {
+  if (s == "はい" || s == "yes" || s == "y" || s == "true" || s == "1" || s == "○" || s == "◯" || s == "有" ||
+      s == "あり") {
     out = true;
     return true;
   }
-  if (s == "いいえ" || s == "no" || s == "n" || s == "false" || s == "0" || s == "×" || s == "無" ||
-      s == "なし") {
+  if (s == "いいえ" || s == "no" || s == "n" || s == "false" || s == "0" || s == "×" || s == "無" || s == "なし") {
     out = false;
     return true;
   }
@@ -102,20 +101,29 @@ bool parse_yes_no(std::string_view cell, bool& out, std::string& why) {
 
 std::string sa_symbol(int level) {
   switch (level) {
-    case 0: return "なし";
-    case 1: return "★";
-    case 2: return "★★";
-    default: return "未回答";
+    case 0:
+      return "なし";
+    case 1:
+      return "★";
+    case 2:
+      return "★★";
+    default:
+      return "未回答";
   }
 }
 
 std::string scs_symbol(int level) {
   switch (level) {
-    case 0: return "なし";
-    case 3: return "★3";
-    case 4: return "★4";
-    case 5: return "★5";
-    default: return "未回答";
+    case 0:
+      return "なし";
+    case 3:
+      return "★3";
+    case 4:
+      return "★4";
+    case 5:
+      return "★5";
+    default:
+      return "未回答";
   }
 }
 

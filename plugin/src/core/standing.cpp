@@ -8,11 +8,16 @@ namespace hoshi {
 
 const char* standing_name(Standing s) {
   switch (s) {
-    case Standing::meets: return "meets";
-    case Standing::expiring: return "expiring";
-    case Standing::expired: return "expired";
-    case Standing::below: return "below";
-    case Standing::unknown: break;
+    case Standing::meets:
+      return "meets";
+    case Standing::expiring:
+      return "expiring";
+    case Standing::expired:
+      return "expired";
+    case Standing::below:
+      return "below";
+    case Standing::unknown:
+      break;
   }
   return "unknown";
 }
@@ -103,8 +108,8 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
     e.standing = Standing::expired;
     e.required_scs = required;
     e.until = s.scs_valid_until;
-    e.reason = "SCS★" + std::to_string(s.scs_level) + " の有効期限 " + s.scs_valid_until->iso() +
-               " が過ぎています（" + req + "）";
+    e.reason = "SCS★" + std::to_string(s.scs_level) + " の有効期限 " + s.scs_valid_until->iso() + " が過ぎています（" +
+               req + "）";
     expired = e;
   }
 
@@ -130,8 +135,8 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
           e.standing = Standing::expired;
           e.required_scs = required;
           e.until = s.ota_end;
-          e.reason = "お助け隊サービスの契約が " + s.ota_end->iso() + " に終了しています（暫定基準 " + rule.id +
-                     "、" + req + "）";
+          e.reason = "お助け隊サービスの契約が " + s.ota_end->iso() + " に終了しています（暫定基準 " + rule.id + "、" +
+                     req + "）";
           expired = e;
         }
         continue;

@@ -1,7 +1,7 @@
 #include "core/text.hpp"
 
-#include <unicode/normalizer2.h>
 #include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
 
 #include <array>
 #include <stdexcept>
@@ -36,8 +36,8 @@ bool is_valid_utf8(std::string_view s) {
       if ((p[i] & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (p[i] & 0x3F);
     }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     p += len;
@@ -104,10 +104,12 @@ namespace {
 // Legal-form words, already in NFKC and lower case. Longest first where one
 // contains another.
 constexpr std::array<std::string_view, 26> kLegalForms = {
-    "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人",
-    "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人", "(株)", "(有)",
-    "(同)", "(資)", "(名)", "(社)", "(財)", "co.,ltd.", "co., ltd.", "co.,ltd", "co. ltd.",
-    "corporation", "corp.", "inc.", "ltd.", "k.k."};
+    "株式会社",     "有限会社",     "合同会社",     "合資会社",     "合名会社",
+    "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
+    "(株)",         "(有)",         "(同)",         "(資)",         "(名)",
+    "(社)",         "(財)",         "co.,ltd.",     "co., ltd.",    "co.,ltd",
+    "co. ltd.",     "corporation",  "corp.",        "inc.",         "ltd.",
+    "k.k."};
 
 void erase_all(std::string& s, std::string_view what) {
   for (std::size_t pos; (pos = s.find(what)) != std::string::npos;) s.erase(pos, what.size());
@@ -118,8 +120,8 @@ std::string normalize_company_name(std::string_view name) {
   std::string s = ascii_lower(nfkc(name));
   for (auto form : kLegalForms) erase_all(s, form);
   // spaces, ideographic spaces, middle dots and punctuation that vary between systems
-  for (std::string_view noise : {std::string_view(" "), kIdeographicSpace, std::string_view("\xE3\x83\xBB"),
-                                 std::string_view("\t")})
+  for (std::string_view noise :
+       {std::string_view(" "), kIdeographicSpace, std::string_view("\xE3\x83\xBB"), std::string_view("\t")})
     erase_all(s, noise);
   return s;
 }

@@ -27,9 +27,12 @@ bool parse_encoding(const std::string& name, Encoding& out) {
 
 const char* encoding_name(Encoding e) {
   switch (e) {
-    case Encoding::utf8: return "utf-8";
-    case Encoding::cp932: return "cp932";
-    case Encoding::automatic: break;
+    case Encoding::utf8:
+      return "utf-8";
+    case Encoding::cp932:
+      return "cp932";
+    case Encoding::automatic:
+      break;
   }
   return "auto";
 }

@@ -138,8 +138,7 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
   return false;
 }
 
-bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, Supplier& patch,
-                      Rejection& why) const {
+bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, Supplier& patch, Rejection& why) const {
   why.line = line;
   std::size_t n = cells.size();
   // trailing empty cells beyond the header are harmless (spreadsheets add them)
@@ -152,8 +151,8 @@ bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, S
   }
   if (n < columns_.size()) {
     why.column = "";
-    why.reason = "列が足りません (" + std::to_string(n) + " columns, header has " + std::to_string(columns_.size()) +
-                 ")";
+    why.reason =
+        "列が足りません (" + std::to_string(n) + " columns, header has " + std::to_string(columns_.size()) + ")";
     return false;
   }
   patch = Supplier{};

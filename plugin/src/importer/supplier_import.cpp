@@ -60,7 +60,8 @@ std::vector<Checked> check_rows(const RowParser& parser, const std::vector<CsvRe
     for (std::size_t i = from; i < to; ++i) {
       Supplier patch;
       if (parser.parse(records[i].fields, records[i].line, patch, out[i].why)) out[i].patch = std::move(patch);
-      if (report_progress && options.progress && i % kProgressEvery == 0) options.progress("check", i - from, to - from);
+      if (report_progress && options.progress && i % kProgressEvery == 0)
+        options.progress("check", i - from, to - from);
     }
   };
   unsigned threads = std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
@@ -135,9 +136,9 @@ ImportReport import_suppliers_bytes(store::Database& db, const Catalogs& catalog
     const std::string& code = checked[i].patch->code();
     auto [it, fresh] = first_line.emplace(code, records[i].line);
     if (!fresh) {
-      report.rejected.push_back({records[i].line, "取引先コード",
-                                 "取引先コード " + code + " は " + std::to_string(it->second) +
-                                     " 行目と重複しています (duplicate)"});
+      report.rejected.push_back(
+          {records[i].line, "取引先コード",
+           "取引先コード " + code + " は " + std::to_string(it->second) + " 行目と重複しています (duplicate)"});
       continue;
     }
     rows.push_back({records[i].line, &*checked[i].patch});

@@ -6,8 +6,8 @@
 
 #include <sstream>
 
-#include "hoshitori/hoshitori.h"
 #include "core/text.hpp"
+#include "hoshitori/hoshitori.h"
 #include "importer/row_parser.hpp"
 
 namespace hoshi::api {

@@ -112,7 +112,8 @@ Service::Entry Service::load(const std::string& key) {
   // A refresh that ran meanwhile may have skipped this code (it was not cached yet):
   // what we read could predate it, so it is returned but not cached.
   if (known_generation_ != observed) return e;
-  if (e->supplier[Field::corporate_number]) code_by_corporate_number_.emplace(*e->supplier[Field::corporate_number], code);
+  if (e->supplier[Field::corporate_number])
+    code_by_corporate_number_.emplace(*e->supplier[Field::corporate_number], code);
   auto [it, fresh] = by_code_.emplace(code, e);  // another thread's load may have won: keep one
   return it->second;
 }
@@ -189,8 +190,8 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
         std::optional<std::string> value = u.patch.v[i];
         if (value->empty()) value.reset();  // "" clears the field
         if (merged.v[i] == value) continue;
-        history.push_back({u.vendor_code, tx.generation(), now, u.actor, u.source, std::string(field_name(f)),
-                           merged.v[i], value});
+        history.push_back(
+            {u.vendor_code, tx.generation(), now, u.actor, u.source, std::string(field_name(f)), merged.v[i], value});
         merged.v[i] = value;
       }
       if (history.empty()) return 0;

@@ -124,9 +124,10 @@ void rethrow_store_error(const std::exception& e) {
   bool busy = msg.find("database is locked") != std::string::npos ||
               msg.find("database is busy") != std::string::npos ||
               msg.find("could not obtain lock") != std::string::npos;
-  bool conflict = msg.find("UNIQUE constraint") != std::string::npos ||
-                  msg.find("duplicate key") != std::string::npos;
-  throw StoreError(busy ? StoreError::Kind::busy : conflict ? StoreError::Kind::conflict : StoreError::Kind::error,
+  bool conflict = msg.find("UNIQUE constraint") != std::string::npos || msg.find("duplicate key") != std::string::npos;
+  throw StoreError(busy       ? StoreError::Kind::busy
+                   : conflict ? StoreError::Kind::conflict
+                              : StoreError::Kind::error,
                    "database: " + msg);
 }
 
@@ -143,8 +144,8 @@ Database::Database(const std::string& url) : url_(url) {
     } else {
       backend_ = Backend::sqlite;
       if (url.empty()) throw StoreError(StoreError::Kind::error, "no database given");
-      session_ = std::make_unique<soci::session>(*soci::factory_sqlite3(),
-                                                 "db=" + url + " timeout=30 shared_cache=false");
+      session_ =
+          std::make_unique<soci::session>(*soci::factory_sqlite3(), "db=" + url + " timeout=30 shared_cache=false");
       *session_ << "PRAGMA journal_mode=WAL";
       *session_ << "PRAGMA synchronous=NORMAL";
       *session_ << "PRAGMA foreign_keys=ON";

@@ -13,8 +13,7 @@ sqlite3* sqlite_handle(soci::session& session) {
 }
 
 SqliteStatement::SqliteStatement(sqlite3* db, const std::string& sql) : db_(db) {
-  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-    fail("prepare");
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) fail("prepare");
 }
 
 SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }

@@ -132,7 +132,7 @@ std::vector<std::string> SupplierRepository::changed_since(long long g) {
 }
 
 void SupplierRepository::insert(const std::vector<NewRow>& rows, long long generation, const std::string& now,
-                                 const std::string& actor) {
+                                const std::string& actor) {
   if (rows.empty()) return;
   std::string cols = column_list(), marks;
   for (int i = 0; i < kFieldCount; ++i) marks += (i ? ", :c" : ":c") + std::to_string(i);
@@ -286,8 +286,7 @@ std::vector<HistoryEntry> SupplierRepository::history(const std::string& vendor_
     for (const soci::row& r : rs) {
       HistoryEntry e;
       e.vendor_code = r.get<std::string>(0);
-      e.generation = r.get_properties(1).get_data_type() == soci::dt_integer ? r.get<int>(1)
-                                                                             : r.get<long long>(1);
+      e.generation = r.get_properties(1).get_data_type() == soci::dt_integer ? r.get<int>(1) : r.get<long long>(1);
       e.changed_at = r.get<std::string>(2);
       e.actor = r.get<std::string>(3);
       e.source = r.get<std::string>(4);

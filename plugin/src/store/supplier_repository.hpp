@@ -42,8 +42,7 @@ class SupplierRepository {
     std::string source;  // e.g. "csv:FILE:LINE"
   };
   // New suppliers; the creation (who, when, from where) is kept on the row itself.
-  void insert(const std::vector<NewRow>& rows, long long generation, const std::string& now,
-              const std::string& actor);
+  void insert(const std::vector<NewRow>& rows, long long generation, const std::string& now, const std::string& actor);
   // Who created a supplier, when, from where: {created_at, created_by, created_source}.
   std::optional<std::array<std::string, 3>> creation(const std::string& vendor_code);
   void update(const Supplier& row, long long generation, const std::string& now);
