@@ -74,7 +74,7 @@ std::string Date::wareki() const {
 
 Date Date::today_tokyo() {
   std::time_t now = std::time(nullptr);
-  return from_days(static_cast<long>((now + 9 * 3600) / 86400));
+  return from_days(static_cast<long>((now + 9L * 3600) / 86400));
 }
 
 std::string utc_now_iso() {
