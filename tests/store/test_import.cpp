@@ -103,6 +103,19 @@ BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
   BOOST_TEST(count() == 1u);  // good rows are kept
 }
 
+BOOST_AUTO_TEST_CASE(spreadsheet_habits_are_understood) {
+  auto r =
+      run("取引先コード,会社名,法人番号,メールアドレス\r\n"
+          "=\"00123\",株式会社ゼロ,,\"a@x.example; B@y.example\"\r\n"  // ="…" keeps leading zeros
+          "00124,株式会社指数,1.18030E+12,\r\n");
+  BOOST_TEST(r.imported == 1u);
+  BOOST_TEST_REQUIRE(get("00123").has_value());
+  BOOST_TEST(*(*get("00123"))[Field::email] == "a@x.example; B@y.example");
+  BOOST_TEST_REQUIRE(r.rejected.size() == 1u);
+  BOOST_TEST(r.rejected[0].column == "法人番号");
+  BOOST_TEST(r.rejected[0].reason.find("指数表記") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(all_or_nothing_writes_nothing_when_a_row_is_bad) {
   auto r = run(std::string(kHeader) + "G1,良い,,,,,,,,\r\nG2,,,,,,,,,\r\n", true);
   BOOST_TEST(r.rejected.size() == 1u);

@@ -40,6 +40,13 @@ BOOST_AUTO_TEST_CASE(lf_only_and_no_final_newline) {
   BOOST_TEST(recs[2].fields[1] == "4");
 }
 
+BOOST_AUTO_TEST_CASE(lone_cr_line_ends_from_old_mac_exports) {
+  auto recs = read_all("a,b\r1,2\r3,4\r");
+  BOOST_TEST_REQUIRE(recs.size() == 3u);
+  BOOST_TEST(recs[2].fields[0] == "3");
+  BOOST_TEST(recs[2].line == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(tab_separated_when_header_has_tabs_only) {
   CsvReader r("取引先コード\t会社名\nV1\t株式会社A, B\n");
   BOOST_TEST(r.delimiter() == '\t');
@@ -109,6 +116,11 @@ BOOST_AUTO_TEST_CASE(headers_match_in_japanese_and_english) {
   BOOST_TEST(match_header("ＳＣＳ有効期限")->field == Field::scs_valid_until);
   BOOST_TEST(match_header("security_action")->field == Field::sa_level);
   BOOST_TEST(match_header("お助け隊契約期限")->field == Field::ota_end);
+  BOOST_TEST(match_header("法人番号(13桁)")->field == Field::corporate_number);
+  BOOST_TEST(match_header("*取引先コード")->field == Field::vendor_code);
+  BOOST_TEST(match_header("※会社名")->field == Field::name);
+  BOOST_TEST(match_header("取引先名称")->field == Field::name);
+  BOOST_TEST(match_header("ﾒｰﾙｱﾄﾞﾚｽ")->field == Field::email);  // half-width kana
   BOOST_TEST(match_header("備考") == nullptr);
 }
 

@@ -23,6 +23,15 @@ BOOST_AUTO_TEST_CASE(reads_iso_slash_and_kanji_forms) {
   BOOST_TEST(parsed(" 2026-04-01 ") == "2026-04-01");
 }
 
+BOOST_AUTO_TEST_CASE(reads_what_spreadsheets_and_erps_export) {
+  BOOST_TEST(parsed("20260401") == "2026-04-01");
+  BOOST_TEST(parsed("2026/04/01 0:00") == "2026-04-01");
+  BOOST_TEST(parsed("2026/4/1 00:00:00") == "2026-04-01");
+  BOOST_TEST(parsed("令和 8年 4月 1日") == "2026-04-01");
+  BOOST_TEST(parsed("20260230").rfind("ERR", 0) == 0);
+  BOOST_TEST(parsed("2026/04/01 13:30").rfind("ERR", 0) == 0);  // a real time is not a date
+}
+
 BOOST_AUTO_TEST_CASE(reads_wareki) {
   BOOST_TEST(parsed("令和8年4月1日") == "2026-04-01");
   BOOST_TEST(parsed("R8.4.1") == "2026-04-01");

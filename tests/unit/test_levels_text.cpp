@@ -29,6 +29,7 @@ BOOST_AUTO_TEST_CASE(security_action_spellings) {
   BOOST_TEST(sa("２") == 2);
   BOOST_TEST(sa("なし") == 0);
   BOOST_TEST(sa("SECURITY ACTION 二つ星") == 2);
+  BOOST_TEST(sa("★★（二つ星）") == 2);
   BOOST_TEST(sa("★★★") == -9);
   BOOST_TEST(sa("3") == -9);
   BOOST_TEST(sa("gold") == -9);
@@ -42,6 +43,8 @@ BOOST_AUTO_TEST_CASE(scs_spellings) {
   BOOST_TEST(scs("★５") == 5);
   BOOST_TEST(scs("レベル3") == 3);
   BOOST_TEST(scs("なし") == 0);
+  BOOST_TEST(scs("★3（自己評価）") == 3);
+  BOOST_TEST(scs("4つ星") == 4);
   BOOST_TEST(scs("★2") == -9);
   BOOST_TEST(scs("A") == -9);
 }
@@ -53,6 +56,8 @@ BOOST_AUTO_TEST_CASE(yes_no_answers) {
   BOOST_TEST((levels::parse_yes_no("いいえ", b, why) && !b));
   BOOST_TEST((levels::parse_yes_no("YES", b, why) && b));
   BOOST_TEST((levels::parse_yes_no("○", b, why) && b));
+  BOOST_TEST((levels::parse_yes_no("該当", b, why) && b));
+  BOOST_TEST((levels::parse_yes_no("非該当", b, why) && !b));
   BOOST_TEST(!levels::parse_yes_no("たぶん", b, why));
   BOOST_TEST(why.find("はい/いいえ") != std::string::npos);
 }

@@ -1,5 +1,6 @@
 #include "core/date.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <vector>
@@ -151,6 +152,23 @@ bool parse_date(std::string_view input, Date& out, std::string& why) {
     return false;
   }
   if (parse_iso_date(s, out)) return true;
+  // Excel writes date cells as "2026/04/01 0:00" or "2026/4/1 0:00:00": drop a zero time
+  if (auto sp = s.find(' '); sp != std::string::npos) {
+    std::string time = s.substr(sp + 1);
+    if (time == "0:00" || time == "00:00" || time == "0:00:00" || time == "00:00:00") s.erase(sp);
+  }
+  // "令和 8年 4月 1日": spaces inside carry nothing
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  // ERP exports often write 20260401
+  if (s.size() == 8 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(4, 2)), d = std::stoi(s.substr(6, 2));
+    if (!Date::valid(y, m, d)) {
+      why = "存在しない日付です: \"" + s + "\"";
+      return false;
+    }
+    out = Date{y, m, d};
+    return true;
+  }
 
   const Era* era = nullptr;
   std::string_view body = s;
@@ -179,7 +197,7 @@ bool parse_date(std::string_view input, Date& out, std::string& why) {
   std::string seps;
   if (!split_numbers(body, nums, seps) || nums.size() != 3 ||
       !(seps == "--" || seps == "//" || seps == ".." || seps == "YMD" || seps == "YM")) {
-    why = "日付の形式が読めません: \"" + s + "\" (use 2026-04-01, 2026/4/1, 令和8年4月1日 or R8.4.1)";
+    why = "日付の形式が読めません: \"" + s + "\" (use 2026-04-01, 2026/4/1, 20260401, 令和8年4月1日 or R8.4.1)";
     return false;
   }
   if (seps == "YM") {  // 2026年4月1 without 日 is not a date people write

@@ -1,5 +1,7 @@
 #include "core/levels.hpp"
 
+#include <set>
+
 #include "core/text.hpp"
 
 namespace hoshi::levels {
@@ -7,6 +9,15 @@ namespace hoshi::levels {
 namespace {
 constexpr std::string_view kStar = "\xE2\x98\x85";       // ★
 constexpr std::string_view kWhiteStar = "\xE2\x98\x86";  // ☆ (some sheets use it)
+
+// "★★(二つ星)" / "★3(自己評価)": a note in brackets after the value is dropped.
+std::string drop_note(std::string s) {
+  if (!s.empty() && s.back() == ')') {
+    auto open = s.rfind('(');
+    if (open != std::string::npos && open > 0) s = text::trim(s.substr(0, open));
+  }
+  return s;
+}
 
 bool is_none(const std::string& s) {
   return s == "0" || s == "なし" || s == "無し" || s == "無" || s == "none" || s == "-" || s == "未宣言" ||
@@ -31,7 +42,7 @@ int strip_stars(std::string& s) {
 }  // namespace
 
 bool parse_sa(std::string_view cell, int& out, std::string& why) {
-  std::string s = text::ascii_lower(text::clean_cell(cell));
+  std::string s = drop_note(text::ascii_lower(text::clean_cell(cell)));
   for (std::string_view prefix : {"security action", "securityaction", "sa"}) {
     if (s.compare(0, prefix.size(), prefix) == 0 && s.size() > prefix.size()) {
       s = text::trim(s.substr(prefix.size()));
@@ -62,7 +73,7 @@ bool parse_sa(std::string_view cell, int& out, std::string& why) {
 }
 
 bool parse_scs(std::string_view cell, int& out, std::string& why) {
-  std::string s = text::ascii_lower(text::clean_cell(cell));
+  std::string s = drop_note(text::ascii_lower(text::clean_cell(cell)));
   if (is_none(s)) {
     out = 0;
     return true;
@@ -76,6 +87,12 @@ bool parse_scs(std::string_view cell, int& out, std::string& why) {
       break;
     }
   }
+  for (std::string_view suffix : {"つ星", "ツ星", "星"}) {
+    if (rest.size() > suffix.size() && rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      rest.erase(rest.size() - suffix.size());
+      break;
+    }
+  }
   if (rest == "3" || rest == "4" || rest == "5") {
     out = rest[0] - '0';
     return true;
@@ -86,12 +103,15 @@ bool parse_scs(std::string_view cell, int& out, std::string& why) {
 
 bool parse_yes_no(std::string_view cell, bool& out, std::string& why) {
   std::string s = text::ascii_lower(text::clean_cell(cell));
-  if (s == "はい" || s == "yes" || s == "y" || s == "true" || s == "1" || s == "○" || s == "◯" || s == "有" ||
-      s == "あり") {
+  static const std::set<std::string> kYes = {"はい", "yes", "y",    "true", "1",    "○",
+                                             "◯",    "有",  "あり", "有り", "該当", "該当する"};
+  static const std::set<std::string> kNo = {"いいえ", "no",   "n",    "false",  "0",          "×",
+                                            "無",     "なし", "無し", "非該当", "該当しない", "-"};
+  if (kYes.count(s)) {
     out = true;
     return true;
   }
-  if (s == "いいえ" || s == "no" || s == "n" || s == "false" || s == "0" || s == "×" || s == "無" || s == "なし") {
+  if (kNo.count(s)) {
     out = false;
     return true;
   }

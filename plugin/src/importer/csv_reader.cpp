@@ -3,7 +3,7 @@
 namespace hoshi::importer {
 
 CsvReader::CsvReader(std::string_view text) : text_(text) {
-  std::size_t eol = text_.find('\n');
+  std::size_t eol = text_.find_first_of("\r\n");
   std::string_view first = text_.substr(0, eol);
   if (first.find(',') == std::string_view::npos && first.find('\t') != std::string_view::npos) delim_ = '\t';
 }
@@ -59,7 +59,7 @@ bool CsvReader::next(CsvRecord& rec) {
         ++pos_;
         continue;
       }
-      if (c == '\n') {
+      if (c == '\n' || c == '\r') {  // a lone CR ends a line too (old Mac exports)
         ++pos_;
         ++line_;
         rec.fields.push_back(std::move(field));

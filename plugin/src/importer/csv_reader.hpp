@@ -1,5 +1,5 @@
 // RFC 4180 CSV as spreadsheets and ERPs write it: quoted fields with commas,
-// quotes ("") and newlines, CRLF or LF, blank lines skipped. Tab-separated when the
+// quotes ("") and newlines, CRLF, LF or a lone CR, blank lines skipped. Tab-separated when the
 // header has tabs and no commas.
 #pragma once
 #include <stdexcept>

@@ -1,5 +1,7 @@
 #include "importer/row_parser.hpp"
 
+#include <deque>
+
 #include "core/corporate_number.hpp"
 #include "core/levels.hpp"
 #include "core/text.hpp"
@@ -14,6 +16,13 @@ bool has_control(const std::string& s) {
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7F) return true;
   return false;
+}
+
+// ="00123" is how spreadsheets are told to keep leading zeros; the value is inside.
+std::string unwrap_excel_text(const std::string& cell) {
+  std::string t = text::trim(cell);
+  if (t.size() >= 3 && t[0] == '=' && t[1] == '"' && t.back() == '"') return t.substr(2, t.size() - 3);
+  return cell;
 }
 
 bool plausible_email(const std::string& s) {
@@ -71,17 +80,41 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
     }
     case Field::corporate_number: {
       std::string v;
-      if (!corporate_number::normalize(raw, v, why)) return false;
+      if (!corporate_number::normalize(raw, v, why)) {
+        std::string upper = text::trim(raw);
+        if (upper.find("E+") != std::string::npos || upper.find("e+") != std::string::npos)
+          why += "。表計算ソフトが指数表記 (" + upper + ") に変えています: 列を文字列にして出力し直してください";
+        return false;
+      }
       out = v;
       return true;
     }
     case Field::email: {
-      std::string v = text::clean_cell(raw);
-      if (!plausible_email(v)) {
-        why = "メールアドレスの形式ではありません: \"" + std::string(text::utf8_prefix(v, 80)) + "\"";
+      // one address, or several separated by ';' ',' or spaces (kept as "a@x; b@y")
+      std::string v = text::clean_cell(raw), joined, one;
+      auto flush = [&]() -> bool {
+        if (one.empty()) return true;
+        if (!plausible_email(one)) {
+          why = "メールアドレスの形式ではありません: \"" + std::string(text::utf8_prefix(one, 80)) + "\"";
+          return false;
+        }
+        joined += (joined.empty() ? "" : "; ") + one;
+        one.clear();
+        return true;
+      };
+      for (char c : v) {
+        if (c == ';' || c == ',' || c == ' ' || c == '\t') {
+          if (!flush()) return false;
+        } else {
+          one.push_back(c);
+        }
+      }
+      if (!flush()) return false;
+      if (joined.empty()) {
+        why = "メールアドレスがありません";
         return false;
       }
-      out = v;
+      out = joined;
       return true;
     }
     case Field::sa_level:
@@ -156,12 +189,16 @@ bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, S
     return false;
   }
   patch = Supplier{};
+  std::deque<std::string> unwrapped;  // stable addresses for unwrapped ="…" cells
   // the provider column is read before the service so the registry only fills it when absent
   for (int pass = 0; pass < 2; ++pass) {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const ColumnSpec* spec = columns_[i];
       if (!spec || ((spec->field == Field::ota_provider) != (pass == 0))) continue;
-      if (text::trim(cells[i]).empty()) {
+      const std::string& cell = cells[i].size() >= 3 && cells[i].find("=\"") != std::string::npos
+                                    ? unwrapped.emplace_back(unwrap_excel_text(cells[i]))
+                                    : cells[i];
+      if (text::trim(cell).empty()) {
         if (spec->required) {
           why.column = std::string(spec->display);
           why.reason = "必須の列が空です (required)";
@@ -170,7 +207,7 @@ bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, S
         continue;
       }
       std::string reason;
-      if (!parse_cell(catalogs_, today_, spec->field, cells[i], patch, reason)) {
+      if (!parse_cell(catalogs_, today_, spec->field, cell, patch, reason)) {
         why.column = std::string(spec->display);
         why.reason = reason;
         return false;

@@ -16,8 +16,8 @@ const std::vector<ColumnSpec>& supplier_columns() {
        true},
       {Field::name,
        "会社名",
-       {"会社名", "取引先名", "仕入先名", "社名", "企業名", "法人名", "name", "company", "company_name",
-        "supplier_name", "vendor_name"},
+       {"会社名", "会社名称", "取引先名", "取引先名称", "仕入先名", "仕入先名称", "社名", "企業名", "法人名", "商号",
+        "名称", "name", "company", "company_name", "supplier_name", "vendor_name"},
        true},
       {Field::corporate_number, "法人番号", {"法人番号", "corporate_number", "corporatenumber", "houjin_bangou"}},
       {Field::email, "メールアドレス", {"メールアドレス", "メール", "e-mail", "email", "mail", "e_mail"}},
@@ -65,6 +65,16 @@ const std::vector<ColumnSpec>& supplier_columns() {
 namespace {
 std::string header_key(std::string_view h) {
   std::string s = text::ascii_lower(text::clean_cell(h));
+  // "法人番号(13桁)", "*取引先コード", "※会社名": notes and required marks are not names
+  if (!s.empty() && s.back() == ')') {
+    auto open = s.rfind('(');
+    if (open != std::string::npos && open > 0) s.erase(open);
+  }
+  for (std::string_view mark : {"*", "※", "必須"}) {
+    if (s.compare(0, mark.size(), mark) == 0) s.erase(0, mark.size());
+    if (s.size() > mark.size() && s.compare(s.size() - mark.size(), mark.size(), mark) == 0)
+      s.erase(s.size() - mark.size());
+  }
   std::string out;
   for (char c : s)
     if (c != ' ' && c != '_' && c != '-') out.push_back(c);
