@@ -18,8 +18,10 @@ struct Fixture {
   store::Database db{url};
   Fixture() { db.migrate(); }
 
-  ImportReport run(const std::string& csv, bool all_or_nothing = false, Encoding enc = Encoding::automatic) {
+  ImportReport run(const std::string& csv, bool all_or_nothing = false, Encoding enc = Encoding::automatic,
+                   std::size_t block_rows = 20000) {
     ImportOptions o;
+    o.block_rows = block_rows;
     o.today = Date{2026, 11, 20};
     o.actor = "test:yamada";
     o.all_or_nothing = all_or_nothing;
@@ -114,6 +116,36 @@ BOOST_AUTO_TEST_CASE(spreadsheet_habits_are_understood) {
   BOOST_TEST_REQUIRE(r.rejected.size() == 1u);
   BOOST_TEST(r.rejected[0].column == "法人番号");
   BOOST_TEST(r.rejected[0].reason.find("指数表記") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(blocks_keep_file_order_duplicates_and_one_transaction) {
+  // 350 rows in blocks of 100: a duplicate of a row from the first block in the
+  // third, and a bad row in the last block
+  std::string csv = "取引先コード,会社名,SA\r\n";
+  for (int i = 0; i < 350; ++i) {
+    std::string code = i == 250 ? "R7" : "R" + std::to_string(i);
+    std::string sa = i == 340 ? "★★★" : "★";
+    csv += code + ",会社" + std::to_string(i) + "," + sa + "\r\n";
+  }
+  auto r = run(csv, false, Encoding::automatic, 100);
+  BOOST_TEST(r.rows == 350u);
+  BOOST_TEST(r.imported == 348u);
+  BOOST_TEST_REQUIRE(r.rejected.size() == 2u);
+  BOOST_TEST(r.rejected[0].line == 252u);  // duplicate of line 9
+  BOOST_TEST(r.rejected[0].reason.find("9 行目") != std::string::npos);
+  BOOST_TEST(r.rejected[1].line == 342u);
+  BOOST_TEST(*(*get("R7"))[Field::name] == "会社7");  // the first occurrence wins
+  BOOST_TEST(count() == 348u);
+
+  Fixture other;  // all-or-nothing on a fresh database: the last block's bad row undoes the first blocks
+  auto none = other.run(csv, true, Encoding::automatic, 100);
+  BOOST_TEST(!none.written);
+  BOOST_TEST(none.imported == 0u);
+  BOOST_TEST(other.count() == 0u);
+
+  Fixture broken;  // a file that turns unreadable after two blocks leaves nothing behind
+  BOOST_CHECK_THROW(broken.run(csv + "X1,\"never closed,★\r\n", false, Encoding::automatic, 100), ImportError);
+  BOOST_TEST(broken.count() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(all_or_nothing_writes_nothing_when_a_row_is_bad) {

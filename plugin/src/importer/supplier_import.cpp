@@ -1,6 +1,7 @@
 #include "importer/supplier_import.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <fstream>
 #include <thread>
 #include <unordered_map>
@@ -14,8 +15,7 @@ namespace hoshi::importer {
 
 namespace {
 constexpr std::size_t kMaxFileBytes = std::size_t{1} << 30;  // 1 GiB
-constexpr std::size_t kProgressEvery = 2000;
-constexpr std::size_t kParallelFrom = 4000;  // rows; below this one thread is quicker
+constexpr std::size_t kParallelFrom = 4000;                  // rows; below this one thread is quicker
 
 // "line N: …" from a reader → "FILE:N: …"
 std::string at_file(const std::string& name, const std::string& what) {
@@ -26,6 +26,11 @@ std::string at_file(const std::string& name, const std::string& what) {
 struct Checked {
   std::optional<Supplier> patch;
   Rejection why;
+};
+
+struct Valid {
+  std::size_t line;
+  Supplier patch;
 };
 
 // Maps the header row onto known columns; throws ImportError when it is unusable.
@@ -52,29 +57,78 @@ std::vector<const ColumnSpec*> map_header(const std::string& name, const CsvReco
   return columns;
 }
 
-// Validates every record, on two threads for large files (rows are independent).
-std::vector<Checked> check_rows(const RowParser& parser, const std::vector<CsvRecord>& records,
-                                const ImportOptions& options) {
+// Validates a block of records, on two threads when it is large (rows are independent).
+std::vector<Checked> check_rows(const RowParser& parser, const std::vector<CsvRecord>& records) {
   std::vector<Checked> out(records.size());
-  auto work = [&](std::size_t from, std::size_t to, bool report_progress) {
+  auto work = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
       Supplier patch;
       if (parser.parse(records[i].fields, records[i].line, patch, out[i].why)) out[i].patch = std::move(patch);
-      if (report_progress && options.progress && i % kProgressEvery == 0)
-        options.progress("check", i - from, to - from);
     }
   };
   unsigned threads = std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
   if (threads < 2 || records.size() < kParallelFrom) {
-    work(0, records.size(), true);
+    work(0, records.size());
     return out;
   }
   std::size_t half = records.size() / 2;
-  std::thread second(work, half, records.size(), false);
-  work(0, half, true);
+  std::thread second(work, half, records.size());
+  work(0, half);
   second.join();
   return out;
 }
+
+// Writes blocks of checked rows inside one transaction: inserts the new, updates the
+// changed (one history entry per changed field), counts the unchanged.
+class BlockWriter {
+ public:
+  BlockWriter(store::Database& db, store::WriteTransaction& tx, const std::string& file, const std::string& actor)
+      : repo_(db), tx_(tx), file_(file), actor_(actor), now_(utc_now_iso()) {}
+
+  void write(std::vector<Valid>& rows, ImportReport& report) {
+    std::vector<std::string> codes;
+    codes.reserve(rows.size());
+    for (const Valid& row : rows) codes.push_back(row.patch.code());
+    auto existing = repo_.find_many(codes);
+    std::vector<store::SupplierRepository::NewRow> inserts;
+    std::vector<store::HistoryEntry> history;
+    for (Valid& row : rows) {
+      std::string source = "csv:" + file_ + ":" + std::to_string(row.line);
+      auto it = existing.find(row.patch.code());
+      if (it == existing.end()) {
+        inserts.push_back({&row.patch, std::move(source)});
+        continue;
+      }
+      Supplier& merged = it->second;
+      bool changed = false;
+      for (int i = 0; i < kFieldCount; ++i) {
+        if (!row.patch.v[i] || merged.v[i] == row.patch.v[i]) continue;
+        Field f = static_cast<Field>(i);
+        if (f != Field::name_normalized)
+          history.push_back({merged.code(), tx_.generation(), now_, actor_, source, std::string(field_name(f)),
+                             merged.v[i], row.patch.v[i]});
+        merged.v[i] = row.patch.v[i];
+        changed = true;
+      }
+      if (changed) {
+        repo_.update(merged, tx_.generation(), now_);
+        ++report.updated;
+      } else {
+        ++report.unchanged;
+      }
+    }
+    repo_.insert(inserts, tx_.generation(), now_, actor_);
+    report.imported += inserts.size();
+    repo_.add_history(history);
+  }
+
+ private:
+  store::SupplierRepository repo_;
+  store::WriteTransaction& tx_;
+  const std::string& file_;
+  const std::string& actor_;
+  std::string now_;
+};
 }  // namespace
 
 ImportReport import_suppliers(store::Database& db, const Catalogs& catalogs, const std::string& path,
@@ -103,93 +157,89 @@ ImportReport import_suppliers_bytes(store::Database& db, const Catalogs& catalog
   }
   report.encoding = encoding_name(decoded.used);
 
-  // 1. records (sequential: quotes decide where a record ends)
-  std::vector<CsvRecord> records;
+  // The file is read in blocks: each block's records are split out (sequentially:
+  // quotes decide where a record ends), checked (in parallel), freed of duplicates
+  // (file order: the first occurrence wins) and written, all in one transaction, so
+  // memory stays proportional to a block, not to the file.
+  CsvReader reader(decoded.utf8);
   std::vector<const ColumnSpec*> columns;
+  CsvRecord rec;
   try {
-    CsvReader reader(decoded.utf8);
-    CsvRecord rec;
     if (!reader.next(rec)) throw ImportError(name + ":1: the file is empty (a header row is required)");
-    columns = map_header(name, rec, report);
-    while (reader.next(rec)) records.push_back(std::move(rec));
   } catch (const CsvError& e) {
     throw ImportError(at_file(name, e.what()));
   }
-  report.rows = records.size();
-
-  // 2. each row on its own (parallel), then duplicates in file order
+  columns = map_header(name, rec, report);
   RowParser parser(catalogs, columns, options.today);
-  std::vector<Checked> checked = check_rows(parser, records, options);
-  std::unordered_map<std::string, std::size_t> first_line;
-  first_line.reserve(records.size());
-  struct Valid {
-    std::size_t line;
-    Supplier* patch;
-  };
-  std::vector<Valid> rows;
-  rows.reserve(records.size());
-  for (std::size_t i = 0; i < checked.size(); ++i) {
-    if (!checked[i].patch) {
-      report.rejected.push_back(std::move(checked[i].why));
-      continue;
-    }
-    const std::string& code = checked[i].patch->code();
-    auto [it, fresh] = first_line.emplace(code, records[i].line);
-    if (!fresh) {
-      report.rejected.push_back(
-          {records[i].line, "取引先コード",
-           "取引先コード " + code + " は " + std::to_string(it->second) + " 行目と重複しています (duplicate)"});
-      continue;
-    }
-    rows.push_back({records[i].line, &*checked[i].patch});
-  }
-  if (options.progress) options.progress("check", records.size(), records.size());
-  if (options.all_or_nothing && !report.rejected.empty()) return report;
 
-  // 3. one transaction: insert the new, update the changed (with history), count the rest
   db.guarded([&] {
     store::WriteTransaction tx(db);
-    store::SupplierRepository repo(db);
-    const std::string now = utc_now_iso();
-    auto existing = repo.load_all();
-    std::vector<store::SupplierRepository::NewRow> inserts;
-    std::vector<Supplier> updates;
-    std::vector<store::HistoryEntry> history;
-    for (const Valid& row : rows) {
-      const std::string source = "csv:" + name + ":" + std::to_string(row.line);
-      auto it = existing.find(row.patch->code());
-      if (it == existing.end()) {
-        inserts.push_back({row.patch, source});
-        continue;
+    BlockWriter writer(db, tx, name, options.actor);
+    ImportReport counts;  // written by the writing thread only
+    std::unordered_map<std::string, std::size_t> first_line;
+    std::vector<CsvRecord> block;
+    std::vector<Valid> valid, pending;
+    // Block N is written on a second thread while block N+1 is read and checked.
+    std::thread writing;
+    std::exception_ptr write_error;
+    auto finish_writing = [&] {
+      if (writing.joinable()) writing.join();
+      if (write_error) std::rethrow_exception(write_error);
+    };
+    try {
+      bool more = true;
+      while (more) {
+        block.clear();
+        try {
+          while (block.size() < std::max<std::size_t>(1, options.block_rows) && (more = reader.next(rec)))
+            block.push_back(std::move(rec));
+        } catch (const CsvError& e) {
+          throw ImportError(at_file(name, e.what()));  // rolls back whatever was written
+        }
+        report.rows += block.size();
+        std::vector<Checked> checked = check_rows(parser, block);
+        valid.clear();
+        for (std::size_t i = 0; i < checked.size(); ++i) {
+          if (!checked[i].patch) {
+            report.rejected.push_back(std::move(checked[i].why));
+            continue;
+          }
+          auto [it, fresh] = first_line.emplace(checked[i].patch->code(), block[i].line);
+          if (!fresh) {
+            report.rejected.push_back({block[i].line, "取引先コード",
+                                       "取引先コード " + it->first + " は " + std::to_string(it->second) +
+                                           " 行目と重複しています (duplicate)"});
+            continue;
+          }
+          valid.push_back({block[i].line, std::move(*checked[i].patch)});
+        }
+        finish_writing();
+        // with --all-or-nothing, a rejection means nothing will be committed: only check on
+        if (!(options.all_or_nothing && !report.rejected.empty())) {
+          pending.swap(valid);
+          writing = std::thread([&] {
+            try {
+              writer.write(pending, counts);
+            } catch (...) {
+              write_error = std::current_exception();
+            }
+          });
+        }
+        if (options.progress) options.progress("import", reader.position(), reader.size());
       }
-      Supplier& merged = it->second;
-      bool changed = false;
-      for (int i = 0; i < kFieldCount; ++i) {
-        if (!row.patch->v[i] || merged.v[i] == row.patch->v[i]) continue;
-        Field f = static_cast<Field>(i);
-        if (f != Field::name_normalized)
-          history.push_back({merged.code(), tx.generation(), now, options.actor, source, std::string(field_name(f)),
-                             merged.v[i], row.patch->v[i]});
-        merged.v[i] = row.patch->v[i];
-        changed = true;
-      }
-      if (changed) {
-        updates.push_back(merged);
-      } else {
-        ++report.unchanged;
-      }
+      finish_writing();
+    } catch (...) {
+      if (writing.joinable()) writing.join();
+      throw;
     }
-    if (options.progress) options.progress("write", 0, rows.size());
-    repo.insert(inserts, tx.generation(), now, options.actor);
-    for (std::size_t i = 0; i < updates.size(); ++i) {
-      repo.update(updates[i], tx.generation(), now);
-      if (options.progress && i % kProgressEvery == 0) options.progress("write", inserts.size() + i, rows.size());
+    report.imported = counts.imported;
+    report.updated = counts.updated;
+    report.unchanged = counts.unchanged;
+    if (options.all_or_nothing && !report.rejected.empty()) {
+      report.imported = report.updated = report.unchanged = 0;
+      return 0;  // tx rolls back
     }
-    repo.add_history(history);
     tx.commit();
-    if (options.progress) options.progress("write", rows.size(), rows.size());
-    report.imported = inserts.size();
-    report.updated = updates.size();
     report.written = true;
     return 0;
   });

@@ -17,6 +17,8 @@ struct ImportOptions {
   bool all_or_nothing = false;
   std::string actor = "unknown";
   Date today = Date::today_tokyo();
+  // Rows read, checked and written at a time (memory stays proportional to it).
+  std::size_t block_rows = 20000;
   // Called now and then with (rows done, rows in all); phase is "check" or "write".
   std::function<void(const char* phase, std::size_t done, std::size_t total)> progress;
 };

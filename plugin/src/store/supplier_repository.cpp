@@ -107,6 +107,25 @@ std::vector<Supplier> SupplierRepository::list(const SupplierFilter& f) {
   return select(where + " ORDER BY vendor_code", params);
 }
 
+std::unordered_map<std::string, Supplier> SupplierRepository::find_many(const std::vector<std::string>& codes) {
+  constexpr std::size_t kPerQuery = 500;
+  std::unordered_map<std::string, Supplier> map;
+  for (std::size_t start = 0; start < codes.size(); start += kPerQuery) {
+    std::size_t end = std::min(codes.size(), start + kPerQuery);
+    std::string marks;
+    // SQLite parses "?" in linear time; SOCI (PostgreSQL) needs names
+    const bool anonymous = db_.backend() == Backend::sqlite;
+    for (std::size_t i = start; i < end; ++i)
+      marks += std::string(i > start ? ", " : "") + (anonymous ? "?" : ":p" + std::to_string(i - start));
+    std::vector<std::string> params(codes.begin() + static_cast<long>(start), codes.begin() + static_cast<long>(end));
+    for (auto& s : select("WHERE vendor_code IN (" + marks + ")", params, end - start)) {
+      std::string code = s.code();
+      map.emplace(std::move(code), std::move(s));
+    }
+  }
+  return map;
+}
+
 std::unordered_map<std::string, Supplier> SupplierRepository::load_all() {
   std::unordered_map<std::string, Supplier> map;
   for (auto& s : select("", {})) {

@@ -32,7 +32,9 @@ class SupplierRepository {
   std::optional<Supplier> find_by_corporate_number(const std::string& number);
   // Every supplier matching the filter, ordered by vendor code.
   std::vector<Supplier> list(const SupplierFilter& filter = {});
-  // Every supplier keyed by vendor code (for import diffing).
+  // The suppliers among `codes` that exist, keyed by vendor code.
+  std::unordered_map<std::string, Supplier> find_many(const std::vector<std::string>& codes);
+  // Every supplier keyed by vendor code.
   std::unordered_map<std::string, Supplier> load_all();
   // Vendor codes of suppliers written after generation `g` (for cache refresh).
   std::vector<std::string> changed_since(long long g);
