@@ -149,7 +149,7 @@ Database::Database(const std::string& url) : url_(url) {
       *session_ << "PRAGMA journal_mode=WAL";
       *session_ << "PRAGMA synchronous=NORMAL";
       *session_ << "PRAGMA foreign_keys=ON";
-      *session_ << "PRAGMA cache_size=-65536";  // up to 64 MiB: bulk imports touch many index pages
+      *session_ << "PRAGMA cache_size=-16384";  // 16 MiB: bulk imports touch many index pages
     }
   } catch (const StoreError&) {
     throw;
