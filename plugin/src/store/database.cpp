@@ -57,6 +57,14 @@ std::string redacted(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+// On the way out of a failed transaction: a failing ROLLBACK must not hide the cause.
+void rollback_quietly(soci::session& s) {
+  try {
+    s << "ROLLBACK";
+  } catch (...) {
+  }
+}
+
 }  // namespace
 
 // postgresql://user:password@host:port/db?sslmode=… → libpq "key='value' …" (SOCI
@@ -211,10 +219,7 @@ void Database::migrate() {
       }
       s << "COMMIT";
     } catch (...) {
-      try {
-        s << "ROLLBACK";
-      } catch (...) {
-      }
+      rollback_quietly(s);
       throw;
     }
     return 0;
@@ -248,10 +253,7 @@ WriteTransaction::WriteTransaction(Database& db) : db_(db) {
       s << "SELECT value FROM meta WHERE key = 'generation'", soci::into(generation_);
     } catch (...) {
       open_ = false;
-      try {
-        s << "ROLLBACK";
-      } catch (...) {
-      }
+      rollback_quietly(s);
       throw;
     }
     return 0;
@@ -267,11 +269,7 @@ void WriteTransaction::commit() {
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (!open_) return;
-  try {
-    db_.session() << "ROLLBACK";
-  } catch (...) {
-  }
+  if (open_) rollback_quietly(db_.session());
 }
 
 }  // namespace hoshi::store
