@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <soci/soci.h>
+
 #include "core/text.hpp"
 #include "importer/encoding.hpp"
 #include "importer/supplier_import.hpp"
@@ -185,6 +187,17 @@ BOOST_AUTO_TEST_CASE(reimport_changes_nothing_and_a_change_is_recorded_in_histor
   BOOST_TEST(h[0].source == "csv:suppliers.csv:2");
   BOOST_TEST(h[1].field == "sa_declared_on");
   BOOST_TEST(!h[1].old_value.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(history_cannot_be_edited_or_deleted_even_in_sql) {
+  run(std::string(kHeader) + "H1,会社,,★,,,,,,\r\n");
+  run(std::string(kHeader) + "H1,会社,,★★,,,,,,\r\n");
+  store::SupplierRepository repo(db);
+  BOOST_TEST_REQUIRE(repo.history("H1").size() == 1u);
+  BOOST_CHECK_THROW(db.session() << "UPDATE supplier_history SET new_value = '1'", soci::soci_error);
+  BOOST_CHECK_THROW(db.session() << "DELETE FROM supplier_history", soci::soci_error);
+  BOOST_TEST(*repo.history("H1")[0].new_value == "2");
+  BOOST_TEST(db.schema_version() == 2);
 }
 
 BOOST_AUTO_TEST_CASE(empty_cells_leave_stored_values_and_nashi_clears_a_level) {

@@ -169,8 +169,10 @@ Database::Database(const std::string& url) : url_(url) {
 Database::~Database() = default;
 
 void Database::exec_script(const std::string& sql) {
-  // Statements end with ';' at the end of a line; comments are "--" lines.
+  // A statement ends with ';' at the end of a line, except inside a $$-quoted body or a
+  // trigger's BEGIN … END block (which then ends with "END;"). "--" lines are comments.
   std::string stmt;
+  bool in_dollar = false, in_block = false;
   std::size_t pos = 0;
   while (pos < sql.size()) {
     std::size_t eol = sql.find('\n', pos);
@@ -178,13 +180,18 @@ void Database::exec_script(const std::string& sql) {
     std::string line = sql.substr(pos, eol - pos);
     pos = eol + 1;
     std::size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line.compare(first, 2, "--") == 0) continue;
-    stmt += line + "\n";
+    if (first == std::string::npos || (!in_dollar && line.compare(first, 2, "--") == 0)) continue;
     std::size_t last = line.find_last_not_of(" \t\r");
-    if (line[last] == ';') {
+    std::string trimmed = line.substr(first, last - first + 1);
+    for (std::size_t d = line.find("$$"); d != std::string::npos; d = line.find("$$", d + 2)) in_dollar = !in_dollar;
+    if (!in_dollar && trimmed == "BEGIN") in_block = true;
+    stmt += line + "\n";
+    bool ends = !in_dollar && trimmed.back() == ';' && (!in_block || trimmed == "END;");
+    if (ends) {
       stmt.erase(stmt.find_last_of(';'));
       *session_ << stmt;
       stmt.clear();
+      in_block = false;
     }
   }
   if (stmt.find_first_not_of(" \t\r\n") != std::string::npos) *session_ << stmt;
@@ -203,7 +210,9 @@ void Database::migrate() {
     try {
       s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
            "applied_at TEXT NOT NULL)";
+      const std::string mine = backend_ == Backend::sqlite ? "sqlite" : "postgresql";
       for (const Migration& m : embedded_migrations()) {
+        if (*m.backend && mine != m.backend) continue;
         int applied = 0;
         s << "SELECT COUNT(*) FROM schema_version WHERE version = :v", soci::use(m.version), soci::into(applied);
         if (applied != 0) continue;

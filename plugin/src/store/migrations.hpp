@@ -1,4 +1,5 @@
-// Numbered SQL migrations (schemas/db/NNN_name.sql), embedded at build time.
+// Numbered SQL migrations (schemas/db/NNN_name.sql, or NNN_name.sqlite.sql and
+// NNN_name.postgresql.sql where the dialects differ), embedded at build time.
 #pragma once
 #include <vector>
 
@@ -7,6 +8,7 @@ namespace hoshi::store {
 struct Migration {
   int version;
   const char* name;
+  const char* backend;  // "" for both, "sqlite" or "postgresql"
   const char* sql;
 };
 
