@@ -1,7 +1,6 @@
 #include "store/database.hpp"
 
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 #ifdef HOSHITORI_WITH_POSTGRESQL
 #include <soci/postgresql/soci-postgresql.h>
 #endif
@@ -11,8 +10,11 @@
 
 #include "core/date.hpp"
 #include "store/migrations.hpp"
+#include "store/sqlite_direct.hpp"
 
 namespace hoshi::store {
+
+std::unique_ptr<soci::session> open_sqlite_session(const std::string& connect);  // sqlite_handle.cpp
 
 namespace {
 bool is_postgres_url(const std::string& url) {
@@ -152,8 +154,7 @@ Database::Database(const std::string& url) : url_(url) {
     } else {
       backend_ = Backend::sqlite;
       if (url.empty()) throw StoreError(StoreError::Kind::error, "no database given");
-      session_ =
-          std::make_unique<soci::session>(*soci::factory_sqlite3(), "db=" + url + " timeout=30 shared_cache=false");
+      session_ = open_sqlite_session("db=" + url + " timeout=30 shared_cache=false");
       *session_ << "PRAGMA journal_mode=WAL";
       *session_ << "PRAGMA synchronous=NORMAL";
       *session_ << "PRAGMA foreign_keys=ON";
@@ -167,6 +168,13 @@ Database::Database(const std::string& url) : url_(url) {
 }
 
 Database::~Database() = default;
+
+SqliteStatement& Database::cached_statement(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end())
+    it = statements_.emplace(sql, std::make_unique<SqliteStatement>(sqlite_handle(*session_), sql)).first;
+  return *it->second;
+}
 
 void Database::exec_script(const std::string& sql) {
   // A statement ends with ';' at the end of a line, except inside a $$-quoted body or a

@@ -6,12 +6,15 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 namespace soci {
 class session;
 }
 
 namespace hoshi::store {
+
+class SqliteStatement;
 
 enum class Backend { sqlite, postgresql };
 
@@ -44,6 +47,10 @@ class Database {
   template <class Fn>
   auto guarded(Fn&& fn) -> decltype(fn());
 
+  // SQLite only: a prepared statement kept for the life of the connection, for point
+  // queries that run often. Reset it when done (SqliteStatement::Reset does).
+  SqliteStatement& cached_statement(const std::string& sql);
+
  private:
   friend class WriteTransaction;
   void exec_script(const std::string& sql);
@@ -51,6 +58,8 @@ class Database {
   std::string url_;
   Backend backend_;
   std::unique_ptr<soci::session> session_;
+  // declared after session_: finalised before the connection closes
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 
 // BEGIN (IMMEDIATE on SQLite) … COMMIT; rolls back unless committed. Taking the

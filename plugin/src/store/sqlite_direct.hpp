@@ -33,6 +33,12 @@ class SqliteStatement {
   std::optional<std::string> column(int i) const;
   sqlite3_stmt* get() const { return stmt_; }
 
+  // Resets a (cached) statement when the scope ends, however it ends.
+  struct Reset {
+    SqliteStatement& st;
+    ~Reset() { st.reset(); }
+  };
+
  private:
   [[noreturn]] void fail(const char* what) const;
   sqlite3* db_;

@@ -34,7 +34,12 @@ struct OptBind {
 std::vector<Supplier> SupplierRepository::select(const std::string& where, const std::vector<std::string>& params,
                                                  std::size_t batch) {
   if (db_.backend() == Backend::sqlite) {
-    SqliteStatement st(sqlite_handle(db_.session()), "SELECT " + column_list() + " FROM suppliers " + where);
+    const std::string sql = "SELECT " + column_list() + " FROM suppliers " + where;
+    // point queries (batch 1) keep their prepared statement; others are one-offs
+    std::unique_ptr<SqliteStatement> own;
+    SqliteStatement& st = batch == 1 ? db_.cached_statement(sql)
+                                     : *(own = std::make_unique<SqliteStatement>(sqlite_handle(db_.session()), sql));
+    SqliteStatement::Reset reset{st};
     for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i + 1), params[i]);
     std::vector<Supplier> out;
     while (st.step()) {
