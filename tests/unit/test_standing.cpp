@@ -73,6 +73,21 @@ BOOST_AUTO_TEST_CASE(scs_meets_expiring_and_expired) {
   BOOST_TEST(r.reason.find("2026-11-19") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(validity_longer_than_the_scheme_gives_is_flagged) {
+  Policy p = policy();
+  p.scs3_days = 365;
+  StatusView v = view();
+  v.scs_level = 3;
+  v.scs_valid_until = Date{2027, 11, 20};  // exactly 365 days
+  auto r = evaluate(p, v, kToday);
+  BOOST_TEST(r.standing == Standing::meets);
+  BOOST_TEST(r.reason.find("証跡の確認") == std::string::npos);
+  v.scs_valid_until = Date{2030, 3, 31};
+  r = evaluate(p, v, kToday);
+  BOOST_TEST(r.standing == Standing::meets);  // still meets: a note, not a verdict
+  BOOST_TEST(r.reason.find("365日") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(higher_level_satisfies_lower_requirement) {
   StatusView v = view();
   v.scs_level = 4;

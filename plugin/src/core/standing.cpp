@@ -103,7 +103,14 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
       r.reason = have + "（有効期限の登録なし：証跡の確認を推奨）";
       return r;
     }
-    if (today <= *s.scs_valid_until) return with_window(policy, today, *s.scs_valid_until, have, required);
+    if (today <= *s.scs_valid_until) {
+      StandingResult ok = with_window(policy, today, *s.scs_valid_until, have, required);
+      // a validity longer than the scheme gives (policy data) is likely a typo: say so
+      int period = s.scs_level >= 4 ? policy.scs4_days : policy.scs3_days;
+      if (s.scs_valid_until->days() - today.days() > period)
+        ok.reason += "。有効期限が制度上の有効期間（" + std::to_string(period) + "日）より先です：証跡の確認を推奨";
+      return ok;
+    }
     StandingResult e;
     e.standing = Standing::expired;
     e.required_scs = required;
