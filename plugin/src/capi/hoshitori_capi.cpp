@@ -8,6 +8,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog_loader.hpp"
 #include "core/text.hpp"
@@ -127,9 +128,16 @@ int hoshitori_close(hoshitori* db) {
   // Everything the handle owns is released; its few bytes are kept, marked closed, so
   // a late call through a stale pointer answers MISUSE instead of reading freed memory.
   db->service.reset();
-  std::lock_guard lock(db->err_mutex);
-  db->errmsg.clear();
-  db->errmsg.shrink_to_fit();
+  {
+    std::lock_guard lock(db->err_mutex);
+    db->errmsg.clear();
+    db->errmsg.shrink_to_fit();
+  }
+  // kept reachable (not leaked) for the life of the process
+  static std::mutex graveyard_mutex;
+  static std::vector<std::unique_ptr<hoshitori>> graveyard;
+  std::lock_guard lock(graveyard_mutex);
+  graveyard.emplace_back(db);
   return HOSHITORI_OK;
 }
 
