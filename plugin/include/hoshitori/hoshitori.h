@@ -106,8 +106,9 @@ HOSHITORI_API int hoshitori_open_v2(const char *database, const hoshitori_open_o
 
 /* Close a handle: the database connection, cache and catalogs are released. NULL is
  * a no-op; closing twice, or any call on a closed handle, returns HOSHITORI_MISUSE
- * (the handle's few bytes are kept for that). Do not close a handle that another
- * thread is still using. */
+ * (the handle's ~100 bytes are kept for that until the process ends, so open one
+ * handle per process and share it rather than opening one per request). Do not close
+ * a handle that another thread is still using. */
 HOSHITORI_API int hoshitori_close(hoshitori *db);
 
 /* Message of the last failure on this handle (UTF-8), valid until the next call on it
