@@ -222,6 +222,19 @@ BOOST_AUTO_TEST_CASE(cp932_file_with_extension_characters) {
   BOOST_TEST(run(csv, false, Encoding::cp932).unchanged == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_title_above_the_header_is_skipped) {
+  auto r = run("取引先マスタ一覧,出力日 2026/11/01\r\n\r\n取引先コード,会社名\r\nT1,株式会社タイトル\r\n");
+  BOOST_TEST(r.header_line == 3u);
+  BOOST_TEST(r.imported == 1u);
+  BOOST_TEST(r.rejected.empty());
+  try {
+    run("一覧\r\nコード,社名なし\r\nT1,x\r\n");
+    BOOST_FAIL("expected ImportError");
+  } catch (const ImportError& e) {  // no header anywhere: reported against the first row
+    BOOST_TEST(std::string(e.what()).rfind("suppliers.csv:1: required column", 0) == 0, e.what());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(unusable_files_raise_import_error_naming_the_line) {
   BOOST_CHECK_THROW(run(""), ImportError);
   BOOST_CHECK_THROW(run("会社名,SA\r\nA,★\r\n"), ImportError);  // no 取引先コード column

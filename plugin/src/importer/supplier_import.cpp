@@ -33,6 +33,16 @@ struct Valid {
   Supplier patch;
 };
 
+bool names_required_columns(const CsvRecord& row) {
+  std::size_t found = 0, required = 0;
+  for (const auto& spec : supplier_columns()) required += spec.required;
+  for (const auto& cell : row.fields) {
+    const ColumnSpec* spec = match_header(cell);
+    found += spec != nullptr && spec->required;
+  }
+  return found >= required;
+}
+
 // Maps the header row onto known columns; throws ImportError when it is unusable.
 std::vector<const ColumnSpec*> map_header(const std::string& name, const CsvRecord& header, ImportReport& report) {
   std::vector<const ColumnSpec*> columns;
@@ -164,12 +174,29 @@ ImportReport import_suppliers_bytes(store::Database& db, const Catalogs& catalog
   CsvReader reader(decoded.utf8);
   std::vector<const ColumnSpec*> columns;
   CsvRecord rec;
+  // Some exports put a title ("取引先マスタ 2026/11/01") above the header: the header is
+  // the first of the first rows that names both required columns.
+  constexpr int kHeaderSearch = 10;
+  std::optional<CsvRecord> first;
   try {
-    if (!reader.next(rec)) throw ImportError(name + ":1: the file is empty (a header row is required)");
+    for (int n = 0;; ++n) {
+      if (!reader.next(rec)) {
+        if (!first) throw ImportError(name + ":1: the file is empty (a header row is required)");
+        break;
+      }
+      if (!first) first = rec;
+      if (names_required_columns(rec)) {
+        first.reset();
+        break;
+      }
+      if (n + 1 == kHeaderSearch) break;
+    }
   } catch (const CsvError& e) {
     throw ImportError(at_file(name, e.what()));
   }
-  columns = map_header(name, rec, report);
+  // no row named both: report against the first row, as the header it should have been
+  columns = map_header(name, first ? *first : rec, report);
+  report.header_line = first ? first->line : rec.line;
   RowParser parser(catalogs, columns, options.today);
 
   db.guarded([&] {

@@ -32,6 +32,7 @@ struct Rejection {
 struct ImportReport {
   std::string file;
   std::string encoding;
+  std::size_t header_line = 1;  // rows above it (a title) are skipped
   std::size_t rows = 0;
   std::size_t imported = 0, updated = 0, unchanged = 0;
   std::vector<Rejection> rejected;

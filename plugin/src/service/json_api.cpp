@@ -95,6 +95,7 @@ Poco::JSON::Object::Ptr import_report_json(const importer::ImportReport& r) {
   }
   o->set("rejected", rejected);
   o->set("rows", r.rows);
+  o->set("header_line", r.header_line);
   o->set("encoding", r.encoding);
   o->set("written", r.written);
   Array::Ptr ignored = new Array;
