@@ -23,6 +23,8 @@ namespace {
 bool is_postgres(const std::string& db) { return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0; }
 
 // Opens the service, or prints why not and returns null.
+// `must_exist`: a command that only reads — the database must be there with its schema
+// (it is never created or migrated, so it takes no write lock).
 std::unique_ptr<Service> open(const Globals& g, bool must_exist) {
   if (must_exist && !is_postgres(g.db) && !std::filesystem::exists(g.db)) {
     std::cerr << "hoshitori: database " << g.db << " does not exist (run `hoshitori init` or pass --db)\n";
@@ -32,6 +34,7 @@ std::unique_ptr<Service> open(const Globals& g, bool must_exist) {
   o.database = g.db;
   o.schemas_dir = g.schemas;
   o.policy_file = g.policy;
+  o.create = !must_exist;
   if (const char* t = std::getenv("HOSHITORI_TODAY"); t && *t) {
     Date d;
     if (!parse_iso_date(t, d)) {

@@ -88,14 +88,16 @@ class ImportExitCodes(CliTest):
 
     def test_bytes_neither_utf8_nor_cp932(self):
         self.assert_unusable(b"\x80\xff", line=1)
-        body = csv_text(JA_HEADER, [good_row("A1")]).encode("utf-8") + b"A2,\x80\xff,,,,,,,,,,,,,\n"
-        self.assert_unusable(body)
+        self.assert_unusable(b"vendor_code,name\nA1,\x80\xff\xfe\n", line=2)
 
-    def test_bytes_neither_utf8_nor_cp932_named_at_their_line(self):
-        # lines 1-2 are valid UTF-8 (Japanese header); the bad bytes are on line 3, so the
-        # message must point at line 3, not at a line that is perfectly good UTF-8
+    def test_broken_bytes_in_a_utf8_file_reject_only_their_row(self):
+        # lines 1-2 are valid UTF-8 (Japanese header); the broken bytes are on line 3: that
+        # row is rejected at line 3, the good row is kept, nothing is read as CP932 gibberish
         body = csv_text(JA_HEADER, [good_row("A1")]).encode("utf-8") + b"A2,\x80\xff,,,,,,,,,,,,,\n"
-        self.assert_unusable(body, line=3)
+        _, _, err = self.import_csv(body, expect=1)
+        self.assertIn("suppliers.csv:3: 会社名: 文字化け", err)
+        codes = [s["vendor_code"] for s in self.suppliers()]
+        self.assertEqual(codes, ["A1"])
 
 
 # --- the import report --------------------------------------------------------------------

@@ -54,6 +54,59 @@ std::size_t first_invalid_utf8(const std::string& s) {
   return s.size();
 }
 
+// UTF-16 without a BOM: every other byte NUL in the first line.
+bool looks_utf16(const std::string& b) {
+  if (b.size() >= 2 && ((b[0] == '\xFF' && b[1] == '\xFE') || (b[0] == '\xFE' && b[1] == '\xFF'))) return true;
+  std::size_t n = std::min<std::size_t>(b.size(), 200), nul = 0;
+  for (std::size_t i = 0; i < n; ++i) nul += b[i] == '\0';
+  return n >= 8 && nul * 3 >= n;
+}
+
+// More well-formed multi-byte UTF-8 sequences than broken bytes: CP932 text almost never
+// forms UTF-8 sequences, so this is UTF-8 with damage, not CP932.
+bool mostly_utf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t good = 0, bad = 0;
+  for (std::size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    bool ok = len != 0 && i + len <= n;
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+    if (ok) {
+      ++good;
+      i += len;
+    } else {
+      ++bad;
+      ++i;
+    }
+  }
+  return good >= 4 && good >= 4 * bad;
+}
+
+std::string replace_invalid_utf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len != 0 && i + len <= n && text::is_valid_utf8(std::string_view(s).substr(i, len))) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += kReplacementCharacter;
+      ++i;
+    }
+  }
+  return out;
+}
+
 // Decodes CP932; on bytes it cannot read, returns false with their offset in `bad_at`.
 bool cp932_to_utf8(const std::string& bytes, std::string& out, std::size_t& bad_at) {
   Poco::Windows932Encoding cp932;
@@ -93,20 +146,27 @@ bool cp932_to_utf8(const std::string& bytes, std::string& out, std::size_t& bad_
 
 Decoded decode(const std::string& bytes, Encoding requested) {
   Decoded d;
-  if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
+  if (looks_utf16(bytes))
     throw EncodingError("line 1: the file is UTF-16 (Excel \"Unicode text\"); save it as \"CSV UTF-8\" instead");
   bool bom = bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0;
   const bool explicit_cp932 = requested == Encoding::cp932;
+  // UTF-8 with a damaged spot (a name cut mid-character by a fixed-width export) must not
+  // be read as CP932 gibberish: mostly-UTF-8 text counts as UTF-8, and fails where it breaks.
   if (requested == Encoding::automatic)
-    requested = (bom || text::is_valid_utf8(bytes)) ? Encoding::utf8 : Encoding::cp932;
+    requested = (bom || text::is_valid_utf8(bytes) || mostly_utf8(bytes)) ? Encoding::utf8 : Encoding::cp932;
   d.used = requested;
   if (requested == Encoding::utf8) {
     d.had_bom = bom;
     d.utf8 = bom ? bytes.substr(3) : bytes;
-    if (!text::is_valid_utf8(d.utf8)) {
+    if (!text::is_valid_utf8(d.utf8) && mostly_utf8(d.utf8)) {
+      // a few broken spots: each becomes U+FFFD, and the rows holding one are rejected
+      d.utf8 = replace_invalid_utf8(d.utf8);
+      d.repaired = true;
+    } else if (!text::is_valid_utf8(d.utf8)) {
       std::size_t at = first_invalid_utf8(d.utf8);
       throw EncodingError("line " + std::to_string(line_at(d.utf8, at)) +
-                          ": not valid UTF-8 (is the file CP932? try --encoding cp932)");
+                          ": not valid UTF-8 here (a character cut in half? if the file is CP932, pass "
+                          "--encoding cp932)");
     }
     return d;
   }

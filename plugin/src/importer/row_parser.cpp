@@ -5,6 +5,7 @@
 #include "core/corporate_number.hpp"
 #include "core/levels.hpp"
 #include "core/text.hpp"
+#include "importer/encoding.hpp"
 
 namespace hoshi::importer {
 
@@ -207,6 +208,13 @@ bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, S
         continue;
       }
       std::string reason;
+      if (cell.find(kReplacementCharacter) != std::string::npos) {
+        why.column = std::string(spec->display);
+        why.reason =
+            "文字化けしています: UTF-8 として読めないバイトがあります (broken character; was a name cut "
+            "in half?)";
+        return false;
+      }
       if (!parse_cell(catalogs_, today_, spec->field, cell, patch, reason)) {
         why.column = std::string(spec->display);
         why.reason = reason;

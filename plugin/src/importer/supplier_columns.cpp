@@ -17,7 +17,8 @@ const std::vector<ColumnSpec>& supplier_columns() {
       {Field::name,
        "会社名",
        {"会社名", "会社名称", "取引先名", "取引先名称", "仕入先名", "仕入先名称", "社名", "企業名", "法人名", "商号",
-        "名称", "name", "company", "company_name", "supplier_name", "vendor_name"},
+        "名称", "name", "company", "company_name", "supplier_name", "vendor_name", "カイシャメイ", "トリヒキサキメイ",
+        "シイレサキメイ"},
        true},
       {Field::corporate_number, "法人番号", {"法人番号", "corporate_number", "corporatenumber", "houjin_bangou"}},
       {Field::email, "メールアドレス", {"メールアドレス", "メール", "e-mail", "email", "mail", "e_mail"}},
@@ -63,12 +64,23 @@ const std::vector<ColumnSpec>& supplier_columns() {
 }
 
 namespace {
+bool is_format_note(const std::string& note) {
+  for (char c : note)
+    if (c >= '0' && c <= '9') return true;  // 13桁, YYYY/MM/DD with digits, 1/2
+  for (std::string_view word : {"桁", "必須", "任意", "形式", "半角", "全角", "西暦", "和暦", "yyyy", "日付", "例",
+                                "はい", "★", "年月日", "数字", "英数"})
+    if (note.find(word) != std::string::npos) return true;
+  return false;
+}
+
 std::string header_key(std::string_view h) {
   std::string s = text::ascii_lower(text::clean_cell(h));
-  // "法人番号(13桁)", "*取引先コード", "※会社名": notes and required marks are not names
+  // "法人番号(13桁)", "SCS有効期限(YYYY/MM/DD)", "*取引先コード", "※会社名": format notes and
+  // required marks are not names. A note that names something else ("会社名(カナ)",
+  // "メールアドレス(CC)") makes another column, which is left alone.
   if (!s.empty() && s.back() == ')') {
     auto open = s.rfind('(');
-    if (open != std::string::npos && open > 0) s.erase(open);
+    if (open != std::string::npos && open > 0 && is_format_note(s.substr(open + 1, s.size() - open - 2))) s.erase(open);
   }
   for (std::string_view mark : {"*", "※", "必須"}) {
     if (s.compare(0, mark.size(), mark) == 0) s.erase(0, mark.size());

@@ -44,7 +44,9 @@ bool names_required_columns(const CsvRecord& row) {
 }
 
 // Maps the header row onto known columns; throws ImportError when it is unusable.
-std::vector<const ColumnSpec*> map_header(const std::string& name, const CsvRecord& header, ImportReport& report) {
+std::vector<const ColumnSpec*> map_header(const std::string& name, CsvRecord header, ImportReport& report) {
+  // "a,b,c," — empty header cells at the end name nothing
+  while (!header.fields.empty() && text::trim(header.fields.back()).empty()) header.fields.pop_back();
   std::vector<const ColumnSpec*> columns;
   std::unordered_map<const ColumnSpec*, std::size_t> seen;
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
@@ -60,9 +62,17 @@ std::vector<const ColumnSpec*> map_header(const std::string& name, const CsvReco
     columns.push_back(spec);
   }
   for (const auto& spec : supplier_columns()) {
-    if (spec.required && !seen.count(&spec))
+    if (spec.required && !seen.count(&spec)) {
+      std::string names;
+      for (std::size_t k = 0; k < spec.aliases.size() && k < 6; ++k)
+        names += (k ? ", " : "") + std::string(spec.aliases[k]);
+      std::string hint;
+      if (header.fields.size() == 1 && header.fields[0].find(';') != std::string::npos)
+        hint = "; the header is separated by ';' — save the file with commas (CSV) or tabs";
       throw ImportError(name + ":" + std::to_string(header.line) + ": required column " + std::string(spec.display) +
-                        " (" + std::string(field_name(spec.field)) + ") is missing from the header row");
+                        " (" + std::string(field_name(spec.field)) +
+                        ") is missing from the header row (accepted: " + names + ", …)" + hint);
+    }
   }
   return columns;
 }

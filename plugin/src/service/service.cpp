@@ -26,9 +26,18 @@ Service::Service(const ServiceOptions& options)
       db_(options.database),
       check_interval_ns_(static_cast<long long>(std::max(0, options.cache_check_ms)) * 1000000LL) {
   if (options.create) db_.migrate();
-  if (db_.schema_version() == 0)
+  const int have = db_.schema_version(), want = db_.latest_version();
+  if (have == 0)
     throw store::StoreError(store::StoreError::Kind::error,
                             "the database has no Hoshitori schema yet: run `hoshitori init`");
+  if (have < want)
+    throw store::StoreError(store::StoreError::Kind::error, "the database schema is version " + std::to_string(have) +
+                                                                ", this Hoshitori needs " + std::to_string(want) +
+                                                                ": run `hoshitori init` to upgrade it");
+  if (have > want)
+    throw store::StoreError(store::StoreError::Kind::error, "the database schema (version " + std::to_string(have) +
+                                                                ") is newer than this Hoshitori (" +
+                                                                std::to_string(want) + "): upgrade Hoshitori");
   known_generation_ = db_.generation();
   evaluated_for_ = today().days();
   next_check_ns_ = steady_ns() + check_interval_ns_;

@@ -5,6 +5,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #endif
 
+#include <algorithm>
 #include <ctime>
 #include <set>
 
@@ -133,7 +134,7 @@ void rethrow_store_error(const std::exception& e) {
   std::string msg = e.what();
   bool busy = msg.find("database is locked") != std::string::npos ||
               msg.find("database is busy") != std::string::npos ||
-              msg.find("could not obtain lock") != std::string::npos;
+              msg.find("could not obtain lock") != std::string::npos || msg.find("lock timeout") != std::string::npos;
   bool conflict = msg.find("UNIQUE constraint") != std::string::npos || msg.find("duplicate key") != std::string::npos;
   throw StoreError(busy       ? StoreError::Kind::busy
                    : conflict ? StoreError::Kind::conflict
@@ -146,8 +147,12 @@ Database::Database(const std::string& url) : url_(url) {
     if (is_postgres_url(url)) {
 #ifdef HOSHITORI_WITH_POSTGRESQL
       backend_ = Backend::postgresql;
-      session_ = std::make_unique<soci::session>(*soci::factory_postgresql(), postgres_keywords(url));
+      std::string kv = postgres_keywords(url);
+      if (kv.find("connect_timeout=") == std::string::npos) kv += " connect_timeout='10'";
+      session_ = std::make_unique<soci::session>(*soci::factory_postgresql(), kv);
       *session_ << "SET client_min_messages TO WARNING";
+      // like SQLite's busy timeout: a writer waits at most 30 s for another, then BUSY
+      *session_ << "SET lock_timeout = '30s'";
 #else
       throw StoreError(StoreError::Kind::error, "this build has no PostgreSQL support");
 #endif
@@ -205,7 +210,41 @@ void Database::exec_script(const std::string& sql) {
   if (stmt.find_first_not_of(" \t\r\n") != std::string::npos) *session_ << stmt;
 }
 
+bool Database::has_schema_table() {
+  return guarded([&] {
+    int n = 0;
+    if (backend_ == Backend::sqlite)
+      *session_ << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'", soci::into(n);
+    else
+      *session_ << "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'schema_version' AND "
+                   "table_schema = current_schema()",
+          soci::into(n);
+    return n > 0;
+  });
+}
+
+int Database::latest_version() const {
+  const std::string mine = backend_ == Backend::sqlite ? "sqlite" : "postgresql";
+  int latest = 0;
+  for (const Migration& m : embedded_migrations())
+    if (!*m.backend || mine == m.backend) latest = std::max(latest, m.version);
+  return latest;
+}
+
 void Database::migrate() {
+  // Up to date already: no write lock, so readers never wait for one another.
+  if (has_schema_table() && schema_version() >= latest_version()) return;
+  if (backend_ == Backend::sqlite && !has_schema_table()) {
+    int tables = 0;
+    guarded([&] {
+      *session_ << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+          soci::into(tables);
+      return 0;
+    });
+    if (tables > 0)
+      throw StoreError(StoreError::Kind::error, url_ + " is not a Hoshitori database (it holds " +
+                                                    std::to_string(tables) + " other tables): give a new file");
+  }
   guarded([&] {
     soci::session& s = *session_;
     // All pending migrations in one transaction; one migrating process at a time.
@@ -244,6 +283,7 @@ void Database::migrate() {
 }
 
 int Database::schema_version() {
+  if (!has_schema_table()) return 0;
   return guarded([&] {
     int v = 0;
     soci::indicator ind;

@@ -39,7 +39,10 @@ class Database {
 
   // Creates or upgrades the schema; safe to run again and from several processes.
   void migrate();
+  // Version of the schema in the database (0: none yet) and of this build's newest migration.
   int schema_version();
+  int latest_version() const;
+  bool has_schema_table();
   long long generation();
 
   // Runs `fn` translating SOCI errors into StoreError (with busy detection); other
