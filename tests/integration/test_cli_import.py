@@ -157,7 +157,7 @@ class ImportReport(CliTest):
             ",".join(good_row("B12") + [""]) + ",surplus",                # 15 too many columns
             r("B13", sa="★", sa_on="2026-11-21"),                         # 16 future declaration
             r("G2", sa="★", sa_on="2026-11-20"),                          # 17 today is fine
-            good_row("B14") + ["2026-12-01"],                             # 18 future お助け隊 start
+            good_row("G3", sa="★★", ota="なし") + ["2026-12-01"],          # 18 a later お助け隊 start is fine
             r("B15", email="a b@c.example"),                              # 19 space in email
             r("B16", sa_on="2026/13/01"),                                 # 20 month 13
             r("B17", scs_until="R8.2.29"),                                # 21 not a leap year
@@ -179,14 +179,15 @@ class ImportReport(CliTest):
             (14, "取引先コード", "2 行目と重複"),
             (15, "", "列が多すぎます"),
             (16, "SA宣言日", "未来の日付"),
-            (18, "お助け隊契約開始日", "未来の日付"),
             (19, "メールアドレス", "メールアドレスの形式ではありません"),
             (20, "SA宣言日", "存在しない日付"),
             (21, "SCS有効期限", "存在しない日付"),
             (22, "SCS有効期限", "日付の形式が読めません"),
         ])
-        self.assertEqual(s["imported"], 2)
-        self.assertEqual(self.codes(), ["G1", "G2"])
+        self.assertEqual(s["imported"], 3)
+        self.assertEqual(self.codes(), ["G1", "G2", "G3"])
+        g3 = self.status("G3")["otasuketai"]
+        self.assertEqual((g3["service"], g3["reported"], g3["active"]), (None, True, False))  # explicitly none
         self.assertEqual(self.status("G2")["sa"]["declared_on"], TODAY)
         # the first G1 (line 2) is the one kept
         self.assertEqual(self.status("G1")["name"], "株式会社テストG1")
@@ -197,12 +198,18 @@ class ImportReport(CliTest):
             good_row("A1") + ["一行目\n二行目\n三行目"],               # lines 2-4
             good_row("A2", sa="bad") + [""],                           # line 5
             good_row("A3") + ['引用 ""符"" と,カンマ\n改行']              # lines 6-7
-        ]) + "\n" + ",".join(quote(c) for c in good_row("A4", name="改行\nのある社名") + [""]) + "\n" + \
-            ",".join(good_row("A5", scs="9") + [""]) + "\n"
+        ]) + "\n" + ",".join(quote(c) for c in good_row("A4", name="改行\nのある社名", sa="★★★") + [""]) + \
+            "\n" + ",".join(good_row("A5", scs="9") + [""]) + "\n"
         # blank line 8, A4 starts on line 9 (and spans 10), A5 on line 11
         rc, s, err = self.import_csv(text, expect=1)
-        self.assert_rejected(s, [(5, "SA", "SECURITY ACTION"), (9, "会社名", "改行"), (11, "SCS", "SCS")])
+        self.assert_rejected(s, [(5, "SA", "SECURITY ACTION"), (9, "SA", "SECURITY ACTION"), (11, "SCS", "SCS")])
         self.assertEqual(self.codes(), ["A1", "A3"])
+
+    def test_a_line_break_inside_a_name_becomes_a_space(self):
+        text = csv_text(JA_HEADER, [good_row("N1", name="株式会社\n改行商事", contact="山田\r\n太郎")])
+        self.import_csv(text, expect=0)
+        self.assertEqual(self.status("N1")["name"], "株式会社 改行商事")
+        self.assertEqual(self.status("N1")["contact"], "山田 太郎")
 
     def test_line_numbers_with_crlf(self):
         header = JA_HEADER + ["備考"]

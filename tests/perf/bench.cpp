@@ -142,7 +142,8 @@ int main(int argc, char** argv) {
          " sa_declared_on, ota_service, ota_end, scs_valid_until, active, generation, created_at, created_by,"
          " created_source, updated_at) SELECT \"取引先コード\", \"会社名\", \"会社名\", NULLIF(\"法人番号\", ''),"
          " \"メールアドレス\", \"担当者\", \"部署\", NULLIF(\"SA宣言日\", ''), NULLIF(\"お助け隊サービス\", ''),"
-         " NULLIF(\"お助け隊契約期限\", ''), NULLIF(\"SCS有効期限\", ''), 1, 1, 't', 'bench', 'csv:' || rowid, 't' FROM x;\n";
+         " NULLIF(\"お助け隊契約期限\", ''), NULLIF(\"SCS有効期限\", ''), 1, 1, 't', 'bench', 'csv:' || rowid, 't' "
+         "FROM x;\n";
   std::vector<RunResult> refs, ourss, agains, floors;
   for (int round = 0; round < 3; ++round) {
     for (const auto& f : {ref_db, our_db, our_db + "-wal", our_db + "-shm"}) std::filesystem::remove(f);
@@ -164,8 +165,8 @@ int main(int argc, char** argv) {
   std::printf("  sqlite3 .import (reference)   %7.3f s   max RSS %6ld KB\n", ref.seconds, ref.max_rss_kb);
   std::printf("  sqlite3 .import + INSERT into our schema %.3f s   max RSS %6ld KB   ratio %.2fx (storage alone)\n",
               floor.seconds, floor.max_rss_kb, floor.seconds / ref.seconds);
-  std::printf("  hoshitori import suppliers    %7.3f s   max RSS %6ld KB   ratio %.2fx (target <= 2x)\n",
-              ours.seconds, ours.max_rss_kb, ours.seconds / ref.seconds);
+  std::printf("  hoshitori import suppliers    %7.3f s   max RSS %6ld KB   ratio %.2fx (target <= 2x)\n", ours.seconds,
+              ours.max_rss_kb, ours.seconds / ref.seconds);
   std::printf("  re-import, nothing changed    %7.3f s   max RSS %6ld KB   ratio %.2fx\n", again.seconds,
               again.max_rss_kb, again.seconds / ref.seconds);
 

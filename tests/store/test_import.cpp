@@ -69,18 +69,18 @@ BOOST_AUTO_TEST_CASE(imports_rows_and_normalises_values) {
 
 BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
   auto r = run(std::string(kHeader) +
-               "B1,,,,,,,,,\r\n"                   // 2 empty name
-               "B2,A社,1180301018772,,,,,,,\r\n"   // 3 check digit
-               "B3,A社,,★★★,,,,,,\r\n"             // 4 SA
-               "B4,A社,,,,,,★9,,\r\n"              // 5 SCS
-               "B5,A社,,,,,,,2026-02-30,\r\n"      // 6 date
-               "B6,A社,,,,存在しない隊,,,,\r\n"    // 7 registry
-               "B7,A社,,,,,,,,たぶん\r\n"          // 8 yes/no
-               "B8,A社,,,2027-01-01,,,,,\r\n"      // 9 future declaration
-               "B9,\"A社\r\n(改行)\",,,,,,,,\r\n"  // 10-11 newline in name
-               "OK1,良い会社,,,,,,,,\r\n"          // 12
-               "OK1,重複,,,,,,,,\r\n"              // 13 duplicate
-               "B10,A社,,,,,,,,,extra\r\n");       // 14 too many columns
+               "B1,,,,,,,,,\r\n"                       // 2 empty name
+               "B2,A社,1180301018772,,,,,,,\r\n"       // 3 check digit
+               "B3,A社,,★★★,,,,,,\r\n"                 // 4 SA
+               "B4,A社,,,,,,★9,,\r\n"                  // 5 SCS
+               "B5,A社,,,,,,,2026-02-30,\r\n"          // 6 date
+               "B6,A社,,,,存在しない隊,,,,\r\n"        // 7 registry
+               "B7,A社,,,,,,,,たぶん\r\n"              // 8 yes/no
+               "B8,A社,,,2027-01-01,,,,,\r\n"          // 9 future declaration
+               "B9,\"A社\x01\r\n(改行)\",,,,,,,,\r\n"  // 10-11 control character in name
+               "OK1,良い会社,,,,,,,,\r\n"              // 12
+               "OK1,重複,,,,,,,,\r\n"                  // 13 duplicate
+               "B10,A社,,,,,,,,,extra\r\n");           // 14 too many columns
   BOOST_TEST(r.imported == 1u);
   BOOST_TEST(r.rejected.size() == 11u);
   struct Want {
@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
                {7, "お助け隊サービス", "登録一覧"},
                {8, "機密情報取扱い", "はい/いいえ"},
                {9, "SA宣言日", "未来"},
-               {10, "会社名", "改行"},
+               {10, "会社名", "制御文字"},
                {13, "取引先コード", "12 行目と重複"},
                {14, "", "列が多すぎます"}};
   for (const auto& w : wants) {

@@ -84,6 +84,13 @@ BOOST_AUTO_TEST_CASE(malformed_policy_names_file_and_line) {
   BOOST_TEST(err.find("unknown key 'expiring_windw_days'") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_key_given_twice_is_refused_not_silently_dropped) {
+  std::string twice = std::string(kGoodPolicy) + "expiring_window_days: 900\n";
+  std::string err = policy_error(twice);
+  BOOST_TEST(err.rfind(":14:", 0) == 0, err);
+  BOOST_TEST(err.find("appears twice") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(inconsistent_policy_is_refused) {
   std::string unknown_q = kGoodPolicy;
   unknown_q.replace(unknown_q.find("confidential_info"), 17, "likes_cats");
@@ -128,7 +135,7 @@ BOOST_AUTO_TEST_CASE(missing_file_is_reported) {
     catalog::load_policy("/nonexistent/policy.yaml");
     BOOST_FAIL("expected CatalogError");
   } catch (const catalog::CatalogError& e) {
-    BOOST_TEST(std::string(e.what()) == "/nonexistent/policy.yaml:0: file not found");
+    BOOST_TEST(std::string(e.what()) == "/nonexistent/policy.yaml: file not found");
   }
 }
 

@@ -29,6 +29,8 @@ BOOST_AUTO_TEST_CASE(accepts_valid_numbers_and_normalises_them) {
   BOOST_TEST(out == "1180301018771");
   BOOST_TEST(corporate_number::normalize("１１８０－３０１０－１８７７１", out, why));  // full-width hyphens
   BOOST_TEST(out == "1180301018771");
+  BOOST_TEST(corporate_number::normalize("T1180301018771", out, why));  // invoice registration number
+  BOOST_TEST(out == "1180301018771");
 }
 
 BOOST_AUTO_TEST_CASE(rejects_wrong_check_digit_length_and_letters) {

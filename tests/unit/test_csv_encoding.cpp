@@ -45,6 +45,9 @@ BOOST_AUTO_TEST_CASE(lone_cr_line_ends_from_old_mac_exports) {
   BOOST_TEST_REQUIRE(recs.size() == 3u);
   BOOST_TEST(recs[2].fields[0] == "3");
   BOOST_TEST(recs[2].line == 3u);
+  auto quoted = read_all("a,b\r\"x\ry\rz\",1\rA2,2\r");
+  BOOST_TEST_REQUIRE(quoted.size() == 3u);
+  BOOST_TEST(quoted[2].line == 5u);  // the record after a three-line field
 }
 
 BOOST_AUTO_TEST_CASE(tab_separated_when_header_has_tabs_only) {

@@ -117,6 +117,16 @@ BOOST_AUTO_TEST_CASE(interim_sa2_plus_otasuketai_counts_for_star3_until_its_date
   BOOST_TEST(evaluate(policy(), v, kToday).standing == Standing::below);
 }
 
+BOOST_AUTO_TEST_CASE(a_subscription_counts_from_its_start) {
+  StatusView v = view();
+  v.sa_level = 2;
+  v.ota_known = true;
+  v.ota_service = "SOMPO SHERIFF";
+  v.ota_start = Date{2026, 12, 1};
+  BOOST_TEST(evaluate(policy(), v, kToday).standing == Standing::below);
+  BOOST_TEST(evaluate(policy(), v, Date{2026, 12, 1}).standing == Standing::meets);
+}
+
 BOOST_AUTO_TEST_CASE(interim_does_not_apply_to_star4) {
   StatusView v = view();
   v.chart[0] = true;

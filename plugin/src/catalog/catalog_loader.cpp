@@ -16,15 +16,34 @@ namespace {
 class Doc {
  public:
   explicit Doc(std::string file) : file_(std::move(file)) {
-    if (!std::filesystem::exists(file_)) throw CatalogError(file_ + ":0: file not found");
+    if (!std::filesystem::exists(file_)) throw CatalogError(file_ + ": file not found");
+    if (std::filesystem::is_directory(file_)) throw CatalogError(file_ + ": is a folder, not a YAML file");
     try {
       root_ = YAML::LoadFile(file_);
     } catch (const YAML::ParserException& e) {
       throw CatalogError(file_ + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     } catch (const YAML::BadFile&) {
-      throw CatalogError(file_ + ":0: cannot read file");
+      throw CatalogError(file_ + ": cannot read file");
+    } catch (const std::exception& e) {
+      throw CatalogError(file_ + ": cannot read file (" + e.what() + ")");
     }
     if (!root_.IsMap()) throw fail(root_, "top level must be a mapping");
+    refuse_duplicate_keys(root_);
+  }
+
+  // YAML parsers keep the first of two equal keys without a word: a second
+  // "expiring_window_days:" further down would be silently ignored.
+  void refuse_duplicate_keys(const YAML::Node& n) const {
+    if (n.IsMap()) {
+      std::set<std::string> keys;
+      for (const auto& kv : n) {
+        if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second)
+          throw fail(kv.first, "key '" + kv.first.Scalar() + "' appears twice");
+        refuse_duplicate_keys(kv.second);
+      }
+    } else if (n.IsSequence()) {
+      for (const auto& item : n) refuse_duplicate_keys(item);
+    }
   }
 
   const YAML::Node& root() const { return root_; }

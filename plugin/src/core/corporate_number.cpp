@@ -14,7 +14,9 @@ int check_digit(std::string_view base12) {
 }
 
 bool normalize(std::string_view input, std::string& out, std::string& why) {
-  std::string s = text::nfkc(input);
+  std::string s = text::trim(text::nfkc(input));
+  // an invoice registration number (適格請求書発行事業者登録番号) is "T" + the 法人番号
+  if (!s.empty() && (s[0] == 'T' || s[0] == 't')) s.erase(0, 1);
   std::string digits;
   // separators people type between digit groups
   static constexpr std::string_view kSeparators[] = {"-",

@@ -119,6 +119,8 @@ bool parse_yes_no(std::string_view cell, bool& out, std::string& why) {
   return false;
 }
 
+bool is_none_word(std::string_view cell) { return is_none(text::ascii_lower(text::clean_cell(cell))); }
+
 std::string sa_symbol(int level) {
   switch (level) {
     case 0:

@@ -12,6 +12,9 @@ bool parse_scs(std::string_view cell, int& out, std::string& why);
 // はい/いいえ, yes/no, y/n, true/false, 1/0, ○/×.
 bool parse_yes_no(std::string_view cell, bool& out, std::string& why);
 
+// なし / 無し / none / 0 / - … (after NFKC, any case).
+bool is_none_word(std::string_view cell);
+
 // Display forms: "★★", "★3", "なし", "未回答".
 std::string sa_symbol(int level);
 std::string scs_symbol(int level);

@@ -125,6 +125,7 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
     if (rule.until < today) continue;
     if (s.sa_level < rule.sa_min) continue;
     if (rule.otasuketai && !s.ota_service) continue;
+    if (rule.otasuketai && s.ota_start && today < *s.ota_start) continue;  // not started yet
     Date until = rule.until;
     std::string reconfirm_note;
     if (rule.sa_min > 0 && s.sa_declared_on) {

@@ -32,7 +32,8 @@ StatusView StatusView::from(const Supplier& s) {
   StatusView v;
   v.sa_level = int_of(s[Field::sa_level], -1);
   v.sa_declared_on = date_of(s[Field::sa_declared_on]);
-  v.ota_service = s[Field::ota_service];
+  if (s[Field::ota_service] && *s[Field::ota_service] != kOtasuketaiNone) v.ota_service = s[Field::ota_service];
+  v.ota_start = date_of(s[Field::ota_start]);
   v.ota_end = date_of(s[Field::ota_end]);
   v.ota_known = s[Field::ota_service] || s[Field::ota_end] || s[Field::ota_start];
   v.scs_level = int_of(s[Field::scs_level], -1);

@@ -10,6 +10,9 @@
 
 namespace hoshi {
 
+// Stored as お助け隊 service when the supplier has explicitly no subscription.
+inline constexpr const char* kOtasuketaiNone = "なし";
+
 enum class Field : int {
   vendor_code,
   name,
@@ -54,8 +57,8 @@ struct StatusView {
   int sa_level = -1;  // -1 unknown
   std::optional<Date> sa_declared_on;
   bool ota_known = false;  // an お助け隊 column was ever filled
-  std::optional<std::string> ota_service;
-  std::optional<Date> ota_end;
+  std::optional<std::string> ota_service;  // a registered service (not set for "なし")
+  std::optional<Date> ota_start, ota_end;
   int scs_level = -1;
   std::optional<Date> scs_valid_until;
   std::optional<bool> chart[3];  // confidential_info, critical_dependency, network_access

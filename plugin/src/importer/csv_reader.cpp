@@ -32,8 +32,8 @@ bool CsvReader::next(CsvRecord& rec) {
           std::size_t q = text_.find('"', pos_);
           if (q == std::string_view::npos) q = text_.size();
           std::string_view chunk = text_.substr(pos_, q - pos_);
-          for (char ch : chunk)
-            if (ch == '\n') ++line_;
+          for (std::size_t k = 0; k < chunk.size(); ++k)  // CRLF, LF and a lone CR each end a line
+            if (chunk[k] == '\n' || (chunk[k] == '\r' && (k + 1 >= chunk.size() || chunk[k + 1] != '\n'))) ++line_;
           field.append(chunk);
           pos_ = q;
           if (pos_ >= text_.size()) continue;

@@ -67,13 +67,24 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
     case Field::department:
     case Field::sa_declaration_id:
     case Field::scs_evidence: {
-      std::string v = text::trim(raw);
+      // a line break inside a quoted cell ("山田\n太郎") becomes one space
+      std::string v;
+      for (std::size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c == '\r' || c == '\n' || c == '\t') {
+          if (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+          if (!v.empty() && v.back() != ' ') v.push_back(' ');
+        } else {
+          v.push_back(c);
+        }
+      }
+      v = text::trim(v);
       if (v.size() > kMaxTextBytes) {
         why = "長すぎます (max " + std::to_string(kMaxTextBytes) + " bytes)";
         return false;
       }
       if (has_control(v)) {
-        why = "改行や制御文字は使えません";
+        why = "制御文字は使えません (control character)";
         return false;
       }
       out = v;
@@ -126,8 +137,9 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
       out = std::to_string(level);
       return true;
     }
-    case Field::sa_declared_on:
-    case Field::ota_start: {
+    case Field::ota_start:  // a contract may start later: it counts from that day
+      return date_cell(raw, out, why);
+    case Field::sa_declared_on: {
       if (!date_cell(raw, out, why)) return false;
       Date d;
       parse_iso_date(*out, d);
@@ -141,6 +153,10 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
     case Field::scs_valid_until:
       return date_cell(raw, out, why);
     case Field::ota_service: {
+      if (levels::is_none_word(raw)) {  // explicitly no subscription
+        out = kOtasuketaiNone;
+        return true;
+      }
       const OtasuketaiService* s = catalogs.otasuketai.find(text::clean_cell(raw));
       if (!s) {
         why = "お助け隊サービスの登録一覧にありません: \"" + std::string(text::utf8_prefix(text::trim(raw), 120)) +

@@ -55,7 +55,8 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
   o->set("sa", sa);
 
   auto ota = obj();
-  ota->set("service", opt(s[Field::ota_service]));
+  ota->set("service", opt(v.ota_service));
+  ota->set("reported", v.ota_known);
   ota->set("provider", opt(s[Field::ota_provider]));
   ota->set("start", opt(s[Field::ota_start]));
   ota->set("end", opt(s[Field::ota_end]));

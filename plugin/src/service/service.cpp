@@ -50,7 +50,10 @@ SupplierStanding Service::evaluate(Supplier s, const Date& today) const {
   out.view = StatusView::from(s);
   out.standing = hoshi::evaluate(catalogs_.policy, out.view, today);
   if (out.view.ota_known)
-    out.otasuketai_active = (out.view.ota_service && (!out.view.ota_end || !(*out.view.ota_end < today))) ? 1 : 0;
+    out.otasuketai_active = (out.view.ota_service && (!out.view.ota_end || !(*out.view.ota_end < today)) &&
+                             (!out.view.ota_start || !(today < *out.view.ota_start)))
+                                ? 1
+                                : 0;
   out.supplier = std::move(s);
   return out;
 }
