@@ -91,6 +91,17 @@ BOOST_AUTO_TEST_CASE(update_status_records_who_and_what_and_validates) {
   } catch (const api::ApiError& e) {
     BOOST_TEST(e.code == -3);
   }
+  for (const char* typo : {R"({"op":"update_status","vendor_code":"C1","actor":"x","emial":"a@b.example"})",
+                           R"({"op":"update_status","vendor_code":"C1","actor":"x","sa":{"levle":1}})",
+                           R"({"op":"update_status","vendor_code":"C1","actor":"x","name":"新社名"})"}) {
+    try {
+      api::handle(svc, typo);
+      BOOST_FAIL("expected ApiError for " << typo);
+    } catch (const api::ApiError& e) {
+      BOOST_TEST(e.code == -2);
+      BOOST_TEST(std::string(e.what()).find("unknown key") != std::string::npos, e.what());
+    }
+  }
   BOOST_TEST(svc.history("C1").size() == 4u);  // refused changes leave no trace
 }
 

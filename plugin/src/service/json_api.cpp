@@ -128,6 +128,28 @@ std::string str_arg(const Object::Ptr& req, const std::string& key, bool require
   return v.extract<std::string>();
 }
 
+// Refuses keys the op does not know, so a typo ("emial") is an error, not a silent no-op.
+void only_keys(const Object::Ptr& o, const std::string& where, std::initializer_list<const char*> allowed) {
+  for (const auto& key : o->getNames()) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || key == a;
+    if (ok) continue;
+    std::string list;
+    for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    std::string extra = key == "name" || key == "vendor_name"
+                            ? " (names come from the supplier master: import it)"
+                            : "";
+    throw ApiError(HOSHITORI_INVALID, "unknown key \"" + key + "\" in " + where + extra + " (known: " + list + ")");
+  }
+}
+
+bool bool_arg(const Object::Ptr& req, const std::string& key, bool fallback) {
+  if (!req->has(key) || req->isNull(key)) return fallback;
+  Poco::Dynamic::Var v = req->get(key);
+  if (v.type() != typeid(bool)) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be true or false");
+  return v.extract<bool>();
+}
+
 std::size_t size_arg(const Object::Ptr& req, const std::string& key, std::size_t fallback) {
   if (!req->has(key) || req->isNull(key)) return fallback;
   Poco::Dynamic::Var v = req->get(key);
@@ -164,6 +186,9 @@ Object::Ptr sub(const Object::Ptr& req, const std::string& key) {
 }
 
 std::string op_update_status(Service& svc, const Object::Ptr& req) {
+  only_keys(req, "update_status",
+            {"op", "vendor_code", "actor", "source", "email", "contact", "department", "sa", "otasuketai", "scs",
+             "decision_chart"});
   StatusUpdate u;
   u.vendor_code = str_arg(req, "vendor_code", true);
   u.actor = str_arg(req, "actor", true);
@@ -173,22 +198,26 @@ std::string op_update_status(Service& svc, const Object::Ptr& req) {
   patch_field(svc, u, Field::contact, req, "contact", "contact");
   patch_field(svc, u, Field::department, req, "department", "department");
   if (auto sa = sub(req, "sa")) {
+    only_keys(sa, "sa", {"level", "declared_on", "declaration_id"});
     patch_field(svc, u, Field::sa_level, sa, "level", "sa.level");
     patch_field(svc, u, Field::sa_declared_on, sa, "declared_on", "sa.declared_on");
     patch_field(svc, u, Field::sa_declaration_id, sa, "declaration_id", "sa.declaration_id");
   }
   if (auto ota = sub(req, "otasuketai")) {
+    only_keys(ota, "otasuketai", {"service", "provider", "start", "end"});
     patch_field(svc, u, Field::ota_provider, ota, "provider", "otasuketai.provider");
     patch_field(svc, u, Field::ota_service, ota, "service", "otasuketai.service");
     patch_field(svc, u, Field::ota_start, ota, "start", "otasuketai.start");
     patch_field(svc, u, Field::ota_end, ota, "end", "otasuketai.end");
   }
   if (auto scs = sub(req, "scs")) {
+    only_keys(scs, "scs", {"level", "valid_until", "evidence"});
     patch_field(svc, u, Field::scs_level, scs, "level", "scs.level");
     patch_field(svc, u, Field::scs_valid_until, scs, "valid_until", "scs.valid_until");
     patch_field(svc, u, Field::scs_evidence, scs, "evidence", "scs.evidence");
   }
   if (auto chart = sub(req, "decision_chart")) {
+    only_keys(chart, "decision_chart", {kChartIds[0], kChartIds[1], kChartIds[2]});
     const Field fields[3] = {Field::chart_confidential, Field::chart_critical, Field::chart_network};
     for (int i = 0; i < 3; ++i)
       patch_field(svc, u, fields[i], chart, kChartIds[i], std::string("decision_chart.") + kChartIds[i]);
@@ -217,12 +246,14 @@ std::string handle(Service& svc, const std::string& request_json) {
   const std::string op = str_arg(req, "op", true);
 
   if (op == "status") {
+    only_keys(req, "status", {"op", "vendor_code"});
     std::string code = str_arg(req, "vendor_code", true);
     auto s = svc.get(code);
     if (!s) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
     return to_string(status_json(*s));
   }
   if (op == "suppliers") {
+    only_keys(req, "suppliers", {"op", "standing", "department", "name", "offset", "limit"});
     ListQuery q;
     std::string standing = str_arg(req, "standing", false);
     if (!standing.empty()) {
@@ -248,6 +279,7 @@ std::string handle(Service& svc, const std::string& request_json) {
     return to_string(o);
   }
   if (op == "history") {
+    only_keys(req, "history", {"op", "vendor_code"});
     std::string code = str_arg(req, "vendor_code", true);
     if (!svc.get(code)) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
     Array::Ptr items = new Array;
@@ -258,12 +290,13 @@ std::string handle(Service& svc, const std::string& request_json) {
     return to_string(o);
   }
   if (op == "import_suppliers") {
+    only_keys(req, "import_suppliers", {"op", "file", "encoding", "all_or_nothing", "actor"});
     importer::ImportOptions opts;
     opts.actor = str_arg(req, "actor", true);
     std::string enc = str_arg(req, "encoding", false);
     if (!enc.empty() && !importer::parse_encoding(enc, opts.encoding))
       throw ApiError(HOSHITORI_INVALID, "\"encoding\" must be auto, utf-8 or cp932");
-    if (req->has("all_or_nothing")) opts.all_or_nothing = req->getValue<bool>("all_or_nothing");
+    opts.all_or_nothing = bool_arg(req, "all_or_nothing", false);
     try {
       return to_string(import_report_json(svc.import_file(str_arg(req, "file", true), opts)));
     } catch (const importer::ImportError& e) {
