@@ -183,6 +183,9 @@ int cmd_status(const Globals& g, Args& a) {
   std::optional<SupplierStanding> s;
   try {
     s = svc->get(pos[0]);
+  } catch (const AmbiguousKey& e) {
+    std::cerr << "hoshitori: " << e.what() << "\n";
+    return kUnusable;
   } catch (const std::exception& e) {
     std::cerr << "hoshitori: " << e.what() << "\n";
     return kUnusable;

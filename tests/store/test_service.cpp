@@ -50,6 +50,25 @@ BOOST_AUTO_TEST_CASE(status_by_vendor_code_or_corporate_number) {
   BOOST_TEST_REQUIRE(byNumber.has_value());
   BOOST_TEST(byNumber->supplier.code() == "A1");
   BOOST_TEST(!svc.get("NOPE").has_value());
+  auto spelled = svc.get("１１８０-３０１０-１８７７１");  // as people write it
+  BOOST_TEST_REQUIRE(spelled.has_value());
+  BOOST_TEST(spelled->supplier.code() == "A1");
+}
+
+BOOST_AUTO_TEST_CASE(a_corporate_number_shared_by_two_vendor_codes_is_ambiguous) {
+  Service svc(options(test::fresh_database()));
+  svc.import_file(write_csv("amb.csv",
+                            "取引先コード,会社名,法人番号\n"
+                            "E1,株式会社イー 東工場,1180301018771\n"
+                            "E2,株式会社イー 西工場,1180301018771\n"),
+                  as("test"));
+  BOOST_TEST(svc.get("E2")->supplier.code() == "E2");  // by code: fine (and now cached)
+  try {
+    svc.get("1180301018771");
+    BOOST_FAIL("expected AmbiguousKey");
+  } catch (const AmbiguousKey& e) {
+    BOOST_TEST(std::string(e.what()).find("E1, E2") != std::string::npos, e.what());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_change_by_another_handle_reaches_the_cache) {

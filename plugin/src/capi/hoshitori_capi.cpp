@@ -58,6 +58,8 @@ int guard(hoshitori* db, Fn&& fn) {
                 : e.kind == K::conflict ? HOSHITORI_CONFLICT
                                         : HOSHITORI_ERROR,
                 e.what());
+  } catch (const hoshi::AmbiguousKey& e) {
+    return fail(db, HOSHITORI_CONFLICT, e.what());
   } catch (const hoshi::catalog::CatalogError& e) {
     return fail(db, HOSHITORI_INVALID, e.what());
   } catch (const std::bad_alloc&) {

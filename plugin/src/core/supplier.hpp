@@ -56,7 +56,7 @@ struct Supplier {
 struct StatusView {
   int sa_level = -1;  // -1 unknown
   std::optional<Date> sa_declared_on;
-  bool ota_known = false;  // an お助け隊 column was ever filled
+  bool ota_known = false;                  // an お助け隊 column was ever filled
   std::optional<std::string> ota_service;  // a registered service (not set for "なし")
   std::optional<Date> ota_start, ota_end;
   int scs_level = -1;

@@ -136,9 +136,8 @@ void only_keys(const Object::Ptr& o, const std::string& where, std::initializer_
     if (ok) continue;
     std::string list;
     for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    std::string extra = key == "name" || key == "vendor_name"
-                            ? " (names come from the supplier master: import it)"
-                            : "";
+    std::string extra =
+        key == "name" || key == "vendor_name" ? " (names come from the supplier master: import it)" : "";
     throw ApiError(HOSHITORI_INVALID, "unknown key \"" + key + "\" in " + where + extra + " (known: " + list + ")");
   }
 }
@@ -248,7 +247,12 @@ std::string handle(Service& svc, const std::string& request_json) {
   if (op == "status") {
     only_keys(req, "status", {"op", "vendor_code"});
     std::string code = str_arg(req, "vendor_code", true);
-    auto s = svc.get(code);
+    std::optional<SupplierStanding> s;
+    try {
+      s = svc.get(code);
+    } catch (const AmbiguousKey& e) {
+      throw ApiError(HOSHITORI_CONFLICT, e.what());
+    }
     if (!s) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
     return to_string(status_json(*s));
   }

@@ -89,13 +89,9 @@ void Service::refresh_locked() {
   }
   const Date day = today();
   std::unique_lock lock(cache_mutex_);
-  for (const auto& code : changed) {
-    auto it = by_code_.find(code);
-    if (it == by_code_.end()) continue;
-    if (it->second->supplier[Field::corporate_number])
-      code_by_corporate_number_.erase(*it->second->supplier[Field::corporate_number]);
-    by_code_.erase(it);
-  }
+  for (const auto& code : changed) by_code_.erase(code);
+  // a change may have given another supplier the same 法人番号: learn the numbers again
+  if (!changed.empty()) code_by_corporate_number_.clear();
   known_generation_ = gen;
   if (day.days() != evaluated_for_) {
     for (auto& [code, e] : by_code_) e = std::make_shared<const SupplierStanding>(evaluate(e->supplier, day));
@@ -110,12 +106,22 @@ Service::Entry Service::load(const std::string& key) {
     observed = known_generation_;
   }
   std::optional<Supplier> s;
+  std::string by_number;  // set when found by an unambiguous 法人番号
   {
     std::lock_guard db_lock(db_mutex_);
     store::SupplierRepository repo(db_);
     s = repo.find(key);
-    if (!s && key.size() == 13 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      s = repo.find_by_corporate_number(key);
+    std::string number, why;
+    if (!s && corporate_number::normalize(key, number, why)) {  // 1180-3010-18771, T1180…, full-width
+      auto found = repo.find_by_corporate_number(number, 2);
+      if (found.size() > 1)
+        throw AmbiguousKey("法人番号 " + number + " は複数の取引先コードにあります (" + found[0].code() + ", " +
+                           found[1].code() + ", …): 取引先コードで指定してください");
+      if (!found.empty()) {
+        s = std::move(found.front());
+        by_number = number;
+      }
+    }
   }
   if (!s) return nullptr;
   std::string code = s->code();
@@ -124,8 +130,11 @@ Service::Entry Service::load(const std::string& key) {
   // A refresh that ran meanwhile may have skipped this code (it was not cached yet):
   // what we read could predate it, so it is returned but not cached.
   if (known_generation_ != observed) return e;
-  if (e->supplier[Field::corporate_number])
-    code_by_corporate_number_.emplace(*e->supplier[Field::corporate_number], code);
+  // only numbers known to belong to one supplier are remembered (the key as given and normalised)
+  if (!by_number.empty()) {
+    code_by_corporate_number_.emplace(by_number, code);
+    code_by_corporate_number_.emplace(key, code);
+  }
   auto [it, fresh] = by_code_.emplace(code, e);  // another thread's load may have won: keep one
   return it->second;
 }

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,11 @@
 #include "store/supplier_repository.hpp"
 
 namespace hoshi {
+
+// A 法人番号 given as the key belongs to several suppliers (vendor codes).
+struct AmbiguousKey : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct ServiceOptions {
   std::string database;
@@ -61,7 +67,8 @@ class Service {
   store::Backend backend() const { return db_.backend(); }
 
   // Hot path: calls fn(const SupplierStanding&) under a shared lock; false when unknown.
-  // `key` is a vendor code, or a 13-digit 法人番号 when no vendor code matches.
+  // `key` is a vendor code, or a 法人番号 (any spelling the import accepts) when no vendor
+  // code matches; throws AmbiguousKey when that number belongs to several suppliers.
   template <class Fn>
   bool with_status(const std::string& key, Fn&& fn);
 

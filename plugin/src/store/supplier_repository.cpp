@@ -85,10 +85,8 @@ std::optional<Supplier> SupplierRepository::find(const std::string& vendor_code)
   return std::move(rows.front());
 }
 
-std::optional<Supplier> SupplierRepository::find_by_corporate_number(const std::string& number) {
-  auto rows = select("WHERE corporate_number = :c ORDER BY vendor_code LIMIT 1", {number}, 1);
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
+std::vector<Supplier> SupplierRepository::find_by_corporate_number(const std::string& number, std::size_t limit) {
+  return select("WHERE corporate_number = :c ORDER BY vendor_code LIMIT " + std::to_string(limit), {number}, limit);
 }
 
 std::vector<Supplier> SupplierRepository::list(const SupplierFilter& f) {

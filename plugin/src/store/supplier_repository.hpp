@@ -29,7 +29,8 @@ class SupplierRepository {
   explicit SupplierRepository(Database& db) : db_(db) {}
 
   std::optional<Supplier> find(const std::string& vendor_code);
-  std::optional<Supplier> find_by_corporate_number(const std::string& number);
+  // Suppliers with this 法人番号, by vendor code, at most `limit`.
+  std::vector<Supplier> find_by_corporate_number(const std::string& number, std::size_t limit);
   // Every supplier matching the filter, ordered by vendor code.
   std::vector<Supplier> list(const SupplierFilter& filter = {});
   // The suppliers among `codes` that exist, keyed by vendor code.
