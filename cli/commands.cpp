@@ -90,7 +90,7 @@ int cmd_import(const Globals& g, Args& a) {
     throw UsageError{"--encoding must be auto, utf-8 or cp932"};
   opts.all_or_nothing = all_or_nothing;
   opts.actor = g.actor;
-  if (!std::filesystem::is_regular_file(pos[1])) {
+  if (pos[1] != "-" && !std::filesystem::exists(pos[1])) {
     std::cerr << "hoshitori: " << pos[1] << ": no such file\n";
     return kUnusable;
   }
@@ -144,7 +144,11 @@ int cmd_suppliers(const Globals& g, Args& a) {
     q.standing = s;
   }
   if (!dept.empty()) q.filter.department = dept;
-  if (!name.empty()) q.filter.name_like = text::normalize_company_name(name);
+  if (!name.empty()) {
+    q.filter.name_like = text::normalize_company_name(name);
+    if (q.filter.name_like->find_first_not_of("%_\\") == std::string::npos)
+      throw UsageError{"--name: nothing to search for once 株式会社/(株)/… and wildcards are set aside"};
+  }
   auto svc = open(g, true);
   if (!svc) return kUnusable;
   std::vector<SupplierStanding> rows;

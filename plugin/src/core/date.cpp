@@ -147,6 +147,7 @@ bool parse_iso_date(std::string_view s, Date& out) {
 
 bool parse_date(std::string_view input, Date& out, std::string& why) {
   std::string s = text::clean_cell(input);
+  const std::string shown = s;  // messages quote the cell as written
   if (s.empty()) {
     why = "日付が空です (empty date)";
     return false;
@@ -197,7 +198,7 @@ bool parse_date(std::string_view input, Date& out, std::string& why) {
   std::string seps;
   if (!split_numbers(body, nums, seps) || nums.size() != 3 ||
       !(seps == "--" || seps == "//" || seps == ".." || seps == "YMD" || seps == "YM")) {
-    why = "日付の形式が読めません: \"" + s + "\" (use 2026-04-01, 2026/4/1, 20260401, 令和8年4月1日 or R8.4.1)";
+    why = "日付の形式が読めません: \"" + shown + "\" (use 2026-04-01, 2026/4/1, 20260401, 令和8年4月1日 or R8.4.1)";
     return false;
   }
   if (seps == "YM") {  // 2026年4月1 without 日 is not a date people write
@@ -227,7 +228,7 @@ bool parse_date(std::string_view input, Date& out, std::string& why) {
       next = &e;
     }
     if (d < era->first || (next != nullptr && next->first <= d)) {
-      why = "元号の範囲外の日付です: \"" + s + "\" (" + era->kanji + " は " + era->first.iso() + " から)";
+      why = "元号の範囲外の日付です: \"" + shown + "\" (" + era->kanji + " は " + era->first.iso() + " から)";
       return false;
     }
   }

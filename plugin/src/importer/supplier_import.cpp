@@ -1,8 +1,12 @@
 #include "importer/supplier_import.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 #include <unordered_map>
 
@@ -153,16 +157,22 @@ class BlockWriter {
 
 ImportReport import_suppliers(store::Database& db, const Catalogs& catalogs, const std::string& path,
                               const ImportOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ImportError(path + ": cannot open file");
-  in.seekg(0, std::ios::end);
-  auto size = static_cast<std::size_t>(in.tellg());
-  if (size > kMaxFileBytes) throw ImportError(path + ": file too large (max 1 GiB)");
-  in.seekg(0);
-  std::string bytes(size, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (!in) throw ImportError(path + ": cannot read file");
-  return import_suppliers_bytes(db, catalogs, path, bytes, options);
+  // any readable file: a regular one, a pipe, /dev/stdin ("-" too)
+  if (path != "-" && std::filesystem::is_directory(path)) throw ImportError(path + ": is a folder, not a CSV file");
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw ImportError(path + ": cannot open file (" + std::strerror(errno) + ")");
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string bytes;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    bytes.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (bytes.size() > kMaxFileBytes) throw ImportError(path + ": file too large (max 1 GiB)");
+  }
+  if (in.bad()) throw ImportError(path + ": cannot read file");
+  return import_suppliers_bytes(db, catalogs, path == "-" ? "stdin" : path, bytes, options);
 }
 
 ImportReport import_suppliers_bytes(store::Database& db, const Catalogs& catalogs, const std::string& name,

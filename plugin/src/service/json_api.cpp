@@ -269,7 +269,11 @@ std::string handle(Service& svc, const std::string& request_json) {
     std::string dept = str_arg(req, "department", false);
     if (!dept.empty()) q.filter.department = dept;
     std::string name = str_arg(req, "name", false);
-    if (!name.empty()) q.filter.name_like = text::normalize_company_name(name);
+    if (!name.empty()) {
+      q.filter.name_like = text::normalize_company_name(name);
+      if (q.filter.name_like->find_first_not_of("%_\\") == std::string::npos)
+        throw ApiError(HOSHITORI_INVALID, "\"name\": nothing to search for once 株式会社/(株)/… are set aside");
+    }
     q.offset = size_arg(req, "offset", 0);
     q.limit = size_arg(req, "limit", 100);
     std::size_t total = 0;
