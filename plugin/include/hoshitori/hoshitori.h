@@ -116,9 +116,11 @@ HOSHITORI_API int hoshitori_close(hoshitori *db);
 HOSHITORI_API const char *hoshitori_errmsg(hoshitori *db);
 
 /*
- * Status of one supplier by ERP vendor code (取引先コード) or 13-digit 法人番号.
- * No allocation; safe from many threads on one handle.
- * Returns HOSHITORI_NOTFOUND when no such supplier.
+ * Status of one supplier by ERP vendor code (取引先コード), or by 法人番号 (13 digits, also
+ * written with hyphens, full-width digits or the invoice number's "T") when no vendor
+ * code matches. No allocation once the supplier is cached; safe from many threads on
+ * one handle. Returns HOSHITORI_NOTFOUND when no such supplier, HOSHITORI_CONFLICT when
+ * the 法人番号 belongs to several vendor codes (ask by vendor code then).
  */
 HOSHITORI_API int hoshitori_supplier_status(hoshitori *db, const char *vendor_code, hoshitori_supplier_status_t *out);
 
