@@ -1,4 +1,7 @@
 // hoshitori [--db DATABASE] COMMAND …  — see README.md for the contract.
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -73,7 +76,8 @@ int main(int argc, char** argv) {
   g.db = env_or("HOSHITORI_DB", "hoshitori.db");
   g.schemas = env_or("HOSHITORI_SCHEMAS", "");
   g.policy = env_or("HOSHITORI_POLICY", "");
-  g.actor = env_or("HOSHITORI_USER", "cli:" + env_or("USER", "unknown"));
+  const passwd* pw = getpwuid(getuid());
+  g.actor = env_or("HOSHITORI_USER", "cli:" + env_or("USER", pw && pw->pw_name ? pw->pw_name : "unknown"));
   try {
     int i = 1;
     for (; i < argc; ++i) {
