@@ -124,16 +124,8 @@ class BlockWriter {
         continue;
       }
       Supplier& merged = it->second;
-      bool changed = false;
-      for (int i = 0; i < kFieldCount; ++i) {
-        if (!row.patch.v[i] || merged.v[i] == row.patch.v[i]) continue;
-        Field f = static_cast<Field>(i);
-        if (f != Field::name_normalized)
-          history.push_back({merged.code(), tx_.generation(), now_, actor_, source, std::string(field_name(f)),
-                             merged.v[i], row.patch.v[i]});
-        merged.v[i] = row.patch.v[i];
-        changed = true;
-      }
+      bool changed = store::merge_patch(merged, row.patch,
+                                        {merged.code(), tx_.generation(), now_, actor_, source, "", {}, {}}, history);
       if (changed) {
         repo_.update(merged, tx_.generation(), now_);
         ++report.updated;

@@ -205,16 +205,9 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
       Supplier merged = *current;
       std::vector<store::HistoryEntry> history;
       const std::string now = utc_now_iso();
-      for (int i = 0; i < kFieldCount; ++i) {
-        Field f = static_cast<Field>(i);
-        if (f == Field::vendor_code || f == Field::name_normalized || !u.patch.v[i]) continue;
-        std::optional<std::string> value = u.patch.v[i];
-        if (value->empty()) value.reset();  // "" clears the field
-        if (merged.v[i] == value) continue;
-        history.push_back(
-            {u.vendor_code, tx.generation(), now, u.actor, u.source, std::string(field_name(f)), merged.v[i], value});
-        merged.v[i] = value;
-      }
+      Supplier patch = u.patch;
+      patch[Field::name_normalized].reset();  // derived below, from the name
+      store::merge_patch(merged, patch, {u.vendor_code, tx.generation(), now, u.actor, u.source, "", {}, {}}, history);
       if (history.empty()) return 0;
       if (!merged[Field::name] || merged[Field::name]->empty()) throw std::invalid_argument("name: must not be empty");
       merged[Field::name_normalized] = text::normalize_company_name(*merged[Field::name]);

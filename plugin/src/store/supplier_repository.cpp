@@ -31,6 +31,28 @@ struct OptBind {
 };
 }  // namespace
 
+bool merge_patch(Supplier& current, const Supplier& patch, const HistoryEntry& stamp,
+                 std::vector<HistoryEntry>& history) {
+  bool changed = false;
+  for (int i = 0; i < kFieldCount; ++i) {
+    Field f = static_cast<Field>(i);
+    if (f == Field::vendor_code || !patch.v[i]) continue;
+    std::optional<std::string> value = patch.v[i];
+    if (value->empty()) value.reset();
+    if (current.v[i] == value) continue;
+    if (f != Field::name_normalized) {
+      HistoryEntry e = stamp;
+      e.field = std::string(field_name(f));
+      e.old_value = current.v[i];
+      e.new_value = value;
+      history.push_back(std::move(e));
+    }
+    current.v[i] = std::move(value);
+    changed = true;
+  }
+  return changed;
+}
+
 std::vector<Supplier> SupplierRepository::select(const std::string& where, const std::vector<std::string>& params,
                                                  std::size_t batch) {
   if (db_.backend() == Backend::sqlite) {
