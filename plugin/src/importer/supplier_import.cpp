@@ -116,6 +116,7 @@ class BlockWriter {
     auto existing = repo_.find_many(codes);
     std::vector<store::SupplierRepository::NewRow> inserts;
     std::vector<store::HistoryEntry> history;
+    std::vector<Supplier> updates;
     for (Valid& row : rows) {
       std::string source = "csv:" + file_ + ":" + std::to_string(row.line);
       auto it = existing.find(row.patch.code());
@@ -127,12 +128,13 @@ class BlockWriter {
       bool changed = store::merge_patch(merged, row.patch,
                                         {merged.code(), tx_.generation(), now_, actor_, source, "", {}, {}}, history);
       if (changed) {
-        repo_.update(merged, tx_.generation(), now_);
+        updates.push_back(merged);
         ++report.updated;
       } else {
         ++report.unchanged;
       }
     }
+    repo_.update_many(updates, tx_.generation(), now_);
     repo_.insert(inserts, tx_.generation(), now_, actor_);
     report.imported += inserts.size();
     repo_.add_history(history);

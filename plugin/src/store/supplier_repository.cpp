@@ -18,17 +18,6 @@ std::string column_list() {
   return cols;
 }
 
-// Binds an optional string as a value with a null indicator.
-struct OptBind {
-  std::string value;
-  soci::indicator ind = soci::i_null;
-  explicit OptBind(const std::optional<std::string>& o) {
-    if (o) {
-      value = *o;
-      ind = soci::i_ok;
-    }
-  }
-};
 }  // namespace
 
 bool merge_patch(Supplier& current, const Supplier& patch, const HistoryEntry& stamp,
@@ -247,26 +236,59 @@ std::optional<std::array<std::string, 3>> SupplierRepository::creation(const std
 }
 
 void SupplierRepository::update(const Supplier& row, long long generation, const std::string& now) {
-  db_.guarded([&] {
-    soci::session& sql = db_.session();
-    std::string sets;
-    std::vector<OptBind> binds;
-    binds.reserve(kFieldCount);
-    for (int i = 1; i < kFieldCount; ++i) {
-      sets += (i > 1 ? ", " : "") + std::string(field_name(static_cast<Field>(i))) + " = :c" + std::to_string(i);
-      binds.emplace_back(row.v[i]);
+  update_many({row}, generation, now);
+}
+
+void SupplierRepository::update_many(const std::vector<Supplier>& rows, long long generation, const std::string& now) {
+  if (rows.empty()) return;
+  std::string sets;
+  for (int i = 1; i < kFieldCount; ++i)
+    sets += (i > 1 ? ", " : "") + std::string(field_name(static_cast<Field>(i))) + " = :c" + std::to_string(i);
+  const std::string sql =
+      "UPDATE suppliers SET " + sets + ", generation = :g, updated_at = :t WHERE vendor_code = :code";
+  if (db_.backend() == Backend::sqlite) {
+    SqliteStatement& st = db_.cached_statement(sql);
+    SqliteStatement::Reset reset{st};
+    for (const Supplier& row : rows) {
+      for (int i = 1; i < kFieldCount; ++i) st.bind(i, row.v[i]);
+      st.bind(kFieldCount, generation);
+      st.bind(kFieldCount + 1, now);
+      st.bind(kFieldCount + 2, row.code());
+      st.step();
+      st.reset();
     }
-    std::string code = row.code();
-    std::string when = now;
-    soci::statement st(sql);
-    for (auto& b : binds) st.exchange(soci::use(b.value, b.ind));
-    st.exchange(soci::use(generation));
-    st.exchange(soci::use(when));
-    st.exchange(soci::use(code));
-    st.alloc();
-    st.prepare("UPDATE suppliers SET " + sets + ", generation = :g, updated_at = :t WHERE vendor_code = :code");
-    st.define_and_bind();
-    st.execute(true);
+    return;
+  }
+  // PostgreSQL: prepared once per batch, executed for every row of it
+  db_.guarded([&] {
+    std::vector<std::vector<std::string>> vals(kFieldCount);
+    std::vector<std::vector<soci::indicator>> inds(kFieldCount);
+    std::vector<long long> gens;
+    std::vector<std::string> times, codes;
+    for (std::size_t start = 0; start < rows.size(); start += kBatch) {
+      std::size_t end = std::min(rows.size(), start + kBatch);
+      for (int i = 1; i < kFieldCount; ++i) {
+        vals[i].clear();
+        inds[i].clear();
+        for (std::size_t r = start; r < end; ++r) {
+          vals[i].push_back(rows[r].v[i].value_or(""));
+          inds[i].push_back(rows[r].v[i] ? soci::i_ok : soci::i_null);
+        }
+      }
+      gens.assign(end - start, generation);
+      times.assign(end - start, now);
+      codes.clear();
+      for (std::size_t r = start; r < end; ++r) codes.push_back(rows[r].code());
+      soci::statement st(db_.session());
+      for (int i = 1; i < kFieldCount; ++i) st.exchange(soci::use(vals[i], inds[i]));
+      st.exchange(soci::use(gens));
+      st.exchange(soci::use(times));
+      st.exchange(soci::use(codes));
+      st.alloc();
+      st.prepare(sql);
+      st.define_and_bind();
+      st.execute(true);
+    }
     return 0;
   });
 }

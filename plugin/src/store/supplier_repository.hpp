@@ -55,6 +55,7 @@ class SupplierRepository {
   // Who created a supplier, when, from where: {created_at, created_by, created_source}.
   std::optional<std::array<std::string, 3>> creation(const std::string& vendor_code);
   void update(const Supplier& row, long long generation, const std::string& now);
+  void update_many(const std::vector<Supplier>& rows, long long generation, const std::string& now);
   void add_history(const std::vector<HistoryEntry>& entries);
   std::vector<HistoryEntry> history(const std::string& vendor_code);
 
