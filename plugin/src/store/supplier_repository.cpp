@@ -9,6 +9,21 @@ namespace hoshi::store {
 namespace {
 constexpr std::size_t kBatch = 1000;
 
+// One batch of suppliers as per-column values and null indicators (SOCI bulk binding).
+template <class RowAt>
+void fill_columns(std::vector<std::vector<std::string>>& vals, std::vector<std::vector<soci::indicator>>& inds,
+                  std::size_t count, RowAt row_at) {
+  for (int i = 0; i < kFieldCount; ++i) {
+    vals[i].clear();
+    inds[i].clear();
+    for (std::size_t r = 0; r < count; ++r) {
+      const auto& o = row_at(r).v[i];
+      vals[i].push_back(o.value_or(""));
+      inds[i].push_back(o ? soci::i_ok : soci::i_null);
+    }
+  }
+}
+
 std::string column_list() {
   std::string cols;
   for (int i = 0; i < kFieldCount; ++i) {
@@ -140,15 +155,6 @@ std::unordered_map<std::string, Supplier> SupplierRepository::find_many(const st
   return map;
 }
 
-std::unordered_map<std::string, Supplier> SupplierRepository::load_all() {
-  std::unordered_map<std::string, Supplier> map;
-  for (auto& s : select("", {})) {
-    std::string code = s.code();
-    map.emplace(std::move(code), std::move(s));
-  }
-  return map;
-}
-
 std::vector<std::string> SupplierRepository::changed_since(long long g) {
   return db_.guarded([&] {
     std::vector<std::string> out;
@@ -194,15 +200,8 @@ void SupplierRepository::insert(const std::vector<NewRow>& rows, long long gener
     std::vector<std::string> times, actors, sources;
     for (std::size_t start = 0; start < rows.size(); start += kBatch) {
       std::size_t end = std::min(rows.size(), start + kBatch);
-      for (int i = 0; i < kFieldCount; ++i) {
-        vals[i].clear();
-        inds[i].clear();
-        for (std::size_t r = start; r < end; ++r) {
-          const auto& o = rows[r].supplier->v[i];
-          vals[i].push_back(o ? *o : std::string());
-          inds[i].push_back(o ? soci::i_ok : soci::i_null);
-        }
-      }
+      fill_columns(vals, inds, end - start,
+                   [&](std::size_t r) -> const Supplier& { return *rows[start + r].supplier; });
       gens.assign(end - start, generation);
       times.assign(end - start, now);
       actors.assign(end - start, actor);
@@ -267,14 +266,7 @@ void SupplierRepository::update_many(const std::vector<Supplier>& rows, long lon
     std::vector<std::string> times, codes;
     for (std::size_t start = 0; start < rows.size(); start += kBatch) {
       std::size_t end = std::min(rows.size(), start + kBatch);
-      for (int i = 1; i < kFieldCount; ++i) {
-        vals[i].clear();
-        inds[i].clear();
-        for (std::size_t r = start; r < end; ++r) {
-          vals[i].push_back(rows[r].v[i].value_or(""));
-          inds[i].push_back(rows[r].v[i] ? soci::i_ok : soci::i_null);
-        }
-      }
+      fill_columns(vals, inds, end - start, [&](std::size_t r) -> const Supplier& { return rows[start + r]; });
       gens.assign(end - start, generation);
       times.assign(end - start, now);
       codes.clear();

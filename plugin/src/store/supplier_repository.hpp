@@ -41,8 +41,6 @@ class SupplierRepository {
   std::vector<Supplier> list(const SupplierFilter& filter = {});
   // The suppliers among `codes` that exist, keyed by vendor code.
   std::unordered_map<std::string, Supplier> find_many(const std::vector<std::string>& codes);
-  // Every supplier keyed by vendor code.
-  std::unordered_map<std::string, Supplier> load_all();
   // Vendor codes of suppliers written after generation `g` (for cache refresh).
   std::vector<std::string> changed_since(long long g);
 
