@@ -1,12 +1,17 @@
 // The `hoshitori` command: shared pieces of its sub-commands.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace hoshi {
+class Service;
+}
 
 namespace hoshi::cli {
 
 // Exit codes (the CLI contract in README.md).
-enum Exit { kOk = 0, kRejected = 1, kUnusable = 2, kNotFound = 3 };
+enum Exit { kOk = 0, kRejected = 1, kUnusable = 2, kNotFound = 3, kRefused = 4 };
 
 struct Globals {
   std::string db;       // --db, $HOSHITORI_DB, ./hoshitori.db
@@ -27,6 +32,8 @@ class Args {
   // Removes `--name VALUE` (or --name=VALUE); empty when absent.
   std::string take_value(const std::string& name);
   bool take_switch(const std::string& name);
+  // Removes and returns the first argument when it is a word (a sub-command), else "".
+  std::string take_first();
   // What is left; unknown --flags raise UsageError.
   std::vector<std::string> positionals();
 
@@ -34,10 +41,21 @@ class Args {
   std::vector<std::string> args_;
 };
 
+// Opens the service, or prints why not and returns null.
+// `must_exist`: a command that only reads — the database must be there with its schema
+// (it is never created or migrated, so it takes no write lock).
+std::unique_ptr<Service> open_service(const Globals& g, bool must_exist);
+
 int cmd_init(const Globals& g, Args& a);
 int cmd_import(const Globals& g, Args& a);
 int cmd_suppliers(const Globals& g, Args& a);
 int cmd_status(const Globals& g, Args& a);
 int cmd_history(const Globals& g, Args& a);
+int cmd_request(const Globals& g, Args& a);
+int cmd_negotiate(const Globals& g, Args& a);
+int cmd_agreement(const Globals& g, Args& a);
+int cmd_verify(const Globals& g, Args& a);
+int cmd_export(const Globals& g, Args& a);
+int cmd_purge(const Globals& g, Args& a);
 
 }  // namespace hoshi::cli

@@ -22,10 +22,9 @@ namespace {
 
 bool is_postgres(const std::string& db) { return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0; }
 
-// Opens the service, or prints why not and returns null.
-// `must_exist`: a command that only reads — the database must be there with its schema
-// (it is never created or migrated, so it takes no write lock).
-std::unique_ptr<Service> open(const Globals& g, bool must_exist) {
+}  // namespace
+
+std::unique_ptr<Service> open_service(const Globals& g, bool must_exist) {
   if (must_exist && !is_postgres(g.db) && !std::filesystem::exists(g.db)) {
     std::cerr << "hoshitori: database " << g.db << " does not exist (run `hoshitori init` or pass --db)\n";
     return nullptr;
@@ -50,6 +49,10 @@ std::unique_ptr<Service> open(const Globals& g, bool must_exist) {
     return nullptr;
   }
 }
+
+namespace {
+
+std::unique_ptr<Service> open(const Globals& g, bool must_exist) { return open_service(g, must_exist); }
 
 const char* standing_ja(Standing s) {
   switch (s) {

@@ -37,6 +37,13 @@ bool Args::take_switch(const std::string& name) {
   return false;
 }
 
+std::string Args::take_first() {
+  if (args_.empty() || (args_[0].size() > 1 && args_[0][0] == '-')) return {};
+  std::string v = args_.front();
+  args_.erase(args_.begin());
+  return v;
+}
+
 std::vector<std::string> Args::positionals() {
   for (const auto& a : args_)
     if (a.size() > 1 && a[0] == '-' && a != "-") throw UsageError{"unknown option " + a};
@@ -61,6 +68,20 @@ const char* kUsage =
     "            [--name TEXT] [--json] list suppliers with their standing\n"
     "  status VENDOR_CODE [--json]      one supplier's statuses and standing (exit 3: none)\n"
     "  history VENDOR_CODE [--json]     every recorded change of one supplier\n"
+    "\n"
+    "requirement requests (exit 3: no such supplier/request, 4: refused by a guardrail):\n"
+    "  request issue --by USER --json FILE [--draft]   check the guardrails and issue\n"
+    "  request issue NUMBER --by USER   issue a saved draft\n"
+    "  request show NUMBER [--json]     the request, its steps, agreements, confirmations\n"
+    "  request letter NUMBER [--format txt|html] [--lang ja|en] [--out FILE]\n"
+    "  request list [--supplier CODE] [--json]\n"
+    "  request expire [--by USER]       issued requests past their due date → expired\n"
+    "  negotiate NUMBER --by USER --json FILE   one step (estimate, proposal, agreement…)\n"
+    "  agreement NUMBER --confirm-as buyer|supplier --by USER --sha256 HASH [--method HOW]\n"
+    "  agreement NUMBER [--version N] [--out FILE]   the agreement document's exact bytes\n"
+    "  verify [--expected-head HASH] [--json]   re-walk the audit chain (exit 1: broken)\n"
+    "  export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]\n"
+    "  purge [--dry-run] [--by USER]    remove records past the retention period\n"
     "  version                          print the version\n";
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -113,6 +134,12 @@ int main(int argc, char** argv) {
     if (cmd == "suppliers") return cmd_suppliers(g, args);
     if (cmd == "status") return cmd_status(g, args);
     if (cmd == "history") return cmd_history(g, args);
+    if (cmd == "request") return cmd_request(g, args);
+    if (cmd == "negotiate") return cmd_negotiate(g, args);
+    if (cmd == "agreement") return cmd_agreement(g, args);
+    if (cmd == "verify") return cmd_verify(g, args);
+    if (cmd == "export") return cmd_export(g, args);
+    if (cmd == "purge") return cmd_purge(g, args);
     if (cmd == "version") {
       std::cout << "hoshitori " << HOSHITORI_VERSION << "\n";
       return kOk;

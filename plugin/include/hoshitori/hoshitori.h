@@ -44,6 +44,7 @@ extern "C" {
 #define HOSHITORI_CONFLICT (-4) /* the change conflicts with stored data */
 #define HOSHITORI_MISUSE (-5)   /* NULL or closed handle, wrong struct size */
 #define HOSHITORI_BUSY (-6)     /* database locked by another writer too long */
+#define HOSHITORI_REFUSED (-7)  /* a fairness guardrail refused (rule ids in the response) */
 
 /* Standing of a supplier against the buyer's policy. */
 #define HOSHITORI_STANDING_UNKNOWN 0  /* no status reported at all */
@@ -137,8 +138,27 @@ HOSHITORI_API const char *hoshitori_standing_name(int standing);
  *    "all_or_nothing":false,"actor":"erp:yamada"}
  *   {"op":"update_status","vendor_code":"V0001","actor":"erp:yamada",
  *    "sa":{"level":2,"declared_on":"2026-04-01"},"scs":{"level":3,"valid_until":"2027-03-31"}}
+ * Requirement requests, negotiation, agreements and the audit trail (README.md
+ * "Requests" lists every field):
+ *   {"op":"request_issue","actor":"yamada","request":{"supplier":"V0001","level":3,
+ *    "due":"2027-03-31","items":["4-1-3"],"cost_sharing":{"method":"折半",
+ *    "explanation":"...","negotiable":true}},"draft":false}
+ *   {"op":"request_issue_draft","actor":"yamada","number":"2026-00001"}
+ *   {"op":"request_show","number":"2026-00001"}  {"op":"requests","vendor_code":"V0001"}
+ *   {"op":"request_letter","number":"2026-00001","format":"txt|html","lang":"ja|en"}
+ *   {"op":"negotiate","actor":"sato","number":"2026-00001",
+ *    "step":{"side":"supplier","kind":"estimate","initial_cost":1200000}}
+ *   {"op":"agreement_confirm","actor":"yamada","number":"2026-00001","side":"buyer",
+ *    "sha256":"<64 hex>","method":"erp"}
+ *   {"op":"agreement_document","number":"2026-00001","version":1}
+ *   {"op":"requests_expire","actor":"batch"}  {"op":"records_purge","actor":"admin","dry_run":true}
+ *   {"op":"verify","expected_head":"<hash kept from an earlier export>"}
+ *   {"op":"export_audit","format":"csv|jsonl","out":"/path","from":"2026-04-01",
+ *    "to":"2027-03-31","vendor_code":"V0001"}
  * On success *response_json is set (free it with hoshitori_free). On failure the
- * result code says why and, where useful, *response_json holds {"error":...}.
+ * result code says why and, where useful, *response_json holds {"error":...,"code":...};
+ * a guardrail refusal (HOSHITORI_REFUSED) adds "refused" (rule ids) and "rules"
+ * (each rule's result, why, citation and remedy).
  */
 HOSHITORI_API int hoshitori_query_json(hoshitori *db, const char *request_json, char **response_json);
 

@@ -194,7 +194,12 @@ int hoshitori_query_json(hoshitori* db, const char* request_json, char** respons
   if (!request_json || !response_json) return fail(db, HOSHITORI_MISUSE, "request or response pointer is NULL");
   *response_json = nullptr;
   int rc = guard(db, [&] {
-    *response_json = dup(hoshi::api::handle(*db->service, request_json));
+    try {
+      *response_json = dup(hoshi::api::handle(*db->service, request_json));
+    } catch (const hoshi::api::ApiError& e) {
+      if (e.detail) *response_json = dup(hoshi::api::error_json(e.code, e.what(), e.detail));
+      throw;
+    }
     return HOSHITORI_OK;
   });
   if (rc != HOSHITORI_OK && *response_json == nullptr) {

@@ -2,146 +2,23 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 
+#include "catalog/yaml_doc.hpp"
 #include "core/text.hpp"
 
 namespace hoshi::catalog {
 
-namespace {
-
-// Reads one YAML file, remembering its name for error messages.
-class Doc {
- public:
-  explicit Doc(std::string file) : file_(std::move(file)) {
-    if (!std::filesystem::exists(file_)) throw CatalogError(file_ + ": file not found");
-    if (std::filesystem::is_directory(file_)) throw CatalogError(file_ + ": is a folder, not a YAML file");
-    try {
-      root_ = YAML::LoadFile(file_);
-    } catch (const YAML::ParserException& e) {
-      throw CatalogError(file_ + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    } catch (const YAML::BadFile&) {
-      throw CatalogError(file_ + ": cannot read file");
-    } catch (const std::exception& e) {
-      throw CatalogError(file_ + ": cannot read file (" + e.what() + ")");
-    }
-    if (!root_.IsMap()) throw fail(root_, "top level must be a mapping");
-    refuse_duplicate_keys(root_);
-  }
-
-  // YAML parsers keep the first of two equal keys without a word: a second
-  // "expiring_window_days:" further down would be silently ignored.
-  void refuse_duplicate_keys(const YAML::Node& n) const {
-    if (n.IsMap()) {
-      std::set<std::string> keys;
-      for (const auto& kv : n) {
-        if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second)
-          throw fail(kv.first, "key '" + kv.first.Scalar() + "' appears twice");
-        refuse_duplicate_keys(kv.second);
-      }
-    } else if (n.IsSequence()) {
-      for (const auto& item : n) refuse_duplicate_keys(item);
-    }
-  }
-
-  const YAML::Node& root() const { return root_; }
-
-  CatalogError fail(const YAML::Node& at, const std::string& what) const {
-    int line = at.IsDefined() ? at.Mark().line + 1 : 0;
-    if (line <= 0) line = 1;
-    return CatalogError(file_ + ":" + std::to_string(line) + ": " + what);
-  }
-
-  YAML::Node req(const YAML::Node& parent, const std::string& key) const {
-    YAML::Node n = parent[key];
-    if (!n.IsDefined() || n.IsNull()) throw fail(parent, "missing '" + key + "'");
-    return n;
-  }
-
-  std::string str(const YAML::Node& parent, const std::string& key) const {
-    YAML::Node n = req(parent, key);
-    if (!n.IsScalar()) throw fail(n, "'" + key + "' must be a text value");
-    std::string s = n.as<std::string>();
-    if (!text::is_valid_utf8(s)) throw fail(n, "'" + key + "' is not valid UTF-8");
-    return s;
-  }
-
-  std::string opt_str(const YAML::Node& parent, const std::string& key) const {
-    YAML::Node n = parent[key];
-    if (!n.IsDefined() || n.IsNull()) return {};
-    return str(parent, key);
-  }
-
-  int integer(const YAML::Node& n, const std::string& what, int min, int max) const {
-    if (!n.IsScalar()) throw fail(n, what + " must be a number");
-    int v = 0;
-    try {
-      v = n.as<int>();
-    } catch (const YAML::Exception&) {
-      throw fail(n, what + " must be a whole number, not '" + n.Scalar() + "'");
-    }
-    if (v < min || v > max)
-      throw fail(n, what + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", not " +
-                        std::to_string(v));
-    return v;
-  }
-
-  int integer(const YAML::Node& parent, const std::string& key, int min, int max, std::optional<int> fallback) const {
-    YAML::Node n = parent[key];
-    if ((!n.IsDefined() || n.IsNull()) && fallback) return *fallback;
-    return integer(req(parent, key), "'" + key + "'", min, max);
-  }
-
-  bool boolean(const YAML::Node& parent, const std::string& key, bool fallback) const {
-    YAML::Node n = parent[key];
-    if (!n.IsDefined() || n.IsNull()) return fallback;
-    try {
-      return n.as<bool>();
-    } catch (const YAML::Exception&) {
-      throw fail(n, "'" + key + "' must be true or false");
-    }
-  }
-
-  Date date(const YAML::Node& parent, const std::string& key) const {
-    YAML::Node n = req(parent, key);
-    Date d;
-    if (!n.IsScalar() || !parse_iso_date(n.Scalar(), d))
-      throw fail(n, "'" + key + "' must be a date YYYY-MM-DD, not '" + (n.IsScalar() ? n.Scalar() : "") + "'");
-    return d;
-  }
-
-  YAML::Node seq(const YAML::Node& parent, const std::string& key) const {
-    YAML::Node n = req(parent, key);
-    if (!n.IsSequence()) throw fail(n, "'" + key + "' must be a list");
-    return n;
-  }
-
-  void only_keys(const YAML::Node& map, std::initializer_list<const char*> allowed) const {
-    std::set<std::string> ok(allowed.begin(), allowed.end());
-    for (const auto& kv : map) {
-      std::string k = kv.first.as<std::string>();
-      if (!ok.count(k)) throw fail(kv.first, "unknown key '" + k + "'");
-    }
-  }
-
-  void expect_kind(const std::string& key, const std::string& value) const {
-    if (str(root_, key) != value) throw fail(root_[key], "'" + key + "' must be '" + value + "' in this file");
-  }
-
- private:
-  std::string file_;
-  YAML::Node root_;
-};
-
-}  // namespace
+using detail::Doc;
 
 Policy load_policy(const std::string& file) {
   Doc d(file);
   const YAML::Node& r = d.root();
   d.only_keys(r, {"policy", "version", "buyer", "required_level", "interim", "expiring_window_days", "validity",
-                  "retention_years"});
+                  "retention_years", "requests"});
   d.expect_kind("policy", "buyer");
   Policy p;
   p.version = d.str(r, "version");
@@ -200,6 +77,25 @@ Policy load_policy(const std::string& file) {
     p.scs4_days = d.integer(v, "scs4_days", 1, 36500, 1095);
   }
   p.retention_years = d.integer(r, "retention_years", 2, 100, 2);
+  YAML::Node rq = r["requests"];
+  if (rq.IsDefined() && !rq.IsNull()) {
+    d.only_keys(rq, {"number_prefix", "min_due_days", "overriders", "min_override_reason_chars"});
+    p.requests.number_prefix = d.opt_str(rq, "number_prefix");
+    for (char c : p.requests.number_prefix)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
+        throw d.fail(rq["number_prefix"], "'number_prefix' may hold only ASCII letters, digits, - and _");
+    p.requests.min_due_days = d.integer(rq, "min_due_days", 0, 3650, 90);
+    p.requests.min_override_reason_chars = d.integer(rq, "min_override_reason_chars", 1, 1000, 10);
+    p.requests.overriders.clear();
+    YAML::Node ov = rq["overriders"];
+    if (ov.IsDefined() && !ov.IsNull()) {
+      if (!ov.IsSequence()) throw d.fail(ov, "'overriders' must be a list of user names");
+      for (const auto& u : ov) {
+        if (!u.IsScalar() || u.Scalar().empty()) throw d.fail(u, "'overriders' must hold user names");
+        p.requests.overriders.push_back(u.Scalar());
+      }
+    }
+  }
   return p;
 }
 
@@ -329,6 +225,7 @@ Catalogs load_all(const std::string& dir, const std::string& policy_file) {
   c.sa = load_security_action(dir + "/security-action.yaml");
   c.otasuketai = load_otasuketai(dir + "/otasuketai-services.yaml");
   c.policy = load_policy(policy_file.empty() ? dir + "/policy.yaml" : policy_file);
+  c.guardrails = load_guardrails(dir + "/guardrails.yaml");
   return c;
 }
 

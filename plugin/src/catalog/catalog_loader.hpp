@@ -16,8 +16,10 @@ Policy load_policy(const std::string& file);
 ScsCatalog load_scs(const std::string& file);
 SaCatalog load_security_action(const std::string& file);
 OtasuketaiRegistry load_otasuketai(const std::string& file);
+// The fairness rules; refuses unknown checks, duplicate ids and a missing built-in rule.
+std::vector<GuardrailRule> load_guardrails(const std::string& file);
 
-// Loads all four: schemas_dir/{scs-requirements,security-action,otasuketai-services}.yaml
+// Loads all five (guardrails.yaml too): schemas_dir/{scs-requirements,security-action,otasuketai-services}.yaml
 // and the policy file (schemas_dir/policy.yaml when empty).
 Catalogs load_all(const std::string& schemas_dir, const std::string& policy_file);
 

@@ -31,6 +31,14 @@ struct InterimRule {
   std::string description;
 };
 
+// How requirement requests are numbered and checked (policy.yaml `requests:`).
+struct RequestPolicy {
+  std::string number_prefix;
+  int min_due_days = 90;
+  std::vector<std::string> overriders;  // users who may override a refused guardrail
+  int min_override_reason_chars = 10;
+};
+
 struct Policy {
   std::string version;
   Buyer buyer;
@@ -42,6 +50,14 @@ struct Policy {
   int scs3_days = 365;
   int scs4_days = 1095;
   int retention_years = 2;
+  RequestPolicy requests;
+};
+
+// One fairness rule from schemas/guardrails.yaml. `check` names the built-in test.
+struct GuardrailRule {
+  std::string id, check, applies_to, severity;  // applies_to: issue | price_decision; severity: refuse | warn
+  int min_chars = 0;
+  std::string title, citation, why, remedy;
 };
 
 struct ScsRequirement {
@@ -87,6 +103,7 @@ struct Catalogs {
   ScsCatalog scs;
   SaCatalog sa;
   OtasuketaiRegistry otasuketai;
+  std::vector<GuardrailRule> guardrails;
 };
 
 }  // namespace hoshi

@@ -38,8 +38,6 @@ int required_level(const Policy& policy, const StatusView& s) {
   return policy.default_level;
 }
 
-namespace {
-
 std::string required_words(const Policy& policy, const StatusView& s, int required) {
   static const char* kShort[3] = {"機密情報の取扱い", "事業停止の影響", "社内システムへの接続"};
   std::string why;
@@ -59,6 +57,8 @@ std::string required_words(const Policy& policy, const StatusView& s, int requir
   }
   return out;
 }
+
+namespace {
 
 StandingResult with_window(const Policy& policy, const Date& today, Date until, std::string reason, int required) {
   StandingResult r;

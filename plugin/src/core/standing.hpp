@@ -22,6 +22,8 @@ struct StandingResult {
 
 // The SCS level the policy asks of this supplier (★4 decision chart).
 int required_level(const Policy& policy, const StatusView& s);
+// "要求★4（機密情報の取扱いに該当）": the required level and the chart answers behind it.
+std::string required_words(const Policy& policy, const StatusView& s, int required);
 
 StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& today);
 

@@ -9,20 +9,11 @@
 #include "core/text.hpp"
 #include "hoshitori/hoshitori.h"
 #include "importer/row_parser.hpp"
+#include "service/json_args.hpp"
 
 namespace hoshi::api {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
-
 namespace {
-Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-Poco::Dynamic::Var opt(const std::optional<std::string>& s) {
-  if (!s) return Poco::Dynamic::Var();
-  return *s;
-}
-
 Poco::Dynamic::Var opt_bool(const std::optional<bool>& b) {
   if (!b) return Poco::Dynamic::Var();
   return *b;
@@ -118,45 +109,6 @@ Poco::JSON::Object::Ptr history_entry_json(const store::HistoryEntry& e) {
 
 namespace {
 
-std::string str_arg(const Object::Ptr& req, const std::string& key, bool required) {
-  if (!req->has(key) || req->isNull(key)) {
-    if (required) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" is required");
-    return {};
-  }
-  Poco::Dynamic::Var v = req->get(key);
-  if (!v.isString()) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be a string");
-  return v.extract<std::string>();
-}
-
-// Refuses keys the op does not know, so a typo ("emial") is an error, not a silent no-op.
-void only_keys(const Object::Ptr& o, const std::string& where, std::initializer_list<const char*> allowed) {
-  for (const auto& key : o->getNames()) {
-    bool ok = false;
-    for (const char* a : allowed) ok = ok || key == a;
-    if (ok) continue;
-    std::string list;
-    for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    std::string extra =
-        key == "name" || key == "vendor_name" ? " (names come from the supplier master: import it)" : "";
-    throw ApiError(HOSHITORI_INVALID, "unknown key \"" + key + "\" in " + where + extra + " (known: " + list + ")");
-  }
-}
-
-bool bool_arg(const Object::Ptr& req, const std::string& key, bool fallback) {
-  if (!req->has(key) || req->isNull(key)) return fallback;
-  Poco::Dynamic::Var v = req->get(key);
-  if (v.type() != typeid(bool)) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be true or false");
-  return v.extract<bool>();
-}
-
-std::size_t size_arg(const Object::Ptr& req, const std::string& key, std::size_t fallback) {
-  if (!req->has(key) || req->isNull(key)) return fallback;
-  Poco::Dynamic::Var v = req->get(key);
-  if (!v.isInteger() || v.convert<long long>() < 0)
-    throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be a non-negative integer");
-  return v.convert<std::size_t>();
-}
-
 // JSON value → the text a CSV cell would hold ("" for null: clears the field).
 std::string cell_text(const Poco::Dynamic::Var& v) {
   if (v.isEmpty()) return "";
@@ -175,13 +127,6 @@ void patch_field(Service& svc, StatusUpdate& u, Field f, const Object::Ptr& from
   std::string why;
   if (!importer::parse_cell(svc.catalogs(), svc.today(), f, raw, u.patch, why))
     throw ApiError(HOSHITORI_INVALID, path + ": " + why);
-}
-
-Object::Ptr sub(const Object::Ptr& req, const std::string& key) {
-  if (!req->has(key) || req->isNull(key)) return nullptr;
-  Object::Ptr o = req->getObject(key);
-  if (!o) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be an object");
-  return o;
 }
 
 std::string op_update_status(Service& svc, const Object::Ptr& req) {
@@ -312,8 +257,12 @@ std::string handle(Service& svc, const std::string& request_json) {
     }
   }
   if (op == "update_status") return op_update_status(svc, req);
+  if (auto out = handle_records_op(svc, op, req)) return *out;
   throw ApiError(HOSHITORI_INVALID,
-                 "unknown op \"" + op + "\" (status, suppliers, history, import_suppliers, update_status)");
+                 "unknown op \"" + op +
+                     "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
+                     "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
+                     "agreement_document, requests_expire, records_purge, verify, export_audit)");
 }
 
 }  // namespace hoshi::api

@@ -1,6 +1,7 @@
 // JSON in / JSON out over the service: the shapes shared by hoshitori_query_json,
 // the CLI's --json output and (later) the REST API.
 #pragma once
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -13,8 +14,10 @@ namespace hoshi::api {
 // A request the caller got wrong (bad JSON, unknown op, bad field) or that names
 // something missing; `code` is a HOSHITORI_* result code.
 struct ApiError : std::runtime_error {
-  ApiError(int c, const std::string& what) : std::runtime_error(what), code(c) {}
+  ApiError(int c, const std::string& what, Poco::JSON::Object::Ptr d = nullptr)
+      : std::runtime_error(what), code(c), detail(std::move(d)) {}
   int code;
+  Poco::JSON::Object::Ptr detail;  // extra keys for the error document (refused rules)
 };
 
 Poco::JSON::Object::Ptr status_json(const SupplierStanding& s);
@@ -23,6 +26,11 @@ Poco::JSON::Object::Ptr history_entry_json(const store::HistoryEntry& e);
 
 // Handles {"op": …}; returns the response document. Throws ApiError.
 std::string handle(Service& service, const std::string& request_json);
+// The requests, negotiation, agreement and audit ops; nullopt for an op it does not know.
+std::optional<std::string> handle_records_op(Service& service, const std::string& op,
+                                             const Poco::JSON::Object::Ptr& request);
+// The error document for a failed request: {"error", "code"} plus ApiError::detail.
+std::string error_json(int code, const std::string& message, const Poco::JSON::Object::Ptr& detail);
 
 // Serialises compactly with UTF-8 kept as is.
 std::string to_string(const Poco::Dynamic::Var& v);

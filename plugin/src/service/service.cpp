@@ -22,6 +22,7 @@ std::string schemas_or_default(const std::string& dir) {
 
 Service::Service(const ServiceOptions& options)
     : catalogs_(catalog::load_all(schemas_or_default(options.schemas_dir), options.policy_file)),
+      schemas_dir_(schemas_or_default(options.schemas_dir)),
       fixed_today_(options.today),
       db_(options.database),
       check_interval_ns_(static_cast<long long>(std::max(0, options.cache_check_ms)) * 1000000LL) {

@@ -80,6 +80,19 @@ class Service {
   // Returns the supplier after the change; throws std::invalid_argument naming a bad field.
   SupplierStanding update_status(const StatusUpdate& update);
 
+  // Runs fn(store::Database&) holding the connection (one user at a time). Writers
+  // open their own store::WriteTransaction inside; errors come out as StoreError.
+  template <class Fn>
+  auto with_db(Fn&& fn) -> decltype(fn(std::declval<store::Database&>())) {
+    std::lock_guard db_lock(db_mutex_);
+    return db_.guarded([&] { return fn(db_); });
+  }
+  // Evaluates a supplier's standing for today (without the cache).
+  SupplierStanding evaluate_now(Supplier s) const { return evaluate(std::move(s), today()); }
+  const std::string& schemas_dir() const { return schemas_dir_; }
+  // Call after writing suppliers through with_db, so cached standings follow.
+  void refresh() { refresh_now(); }
+
  private:
   using Entry = std::shared_ptr<const SupplierStanding>;
   SupplierStanding evaluate(Supplier s, const Date& today) const;
@@ -89,6 +102,7 @@ class Service {
   Entry load(const std::string& key);
 
   Catalogs catalogs_;
+  std::string schemas_dir_;
   std::optional<Date> fixed_today_;
   std::mutex db_mutex_;  // one SOCI session: one user at a time
   store::Database db_;

@@ -1,0 +1,383 @@
+// The request, negotiation, agreement and audit sub-commands. Each builds the same
+// JSON request hoshitori_query_json takes, so the CLI and the C ABI cannot drift.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli.hpp"
+#include "hoshitori/hoshitori.h"
+#include "importer/encoding.hpp"
+#include "service/json_api.hpp"
+#include "service/service.hpp"
+
+namespace hoshi::cli {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+namespace {
+
+Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+// A JSON file (or - for stdin) as an object; UTF-8, or CP932 from older tools.
+Object::Ptr read_json_file(const std::string& path) {
+  std::stringstream buf;
+  if (path == "-") {
+    buf << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError{"cannot read " + path};
+    buf << in.rdbuf();
+  }
+  std::string text;
+  try {
+    text = importer::decode(buf.str(), importer::Encoding::automatic).utf8;
+  } catch (const std::exception& e) {
+    throw UsageError{path + ": " + e.what()};
+  }
+  try {
+    auto v = Poco::JSON::Parser().parse(text);
+    auto o = v.extract<Object::Ptr>();
+    if (!o) throw UsageError{path + ": the file must hold one JSON object"};
+    return o;
+  } catch (const Poco::BadCastException&) {
+    throw UsageError{path + ": the file must hold one JSON object"};
+  } catch (const Poco::Exception& e) {
+    throw UsageError{path + ": not valid JSON: " + e.displayText()};
+  }
+}
+
+int exit_for(int code) {
+  switch (code) {
+    case HOSHITORI_NOTFOUND:
+      return kNotFound;
+    case HOSHITORI_REFUSED:
+      return kRefused;
+    case HOSHITORI_INVALID:
+    case HOSHITORI_CONFLICT:
+      return kUnusable;
+    default:
+      return kRejected;
+  }
+}
+
+void print_refusal(const Object::Ptr& detail) {
+  Array::Ptr ids = detail->getArray("refused");
+  std::string list;
+  for (std::size_t i = 0; ids && i < ids->size(); ++i)
+    list += (i ? " " : "") + ids->get(static_cast<unsigned>(i)).convert<std::string>();
+  std::cerr << "hoshitori: refused by guardrail: " << list << "\n";
+  Array::Ptr rules = detail->getArray("rules");
+  for (std::size_t i = 0; rules && i < rules->size(); ++i) {
+    Object::Ptr r = rules->getObject(static_cast<unsigned>(i));
+    const std::string result = r->getValue<std::string>("result");
+    if (result == "pass") continue;
+    std::cerr << "  [" << r->getValue<std::string>("rule") << "] " << result << ": "
+              << r->getValue<std::string>("title") << "\n"
+              << "    " << r->optValue<std::string>("detail", "") << "\n"
+              << "    理由: " << r->optValue<std::string>("why", "") << "\n"
+              << "    対応: " << r->optValue<std::string>("remedy", "") << "\n"
+              << "    根拠: " << r->getValue<std::string>("citation") << "\n";
+  }
+}
+
+// Runs one op; prints the error (and refused rules) and returns the exit code, or
+// kOk with `out` set to the response.
+int call(const Globals& g, bool must_exist, Object::Ptr req, Object::Ptr& out) {
+  auto svc = open_service(g, must_exist);
+  if (!svc) return kUnusable;
+  try {
+    out = Poco::JSON::Parser().parse(api::handle(*svc, api::to_string(req))).extract<Object::Ptr>();
+    return kOk;
+  } catch (const api::ApiError& e) {
+    if (e.code == HOSHITORI_REFUSED && e.detail)
+      print_refusal(e.detail);
+    else
+      std::cerr << "hoshitori: " << e.what() << "\n";
+    return exit_for(e.code);
+  } catch (const std::exception& e) {
+    std::cerr << "hoshitori: " << e.what() << "\n";
+    return kRejected;
+  }
+}
+
+std::string by(const Globals& g, Args& a) {
+  std::string u = a.take_value("--by");
+  return u.empty() ? g.actor : u;
+}
+
+void print_warnings(const Object::Ptr& guardrails) {
+  Array::Ptr rules = guardrails ? guardrails->getArray("rules") : nullptr;
+  for (std::size_t i = 0; rules && i < rules->size(); ++i) {
+    Object::Ptr r = rules->getObject(static_cast<unsigned>(i));
+    const std::string result = r->getValue<std::string>("result");
+    if (result == "warning" || result == "overridden")
+      std::cerr << "hoshitori: [" << r->getValue<std::string>("rule") << "] " << result << ": "
+                << r->getValue<std::string>("title") << " — " << r->optValue<std::string>("detail", "") << "\n";
+  }
+}
+
+bool write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  if (!f) std::cerr << "hoshitori: cannot write " << path << "\n";
+  return static_cast<bool>(f);
+}
+
+void print_request(const Object::Ptr& r) {
+  std::cout << "対策要請 " << r->getValue<std::string>("number") << "  " << r->getValue<std::string>("level_label")
+            << "  状態: " << r->getValue<std::string>("state") << "\n"
+            << "取引先: " << r->getValue<std::string>("supplier") << "  期限: " << r->getValue<std::string>("due")
+            << "\n";
+  Array::Ptr tr = r->getArray("transitions");
+  for (std::size_t i = 0; tr && i < tr->size(); ++i) {
+    Object::Ptr t = tr->getObject(static_cast<unsigned>(i));
+    std::cout << "  " << t->getValue<std::string>("at") << "  → " << t->getValue<std::string>("to") << "  ("
+              << t->getValue<std::string>("side") << ": " << t->getValue<std::string>("actor") << ")\n";
+  }
+  Array::Ptr steps = r->getArray("steps");
+  for (std::size_t i = 0; steps && i < steps->size(); ++i) {
+    Object::Ptr s = steps->getObject(static_cast<unsigned>(i));
+    std::cout << "  #" << s->getValue<int>("step") << " " << s->getValue<std::string>("at") << "  "
+              << s->getValue<std::string>("side") << " " << s->getValue<std::string>("kind") << "  ("
+              << s->getValue<std::string>("actor") << ")\n";
+  }
+  Array::Ptr ag = r->getArray("agreements");
+  for (std::size_t i = 0; ag && i < ag->size(); ++i) {
+    Object::Ptr a = ag->getObject(static_cast<unsigned>(i));
+    Array::Ptr c = a->getArray("confirmations");
+    std::string sides;
+    for (std::size_t j = 0; c && j < c->size(); ++j)
+      sides += (j ? ", " : "") + c->getObject(static_cast<unsigned>(j))->getValue<std::string>("side");
+    std::cout << "  合意書 版" << a->getValue<int>("version") << "  SHA-256 " << a->getValue<std::string>("sha256")
+              << "  確認: " << (sides.empty() ? "なし" : sides) << "\n";
+  }
+  const std::string open = r->optValue<std::string>("unanswered_supplier_step", "");
+  if (!open.empty()) std::cout << "  未応答の取引先の申出: " << open << "\n";
+}
+}  // namespace
+
+int cmd_request(const Globals& g, Args& a) {
+  const std::string sub = a.take_first();
+  Object::Ptr req = obj(), out;
+  if (sub == "issue") {
+    const std::string file = a.take_value("--json");
+    const bool draft = a.take_switch("--draft");
+    req->set("actor", by(g, a));
+    auto pos = a.positionals();
+    if (file.empty() == pos.empty())
+      throw UsageError{"request issue needs --json FILE (a new request) or a draft's NUMBER, not both"};
+    if (!file.empty()) {
+      req->set("op", "request_issue");
+      req->set("request", read_json_file(file));
+      req->set("draft", draft);
+    } else {
+      if (pos.size() != 1 || draft) throw UsageError{"request issue NUMBER issues one saved draft"};
+      req->set("op", "request_issue_draft");
+      req->set("number", pos[0]);
+    }
+    int rc = call(g, false, req, out);
+    if (rc != kOk) return rc;
+    print_warnings(out->getObject("guardrails"));
+    std::cout << out->getValue<std::string>("number") << "\n";
+    if (draft) std::cerr << "hoshitori: saved as a draft (not issued): hoshitori request issue NUMBER issues it\n";
+    return kOk;
+  }
+  if (sub == "show") {
+    const bool json_out = a.take_switch("--json");
+    auto pos = a.positionals();
+    if (pos.size() != 1) throw UsageError{"request show NUMBER [--json]"};
+    req->set("op", "request_show");
+    req->set("number", pos[0]);
+    int rc = call(g, true, req, out);
+    if (rc != kOk) return rc;
+    if (json_out)
+      std::cout << api::to_string(out) << "\n";
+    else
+      print_request(out);
+    return kOk;
+  }
+  if (sub == "letter") {
+    const std::string format = a.take_value("--format"), lang = a.take_value("--lang"), file = a.take_value("--out");
+    auto pos = a.positionals();
+    if (pos.size() != 1) throw UsageError{"request letter NUMBER [--format txt|html] [--lang ja|en] [--out FILE]"};
+    req->set("op", "request_letter");
+    req->set("number", pos[0]);
+    if (!format.empty()) req->set("format", format);
+    if (!lang.empty()) req->set("lang", lang);
+    int rc = call(g, true, req, out);
+    if (rc != kOk) return rc;
+    const std::string content = out->getValue<std::string>("content");
+    if (file.empty()) {
+      std::cout << content;
+      return kOk;
+    }
+    return write_file(file, content) ? kOk : kRejected;
+  }
+  if (sub == "list") {
+    const bool json_out = a.take_switch("--json");
+    const std::string supplier = a.take_value("--supplier");
+    if (!a.positionals().empty()) throw UsageError{"request list [--supplier CODE] [--json]"};
+    req->set("op", "requests");
+    if (!supplier.empty()) req->set("vendor_code", supplier);
+    int rc = call(g, true, req, out);
+    if (rc != kOk) return rc;
+    if (json_out) {
+      std::cout << api::to_string(out) << "\n";
+      return kOk;
+    }
+    Array::Ptr list = out->getArray("requests");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      Object::Ptr r = list->getObject(static_cast<unsigned>(i));
+      std::cout << r->getValue<std::string>("number") << "\t" << r->getValue<std::string>("supplier") << "\t"
+                << r->getValue<std::string>("level_label") << "\t" << r->getValue<std::string>("state") << "\t"
+                << r->getValue<std::string>("due") << "\n";
+    }
+    return kOk;
+  }
+  if (sub == "expire") {
+    req->set("op", "requests_expire");
+    req->set("actor", by(g, a));
+    if (!a.positionals().empty()) throw UsageError{"request expire [--by USER]"};
+    int rc = call(g, false, req, out);
+    if (rc != kOk) return rc;
+    Array::Ptr list = out->getArray("expired");
+    for (std::size_t i = 0; i < list->size(); ++i) std::cout << list->get(static_cast<unsigned>(i)).toString() << "\n";
+    std::cerr << "hoshitori: " << list->size() << " request(s) expired\n";
+    return kOk;
+  }
+  throw UsageError{sub.empty() ? "request needs a sub-command: issue, show, letter, list or expire"
+                               : "unknown request sub-command '" + sub + "'"};
+}
+
+int cmd_negotiate(const Globals& g, Args& a) {
+  const std::string file = a.take_value("--json");
+  const std::string actor = by(g, a);
+  auto pos = a.positionals();
+  if (pos.size() != 1 || file.empty()) throw UsageError{"negotiate NUMBER --by USER --json FILE"};
+  Object::Ptr req = obj(), out;
+  req->set("op", "negotiate");
+  req->set("actor", actor);
+  req->set("number", pos[0]);
+  req->set("step", read_json_file(file));
+  int rc = call(g, false, req, out);
+  if (rc != kOk) return rc;
+  std::cout << "step " << out->getValue<int>("step") << "  state " << out->getValue<std::string>("state") << "\n";
+  if (out->has("agreement_sha256"))
+    std::cout << "agreement version " << out->getValue<int>("agreement_version") << "  sha256 "
+              << out->getValue<std::string>("agreement_sha256") << "\n";
+  return kOk;
+}
+
+int cmd_agreement(const Globals& g, Args& a) {
+  const std::string side = a.take_value("--confirm-as"), sha = a.take_value("--sha256"), file = a.take_value("--out");
+  const std::string version = a.take_value("--version"), method = a.take_value("--method");
+  const std::string actor = by(g, a);
+  auto pos = a.positionals();
+  if (pos.size() != 1) throw UsageError{"agreement NUMBER (--confirm-as buyer|supplier --sha256 HASH | --out FILE)"};
+  Object::Ptr req = obj(), out;
+  req->set("number", pos[0]);
+  if (!side.empty()) {
+    if (sha.empty()) throw UsageError{"--confirm-as needs --sha256 HASH: the hash of the document you read"};
+    req->set("op", "agreement_confirm");
+    req->set("actor", actor);
+    req->set("side", side);
+    req->set("sha256", sha);
+    req->set("method", method.empty() ? "cli" : method);
+    int rc = call(g, false, req, out);
+    if (rc != kOk) return rc;
+    std::cout << "version " << out->getValue<int>("version") << "  state " << out->getValue<std::string>("state")
+              << "\n";
+    return kOk;
+  }
+  req->set("op", "agreement_document");
+  if (!version.empty()) {
+    try {
+      req->set("version", std::stoll(version));
+    } catch (const std::exception&) {
+      throw UsageError{"--version must be a number"};
+    }
+  }
+  int rc = call(g, true, req, out);
+  if (rc != kOk) return rc;
+  const std::string doc = out->getValue<std::string>("document");
+  std::cerr << "hoshitori: agreement " << pos[0] << " version " << out->getValue<int>("version") << "  sha256 "
+            << out->getValue<std::string>("sha256") << "\n";
+  if (file.empty()) {
+    std::cout << doc;
+    return kOk;
+  }
+  return write_file(file, doc) ? kOk : kRejected;
+}
+
+int cmd_verify(const Globals& g, Args& a) {
+  const bool json_out = a.take_switch("--json");
+  const std::string head = a.take_value("--expected-head");
+  if (!a.positionals().empty()) throw UsageError{"verify [--expected-head HASH] [--json]"};
+  Object::Ptr req = obj(), out;
+  req->set("op", "verify");
+  if (!head.empty()) req->set("expected_head", head);
+  int rc = call(g, true, req, out);
+  if (rc != kOk) return rc;
+  const bool intact = out->getValue<bool>("intact");
+  if (json_out) {
+    std::cout << api::to_string(out) << "\n";
+  } else if (intact) {
+    Object::Ptr h = out->getObject("head");
+    std::cout << "intact: " << out->getValue<long long>("events") << " events, head " << h->getValue<long long>("seq")
+              << " " << h->getValue<std::string>("hash") << "\n";
+  } else {
+    std::cout << "BROKEN at event " << out->getValue<long long>("bad_seq") << ": "
+              << out->getValue<std::string>("problem") << "\n";
+  }
+  return intact ? kOk : kRejected;
+}
+
+int cmd_export(const Globals& g, Args& a) {
+  const std::string what = a.take_first();
+  if (what != "audit")
+    throw UsageError{"export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]"};
+  const std::string format = a.take_value("--format"), file = a.take_value("--out");
+  const std::string from = a.take_value("--from"), to = a.take_value("--to"), supplier = a.take_value("--supplier");
+  if (!a.positionals().empty() || format.empty())
+    throw UsageError{"export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]"};
+  Object::Ptr req = obj(), out;
+  req->set("op", "export_audit");
+  req->set("format", format);
+  req->set("out", file.empty() ? std::string("/dev/stdout") : file);
+  if (!from.empty()) req->set("from", from);
+  if (!to.empty()) req->set("to", to);
+  if (!supplier.empty()) req->set("vendor_code", supplier);
+  std::cout.flush();
+  int rc = call(g, true, req, out);
+  if (rc != kOk) return rc;
+  Object::Ptr h = out->getObject("chain_head");
+  std::cerr << "hoshitori: exported " << out->getValue<long long>("exported") << " events; chain head "
+            << h->getValue<long long>("seq") << " " << h->getValue<std::string>("hash") << "\n";
+  return kOk;
+}
+
+int cmd_purge(const Globals& g, Args& a) {
+  const bool dry = a.take_switch("--dry-run");
+  Object::Ptr req = obj(), out;
+  req->set("op", "records_purge");
+  req->set("actor", by(g, a));
+  req->set("dry_run", dry);
+  if (!a.positionals().empty()) throw UsageError{"purge [--dry-run] [--by USER]"};
+  int rc = call(g, false, req, out);
+  if (rc != kOk) return rc;
+  Array::Ptr list = out->getArray("requests");
+  for (std::size_t i = 0; i < list->size(); ++i) std::cout << list->get(static_cast<unsigned>(i)).toString() << "\n";
+  std::cerr << "hoshitori: " << (dry ? "would remove " : "removed ") << list->size()
+            << " request(s) last touched before " << out->getValue<std::string>("cutoff") << " (retention)"
+            << (dry ? ""
+                    : ", blanked " + std::to_string(out->getValue<long long>("events_redacted")) + " audit payload(s)")
+            << "\n";
+  return kOk;
+}
+
+}  // namespace hoshi::cli

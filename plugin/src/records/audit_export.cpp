@@ -1,0 +1,192 @@
+#include "records/audit_export.hpp"
+
+#include <stdexcept>
+#include <unordered_map>
+
+namespace hoshi::records {
+
+namespace {
+constexpr std::size_t kFlushAt = 1 << 20;
+
+class Writer {
+ public:
+  explicit Writer(std::FILE* f) : f_(f) { buf_.reserve(kFlushAt + 65536); }
+  ~Writer() { flush(); }
+  std::string& buf() { return buf_; }
+  void maybe_flush() {
+    if (buf_.size() >= kFlushAt) flush();
+  }
+  void flush() {
+    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
+      throw std::runtime_error("cannot write the export (disk full?)");
+    buf_.clear();
+  }
+
+ private:
+  std::FILE* f_;
+  std::string buf_;
+};
+
+// A CSV cell: quoted when needed; a leading = + - @ (which a spreadsheet would run
+// as a formula) is neutralised with an apostrophe.
+void csv_cell(std::string& b, std::string_view v, bool last = false) {
+  const bool formula = !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t');
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (formula) b += '\'';
+    b.append(v);
+  } else {
+    b += '"';
+    if (formula) b += '\'';
+    for (char c : v) {
+      if (c == '"') b += '"';
+      b += c;
+    }
+    b += '"';
+  }
+  b += last ? "\r\n" : ",";
+}
+
+void json_str(std::string& b, std::string_view v) {
+  static const char* hex = "0123456789abcdef";
+  b += '"';
+  for (unsigned char c : v) {
+    switch (c) {
+      case '"':
+        b += "\\\"";
+        break;
+      case '\\':
+        b += "\\\\";
+        break;
+      case '\n':
+        b += "\\n";
+        break;
+      case '\r':
+        b += "\\r";
+        break;
+      case '\t':
+        b += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          b += "\\u00";
+          b += hex[c >> 4];
+          b += hex[c & 15];
+        } else {
+          b += static_cast<char>(c);
+        }
+    }
+  }
+  b += '"';
+}
+
+void json_opt(std::string& b, const std::optional<std::string>& v) {
+  if (v)
+    json_str(b, *v);
+  else
+    b += "null";
+}
+}  // namespace
+
+std::string action_label(const std::string& action) {
+  static const std::unordered_map<std::string, std::string> labels{
+      {"request.drafted", "対策要請の作成"},
+      {"request.issued", "対策要請の発行"},
+      {"request.refused", "発行の拒否（ガードレール）"},
+      {"request.acknowledged", "受領の確認"},
+      {"request.negotiating", "協議の開始"},
+      {"request.agreed", "合意の成立"},
+      {"request.declined", "辞退"},
+      {"request.withdrawn", "取下げ"},
+      {"request.expired", "期限切れ"},
+      {"negotiation.acknowledge", "協議: 受領"},
+      {"negotiation.estimate", "協議: 費用の見積り"},
+      {"negotiation.negotiation_request", "協議: 協議の申出"},
+      {"negotiation.proposal", "協議: 提案"},
+      {"negotiation.counter_proposal", "協議: 対案"},
+      {"negotiation.message", "協議: メッセージ"},
+      {"negotiation.price_decision", "協議: 代金の決定"},
+      {"negotiation.agreement", "協議: 合意書案"},
+      {"negotiation.decline", "協議: 辞退"},
+      {"negotiation.withdraw", "協議: 取下げ"},
+      {"price_decision.refused", "代金決定の拒否（ガードレール）"},
+      {"agreement.confirmed", "合意書の確認"},
+      {"records.purged", "保存期間を過ぎた記録の削除"},
+      {"supplier.updated", "取引先の状況の変更"},
+      {"suppliers.imported", "取引先の取込"},
+  };
+  auto it = labels.find(action);
+  return it == labels.end() ? action : it->second;
+}
+
+ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, std::FILE* out) {
+  if (format != "csv" && format != "jsonl") throw std::invalid_argument("format must be csv or jsonl, not " + format);
+  AuditLog log(db);
+  ExportResult res;
+  res.head = log.head();
+  filter.up_to_seq = res.head.seq;
+  Writer w(out);
+  std::string& b = w.buf();
+  const bool csv = format == "csv";
+  if (csv) {
+    b += "\xEF\xBB\xBF";
+    for (const char* h : {"連番", "日時(日本時間)", "記録時刻(UTC)", "実行者", "操作", "操作の説明", "対象",
+                          "取引先コード", "変更前", "変更後", "内容ハッシュ", "前のハッシュ", "ハッシュ"})
+      csv_cell(b, h);
+    csv_cell(b, "内容削除日時", true);
+  }
+  log.scan(filter, [&](const AuditEvent& e) {
+    ++res.exported;
+    if (csv) {
+      csv_cell(b, std::to_string(e.seq));
+      csv_cell(b, utc_to_jst_display(e.at));
+      csv_cell(b, e.at);
+      csv_cell(b, e.actor);
+      csv_cell(b, e.action);
+      csv_cell(b, action_label(e.action));
+      csv_cell(b, e.subject);
+      csv_cell(b, e.vendor_code.value_or(""));
+      csv_cell(b, e.before.value_or(""));
+      csv_cell(b, e.after.value_or(""));
+      csv_cell(b, e.payload_sha256);
+      csv_cell(b, e.prev_hash);
+      csv_cell(b, e.hash);
+      csv_cell(b, e.redacted_at.value_or(""), true);
+    } else {
+      b += "{\"seq\":";
+      b += std::to_string(e.seq);
+      b += ",\"at\":";
+      json_str(b, e.at);
+      b += ",\"actor\":";
+      json_str(b, e.actor);
+      b += ",\"action\":";
+      json_str(b, e.action);
+      b += ",\"subject\":";
+      json_str(b, e.subject);
+      b += ",\"vendor_code\":";
+      json_opt(b, e.vendor_code);
+      b += ",\"before_json\":";
+      json_opt(b, e.before);
+      b += ",\"after_json\":";
+      json_opt(b, e.after);
+      b += ",\"payload_sha256\":\"" + e.payload_sha256 + "\",\"prev_hash\":\"" + e.prev_hash + "\",\"hash\":\"" +
+           e.hash + "\",\"redacted_at\":";
+      json_opt(b, e.redacted_at);
+      b += "}\n";
+    }
+    w.maybe_flush();
+    return true;
+  });
+  const std::string seq = std::to_string(res.head.seq), n = std::to_string(res.exported);
+  if (csv) {
+    csv_cell(b, "#chain_head");
+    csv_cell(b, seq);
+    csv_cell(b, res.head.hash);
+    csv_cell(b, "exported=" + n, true);
+  } else {
+    b += "{\"chain_head\":{\"seq\":" + seq + ",\"hash\":\"" + res.head.hash + "\"},\"exported\":" + n + "}\n";
+  }
+  w.flush();
+  return res;
+}
+
+}  // namespace hoshi::records

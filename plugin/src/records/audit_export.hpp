@@ -1,0 +1,23 @@
+// Streaming export of the audit trail: CSV (UTF-8 with BOM, Japanese headers, for
+// Excel and LibreOffice) or JSON Lines (for machines), ending with the chain head.
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "records/audit_log.hpp"
+
+namespace hoshi::records {
+
+struct ExportResult {
+  long long exported = 0;
+  ChainHead head;  // of the whole chain when the export began
+};
+
+// format: "csv" or "jsonl". Events after the export began are left out, so the
+// file and its trailer agree. Memory stays flat however long the trail.
+ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, std::FILE* out);
+
+// Japanese label of an action ("request.issued" → "対策要請の発行").
+std::string action_label(const std::string& action);
+
+}  // namespace hoshi::records

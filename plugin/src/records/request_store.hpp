@@ -1,0 +1,77 @@
+// Reads and writes requests, their transitions, negotiation steps, agreements and
+// confirmations. Callers own the transaction (store::WriteTransaction for writes).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.hpp"
+
+namespace hoshi::records {
+
+struct RequestRecord {
+  std::string number, vendor_code, level, state, due;
+  std::string body;        // JSON: the request as issued (see RequestService)
+  std::string guardrails;  // JSON: the guardrail results at issue
+  std::string created_at, created_by;
+  std::optional<std::string> issued_at;
+  std::string last_step_at;
+};
+
+struct TransitionRecord {
+  std::optional<std::string> from_state;
+  std::string to_state, at, actor, side;
+  std::optional<std::string> reason;
+};
+
+struct StepRecord {
+  long long step = 0;
+  std::string side, kind, at, actor, body;  // body: JSON
+};
+
+struct AgreementRecord {
+  long long version = 0;
+  std::string sha256, document, terms, created_at, created_by;
+};
+
+struct ConfirmationRecord {
+  long long version = 0;
+  std::string side, sha256, at, actor, method;
+};
+
+class RequestStore {
+ public:
+  explicit RequestStore(store::Database& db) : db_(db) {}
+
+  // Next number for (prefix, year): "PREFIX2026-00042". Needs the write transaction.
+  std::string next_number(const std::string& prefix, int year);
+  void insert(const RequestRecord& r);
+  std::optional<RequestRecord> find(const std::string& number);
+  std::vector<RequestRecord> for_supplier(const std::string& vendor_code);
+  // Moves to `to` (recording the transition) and stamps last_step_at.
+  void transition(const std::string& number, const TransitionRecord& t);
+  void touch(const std::string& number, const std::string& at);
+
+  long long add_step(const std::string& number, const StepRecord& s);  // returns the step number
+  std::vector<StepRecord> steps(const std::string& number);
+  std::vector<TransitionRecord> transitions(const std::string& number);
+
+  long long add_agreement(const std::string& number, const AgreementRecord& a);  // returns the version
+  std::vector<AgreementRecord> agreements(const std::string& number, bool with_documents = true);
+  void add_confirmation(const std::string& number, const ConfirmationRecord& c);
+  std::vector<ConfirmationRecord> confirmations(const std::string& number);
+
+  // Requests in a final state whose last step is before `cutoff` (YYYY-MM-DD).
+  std::vector<std::string> purgeable(const std::string& cutoff);
+  // Deletes one request and everything under it; only inside a purge window.
+  void remove(const std::string& number);
+  // Blanks the payload of the audit events about `subject` before `cutoff`.
+  long long redact_audit(const std::string& subject, const std::string& cutoff, const std::string& now);
+  void open_purge_window(const std::string& cutoff);
+  void close_purge_window();
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace hoshi::records

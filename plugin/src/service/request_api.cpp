@@ -1,0 +1,223 @@
+// The JSON ops for requests, negotiation, agreements and the audit trail (shared by
+// hoshitori_query_json, the CLI and the REST API).
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "records/audit_export.hpp"
+#include "service/json_args.hpp"
+#include "service/requests.hpp"
+
+namespace hoshi::api {
+
+namespace {
+Object::Ptr refusal_detail(const records::GuardOutcome& g) { return guard_json(g); }
+
+// Runs fn translating the request service's exceptions into ApiError.
+template <class Fn>
+std::string run(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const GuardrailRefusal& e) {
+    throw ApiError(HOSHITORI_REFUSED, e.what(), refusal_detail(e.outcome));
+  } catch (const StateConflict& e) {
+    throw ApiError(HOSHITORI_CONFLICT, e.what());
+  } catch (const std::out_of_range& e) {
+    throw ApiError(HOSHITORI_NOTFOUND, e.what());
+  } catch (const std::invalid_argument& e) {
+    throw ApiError(HOSHITORI_INVALID, e.what());
+  }
+}
+
+Object::Ptr issue_json(const IssueResult& r) {
+  auto o = obj();
+  o->set("number", r.number);
+  o->set("state", r.state);
+  o->set("guardrails", guard_json(r.guard));
+  return o;
+}
+
+std::string date_bound(const Object::Ptr& req, const std::string& key, bool end) {
+  std::string d = str_arg(req, key, false);
+  if (d.empty()) return {};
+  Date date;
+  std::string why;
+  if (!parse_date(d, date, why)) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\": " + why);
+  // a Japan-time calendar day: from its 00:00, to (inclusive) its end
+  return records::jst_day_start_utc((end ? Date::from_days(date.days() + 1) : date).iso());
+}
+}  // namespace
+
+std::optional<std::string> handle_records_op(Service& svc, const std::string& op, const Object::Ptr& req) {
+  RequestService rs(svc);
+  if (op == "request_issue") {
+    only_keys(req, op, {"op", "actor", "request", "draft"});
+    Object::Ptr body = sub(req, "request");
+    if (!body) throw ApiError(HOSHITORI_INVALID, "\"request\" is required (an object, see README: request file)");
+    const std::string actor = str_arg(req, "actor", true);
+    const bool draft = bool_arg(req, "draft", false);
+    return run(
+        [&] { return to_string(issue_json(rs.issue(parse_request_input(body, svc.catalogs()), actor, draft))); });
+  }
+  if (op == "request_issue_draft") {
+    only_keys(req, op, {"op", "actor", "number"});
+    return run([&] {
+      return to_string(issue_json(rs.issue_draft(str_arg(req, "number", true), str_arg(req, "actor", true))));
+    });
+  }
+  if (op == "request_show") {
+    only_keys(req, op, {"op", "number"});
+    return run([&] { return to_string(rs.show(str_arg(req, "number", true))); });
+  }
+  if (op == "requests") {
+    only_keys(req, op, {"op", "vendor_code"});
+    std::optional<std::string> code;
+    if (std::string c = str_arg(req, "vendor_code", false); !c.empty()) code = c;
+    return run([&] { return to_string(rs.list(code)); });
+  }
+  if (op == "request_letter") {
+    only_keys(req, op, {"op", "number", "format", "lang"});
+    std::string format = str_arg(req, "format", false), lang = str_arg(req, "lang", false);
+    return run([&] {
+      auto o = obj();
+      o->set("number", str_arg(req, "number", true));
+      o->set("format", format.empty() ? "txt" : format);
+      o->set("content",
+             rs.letter(str_arg(req, "number", true), format.empty() ? "txt" : format, lang.empty() ? "ja" : lang));
+      return to_string(o);
+    });
+  }
+  if (op == "negotiate") {
+    only_keys(req, op, {"op", "actor", "number", "step"});
+    Object::Ptr step = sub(req, "step");
+    if (!step) throw ApiError(HOSHITORI_INVALID, "\"step\" is required (an object with side, kind, …)");
+    StepInput in;
+    in.side = str_arg(step, "side", true);
+    in.kind = str_arg(step, "kind", true);
+    in.overrides = parse_overrides(step);
+    in.body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& k : step->getNames())
+      if (k != "side" && k != "kind" && k != "overrides") in.body->set(k, step->get(k));
+    return run([&] {
+      StepResult r = rs.step(str_arg(req, "number", true), in, str_arg(req, "actor", true));
+      auto o = obj();
+      o->set("number", str_arg(req, "number", true));
+      o->set("step", r.step);
+      o->set("state", r.state);
+      if (r.agreement_version) {
+        o->set("agreement_version", *r.agreement_version);
+        o->set("agreement_sha256", r.agreement_sha256);
+      }
+      return to_string(o);
+    });
+  }
+  if (op == "agreement_confirm") {
+    only_keys(req, op, {"op", "actor", "number", "side", "sha256", "method"});
+    std::string method = str_arg(req, "method", false);
+    return run([&] {
+      ConfirmResult r =
+          rs.confirm(str_arg(req, "number", true), str_arg(req, "side", true), str_arg(req, "sha256", true),
+                     str_arg(req, "actor", true), method.empty() ? "api" : method);
+      auto o = obj();
+      o->set("number", str_arg(req, "number", true));
+      o->set("version", r.version);
+      o->set("state", r.state);
+      Array::Ptr by = new Array;
+      for (const auto& s : r.confirmed_by) by->add(s);
+      o->set("confirmed_by", by);
+      return to_string(o);
+    });
+  }
+  if (op == "agreement_document") {
+    only_keys(req, op, {"op", "number", "version"});
+    std::optional<long long> version = int_arg(req, "version", 1, 1'000'000);
+    return run([&] {
+      records::AgreementRecord a = rs.agreement(str_arg(req, "number", true), version);
+      auto o = obj();
+      o->set("number", str_arg(req, "number", true));
+      o->set("version", a.version);
+      o->set("sha256", a.sha256);
+      o->set("created_at", a.created_at);
+      o->set("document", a.document);
+      return to_string(o);
+    });
+  }
+  if (op == "requests_expire") {
+    only_keys(req, op, {"op", "actor"});
+    return run([&] {
+      Array::Ptr list = new Array;
+      for (const auto& n : rs.expire(str_arg(req, "actor", true))) list->add(n);
+      auto o = obj();
+      o->set("expired", list);
+      return to_string(o);
+    });
+  }
+  if (op == "records_purge") {
+    only_keys(req, op, {"op", "actor", "dry_run"});
+    return run([&] {
+      PurgeResult r = rs.purge(str_arg(req, "actor", true), bool_arg(req, "dry_run", false));
+      auto o = obj();
+      o->set("cutoff", r.cutoff);
+      Array::Ptr list = new Array;
+      for (const auto& n : r.numbers) list->add(n);
+      o->set("requests", list);
+      o->set("events_redacted", r.events_redacted);
+      o->set("dry_run", bool_arg(req, "dry_run", false));
+      return to_string(o);
+    });
+  }
+  if (op == "verify") {
+    only_keys(req, op, {"op", "expected_head"});
+    std::optional<std::string> expected;
+    if (std::string h = str_arg(req, "expected_head", false); !h.empty()) expected = h;
+    auto rep = svc.with_db([&](store::Database& db) { return records::AuditLog(db).verify(expected); });
+    auto o = obj();
+    o->set("intact", rep.intact);
+    o->set("events", rep.events);
+    o->set("redacted", rep.redacted);
+    if (!rep.intact) {
+      o->set("bad_seq", rep.bad_seq);
+      o->set("problem", rep.problem);
+    }
+    auto head = obj();
+    head->set("seq", rep.head.seq);
+    head->set("hash", rep.head.hash);
+    o->set("head", head);
+    return to_string(o);
+  }
+  if (op == "export_audit") {
+    only_keys(req, op, {"op", "format", "out", "from", "to", "vendor_code"});
+    const std::string format = str_arg(req, "format", true);
+    const std::string path = str_arg(req, "out", true);
+    records::AuditFilter f;
+    if (auto b = date_bound(req, "from", false); !b.empty()) f.from_utc = b;
+    if (auto b = date_bound(req, "to", true); !b.empty()) f.to_utc = b;
+    if (std::string c = str_arg(req, "vendor_code", false); !c.empty()) f.vendor_code = c;
+    if (format != "csv" && format != "jsonl") throw ApiError(HOSHITORI_INVALID, "\"format\" must be csv or jsonl");
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+    if (!file) throw ApiError(HOSHITORI_INVALID, "\"out\": cannot write " + path + ": " + std::strerror(errno));
+    auto r = svc.with_db([&](store::Database& db) { return records::export_audit(db, format, f, file.get()); });
+    if (std::fclose(file.release()) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing " + path);
+    auto o = obj();
+    o->set("out", path);
+    o->set("format", format);
+    o->set("exported", r.exported);
+    auto head = obj();
+    head->set("seq", r.head.seq);
+    head->set("hash", r.head.hash);
+    o->set("chain_head", head);
+    return to_string(o);
+  }
+  return std::nullopt;
+}
+
+std::string error_json(int code, const std::string& message, const Object::Ptr& detail) {
+  auto o = obj();
+  o->set("error", message);
+  o->set("code", code);
+  if (detail)
+    for (const auto& k : detail->getNames()) o->set(k, detail->get(k));
+  return to_string(o);
+}
+
+}  // namespace hoshi::api

@@ -1,0 +1,219 @@
+// JSON → request inputs and step bodies, checked field by field; guardrail results → JSON.
+#include <set>
+
+#include "core/levels.hpp"
+#include "core/text.hpp"
+#include "service/json_args.hpp"
+#include "service/requests.hpp"
+
+namespace hoshi {
+
+using api::ApiError;
+using api::int_arg;
+using api::obj;
+using api::str_arg;
+using api::str_list_arg;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+namespace {
+constexpr long long kMaxYen = 1'000'000'000'000LL;  // 1兆円: anything above is a typo
+
+std::string parse_level(const Object::Ptr& o) {
+  if (!o->has("level") || o->isNull("level"))
+    throw ApiError(HOSHITORI_INVALID, "\"level\" is required (3, 4 or \"SA2\")");
+  const std::string raw = text::ascii_lower(text::nfkc(text::trim(o->get("level").convert<std::string>())));
+  if (raw == "sa2" || raw == "sa★★" || raw == "sa ★★" || raw == "★★" || raw == "security action ★★") return "sa2";
+  int scs = 0;
+  std::string why;
+  if (levels::parse_scs(raw, scs, why)) {
+    if (scs == 3) return "scs3";
+    if (scs == 4) return "scs4";
+    if (scs == 5) throw ApiError(HOSHITORI_INVALID, "\"level\": ★5 is still being designed and cannot be asked for");
+  }
+  throw ApiError(HOSHITORI_INVALID, "\"level\" must be 3, 4 or \"SA2\" (SECURITY ACTION ★★ as a first step), not \"" +
+                                        o->get("level").convert<std::string>() + "\"");
+}
+
+Date parse_date_arg(const Object::Ptr& o, const std::string& key, const std::string& path) {
+  const std::string raw = str_arg(o, key, true);
+  Date d;
+  std::string why;
+  if (!parse_date(raw, d, why)) throw ApiError(HOSHITORI_INVALID, "\"" + path + key + "\": " + why);
+  return d;
+}
+
+void check_text(const std::string& s, const std::string& name) {
+  if (!text::is_valid_utf8(s)) throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" is not valid UTF-8");
+  if (s.size() > 20000) throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" is longer than 20,000 bytes");
+}
+}  // namespace
+
+std::vector<records::Override> parse_overrides(const Object::Ptr& o) {
+  std::vector<records::Override> out;
+  if (!o->has("overrides") || o->isNull("overrides")) return out;
+  Array::Ptr a = o->getArray("overrides");
+  if (!a) throw ApiError(HOSHITORI_INVALID, "\"overrides\" must be a list of {\"rule\", \"reason\"}");
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    Object::Ptr e = a->getObject(static_cast<unsigned>(i));
+    const std::string where = "overrides[" + std::to_string(i) + "]";
+    if (!e) throw ApiError(HOSHITORI_INVALID, "\"" + where + "\" must be {\"rule\", \"reason\"}");
+    api::only_keys(e, where, {"rule", "reason"});
+    records::Override ov{str_arg(e, "rule", true), str_arg(e, "reason", true)};
+    check_text(ov.reason, where + ".reason");
+    out.push_back(std::move(ov));
+  }
+  return out;
+}
+
+records::RequestInput parse_request_input(const Object::Ptr& o, const Catalogs& catalogs) {
+  api::only_keys(o, "the request",
+                 {"supplier", "level", "due", "reason", "necessity", "items", "cost_sharing", "designated_service",
+                  "designated_service_mandatory", "overrides"});
+  records::RequestInput in;
+  in.vendor_code = str_arg(o, "supplier", true);
+  in.level = parse_level(o);
+  in.due = parse_date_arg(o, "due", "");
+  in.reason = str_arg(o, "reason", false);
+  in.necessity = str_arg(o, "necessity", false);
+  check_text(in.reason, "reason");
+  check_text(in.necessity, "necessity");
+  in.items = str_list_arg(o, "items");
+  const int scs = records::level_scs(in.level);
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < in.items.size(); ++i) {
+    std::string& no = in.items[i];
+    no = text::nfkc(text::trim(no));
+    if (no.rfind("No.", 0) == 0) no = no.substr(3);
+    const std::string where = "\"items[" + std::to_string(i) + "]\"";
+    if (scs == 0) throw ApiError(HOSHITORI_INVALID, where + ": requirement items belong to SCS ★3/★4 requests");
+    const ScsRequirement* found = nullptr;
+    for (const auto& r : catalogs.scs.requirements)
+      if (r.no == no) found = &r;
+    if (!found) throw ApiError(HOSHITORI_INVALID, where + ": \"" + no + "\" is not a requirement in the SCS catalog");
+    bool at_level = false;
+    for (int lv : found->levels) at_level = at_level || lv <= scs;
+    if (!at_level)
+      throw ApiError(HOSHITORI_INVALID,
+                     where + ": " + no + " is a ★4 requirement, not part of ★" + std::to_string(scs));
+    if (!seen.insert(no).second) throw ApiError(HOSHITORI_INVALID, where + ": " + no + " is listed twice");
+  }
+  if (Object::Ptr cs = api::sub(o, "cost_sharing")) {
+    api::only_keys(cs, "cost_sharing", {"method", "explanation", "negotiable"});
+    records::CostSharing c;
+    c.method = text::trim(str_arg(cs, "method", false));
+    c.explanation = str_arg(cs, "explanation", false);
+    c.negotiable = api::bool_arg(cs, "negotiable", false);
+    check_text(c.method, "cost_sharing.method");
+    check_text(c.explanation, "cost_sharing.explanation");
+    in.cost_sharing = c;
+  }
+  if (o->has("designated_service") && !o->isNull("designated_service")) {
+    std::string name = text::trim(str_arg(o, "designated_service", false));
+    check_text(name, "designated_service");
+    if (!name.empty()) in.designated_service = name;
+  }
+  in.designated_mandatory = api::bool_arg(o, "designated_service_mandatory", false);
+  in.overrides = parse_overrides(o);
+  return in;
+}
+
+const std::vector<std::string>& RequestService::step_kinds() {
+  static const std::vector<std::string> kinds{"acknowledge",      "estimate", "negotiation_request", "proposal",
+                                              "counter_proposal", "message",  "price_decision",      "agreement",
+                                              "decline",          "withdraw"};
+  return kinds;
+}
+
+void validate_step(const StepInput& in) {
+  struct Rule {
+    const char* kind;
+    const char* sides;  // "buyer", "supplier" or "both"
+    std::initializer_list<const char*> keys;
+  };
+  static const Rule rules[] = {
+      {"acknowledge", "supplier", {"message"}},
+      {"estimate",
+       "supplier",
+       {"initial_cost", "running_cost", "direct_cost", "indirect_cost", "basis", "items", "message"}},
+      {"negotiation_request", "supplier", {"message", "items", "contracts"}},
+      {"proposal",
+       "buyer",
+       {"amount", "buyer_amount", "share_percent", "method", "items", "contracts", "price_revision_date", "message"}},
+      {"counter_proposal",
+       "both",
+       {"amount", "buyer_amount", "share_percent", "method", "items", "contracts", "price_revision_date", "message"}},
+      {"message", "both", {"message"}},
+      {"price_decision", "buyer", {"amount", "price_revision_date", "contracts", "message"}},
+      {"agreement", "both", {"terms", "message"}},
+      {"decline", "supplier", {"reason", "message"}},
+      {"withdraw", "buyer", {"reason", "message"}},
+  };
+  if (in.side != "buyer" && in.side != "supplier")
+    throw ApiError(HOSHITORI_INVALID, "\"side\" must be buyer or supplier, not \"" + in.side + "\"");
+  const Rule* rule = nullptr;
+  for (const auto& r : rules)
+    if (in.kind == r.kind) rule = &r;
+  if (!rule) {
+    std::string list;
+    for (const auto& k : RequestService::step_kinds()) list += (list.empty() ? "" : ", ") + k;
+    throw ApiError(HOSHITORI_INVALID, "\"kind\" must be one of " + list + ", not \"" + in.kind + "\"");
+  }
+  if (std::string(rule->sides) != "both" && in.side != rule->sides)
+    throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " step is taken by the " + rule->sides + ", not the " + in.side);
+  const Object::Ptr& b = in.body;
+  api::only_keys(b, in.kind + " step", rule->keys);
+  for (const char* k : {"initial_cost", "running_cost", "direct_cost", "indirect_cost", "amount", "buyer_amount"})
+    int_arg(b, k, 0, kMaxYen);
+  int_arg(b, "share_percent", 0, 100);
+  for (const char* k : {"message", "reason", "basis", "method"}) check_text(str_arg(b, k, false), k);
+  str_list_arg(b, "items");
+  str_list_arg(b, "contracts");
+  if (b->has("price_revision_date") && !b->isNull("price_revision_date")) parse_date_arg(b, "price_revision_date", "");
+  auto has = [&](const char* k) { return b->has(k) && !b->isNull(k); };
+  if (in.kind == "estimate" && !has("initial_cost") && !has("running_cost"))
+    throw ApiError(HOSHITORI_INVALID, "an estimate needs \"initial_cost\" or \"running_cost\" (yen)");
+  if ((in.kind == "proposal" || in.kind == "counter_proposal") && !has("amount") && !has("buyer_amount") &&
+      !has("share_percent"))
+    throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"amount\", \"buyer_amount\" or \"share_percent\"");
+  if (in.kind == "price_decision" && !has("amount"))
+    throw ApiError(HOSHITORI_INVALID, "a price_decision needs \"amount\" (yen)");
+  if ((in.kind == "message" || in.kind == "negotiation_request") && text::trim(str_arg(b, "message", false)).empty())
+    throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"message\"");
+  if ((in.kind == "decline" || in.kind == "withdraw") && text::trim(str_arg(b, "reason", false)).empty())
+    throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"reason\"");
+  if (in.kind == "agreement" && !api::sub(b, "terms"))
+    throw ApiError(HOSHITORI_INVALID, "an agreement step needs \"terms\" (see README: the written agreement)");
+  if (!in.overrides.empty() && in.kind != "price_decision")
+    throw ApiError(HOSHITORI_INVALID, "\"overrides\" apply to price_decision steps only");
+}
+
+Object::Ptr guard_json(const records::GuardOutcome& g) {
+  auto o = obj();
+  Array::Ptr refused = new Array;
+  for (const auto& id : g.refused_ids()) refused->add(id);
+  o->set("refused", refused);
+  Array::Ptr rules = new Array;
+  for (const auto& r : g.results) {
+    auto e = obj();
+    e->set("rule", r.rule);
+    e->set("severity", r.severity);
+    e->set("result", r.passed ? "pass" : r.overridden ? "overridden" : r.severity == "refuse" ? "refused" : "warning");
+    e->set("title", r.title);
+    e->set("citation", r.citation);
+    if (!r.passed) {
+      e->set("detail", r.detail);
+      e->set("why", r.why);
+      e->set("remedy", r.remedy);
+    }
+    if (r.overridden) {
+      e->set("override_by", r.override_by);
+      e->set("override_reason", r.override_reason);
+    }
+    rules->add(e);
+  }
+  o->set("rules", rules);
+  return o;
+}
+
+}  // namespace hoshi

@@ -1,0 +1,307 @@
+#include "service/requests.hpp"
+
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+
+#include "core/sha256.hpp"
+#include "records/audit_log.hpp"
+#include "service/json_args.hpp"
+#include "service/request_common.hpp"
+#include "store/rows.hpp"
+#include "store/supplier_repository.hpp"
+
+namespace hoshi {
+
+using api::obj;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using records::AuditLog;
+using records::RequestRecord;
+using records::RequestStore;
+using records::StepRecord;
+using records::TransitionRecord;
+
+using detail::json;
+using detail::parse_obj;
+using detail::state_doc;
+
+RequestService::RequestService(Service& svc)
+    : svc_(svc), templates_(records::default_templates_dir(svc.schemas_dir())) {}
+
+records::GuardContext RequestService::context_for(store::Database& db, const records::RequestInput& in,
+                                                  const std::string& exclude_number) {
+  auto supplier = store::SupplierRepository(db).find(in.vendor_code);
+  if (!supplier) throw std::out_of_range("no supplier with vendor code " + in.vendor_code);
+  records::GuardContext ctx;
+  ctx.today = svc_.today();
+  const SupplierStanding st = svc_.evaluate_now(*supplier);
+  ctx.chart_level = st.standing.required_scs;
+  ctx.chart_reason = required_words(svc_.catalogs().policy, st.view, ctx.chart_level);
+  RequestStore rs(db);
+  for (const auto& r : rs.for_supplier(in.vendor_code)) {
+    if (r.number == exclude_number || r.level != in.level) continue;
+    if (!detail::is_final_state(r.state) && r.state != "draft")
+      throw StateConflict("supplier " + in.vendor_code + " already has open request " + r.number + " for " +
+                          records::level_label(r.level) + " (state " + r.state +
+                          "): continue it, or withdraw it first");
+    if (!detail::unanswered_step(rs.steps(r.number)).empty()) ctx.pressing_on.push_back(r.number);
+  }
+  return ctx;
+}
+
+IssueResult RequestService::issue(const records::RequestInput& in, const std::string& actor, bool draft) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  const Catalogs& cat = svc_.catalogs();
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    records::GuardContext ctx = context_for(db, in, "");
+    IssueResult res;
+    res.guard = records::check_issue(cat.guardrails, cat.policy.requests, in, ctx, actor);
+    auto supplier = *store::SupplierRepository(db).find(in.vendor_code);
+    const std::string now = records::audit_now();
+
+    auto body = obj();
+    body->set("supplier", in.vendor_code);
+    body->set("supplier_name", supplier[Field::name].value_or(""));
+    body->set("supplier_contact", supplier[Field::contact].value_or(""));
+    body->set("level", in.level);
+    body->set("due", in.due.iso());
+    body->set("chart_level", ctx.chart_level);
+    body->set("chart_reason", ctx.chart_reason);
+    body->set("reason", in.reason);
+    body->set("necessity", in.necessity);
+    Array::Ptr items = new Array;
+    for (const auto& i : in.items) items->add(i);
+    body->set("items", items);
+    if (in.cost_sharing) {
+      auto cs = obj();
+      cs->set("method", in.cost_sharing->method);
+      cs->set("explanation", in.cost_sharing->explanation);
+      cs->set("negotiable", in.cost_sharing->negotiable);
+      body->set("cost_sharing", cs);
+    }
+    body->set("designated_service",
+              in.designated_service ? Poco::Dynamic::Var(*in.designated_service) : Poco::Dynamic::Var());
+    body->set("designated_service_mandatory", in.designated_mandatory);
+    Array::Ptr ovs = new Array;
+    for (const auto& o : in.overrides) {
+      auto e = obj();
+      e->set("rule", o.rule);
+      e->set("reason", o.reason);
+      ovs->add(e);
+    }
+    body->set("overrides", ovs);
+    auto buyer = obj();
+    const Buyer& b = cat.policy.buyer;
+    buyer->set("name", b.name);
+    buyer->set("department", b.department);
+    buyer->set("contact", b.contact);
+    buyer->set("email", b.email);
+    buyer->set("phone", b.phone);
+    body->set("buyer", buyer);
+    body->set("retention_years", cat.policy.retention_years);
+    auto guard = guard_json(res.guard);
+
+    AuditLog audit(db);
+    if (res.guard.refused() && !draft) {
+      // The refusal is part of the record too, though nothing is issued.
+      auto after = obj();
+      after->set("request", body);
+      after->set("guardrails", guard);
+      audit.append({actor, "request.refused", in.vendor_code, in.vendor_code, std::nullopt, json(after)});
+      tx.commit();
+      std::string ids;
+      for (const auto& id : res.guard.refused_ids()) ids += (ids.empty() ? "" : ", ") + id;
+      throw GuardrailRefusal("refused by guardrail: " + ids, res.guard);
+    }
+    RequestRecord r;
+    r.number = RequestStore(db).next_number(cat.policy.requests.number_prefix, svc_.today().year);
+    r.vendor_code = in.vendor_code;
+    r.level = in.level;
+    r.state = "draft";
+    r.due = in.due.iso();
+    body->set("issued_on", draft ? Poco::Dynamic::Var() : Poco::Dynamic::Var(svc_.today().iso()));
+    r.body = json(body);
+    r.guardrails = json(guard);
+    r.created_at = now;
+    r.created_by = actor;
+    r.last_step_at = now;
+    RequestStore rs(db);
+    rs.insert(r);
+    rs.transition(r.number, {std::nullopt, "draft", now, actor, "buyer", std::nullopt});
+    auto after = obj();
+    after->set("request", body);
+    after->set("guardrails", guard);
+    audit.append({actor, "request.drafted", r.number, in.vendor_code, std::nullopt, json(after)});
+    if (!draft) {
+      rs.transition(r.number, {std::string("draft"), "issued", now, actor, "buyer", std::nullopt});
+      audit.append(
+          {actor, "request.issued", r.number, in.vendor_code, json(state_doc("draft")), json(state_doc("issued"))});
+    }
+    tx.commit();
+    res.number = r.number;
+    res.state = draft ? "draft" : "issued";
+    return res;
+  });
+}
+
+IssueResult RequestService::issue_draft(const std::string& number, const std::string& actor) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  const Catalogs& cat = svc_.catalogs();
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    RequestStore rs(db);
+    auto r = rs.find(number);
+    if (!r) throw std::out_of_range("no request " + number);
+    if (r->state != "draft") throw StateConflict("request " + number + " is " + r->state + ", not a draft");
+    Object::Ptr body = parse_obj(r->body);
+    Object::Ptr file = obj();
+    for (const char* k : {"supplier", "level", "due", "reason", "necessity", "items", "cost_sharing",
+                          "designated_service", "designated_service_mandatory", "overrides"})
+      if (body->has(k)) file->set(k, body->get(k));
+    file->set("level", r->level == "sa2" ? std::string("SA2") : r->level.substr(3));
+    records::RequestInput in = parse_request_input(file, cat);
+    records::GuardContext ctx = context_for(db, in, number);
+    IssueResult res;
+    res.guard = records::check_issue(cat.guardrails, cat.policy.requests, in, ctx, actor);
+    AuditLog audit(db);
+    auto guard = guard_json(res.guard);
+    if (res.guard.refused()) {
+      auto after = obj();
+      after->set("guardrails", guard);
+      audit.append({actor, "request.refused", number, r->vendor_code, std::nullopt, json(after)});
+      tx.commit();
+      throw GuardrailRefusal("refused by guardrail", res.guard);
+    }
+    const std::string now = records::audit_now();
+    rs.transition(number, {std::string("draft"), "issued", now, actor, "buyer", std::nullopt});
+    auto after = state_doc("issued");
+    after->set("guardrails", guard);
+    after->set("issued_on", svc_.today().iso());
+    audit.append({actor, "request.issued", number, r->vendor_code, json(state_doc("draft")), json(after)});
+    tx.commit();
+    res.number = number;
+    res.state = "issued";
+    return res;
+  });
+}
+
+ConfirmResult RequestService::confirm(const std::string& number, const std::string& side, const std::string& sha256,
+                                      const std::string& actor, const std::string& method) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (side != "buyer" && side != "supplier")
+    throw std::invalid_argument("side must be buyer or supplier, not \"" + side + "\"");
+  if (!is_sha256_hex(sha256)) throw std::invalid_argument("sha256 must be 64 hexadecimal digits");
+  std::string want = sha256;
+  std::transform(want.begin(), want.end(), want.begin(), [](unsigned char c) { return std::tolower(c); });
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    RequestStore rs(db);
+    auto r = rs.find(number);
+    if (!r) throw std::out_of_range("no request " + number);
+    if (r->state != "negotiating")
+      throw StateConflict("request " + number + " is " + r->state +
+                          ": only an agreement under negotiation is confirmed");
+    auto versions = rs.agreements(number, false);
+    if (versions.empty()) throw StateConflict("request " + number + " has no agreement document yet");
+    const auto& latest = versions.back();
+    if (latest.sha256 != want) {
+      for (const auto& v : versions)
+        if (v.sha256 == want)
+          throw StateConflict("that SHA-256 is agreement version " + std::to_string(v.version) +
+                              ", which was replaced by version " + std::to_string(latest.version) + " (" +
+                              latest.sha256 + "): read and confirm the latest");
+      throw StateConflict("SHA-256 " + want + " is not the agreement document of " + number + "; the latest (version " +
+                          std::to_string(latest.version) + ") is " + latest.sha256);
+    }
+    ConfirmResult res;
+    res.version = latest.version;
+    for (const auto& c : rs.confirmations(number))
+      if (c.version == latest.version) {
+        if (c.side == side)
+          throw StateConflict("the " + side + " already confirmed version " + std::to_string(latest.version) + " (" +
+                              c.actor + ", " + c.at + ")");
+        res.confirmed_by.push_back(c.side);
+      }
+    const std::string now = records::audit_now();
+    rs.add_confirmation(number, {latest.version, side, want, now, actor, method});
+    res.confirmed_by.push_back(side);
+    AuditLog audit(db);
+    auto after = obj();
+    after->set("version", latest.version);
+    after->set("side", side);
+    after->set("sha256", want);
+    after->set("method", method);
+    audit.append({actor, "agreement.confirmed", number, r->vendor_code, std::nullopt, json(after)});
+    res.state = r->state;
+    if (res.confirmed_by.size() == 2) {
+      rs.transition(number, {r->state, "agreed", now, actor, side, std::string("both sides confirmed " + want)});
+      auto to = state_doc("agreed");
+      to->set("version", latest.version);
+      to->set("sha256", want);
+      audit.append({actor, "request.agreed", number, r->vendor_code, json(state_doc(r->state)), json(to)});
+      res.state = "agreed";
+    }
+    tx.commit();
+    return res;
+  });
+}
+
+std::vector<std::string> RequestService::expire(const std::string& actor) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  const std::string today = svc_.today().iso();
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    auto rows = store::select_rows(db,
+                                   "SELECT number, vendor_code, state FROM requests WHERE due < :a AND state IN "
+                                   "('issued', 'acknowledged') ORDER BY number",
+                                   {today}, 3);
+    RequestStore rs(db);
+    AuditLog audit(db);
+    std::vector<std::string> out;
+    const std::string now = records::audit_now();
+    for (auto& row : rows) {
+      rs.transition(*row[0], {row[2], "expired", now, actor, "system", std::string("期限 経過（" + today + "）")});
+      audit.append({actor, "request.expired", *row[0], *row[1], json(state_doc(*row[2])), json(state_doc("expired"))});
+      out.push_back(*row[0]);
+    }
+    tx.commit();
+    return out;
+  });
+}
+
+PurgeResult RequestService::purge(const std::string& actor, bool dry_run) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  const int years = svc_.catalogs().policy.retention_years;
+  Date today = svc_.today();
+  Date cut{today.year - years, today.month, today.day};
+  if (!Date::valid(cut.year, cut.month, cut.day)) cut = {cut.year, 2, 28};  // 29 Feb
+  PurgeResult res;
+  res.cutoff = cut.iso();
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    RequestStore rs(db);
+    res.numbers = rs.purgeable(res.cutoff);
+    if (dry_run || res.numbers.empty()) return res;
+    const std::string now = records::audit_now();
+    rs.open_purge_window(res.cutoff);
+    for (const auto& n : res.numbers) {
+      rs.remove(n);
+      res.events_redacted += rs.redact_audit(n, res.cutoff, now);
+    }
+    rs.close_purge_window();
+    auto after = obj();
+    after->set("cutoff", res.cutoff);
+    after->set("retention_years", years);
+    Array::Ptr list = new Array;
+    for (const auto& n : res.numbers) list->add(n);
+    after->set("requests", list);
+    after->set("events_redacted", res.events_redacted);
+    AuditLog(db).append({actor, "records.purged", "requests", std::nullopt, std::nullopt, json(after)});
+    tx.commit();
+    return res;
+  });
+}
+
+}  // namespace hoshi

@@ -1,0 +1,108 @@
+// Requirement requests end to end: issuing (behind the guardrails), negotiation
+// steps, the written agreement confirmed by both sides, expiry and purge, each
+// change recorded with its audit event in the same transaction.
+#pragma once
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "records/guardrails.hpp"
+#include "records/letters.hpp"
+#include "records/request_store.hpp"
+#include "service/service.hpp"
+
+namespace hoshi {
+
+// A guardrail refused; `outcome` names the rules, why, and what would satisfy them.
+struct GuardrailRefusal : std::runtime_error {
+  GuardrailRefusal(const std::string& what, records::GuardOutcome o)
+      : std::runtime_error(what), outcome(std::move(o)) {}
+  records::GuardOutcome outcome;
+};
+
+// The request is not in a state that allows this, or the document changed.
+struct StateConflict : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Sides of a negotiation, and the kinds of step each may take.
+struct StepInput {
+  std::string side;  // buyer | supplier
+  std::string kind;  // see step_kinds()
+  Poco::JSON::Object::Ptr body;
+  std::vector<records::Override> overrides;  // price_decision only
+};
+
+struct IssueResult {
+  std::string number, state;
+  records::GuardOutcome guard;
+};
+
+struct StepResult {
+  long long step = 0;
+  std::string state;
+  std::optional<long long> agreement_version;
+  std::string agreement_sha256;
+};
+
+struct ConfirmResult {
+  long long version = 0;
+  std::string state;
+  std::vector<std::string> confirmed_by;  // sides that confirmed this version
+};
+
+struct PurgeResult {
+  std::string cutoff;
+  std::vector<std::string> numbers;
+  long long events_redacted = 0;
+};
+
+class RequestService {
+ public:
+  explicit RequestService(Service& svc);
+
+  // Checks the guardrails and issues (or, with draft, saves unissued); throws
+  // GuardrailRefusal, std::invalid_argument (bad input), std::out_of_range (no supplier).
+  IssueResult issue(const records::RequestInput& in, const std::string& actor, bool draft);
+  // Issues a saved draft, checking the guardrails again.
+  IssueResult issue_draft(const std::string& number, const std::string& actor);
+  // One negotiation step (never edited later); kind "agreement" drafts the written
+  // agreement from body.terms; "price_decision" passes the no-unilateral-price rule.
+  StepResult step(const std::string& number, const StepInput& in, const std::string& actor);
+  // Records `side`'s confirmation of the latest agreement version, which must have
+  // exactly `sha256`; agreed once both sides confirmed the same version.
+  ConfirmResult confirm(const std::string& number, const std::string& side, const std::string& sha256,
+                        const std::string& actor, const std::string& method);
+
+  Poco::JSON::Object::Ptr show(const std::string& number);
+  Poco::JSON::Object::Ptr list(const std::optional<std::string>& vendor_code);
+  std::string letter(const std::string& number, const std::string& format, const std::string& lang);
+  // The stored bytes of an agreement version (latest when not given).
+  records::AgreementRecord agreement(const std::string& number, std::optional<long long> version);
+
+  // Moves issued/acknowledged requests past their due date to expired.
+  std::vector<std::string> expire(const std::string& actor);
+  // Removes requests in a final state whose last step is older than the retention
+  // period, blanks their audit payloads (the chain stays verifiable) and records it.
+  PurgeResult purge(const std::string& actor, bool dry_run);
+
+  static const std::vector<std::string>& step_kinds();
+
+ private:
+  records::GuardContext context_for(store::Database& db, const records::RequestInput& in,
+                                    const std::string& exclude_number);
+  Service& svc_;
+  records::Templates templates_;
+};
+
+// Parses the request file's JSON (the CLI's --json and the query_json op's "request").
+records::RequestInput parse_request_input(const Poco::JSON::Object::Ptr& o, const Catalogs& catalogs);
+std::vector<records::Override> parse_overrides(const Poco::JSON::Object::Ptr& o);
+// Checks a step body's keys and values for its kind; throws std::invalid_argument.
+void validate_step(const StepInput& in);
+Poco::JSON::Object::Ptr guard_json(const records::GuardOutcome& g);
+
+}  // namespace hoshi

@@ -1,0 +1,121 @@
+#include "store/rows.hpp"
+
+#include <soci/soci.h>
+
+#include "store/sqlite_direct.hpp"
+
+namespace hoshi::store {
+
+namespace {
+constexpr std::size_t kBatch = 2000;
+
+void bind_sqlite(SqliteStatement& st, const std::vector<Param>& params) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const int pos = static_cast<int>(i + 1);
+    if (params[i].number)
+      st.bind(pos, *params[i].number);
+    else
+      st.bind(pos, params[i].text);
+  }
+}
+
+// SOCI needs stable storage for bound values.
+struct SociParams {
+  std::vector<std::string> texts;
+  std::vector<long long> numbers;
+  std::vector<soci::indicator> inds;
+  explicit SociParams(const std::vector<Param>& params)
+      : texts(params.size()), numbers(params.size()), inds(params.size(), soci::i_ok) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (params[i].number)
+        numbers[i] = *params[i].number;
+      else if (params[i].text)
+        texts[i] = *params[i].text;
+      else
+        inds[i] = soci::i_null;
+    }
+  }
+  void bind(soci::statement& st, const std::vector<Param>& params) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (params[i].number)
+        st.exchange(soci::use(numbers[i]));
+      else
+        st.exchange(soci::use(texts[i], inds[i]));
+    }
+  }
+};
+}  // namespace
+
+void for_each_row(Database& db, const std::string& sql, const std::vector<Param>& params, int columns,
+                  const std::function<void(Row&)>& fn) {
+  if (db.backend() == Backend::sqlite) {
+    SqliteStatement& st = db.cached_statement(sql);
+    SqliteStatement::Reset reset{st};
+    bind_sqlite(st, params);
+    Row row(columns);
+    while (st.step()) {
+      for (int i = 0; i < columns; ++i) row[i] = st.column(i);
+      fn(row);
+    }
+    return;
+  }
+  db.guarded([&] {
+    std::vector<std::vector<std::string>> cols(columns, std::vector<std::string>(kBatch));
+    std::vector<std::vector<soci::indicator>> inds(columns, std::vector<soci::indicator>(kBatch));
+    SociParams bound(params);
+    soci::statement st(db.session());
+    for (int i = 0; i < columns; ++i) st.exchange(soci::into(cols[i], inds[i]));
+    bound.bind(st, params);
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+    st.execute(false);
+    Row row(columns);
+    while (st.fetch()) {
+      const std::size_t n = cols[0].size();
+      for (std::size_t r = 0; r < n; ++r) {
+        for (int i = 0; i < columns; ++i) {
+          if (inds[i][r] == soci::i_null)
+            row[i].reset();
+          else
+            row[i] = std::move(cols[i][r]);
+        }
+        fn(row);
+      }
+      for (int i = 0; i < columns; ++i) {
+        cols[i].resize(kBatch);
+        inds[i].resize(kBatch);
+      }
+    }
+    return 0;
+  });
+}
+
+std::vector<Row> select_rows(Database& db, const std::string& sql, const std::vector<Param>& params, int columns) {
+  std::vector<Row> out;
+  for_each_row(db, sql, params, columns, [&](Row& r) { out.push_back(r); });
+  return out;
+}
+
+long long execute(Database& db, const std::string& sql, const std::vector<Param>& params) {
+  if (db.backend() == Backend::sqlite) {
+    SqliteStatement& st = db.cached_statement(sql);
+    SqliteStatement::Reset reset{st};
+    bind_sqlite(st, params);
+    while (st.step()) {
+    }
+    return sqlite3_changes(sqlite_handle(db.session()));
+  }
+  return db.guarded([&] {
+    SociParams bound(params);
+    soci::statement st(db.session());
+    bound.bind(st, params);
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+    st.execute(true);
+    return st.get_affected_rows();
+  });
+}
+
+}  // namespace hoshi::store
