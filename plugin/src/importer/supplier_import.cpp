@@ -1,5 +1,8 @@
 #include "importer/supplier_import.hpp"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -7,12 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
 #include "core/text.hpp"
 #include "importer/csv_reader.hpp"
 #include "importer/row_parser.hpp"
+#include "records/audit_log.hpp"
 #include "store/supplier_repository.hpp"
 
 namespace hoshi::importer {
@@ -279,6 +284,21 @@ ImportReport import_suppliers_bytes(store::Database& db, const Catalogs& catalog
     if (options.all_or_nothing && !report.rejected.empty()) {
       report.imported = report.updated = report.unchanged = 0;
       return 0;  // tx rolls back
+    }
+    if (report.imported || report.updated) {
+      // One event per import; each supplier's field changes are in supplier_history.
+      Poco::JSON::Object after(Poco::JSON_PRESERVE_KEY_ORDER);
+      after.set("file", name);
+      after.set("encoding", report.encoding);
+      after.set("rows", report.rows);
+      after.set("imported", report.imported);
+      after.set("updated", report.updated);
+      after.set("unchanged", report.unchanged);
+      after.set("rejected", report.rejected.size());
+      after.set("generation", tx.generation());
+      std::ostringstream json;
+      Poco::JSON::Stringifier::condense(after, json);
+      records::AuditLog(db).append({options.actor, "suppliers.imported", name, std::nullopt, std::nullopt, json.str()});
     }
     tx.commit();
     report.written = true;

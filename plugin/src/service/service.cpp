@@ -1,11 +1,16 @@
 #include "service/service.hpp"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 #include "catalog/catalog_loader.hpp"
 #include "core/corporate_number.hpp"
 #include "core/text.hpp"
+#include "records/audit_log.hpp"
 
 namespace hoshi {
 
@@ -214,6 +219,15 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
       merged[Field::name_normalized] = text::normalize_company_name(*merged[Field::name]);
       repo.update(merged, tx.generation(), now);
       repo.add_history(history);
+      Poco::JSON::Object before(Poco::JSON_PRESERVE_KEY_ORDER), after(Poco::JSON_PRESERVE_KEY_ORDER);
+      for (const auto& h : history) {
+        before.set(h.field, h.old_value ? Poco::Dynamic::Var(*h.old_value) : Poco::Dynamic::Var());
+        after.set(h.field, h.new_value ? Poco::Dynamic::Var(*h.new_value) : Poco::Dynamic::Var());
+      }
+      std::ostringstream b, a;
+      Poco::JSON::Stringifier::condense(before, b);
+      Poco::JSON::Stringifier::condense(after, a);
+      records::AuditLog(db_).append({u.actor, "supplier.updated", u.vendor_code, u.vendor_code, b.str(), a.str()});
       tx.commit();
       return 0;
     });

@@ -1,0 +1,228 @@
+// The fairness guardrails as data: each rule refuses its case, lets a fair request
+// through, and yields to an authorised override with a reason; the rule file is
+// checked like every catalog. Also the audit hash format against a known answer.
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "catalog/catalog_loader.hpp"
+#include "records/audit_hash.hpp"
+#include "records/guardrails.hpp"
+
+using namespace hoshi;
+using namespace hoshi::records;
+
+namespace {
+const Catalogs& cat() {
+  static Catalogs c = catalog::load_all(HOSHITORI_SOURCE_SCHEMAS_DIR, "");
+  return c;
+}
+
+const Date kToday{2026, 11, 20};
+
+RequestInput fair() {
+  RequestInput in;
+  in.vendor_code = "V0001";
+  in.level = "scs3";
+  in.due = Date{2027, 3, 31};
+  in.items = {"4-1-3"};
+  in.cost_sharing = CostSharing{"折半", "初期費用と運用費用の半額を当社が負担し、残りは協議します。", true};
+  return in;
+}
+
+GuardContext ctx(int chart_level = 3) {
+  GuardContext c;
+  c.today = kToday;
+  c.chart_level = chart_level;
+  c.chart_reason = "要求★3";
+  return c;
+}
+
+GuardOutcome issue(const RequestInput& in, const GuardContext& c = ctx(), const std::string& actor = "yamada") {
+  return check_issue(cat().guardrails, cat().policy.requests, in, c, actor);
+}
+
+const GuardResult& result(const GuardOutcome& o, const std::string& rule) {
+  for (const auto& r : o.results)
+    if (r.rule == rule) return r;
+  throw std::runtime_error("no result for " + rule);
+}
+
+std::vector<std::string> ids(std::initializer_list<const char*> l) { return {l.begin(), l.end()}; }
+
+std::string write(const std::string& name, const std::string& body) {
+  auto dir = std::filesystem::temp_directory_path() / "hoshitori-guardrail-tests";
+  std::filesystem::create_directories(dir);
+  auto p = (dir / name).string();
+  std::ofstream(p) << body;
+  return p;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(guardrails_suite)
+
+BOOST_AUTO_TEST_CASE(a_fair_request_passes_every_rule) {
+  auto o = issue(fair());
+  BOOST_TEST(!o.refused());
+  BOOST_TEST(o.results.size() == 6u);  // the issue rules; no-unilateral-price is for price decisions
+  for (const auto& r : o.results) BOOST_TEST(r.passed, r.rule);
+}
+
+BOOST_AUTO_TEST_CASE(cost_sharing_missing_or_thin_is_refused) {
+  RequestInput in = fair();
+  in.cost_sharing.reset();
+  BOOST_TEST(issue(in).refused_ids() == ids({"cost-sharing-explained", "cost-negotiable"}),
+             boost::test_tools::per_element());
+  in = fair();
+  in.cost_sharing->explanation = "協議します";  // 5 characters: too thin
+  BOOST_TEST(issue(in).refused_ids() == ids({"cost-sharing-explained"}), boost::test_tools::per_element());
+  BOOST_TEST(result(issue(in), "cost-sharing-explained").detail.find("5 文字") != std::string::npos);
+  in = fair();
+  in.cost_sharing->method = "　";  // ideographic space only
+  BOOST_TEST(issue(in).refused());
+}
+
+BOOST_AUTO_TEST_CASE(cost_not_stated_negotiable_is_refused) {
+  RequestInput in = fair();
+  in.cost_sharing->negotiable = false;
+  BOOST_TEST(issue(in).refused_ids() == ids({"cost-negotiable"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_level_above_the_chart_needs_a_written_necessity) {
+  RequestInput in = fair();
+  in.level = "scs4";
+  BOOST_TEST(issue(in).refused_ids() == ids({"level-justified"}), boost::test_tools::per_element());
+  BOOST_TEST(!issue(in, ctx(4)).refused());  // the chart itself says ★4
+  in.necessity = "当社の設計図面を取引先のクラウド環境で共有し、改変されると製品の安全性に影響するため。";
+  BOOST_TEST(!issue(in).refused());
+  in.necessity = "必要なため";  // too short to explain anything
+  BOOST_TEST(issue(in).refused());
+  in = fair();
+  in.level = "sa2";  // a first step is never above the chart
+  in.items.clear();
+  BOOST_TEST(!issue(in).refused());
+}
+
+BOOST_AUTO_TEST_CASE(a_mandatory_designated_service_is_refused_a_recommended_one_is_not) {
+  RequestInput in = fair();
+  in.designated_service = "防検サイバー";
+  BOOST_TEST(!issue(in).refused());
+  in.designated_mandatory = true;
+  BOOST_TEST(issue(in).refused_ids() == ids({"no-designated-purchase"}), boost::test_tools::per_element());
+  BOOST_TEST(result(issue(in), "no-designated-purchase").detail.find("防検サイバー") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_due_date_inside_the_policy_minimum_is_refused) {
+  RequestInput in = fair();
+  in.due = Date::from_days(kToday.days() + cat().policy.requests.min_due_days - 1);
+  BOOST_TEST(issue(in).refused_ids() == ids({"due-date-minimum"}), boost::test_tools::per_element());
+  in.due = Date::from_days(kToday.days() + cat().policy.requests.min_due_days);
+  BOOST_TEST(!issue(in).refused());
+}
+
+BOOST_AUTO_TEST_CASE(pressing_after_an_unanswered_refusal_is_refused) {
+  GuardContext c = ctx();
+  c.pressing_on = {"2026-00007"};
+  auto o = issue(fair(), c);
+  BOOST_TEST(o.refused_ids() == ids({"no-pressing-after-refusal"}), boost::test_tools::per_element());
+  BOOST_TEST(result(o, "no-pressing-after-refusal").detail.find("2026-00007") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_price_decision_with_an_unanswered_request_is_refused) {
+  GuardContext c = ctx();
+  auto ok = check_price_decision(cat().guardrails, cat().policy.requests, {}, c, "yamada");
+  BOOST_TEST(!ok.refused());
+  c.unanswered_step = "ステップ1（estimate）";
+  auto no = check_price_decision(cat().guardrails, cat().policy.requests, {}, c, "yamada");
+  BOOST_TEST(no.refused_ids() == ids({"no-unilateral-price"}), boost::test_tools::per_element());
+  auto over = check_price_decision(cat().guardrails, cat().policy.requests,
+                                   {{"no-unilateral-price", "取引先から書面で価格据え置きの同意を得ているため"}}, c,
+                                   "compliance");
+  BOOST_TEST(!over.refused());
+  BOOST_TEST(over.results[0].overridden);
+}
+
+BOOST_AUTO_TEST_CASE(every_issue_rule_yields_to_an_authorised_override_with_a_reason) {
+  for (const char* rule : {"cost-sharing-explained", "cost-negotiable", "level-justified", "no-designated-purchase",
+                           "due-date-minimum", "no-pressing-after-refusal"}) {
+    RequestInput in = fair();
+    GuardContext c = ctx();
+    const std::string r = rule;
+    if (r == "cost-sharing-explained") in.cost_sharing->explanation = "";
+    if (r == "cost-negotiable") in.cost_sharing->negotiable = false;
+    if (r == "level-justified") in.level = "scs4";
+    if (r == "no-designated-purchase") in.designated_service = "X", in.designated_mandatory = true;
+    if (r == "due-date-minimum") in.due = Date{2026, 12, 1};
+    if (r == "no-pressing-after-refusal") c.pressing_on = {"2026-00001"};
+    BOOST_TEST(issue(in, c).refused_ids() == ids({rule}), boost::test_tools::per_element());
+    in.overrides = {{r, "法務部と協議の上、例外として承認済み（稟議 2026-118）"}};
+    BOOST_TEST(issue(in, c, "yamada").refused(), r << ": a user not in requests.overriders cannot override");
+    auto o = issue(in, c, "compliance");
+    BOOST_TEST(!o.refused(), r);
+    BOOST_TEST(result(o, r).overridden);
+    BOOST_TEST(result(o, r).override_by == "compliance");
+    in.overrides = {{r, "例外"}};  // shorter than min_override_reason_chars
+    BOOST_TEST(issue(in, c, "compliance").refused(), r << ": an override needs a real reason");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_override_naming_no_rule_is_an_input_error) {
+  RequestInput in = fair();
+  in.overrides = {{"no-such-rule", "理由は十分に長く書いてあります"}};
+  BOOST_CHECK_THROW(issue(in), std::invalid_argument);
+  in.overrides = {{"no-unilateral-price", "理由は十分に長く書いてあります"}};  // a price rule, not an issue rule
+  BOOST_CHECK_THROW(issue(in), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(the_rule_file_is_checked_like_every_catalog) {
+  const std::string good = std::string(HOSHITORI_SOURCE_SCHEMAS_DIR) + "/guardrails.yaml";
+  std::ifstream in(good);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(catalog::load_guardrails(good).size() == 7u);
+
+  auto fails = [&](const std::string& body, const std::string& expect) {
+    try {
+      catalog::load_guardrails(write("g.yaml", body));
+    } catch (const catalog::CatalogError& e) {
+      BOOST_TEST(std::string(e.what()).find(expect) != std::string::npos, e.what());
+      BOOST_TEST(std::string(e.what()).find("g.yaml:") != std::string::npos, e.what());
+      return;
+    }
+    BOOST_ERROR("accepted a bad rule file: expected " + expect);
+  };
+  std::string unknown = text;
+  unknown.replace(unknown.find("check: due_date_minimum"), 23, "check: due_date_maximum");
+  fails(unknown, "unknown check 'due_date_maximum'");
+  std::string dup = text;
+  dup.replace(dup.find("id: cost-negotiable"), 19, "id: cost-sharing-explained");
+  fails(dup, "appears twice");
+  std::string severity = text;
+  severity.replace(severity.find("severity: refuse"), 16, "severity: maybe");
+  fails(severity, "must be refuse or warn");
+  // dropping a rule silently drops a legal duty
+  std::string dropped = text.substr(0, text.find("  - id: no-unilateral-price"));
+  fails(dropped, "no rule uses the check 'no_unilateral_price'");
+}
+
+BOOST_AUTO_TEST_CASE(audit_hash_matches_the_documented_format) {
+  // Known answer computed independently (Python hashlib) from the format in audit_hash.hpp.
+  AuditEvent e;
+  e.seq = 1;
+  e.at = "2026-11-23T01:02:03.456Z";
+  e.actor = "山田";
+  e.action = "request.issued";
+  e.subject = "2026-00001";
+  e.vendor_code = "V0001";
+  e.after = "{\"state\":\"発行\"}";
+  e.payload_sha256 = payload_hash(e.before, e.after);
+  e.prev_hash = kGenesisHash;
+  BOOST_TEST(e.payload_sha256 == "5c1cbe8953b5b32e2e9652b831544dc76a6350368552505e821807e6d9d05126");
+  BOOST_TEST(event_hash(e) == "2f1771c40c4c3e1f9658f8abce786c354248471ff7aae40d7f5bc2d6ec76fa8c");
+  e.vendor_code.reset();  // NULL and "" hash differently
+  const std::string null_code = event_hash(e);
+  e.vendor_code = "";
+  BOOST_TEST(event_hash(e) != null_code);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
