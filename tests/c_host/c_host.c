@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "c_request_story.h"
 #include "hoshitori/hoshitori.h"
 
 static int g_passed = 0;
@@ -411,6 +412,12 @@ int main(int argc, char **argv) {
   CHECK_INT(rc, HOSHITORI_OK);
   CHECK(strstr(response, "\"actor\":\"c-host:test\"") != NULL);
   CHECK(strstr(response, "\"field\":\"sa_level\"") != NULL);
+
+  /* --- requirement request, negotiation, agreement, audit trail ------------------------ */
+  {
+    int story_failures = request_story(db);
+    CHECK_INT(story_failures, 0);
+  }
 
   CHECK_INT(hoshitori_close(db), HOSHITORI_OK);
   /* a stale pointer to a closed handle answers MISUSE, it does not crash */
