@@ -57,6 +57,7 @@ test: deps-test build
 
 bench: deps-bench build
 	$(BUILD)/tests/perf/hoshitori_bench
+	$(BUILD)/tests/perf/hoshitori_bench_audit
 
 clean:
 	rm -rf $(BUILD)

@@ -31,16 +31,26 @@ class Writer {
 // as a formula) is neutralised with an apostrophe.
 void csv_cell(std::string& b, std::string_view v, bool last = false) {
   const bool formula = !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t');
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+  bool special = false;  // one pass; find_first_of would call memchr per byte
+  for (char c : v)
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+      special = true;
+      break;
+    }
+  if (!special) {
     if (formula) b += '\'';
     b.append(v);
   } else {
     b += '"';
     if (formula) b += '\'';
-    for (char c : v) {
-      if (c == '"') b += '"';
-      b += c;
+    for (;;) {  // copy runs between quotes, doubling each quote
+      const auto q = v.find('"');
+      if (q == std::string_view::npos) break;
+      b.append(v.data(), q + 1);
+      b += '"';
+      v.remove_prefix(q + 1);
     }
+    b.append(v);
     b += '"';
   }
   b += last ? "\r\n" : ",";

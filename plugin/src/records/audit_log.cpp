@@ -20,21 +20,20 @@ constexpr const char* kColumns =
     "redacted_at";
 constexpr long long kPage = 10000;
 
-AuditEvent from_row(Row& r) {
-  AuditEvent e;
+// Copies rather than moves: both the row and the event keep their buffers across a scan.
+void from_row(const Row& r, AuditEvent& e) {
   e.seq = std::stoll(*r[0]);
-  e.at = std::move(*r[1]);
-  e.actor = std::move(*r[2]);
-  e.action = std::move(*r[3]);
-  e.subject = std::move(*r[4]);
-  e.vendor_code = std::move(r[5]);
-  e.before = std::move(r[6]);
-  e.after = std::move(r[7]);
-  e.payload_sha256 = std::move(*r[8]);
-  e.prev_hash = std::move(*r[9]);
-  e.hash = std::move(*r[10]);
-  e.redacted_at = std::move(r[11]);
-  return e;
+  e.at = *r[1];
+  e.actor = *r[2];
+  e.action = *r[3];
+  e.subject = *r[4];
+  e.vendor_code = r[5];
+  e.before = r[6];
+  e.after = r[7];
+  e.payload_sha256 = *r[8];
+  e.prev_hash = *r[9];
+  e.hash = *r[10];
+  e.redacted_at = r[11];
 }
 
 long long meta_audit_seq(store::Database& db) {
@@ -146,6 +145,7 @@ void AuditLog::scan(const AuditFilter& f, const std::function<bool(const AuditEv
   const std::string sql = std::string("SELECT ") + kColumns + " FROM audit_events WHERE " + where +
                           " ORDER BY seq LIMIT " + std::to_string(kPage);
   long long after = 0;
+  AuditEvent e;
   for (;;) {
     std::vector<Param> params{after};
     params.insert(params.end(), base.begin(), base.end());
@@ -154,7 +154,7 @@ void AuditLog::scan(const AuditFilter& f, const std::function<bool(const AuditEv
     store::for_each_row(db_, sql, params, 12, [&](Row& r) {
       ++n;
       if (!more) return;
-      AuditEvent e = from_row(r);
+      from_row(r, e);
       after = e.seq;
       more = fn(e);
     });

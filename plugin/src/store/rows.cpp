@@ -54,7 +54,7 @@ void for_each_row(Database& db, const std::string& sql, const std::vector<Param>
     bind_sqlite(st, params);
     Row row(columns);
     while (st.step()) {
-      for (int i = 0; i < columns; ++i) row[i] = st.column(i);
+      for (int i = 0; i < columns; ++i) st.column_into(i, row[i]);
       fn(row);
     }
     return;

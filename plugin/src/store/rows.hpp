@@ -24,7 +24,8 @@ struct Param {
 using Row = std::vector<std::optional<std::string>>;
 
 // Runs a SELECT of `columns` columns (placeholders :a, :b … bound in order) and calls
-// fn for each row; rows are fetched in batches, so memory stays flat.
+// fn for each row; rows are fetched in batches, so memory stays flat. The same Row is
+// refilled for every row: copy what you keep (moving out is allowed, but slower).
 void for_each_row(Database& db, const std::string& sql, const std::vector<Param>& params, int columns,
                   const std::function<void(Row&)>& fn);
 std::vector<Row> select_rows(Database& db, const std::string& sql, const std::vector<Param>& params, int columns);

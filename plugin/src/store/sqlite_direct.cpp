@@ -61,4 +61,17 @@ std::optional<std::string> SqliteStatement::column(int i) const {
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
 }
 
+void SqliteStatement::column_into(int i, std::optional<std::string>& out) const {
+  if (sqlite3_column_type(stmt_, i) == SQLITE_NULL) {
+    out.reset();
+    return;
+  }
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+  const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i));
+  if (out)
+    out->assign(p, n);  // keeps the capacity: no allocation once warmed up
+  else
+    out.emplace(p, n);
+}
+
 }  // namespace hoshi::store

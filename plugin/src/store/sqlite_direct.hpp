@@ -31,6 +31,8 @@ class SqliteStatement {
   void reset();
   // Column as text, or nullopt for NULL.
   std::optional<std::string> column(int i) const;
+  // The same into an existing value, reusing its buffer (for long scans).
+  void column_into(int i, std::optional<std::string>& out) const;
   sqlite3_stmt* get() const { return stmt_; }
 
   // Resets a (cached) statement when the scope ends, however it ends.
