@@ -23,6 +23,7 @@ struct Globals {
 // Thrown for a command line that cannot be used (exit 2).
 struct UsageError {
   std::string message;
+  bool show_usage = true;  // false for a bad input file: the command line itself was fine
 };
 
 // Sub-command arguments: flags with values, switches, and positionals.

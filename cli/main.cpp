@@ -150,7 +150,8 @@ int main(int argc, char** argv) {
     }
     throw UsageError{"unknown command '" + cmd + "'"};
   } catch (const UsageError& e) {
-    std::cerr << "hoshitori: " << e.message << "\n\n" << kUsage;
+    std::cerr << "hoshitori: " << e.message << "\n";
+    if (e.show_usage) std::cerr << "\n" << kUsage;
     return kUnusable;
   }
 }

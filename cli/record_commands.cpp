@@ -22,6 +22,8 @@ namespace {
 
 Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
+constexpr std::size_t kMaxJsonFile = 1 << 20;
+
 // A JSON file (or - for stdin) as an object; UTF-8, or CP932 from older tools.
 Object::Ptr read_json_file(const std::string& path) {
   std::stringstream buf;
@@ -29,24 +31,27 @@ Object::Ptr read_json_file(const std::string& path) {
     buf << std::cin.rdbuf();
   } else {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError{"cannot read " + path};
+    if (!in) throw UsageError{"cannot read " + path, false};
     buf << in.rdbuf();
   }
+  if (buf.str().size() > kMaxJsonFile)
+    throw UsageError{
+        path + ": larger than " + std::to_string(kMaxJsonFile >> 20) + " MiB; a request or step is a few KB", false};
   std::string text;
   try {
     text = importer::decode(buf.str(), importer::Encoding::automatic).utf8;
   } catch (const std::exception& e) {
-    throw UsageError{path + ": " + e.what()};
+    throw UsageError{path + ": " + e.what(), false};
   }
   try {
     auto v = Poco::JSON::Parser().parse(text);
     auto o = v.extract<Object::Ptr>();
-    if (!o) throw UsageError{path + ": the file must hold one JSON object"};
+    if (!o) throw UsageError{path + ": the file must hold one JSON object", false};
     return o;
   } catch (const Poco::BadCastException&) {
-    throw UsageError{path + ": the file must hold one JSON object"};
+    throw UsageError{path + ": the file must hold one JSON object", false};
   } catch (const Poco::Exception& e) {
-    throw UsageError{path + ": not valid JSON: " + e.displayText()};
+    throw UsageError{path + ": not valid JSON: " + e.displayText(), false};
   }
 }
 

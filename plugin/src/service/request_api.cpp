@@ -54,16 +54,14 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     only_keys(req, op, {"op", "actor", "request", "draft"});
     Object::Ptr body = sub(req, "request");
     if (!body) throw ApiError(HOSHITORI_INVALID, "\"request\" is required (an object, see README: request file)");
-    const std::string actor = str_arg(req, "actor", true);
+    const std::string actor = actor_arg(req);
     const bool draft = bool_arg(req, "draft", false);
     return run(
         [&] { return to_string(issue_json(rs.issue(parse_request_input(body, svc.catalogs()), actor, draft))); });
   }
   if (op == "request_issue_draft") {
     only_keys(req, op, {"op", "actor", "number"});
-    return run([&] {
-      return to_string(issue_json(rs.issue_draft(str_arg(req, "number", true), str_arg(req, "actor", true))));
-    });
+    return run([&] { return to_string(issue_json(rs.issue_draft(str_arg(req, "number", true), actor_arg(req)))); });
   }
   if (op == "request_show") {
     only_keys(req, op, {"op", "number"});
@@ -99,7 +97,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     for (const auto& k : step->getNames())
       if (k != "side" && k != "kind" && k != "overrides") in.body->set(k, step->get(k));
     return run([&] {
-      StepResult r = rs.step(str_arg(req, "number", true), in, str_arg(req, "actor", true));
+      StepResult r = rs.step(str_arg(req, "number", true), in, actor_arg(req));
       auto o = obj();
       o->set("number", str_arg(req, "number", true));
       o->set("step", r.step);
@@ -115,9 +113,8 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     only_keys(req, op, {"op", "actor", "number", "side", "sha256", "method"});
     std::string method = str_arg(req, "method", false);
     return run([&] {
-      ConfirmResult r =
-          rs.confirm(str_arg(req, "number", true), str_arg(req, "side", true), str_arg(req, "sha256", true),
-                     str_arg(req, "actor", true), method.empty() ? "api" : method);
+      ConfirmResult r = rs.confirm(str_arg(req, "number", true), str_arg(req, "side", true),
+                                   str_arg(req, "sha256", true), actor_arg(req), method.empty() ? "api" : method);
       auto o = obj();
       o->set("number", str_arg(req, "number", true));
       o->set("version", r.version);
@@ -146,7 +143,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     only_keys(req, op, {"op", "actor"});
     return run([&] {
       Array::Ptr list = new Array;
-      for (const auto& n : rs.expire(str_arg(req, "actor", true))) list->add(n);
+      for (const auto& n : rs.expire(actor_arg(req))) list->add(n);
       auto o = obj();
       o->set("expired", list);
       return to_string(o);
@@ -155,7 +152,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
   if (op == "records_purge") {
     only_keys(req, op, {"op", "actor", "dry_run"});
     return run([&] {
-      PurgeResult r = rs.purge(str_arg(req, "actor", true), bool_arg(req, "dry_run", false));
+      PurgeResult r = rs.purge(actor_arg(req), bool_arg(req, "dry_run", false));
       auto o = obj();
       o->set("cutoff", r.cutoff);
       Array::Ptr list = new Array;

@@ -43,11 +43,32 @@ Date parse_date_arg(const Object::Ptr& o, const std::string& key, const std::str
   return d;
 }
 
-void check_text(const std::string& s, const std::string& name) {
+void check_text(const std::string& s, const std::string& name, std::size_t max = 20000) {
   if (!text::is_valid_utf8(s)) throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" is not valid UTF-8");
-  if (s.size() > 20000) throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" is longer than 20,000 bytes");
+  if (s.size() > max)
+    throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" is longer than " + std::to_string(max) + " bytes");
+  for (unsigned char c : s)
+    if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
+      throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" holds a control character");
+}
+
+// A list of short texts (item numbers, contract names): at most 500 of 500 bytes each.
+std::vector<std::string> text_list(const Object::Ptr& o, const std::string& key) {
+  auto list = str_list_arg(o, key);
+  if (list.size() > 500) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" lists more than 500 entries");
+  for (std::size_t i = 0; i < list.size(); ++i) check_text(list[i], key + "[" + std::to_string(i) + "]", 500);
+  return list;
 }
 }  // namespace
+
+std::string actor_arg(const Object::Ptr& o) {
+  std::string actor = text::trim(str_arg(o, "actor", true));
+  if (actor.empty()) throw ApiError(HOSHITORI_INVALID, "\"actor\": the acting user is required");
+  check_text(actor, "actor", 200);
+  if (actor.find_first_of("\n\r\t") != std::string::npos)
+    throw ApiError(HOSHITORI_INVALID, "\"actor\" must be one line");
+  return actor;
+}
 
 std::vector<records::Override> parse_overrides(const Object::Ptr& o) {
   std::vector<records::Override> out;
@@ -60,6 +81,7 @@ std::vector<records::Override> parse_overrides(const Object::Ptr& o) {
     if (!e) throw ApiError(HOSHITORI_INVALID, "\"" + where + "\" must be {\"rule\", \"reason\"}");
     api::only_keys(e, where, {"rule", "reason"});
     records::Override ov{str_arg(e, "rule", true), str_arg(e, "reason", true)};
+    check_text(ov.rule, where + ".rule", 200);
     check_text(ov.reason, where + ".reason");
     out.push_back(std::move(ov));
   }
@@ -78,7 +100,7 @@ records::RequestInput parse_request_input(const Object::Ptr& o, const Catalogs& 
   in.necessity = str_arg(o, "necessity", false);
   check_text(in.reason, "reason");
   check_text(in.necessity, "necessity");
-  in.items = str_list_arg(o, "items");
+  in.items = text_list(o, "items");
   const int scs = records::level_scs(in.level);
   std::set<std::string> seen;
   for (std::size_t i = 0; i < in.items.size(); ++i) {
@@ -167,8 +189,8 @@ void validate_step(const StepInput& in) {
     int_arg(b, k, 0, kMaxYen);
   int_arg(b, "share_percent", 0, 100);
   for (const char* k : {"message", "reason", "basis", "method"}) check_text(str_arg(b, k, false), k);
-  str_list_arg(b, "items");
-  str_list_arg(b, "contracts");
+  text_list(b, "items");
+  text_list(b, "contracts");
   if (b->has("price_revision_date") && !b->isNull("price_revision_date")) parse_date_arg(b, "price_revision_date", "");
   auto has = [&](const char* k) { return b->has(k) && !b->isNull(k); };
   if (in.kind == "estimate" && !has("initial_cost") && !has("running_cost"))
@@ -182,8 +204,17 @@ void validate_step(const StepInput& in) {
     throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"message\"");
   if ((in.kind == "decline" || in.kind == "withdraw") && text::trim(str_arg(b, "reason", false)).empty())
     throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"reason\"");
-  if (in.kind == "agreement" && !api::sub(b, "terms"))
-    throw ApiError(HOSHITORI_INVALID, "an agreement step needs \"terms\" (see README: the written agreement)");
+  if (in.kind == "agreement") {
+    Object::Ptr terms = api::sub(b, "terms");
+    if (!terms)
+      throw ApiError(HOSHITORI_INVALID, "an agreement step needs \"terms\" (see README: the written agreement)");
+    for (const char* k : {"measures", "sharing", "notes"})
+      check_text(str_arg(terms, k, false), std::string("terms.") + k);
+    if (Object::Ptr pr = api::sub(terms, "price_revision")) {
+      check_text(str_arg(pr, "description", false), "terms.price_revision.description");
+      text_list(pr, "contracts");
+    }
+  }
   if (!in.overrides.empty() && in.kind != "price_decision")
     throw ApiError(HOSHITORI_INVALID, "\"overrides\" apply to price_decision steps only");
 }
