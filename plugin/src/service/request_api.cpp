@@ -29,6 +29,13 @@ std::string run(Fn&& fn) {
   }
 }
 
+Object::Ptr head_json(const records::ChainHead& h) {
+  auto o = obj();
+  o->set("seq", h.seq);
+  o->set("hash", h.hash);
+  return o;
+}
+
 Object::Ptr issue_json(const IssueResult& r) {
   auto o = obj();
   o->set("number", r.number);
@@ -176,10 +183,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       o->set("bad_seq", rep.bad_seq);
       o->set("problem", rep.problem);
     }
-    auto head = obj();
-    head->set("seq", rep.head.seq);
-    head->set("hash", rep.head.hash);
-    o->set("head", head);
+    o->set("head", head_json(rep.head));
     return to_string(o);
   }
   if (op == "export_audit") {
@@ -199,10 +203,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     o->set("out", path);
     o->set("format", format);
     o->set("exported", r.exported);
-    auto head = obj();
-    head->set("seq", r.head.seq);
-    head->set("hash", r.head.hash);
-    o->set("chain_head", head);
+    o->set("chain_head", head_json(r.head));
     return to_string(o);
   }
   return std::nullopt;
