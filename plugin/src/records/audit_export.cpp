@@ -11,7 +11,14 @@ constexpr std::size_t kFlushAt = 1 << 20;
 class Writer {
  public:
   explicit Writer(std::FILE* f) : f_(f) { buf_.reserve(kFlushAt + 65536); }
-  ~Writer() { flush(); }
+  // export_audit flushes explicitly; here only on the way out of an error, when a
+  // second failure has nothing to add
+  ~Writer() {
+    try {
+      flush();
+    } catch (...) {
+    }
+  }
   std::string& buf() { return buf_; }
   void maybe_flush() {
     if (buf_.size() >= kFlushAt) flush();

@@ -17,14 +17,14 @@ namespace {
 mu::data to_data(const Poco::Dynamic::Var& v) {
   if (v.isEmpty()) return mu::data(false);
   if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
-    const auto o = v.extract<Poco::JSON::Object::Ptr>();
+    const auto& o = v.extract<Poco::JSON::Object::Ptr>();
     mu::data d(mu::data::type::object);
     if (!o) return d;
     for (const auto& key : o->getNames()) d.set(key, to_data(o->get(key)));
     return d;
   }
   if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
-    const auto a = v.extract<Poco::JSON::Array::Ptr>();
+    const auto& a = v.extract<Poco::JSON::Array::Ptr>();
     mu::data d(mu::data::type::list);
     if (a)
       for (std::size_t i = 0; i < a->size(); ++i) d.push_back(to_data(a->get(static_cast<unsigned>(i))));
