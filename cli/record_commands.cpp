@@ -353,7 +353,7 @@ int cmd_export(const Globals& g, Args& a) {
   Object::Ptr req = obj(), out;
   req->set("op", "export_audit");
   req->set("format", format);
-  req->set("out", file.empty() ? std::string("/dev/stdout") : file);
+  req->set("out", file.empty() ? std::string("-") : file);
   if (!from.empty()) req->set("from", from);
   if (!to.empty()) req->set("to", to);
   if (!supplier.empty()) req->set("vendor_code", supplier);

@@ -154,7 +154,7 @@ HOSHITORI_API const char *hoshitori_standing_name(int standing);
  *   {"op":"requests_expire","actor":"batch"}  {"op":"records_purge","actor":"admin","dry_run":true}
  *   {"op":"verify","expected_head":"<hash kept from an earlier export>"}
  *   {"op":"export_audit","format":"csv|jsonl","out":"/path","from":"2026-04-01",
- *    "to":"2027-03-31","vendor_code":"V0001"}
+ *    "to":"2027-03-31","vendor_code":"V0001"}     ("out":"-" writes to standard output)
  * On success *response_json is set (free it with hoshitori_free). On failure the
  * result code says why and, where useful, *response_json holds {"error":...,"code":...};
  * a guardrail refusal (HOSHITORI_REFUSED) adds "refused" (rule ids) and "rules"

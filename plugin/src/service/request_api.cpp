@@ -195,10 +195,16 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     if (auto b = date_bound(req, "to", true); !b.empty()) f.to_utc = b;
     if (std::string c = str_arg(req, "vendor_code", false); !c.empty()) f.vendor_code = c;
     if (format != "csv" && format != "jsonl") throw ApiError(HOSHITORI_INVALID, "\"format\" must be csv or jsonl");
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
-    if (!file) throw ApiError(HOSHITORI_INVALID, "\"out\": cannot write " + path + ": " + std::strerror(errno));
-    auto r = svc.with_db([&](store::Database& db) { return records::export_audit(db, format, f, file.get()); });
-    if (std::fclose(file.release()) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing " + path);
+    records::ExportResult r;
+    if (path == "-") {  // the process's standard output, wherever it points (a pipe, >>)
+      r = svc.with_db([&](store::Database& db) { return records::export_audit(db, format, f, stdout); });
+      if (std::fflush(stdout) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing to standard output");
+    } else {
+      std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+      if (!file) throw ApiError(HOSHITORI_INVALID, "\"out\": cannot write " + path + ": " + std::strerror(errno));
+      r = svc.with_db([&](store::Database& db) { return records::export_audit(db, format, f, file.get()); });
+      if (std::fclose(file.release()) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing " + path);
+    }
     auto o = obj();
     o->set("out", path);
     o->set("format", format);

@@ -34,6 +34,8 @@ Object::Ptr agreement_context(const std::string& number, const Object::Ptr& requ
   auto supplier = obj();
   supplier->set("name", request->optValue<std::string>("supplier_name", ""));
   supplier->set("vendor_code", request->optValue<std::string>("supplier", ""));
+  const std::string cn = request->optValue<std::string>("supplier_corporate_number", "");
+  if (!cn.empty()) supplier->set("corporate_number", cn);
   ctx->set("supplier", supplier);
   const std::string level = request->optValue<std::string>("level", "");
   ctx->set("level_label", records::level_label(level));
@@ -107,8 +109,16 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     auto r = rs.find(number);
     if (!r) throw std::out_of_range("no request " + number);
     if (r->state == "draft") throw StateConflict("request " + number + " is a draft: issue it first");
-    if (detail::is_final_state(r->state))
-      throw StateConflict("request " + number + " is " + r->state + ": no further steps can be recorded");
+    // After a decline the buyer may still answer it (a message or better terms), which is
+    // what the no-pressing-after-refusal rule asks for before a new request; the
+    // request stays declined.
+    const bool answers_decline = r->state == "declined" && in.side == "buyer" &&
+                                 (in.kind == "message" || in.kind == "proposal" || in.kind == "counter_proposal");
+    if (detail::is_final_state(r->state) && !answers_decline)
+      throw StateConflict("request " + number + " is " + r->state + ": no further steps can be recorded" +
+                          (r->state == "declined" ? " (the buyer may still answer the decline with a message or "
+                                                    "proposal)"
+                                                  : ""));
     AuditLog audit(db);
     Object::Ptr guard;
     if (in.kind == "price_decision") {
@@ -133,6 +143,8 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     if (in.kind == "agreement") {
       Object::Ptr request = parse_obj(r->body);
       Object::Ptr ctx = agreement_context(number, request, body->getObject("terms"), cat, svc_.today());
+      // the version is part of the document, so two versions never share a hash
+      ctx->set("version", std::to_string(rs.agreements(number, false).size() + 1));
       records::AgreementRecord a;
       a.document = templates_.render("ja", "agreement", "txt", ctx);
       a.sha256 = sha256_hex(a.document);
@@ -156,7 +168,7 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     if (in.kind == "acknowledge" && r->state == "issued") to = "acknowledged";
     if (in.kind == "decline") to = "declined";
     if (in.kind == "withdraw") to = "withdrawn";
-    if ((r->state == "issued" || r->state == "acknowledged") &&
+    if (!answers_decline && (r->state == "issued" || r->state == "acknowledged") &&
         (in.kind == "estimate" || in.kind == "negotiation_request" || in.kind == "proposal" ||
          in.kind == "counter_proposal" || in.kind == "price_decision" || in.kind == "agreement"))
       to = "negotiating";

@@ -65,6 +65,7 @@ IssueResult RequestService::issue(const records::RequestInput& in, const std::st
     body->set("supplier", in.vendor_code);
     body->set("supplier_name", supplier[Field::name].value_or(""));
     body->set("supplier_contact", supplier[Field::contact].value_or(""));
+    body->set("supplier_corporate_number", supplier[Field::corporate_number].value_or(""));
     body->set("level", in.level);
     body->set("due", in.due.iso());
     body->set("chart_level", ctx.chart_level);
