@@ -33,6 +33,8 @@ class Args {
   // Removes `--name VALUE` (or --name=VALUE); empty when absent.
   std::string take_value(const std::string& name);
   bool take_switch(const std::string& name);
+  // Whether `--name` is given at all (with any value, even an empty one).
+  bool has(const std::string& name) const;
   // Removes and returns the first argument when it is a word (a sub-command), else "".
   std::string take_first();
   // What is left; unknown --flags raise UsageError.

@@ -1,5 +1,6 @@
 // The sub-commands. Each opens the service, does one thing, prints text or the
 // same JSON hoshitori_query_json returns.
+#include <pwd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -34,6 +35,9 @@ std::unique_ptr<Service> open_service(const Globals& g, bool must_exist) {
   o.schemas_dir = g.schemas;
   o.policy_file = g.policy;
   o.create = !must_exist;
+  // --user and --by are what the operator says; the login is what the system knows.
+  const passwd* pw = getpwuid(geteuid());
+  o.principal = std::string("cli:") + (pw && pw->pw_name ? pw->pw_name : std::to_string(geteuid()));
   if (const char* t = std::getenv("HOSHITORI_TODAY"); t && *t) {
     Date d;
     if (!parse_iso_date(t, d)) {

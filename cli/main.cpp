@@ -37,6 +37,12 @@ bool Args::take_switch(const std::string& name) {
   return false;
 }
 
+bool Args::has(const std::string& name) const {
+  for (const auto& a : args_)
+    if (a == name || a.rfind(name + "=", 0) == 0) return true;
+  return false;
+}
+
 std::string Args::take_first() {
   if (args_.empty() || (args_[0].size() > 1 && args_[0][0] == '-')) return {};
   std::string v = args_.front();

@@ -39,9 +39,13 @@ Object::Ptr read_json_file(const std::string& path) {
         path + ": larger than " + std::to_string(kMaxJsonFile >> 20) + " MiB; a request or step is a few KB", false};
   std::string text;
   try {
-    text = importer::decode(buf.str(), importer::Encoding::automatic).utf8;
-  } catch (const std::exception& e) {
-    throw UsageError{path + ": " + e.what(), false};
+    auto decoded = importer::decode(buf.str(), importer::Encoding::automatic);
+    if (decoded.repaired) throw std::runtime_error("");
+    text = std::move(decoded.utf8);
+  } catch (const std::exception&) {
+    // a request must arrive exactly as written: no guessing, no replacement characters
+    throw UsageError{path + ": not readable as UTF-8 or CP932 text (broken bytes?); save the JSON file as UTF-8",
+                     false};
   }
   try {
     auto v = Poco::JSON::Parser().parse(text);
@@ -114,12 +118,14 @@ std::string by(const Globals& g, Args& a) {
   return u.empty() ? g.actor : u;
 }
 
-void print_warnings(const Object::Ptr& guardrails) {
+// Warnings and overrides; with `all_failures` (a draft) also the refusals that issuing
+// it would meet.
+void print_warnings(const Object::Ptr& guardrails, bool all_failures = false) {
   Array::Ptr rules = guardrails ? guardrails->getArray("rules") : nullptr;
   for (std::size_t i = 0; rules && i < rules->size(); ++i) {
     Object::Ptr r = rules->getObject(static_cast<unsigned>(i));
     const std::string result = r->getValue<std::string>("result");
-    if (result == "warning" || result == "overridden")
+    if (result == "warning" || result == "overridden" || (all_failures && result != "pass"))
       std::cerr << "hoshitori: [" << r->getValue<std::string>("rule") << "] " << result << ": "
                 << r->getValue<std::string>("title") << " — " << r->optValue<std::string>("detail", "") << "\n";
   }
@@ -185,9 +191,9 @@ int cmd_request(const Globals& g, Args& a) {
       req->set("op", "request_issue_draft");
       req->set("number", pos[0]);
     }
-    int rc = call(g, false, req, out);
+    int rc = call(g, true, req, out);
     if (rc != kOk) return rc;
-    print_warnings(out->getObject("guardrails"));
+    print_warnings(out->getObject("guardrails"), draft);
     std::cout << out->getValue<std::string>("number") << "\n";
     if (draft) std::cerr << "hoshitori: saved as a draft (not issued): hoshitori request issue NUMBER issues it\n";
     return kOk;
@@ -248,7 +254,7 @@ int cmd_request(const Globals& g, Args& a) {
     req->set("op", "requests_expire");
     req->set("actor", by(g, a));
     if (!a.positionals().empty()) throw UsageError{"request expire [--by USER]"};
-    int rc = call(g, false, req, out);
+    int rc = call(g, true, req, out);
     if (rc != kOk) return rc;
     Array::Ptr list = out->getArray("expired");
     for (std::size_t i = 0; i < list->size(); ++i) std::cout << list->get(static_cast<unsigned>(i)).toString() << "\n";
@@ -269,7 +275,7 @@ int cmd_negotiate(const Globals& g, Args& a) {
   req->set("actor", actor);
   req->set("number", pos[0]);
   req->set("step", read_json_file(file));
-  int rc = call(g, false, req, out);
+  int rc = call(g, true, req, out);
   if (rc != kOk) return rc;
   std::cout << "step " << out->getValue<int>("step") << "  state " << out->getValue<std::string>("state") << "\n";
   if (out->has("agreement_sha256"))
@@ -293,7 +299,7 @@ int cmd_agreement(const Globals& g, Args& a) {
     req->set("side", side);
     req->set("sha256", sha);
     req->set("method", method.empty() ? "cli" : method);
-    int rc = call(g, false, req, out);
+    int rc = call(g, true, req, out);
     if (rc != kOk) return rc;
     std::cout << "version " << out->getValue<int>("version") << "  state " << out->getValue<std::string>("state")
               << "\n";
@@ -301,18 +307,16 @@ int cmd_agreement(const Globals& g, Args& a) {
   }
   req->set("op", "agreement_document");
   if (!version.empty()) {
-    try {
-      req->set("version", std::stoll(version));
-    } catch (const std::exception&) {
-      throw UsageError{"--version must be a number"};
-    }
+    if (version.size() > 6 || version.find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError{"--version must be a whole number (1, 2, …)"};
+    req->set("version", std::stoll(version));
   }
   int rc = call(g, true, req, out);
   if (rc != kOk) return rc;
   const std::string doc = out->getValue<std::string>("document");
   std::cerr << "hoshitori: agreement " << pos[0] << " version " << out->getValue<int>("version") << "  sha256 "
             << out->getValue<std::string>("sha256") << "\n";
-  if (file.empty()) {
+  if (file.empty() || file == "-") {
     std::cout << doc;
     return kOk;
   }
@@ -347,6 +351,7 @@ int cmd_export(const Globals& g, Args& a) {
   if (what != "audit")
     throw UsageError{"export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]"};
   const std::string format = a.take_value("--format"), file = a.take_value("--out");
+  const bool by_supplier = a.has("--supplier");
   const std::string from = a.take_value("--from"), to = a.take_value("--to"), supplier = a.take_value("--supplier");
   if (!a.positionals().empty() || format.empty())
     throw UsageError{"export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]"};
@@ -356,7 +361,7 @@ int cmd_export(const Globals& g, Args& a) {
   req->set("out", file.empty() ? std::string("-") : file);
   if (!from.empty()) req->set("from", from);
   if (!to.empty()) req->set("to", to);
-  if (!supplier.empty()) req->set("vendor_code", supplier);
+  if (by_supplier) req->set("vendor_code", supplier);  // an empty one is refused, not widened
   std::cout.flush();
   int rc = call(g, true, req, out);
   if (rc != kOk) return rc;
@@ -373,7 +378,7 @@ int cmd_purge(const Globals& g, Args& a) {
   req->set("actor", by(g, a));
   req->set("dry_run", dry);
   if (!a.positionals().empty()) throw UsageError{"purge [--dry-run] [--by USER]"};
-  int rc = call(g, false, req, out);
+  int rc = call(g, true, req, out);
   if (rc != kOk) return rc;
   Array::Ptr list = out->getArray("requests");
   for (std::size_t i = 0; i < list->size(); ++i) std::cout << list->get(static_cast<unsigned>(i)).toString() << "\n";

@@ -78,14 +78,17 @@ CREATE TABLE agreement_confirmations (
   UNIQUE (number, version, side)
 );
 
--- The audit trail. hash = SHA-256 over (seq, at, actor, action, subject, vendor_code,
--- payload_sha256, prev_hash); payload_sha256 = SHA-256 over (before, after). A purge
+-- The audit trail. hash = SHA-256 over (seq, at, actor, via, action, subject,
+-- vendor_code, payload_sha256, prev_hash); payload_sha256 = SHA-256 over (before, after).
+-- actor is the user named for the change; via, the identity the program itself knew
+-- (the operating-system login of a CLI run; later the REST API key), when there is one. A purge
 -- past retention may blank before/after (keeping payload_sha256 and the chain) and
 -- sets redacted_at; nothing else about an event ever changes.
 CREATE TABLE audit_events (
   seq            BIGINT PRIMARY KEY,
   at             TEXT NOT NULL,
   actor          TEXT NOT NULL,
+  via            TEXT,
   action         TEXT NOT NULL,
   subject        TEXT NOT NULL,
   vendor_code    TEXT,

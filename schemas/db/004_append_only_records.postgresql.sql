@@ -34,6 +34,7 @@ CREATE TRIGGER requests_keep BEFORE DELETE ON requests
 CREATE FUNCTION hoshitori_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' AND NEW.seq = OLD.seq AND NEW.at = OLD.at AND NEW.actor = OLD.actor
+     AND NEW.via IS NOT DISTINCT FROM OLD.via
      AND NEW.action = OLD.action AND NEW.subject = OLD.subject
      AND NEW.vendor_code IS NOT DISTINCT FROM OLD.vendor_code
      AND NEW.payload_sha256 = OLD.payload_sha256 AND NEW.prev_hash = OLD.prev_hash

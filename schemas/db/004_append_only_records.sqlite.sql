@@ -47,7 +47,8 @@ BEGIN
   SELECT RAISE(ABORT, 'audit_events is append-only');
 END;
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-WHEN NOT (NEW.seq = OLD.seq AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+WHEN NOT (NEW.seq = OLD.seq AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.via IS OLD.via
+          AND NEW.action = OLD.action
           AND NEW.subject = OLD.subject AND NEW.vendor_code IS OLD.vendor_code
           AND NEW.payload_sha256 = OLD.payload_sha256 AND NEW.prev_hash = OLD.prev_hash
           AND NEW.hash = OLD.hash AND NEW.before_json IS NULL AND NEW.after_json IS NULL

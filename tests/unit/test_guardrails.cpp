@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(audit_hash_matches_the_documented_format) {
   e.payload_sha256 = payload_hash(e.before, e.after);
   e.prev_hash = kGenesisHash;
   BOOST_TEST(e.payload_sha256 == "5c1cbe8953b5b32e2e9652b831544dc76a6350368552505e821807e6d9d05126");
-  BOOST_TEST(event_hash(e) == "2f1771c40c4c3e1f9658f8abce786c354248471ff7aae40d7f5bc2d6ec76fa8c");
+  BOOST_TEST(event_hash(e) == "934e1a1614b041e18a129c6f55db34c87efd5aa94d1e68639d4c558b57222672");
   e.vendor_code.reset();  // NULL and "" hash differently
   const std::string null_code = event_hash(e);
   e.vendor_code = "";

@@ -2,11 +2,28 @@
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <array>
 #include <stdexcept>
 
 namespace hoshi::text {
+
+std::size_t visible_length(std::string_view s) {
+  std::size_t n = 0;
+  int32_t i = 0;
+  const auto len = static_cast<int32_t>(s.size());
+  while (i < len) {
+    UChar32 c = 0;
+    U8_NEXT(s.data(), i, len, c);
+    if (c < 0) continue;
+    const int8_t type = u_charType(c);
+    if (u_isUWhiteSpace(c) || type == U_CONTROL_CHAR || type == U_FORMAT_CHAR || type == U_UNASSIGNED) continue;
+    ++n;
+  }
+  return n;
+}
 
 bool is_valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

@@ -12,6 +12,10 @@ bool is_valid_utf8(std::string_view s);
 // full-width, ㈱ to (株), …). Input must be valid UTF-8.
 std::string nfkc(std::string_view s);
 
+// Characters a reader sees: code points that are not white space, control or format
+// characters (zero-width spaces, direction marks). Invalid UTF-8 counts nothing.
+std::size_t visible_length(std::string_view s);
+
 // Strips ASCII white space and U+3000 (ideographic space) at both ends.
 std::string trim(std::string_view s);
 

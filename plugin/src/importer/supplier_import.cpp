@@ -298,7 +298,8 @@ ImportReport import_suppliers_bytes(store::Database& db, const Catalogs& catalog
       after.set("generation", tx.generation());
       std::ostringstream json;
       Poco::JSON::Stringifier::condense(after, json);
-      records::AuditLog(db).append({options.actor, "suppliers.imported", name, std::nullopt, std::nullopt, json.str()});
+      records::AuditLog(db, options.via)
+          .append({options.actor, "suppliers.imported", name, std::nullopt, std::nullopt, json.str()});
     }
     tx.commit();
     report.written = true;

@@ -15,6 +15,7 @@ namespace hoshi::importer {
 struct ImportOptions {
   Encoding encoding = Encoding::automatic;
   bool all_or_nothing = false;
+  std::string via;  // the identity the program knew (recorded in the audit event)
   std::string actor = "unknown";
   Date today = Date::today_tokyo();
   // Rows read, checked and written at a time (memory stays proportional to it).

@@ -146,7 +146,7 @@ ExportResult export_audit(store::Database& db, const std::string& format, AuditF
   const bool csv = format == "csv";
   if (csv) {
     b += "\xEF\xBB\xBF";
-    for (const char* h : {"連番", "日時(日本時間)", "記録時刻(UTC)", "実行者", "操作", "操作の説明", "対象",
+    for (const char* h : {"連番", "日時(日本時間)", "記録時刻(UTC)", "実行者", "経由", "操作", "操作の説明", "対象",
                           "取引先コード", "変更前", "変更後", "内容ハッシュ", "前のハッシュ", "ハッシュ"})
       csv_cell(b, h);
     csv_cell(b, "内容削除日時", true);
@@ -158,6 +158,7 @@ ExportResult export_audit(store::Database& db, const std::string& format, AuditF
       csv_cell(b, utc_to_jst_display(e.at));
       csv_cell(b, e.at);
       csv_cell(b, e.actor);
+      csv_cell(b, e.via.value_or(""));
       csv_cell(b, e.action);
       csv_cell(b, action_label(e.action));
       csv_cell(b, e.subject);
@@ -175,6 +176,8 @@ ExportResult export_audit(store::Database& db, const std::string& format, AuditF
       json_str(b, e.at);
       b += ",\"actor\":";
       json_str(b, e.actor);
+      b += ",\"via\":";
+      json_opt(b, e.via);
       b += ",\"action\":";
       json_str(b, e.action);
       b += ",\"subject\":";

@@ -29,6 +29,7 @@ std::string event_hash(const AuditEvent& e) {
   field(h, std::to_string(e.seq));
   field(h, e.at);
   field(h, e.actor);
+  field(h, e.via);
   field(h, e.action);
   field(h, e.subject);
   field(h, e.vendor_code);

@@ -2,7 +2,7 @@
 //
 //   payload_sha256 = SHA-256( field(before) field(after) )
 //   hash           = SHA-256( "hoshitori-audit-v1" field(seq) field(at) field(actor)
-//                             field(action) field(subject) field(vendor_code)
+//                             field(via) field(action) field(subject) field(vendor_code)
 //                             field(payload_sha256) field(prev_hash) )
 //
 // where field(x) is "-" for NULL, else the byte length in decimal, ":", the UTF-8
@@ -19,7 +19,9 @@ inline const std::string kGenesisHash(64, '0');
 struct AuditEvent {
   long long seq = 0;
   std::string at;  // UTC, YYYY-MM-DDTHH:MM:SS.mmmZ
-  std::string actor, action, subject;
+  std::string actor;
+  std::optional<std::string> via;  // the identity the program knew (OS login, API key)
+  std::string action, subject;
   std::optional<std::string> vendor_code, before, after;
   std::string payload_sha256, prev_hash, hash;
   std::optional<std::string> redacted_at;  // payload blanked by a purge past retention

@@ -16,7 +16,7 @@ using store::Row;
 
 namespace {
 constexpr const char* kColumns =
-    "seq, at, actor, action, subject, vendor_code, before_json, after_json, payload_sha256, prev_hash, hash, "
+    "seq, at, actor, via, action, subject, vendor_code, before_json, after_json, payload_sha256, prev_hash, hash, "
     "redacted_at";
 constexpr long long kPage = 10000;
 
@@ -25,15 +25,16 @@ void from_row(const Row& r, AuditEvent& e) {
   e.seq = std::stoll(*r[0]);
   e.at = *r[1];
   e.actor = *r[2];
-  e.action = *r[3];
-  e.subject = *r[4];
-  e.vendor_code = r[5];
-  e.before = r[6];
-  e.after = r[7];
-  e.payload_sha256 = *r[8];
-  e.prev_hash = *r[9];
-  e.hash = *r[10];
-  e.redacted_at = r[11];
+  e.via = r[3];
+  e.action = *r[4];
+  e.subject = *r[5];
+  e.vendor_code = r[6];
+  e.before = r[7];
+  e.after = r[8];
+  e.payload_sha256 = *r[9];
+  e.prev_hash = *r[10];
+  e.hash = *r[11];
+  e.redacted_at = r[12];
 }
 
 long long meta_audit_seq(store::Database& db) {
@@ -94,6 +95,7 @@ long long AuditLog::append(const NewAuditEvent& in) {
   e.seq = h.seq + 1;
   e.at = audit_now();
   e.actor = in.actor;
+  if (!via_.empty()) e.via = via_;
   e.action = in.action;
   e.subject = in.subject;
   e.vendor_code = in.vendor_code;
@@ -103,9 +105,9 @@ long long AuditLog::append(const NewAuditEvent& in) {
   e.prev_hash = h.hash;
   e.hash = event_hash(e);
   store::execute(db_,
-                 "INSERT INTO audit_events (seq, at, actor, action, subject, vendor_code, before_json, after_json, "
-                 "payload_sha256, prev_hash, hash) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k)",
-                 {e.seq, e.at, e.actor, e.action, e.subject, e.vendor_code, e.before, e.after, e.payload_sha256,
+                 "INSERT INTO audit_events (seq, at, actor, via, action, subject, vendor_code, before_json, "
+                 "after_json, payload_sha256, prev_hash, hash) VALUES (:a, :b, :c, :v, :d, :e, :f, :g, :h, :i, :j, :k)",
+                 {e.seq, e.at, e.actor, e.via, e.action, e.subject, e.vendor_code, e.before, e.after, e.payload_sha256,
                   e.prev_hash, e.hash});
   store::execute(db_, "UPDATE meta SET value = :a WHERE key = 'audit_seq'", {e.seq});
   return e.seq;
@@ -151,7 +153,7 @@ void AuditLog::scan(const AuditFilter& f, const std::function<bool(const AuditEv
     params.insert(params.end(), base.begin(), base.end());
     long long n = 0;
     bool more = true;
-    store::for_each_row(db_, sql, params, 12, [&](Row& r) {
+    store::for_each_row(db_, sql, params, 13, [&](Row& r) {
       ++n;
       if (!more) return;
       from_row(r, e);

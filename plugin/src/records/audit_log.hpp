@@ -38,7 +38,9 @@ struct VerifyReport {
 
 class AuditLog {
  public:
-  explicit AuditLog(store::Database& db) : db_(db) {}
+  // `via`: the identity the program knew for this session, recorded with every event
+  // it appends ("" when only the actor is known).
+  explicit AuditLog(store::Database& db, std::string via = "") : db_(db), via_(std::move(via)) {}
 
   // Appends after the current head; the caller holds a WriteTransaction, which
   // serialises writers, so sequence numbers have no gaps and the chain no forks.
@@ -52,6 +54,7 @@ class AuditLog {
 
  private:
   store::Database& db_;
+  std::string via_;
 };
 
 // UTC ISO timestamp with milliseconds, the form every audit event carries.

@@ -8,13 +8,9 @@
 namespace hoshi::records {
 
 namespace {
-// Characters, not bytes: Japanese explanations are counted as a reader counts them.
-std::size_t chars(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
+// Characters as a reader sees them: Japanese counts per character, and zero-width or
+// direction marks and spaces count nothing.
+std::size_t chars(const std::string& s) { return text::visible_length(s); }
 
 std::string trimmed(const std::string& s) { return text::trim(s); }
 
@@ -24,7 +20,7 @@ std::string run_issue_check(const GuardrailRule& r, const RequestPolicy& policy,
   const int min = r.min_chars;
   if (r.check == "cost_sharing_explained") {
     if (!in.cost_sharing) return "cost_sharing がありません";
-    if (trimmed(in.cost_sharing->method).empty()) return "cost_sharing.method（分担の方法）が空です";
+    if (chars(in.cost_sharing->method) == 0) return "cost_sharing.method（分担の方法）が空です";
     const std::size_t n = chars(trimmed(in.cost_sharing->explanation));
     if (n < static_cast<std::size_t>(min))
       return "cost_sharing.explanation が " + std::to_string(n) + " 文字です（" + std::to_string(min) + " 文字以上）";
@@ -37,10 +33,9 @@ std::string run_issue_check(const GuardrailRule& r, const RequestPolicy& policy,
   if (r.check == "level_justified") {
     const int asked = level_scs(in.level);
     if (asked <= ctx.chart_level) return "";
-    if (chars(trimmed(in.necessity)) >= static_cast<std::size_t>(min)) return "";
-    return "★" + std::to_string(asked) + " を求めていますが、判定チャートでは★" + std::to_string(ctx.chart_level) +
-           "（" + ctx.chart_reason + "）。必要性の説明（necessity）が" +
-           (trimmed(in.necessity).empty() ? "ありません" : "短すぎます");
+    if (chars(in.necessity) >= static_cast<std::size_t>(min)) return "";
+    return "★" + std::to_string(asked) + " を求めていますが、当社の判定チャートでは " + ctx.chart_reason +
+           " です。必要性の説明（necessity）が" + (chars(in.necessity) == 0 ? "ありません" : "短すぎます");
   }
   if (r.check == "no_mandatory_designation") {
     if (in.designated_service && in.designated_mandatory)
@@ -108,6 +103,10 @@ std::vector<std::string> GuardOutcome::refused_ids() const {
 
 void check_override_ids(const std::vector<GuardrailRule>& rules, const std::vector<Override>& overrides,
                         const std::string& applies_to) {
+  for (std::size_t i = 0; i < overrides.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (overrides[i].rule == overrides[j].rule)
+        throw std::invalid_argument("overrides: rule \"" + overrides[i].rule + "\" is overridden twice");
   for (const auto& o : overrides) {
     bool known = false;
     for (const auto& r : rules) known = known || (r.id == o.rule && r.applies_to == applies_to);

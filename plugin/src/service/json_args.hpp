@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <climits>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -76,7 +77,13 @@ inline std::optional<long long> int_arg(const Object::Ptr& o, const std::string&
   Poco::Dynamic::Var v = o->get(key);
   const std::string name = "\"" + path + key + "\"";
   if (!v.isInteger()) throw ApiError(HOSHITORI_INVALID, name + " must be a whole number");
-  const long long n = v.convert<long long>();
+  long long n = 0;
+  try {
+    n = v.convert<long long>();
+  } catch (const Poco::Exception&) {  // beyond 64 bits
+    n = max + (max < LLONG_MAX ? 1 : 0);
+    if (max == LLONG_MAX) throw ApiError(HOSHITORI_INVALID, name + " is too large");
+  }
   if (n < min || n > max)
     throw ApiError(HOSHITORI_INVALID, name + " must be between " + std::to_string(min) + " and " + std::to_string(max));
   return n;

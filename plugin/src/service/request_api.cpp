@@ -193,7 +193,13 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     records::AuditFilter f;
     if (auto b = date_bound(req, "from", false); !b.empty()) f.from_utc = b;
     if (auto b = date_bound(req, "to", true); !b.empty()) f.to_utc = b;
-    if (std::string c = str_arg(req, "vendor_code", false); !c.empty()) f.vendor_code = c;
+    if (req->has("vendor_code") && !req->isNull("vendor_code")) {
+      f.vendor_code = str_arg(req, "vendor_code", true);
+      if (f.vendor_code->empty())  // an empty filter must not widen to every supplier
+        throw ApiError(HOSHITORI_INVALID, "\"vendor_code\" is empty: name a supplier, or leave the key out for all");
+    }
+    if (f.from_utc && f.to_utc && *f.to_utc <= *f.from_utc)
+      throw ApiError(HOSHITORI_INVALID, "\"from\" is after \"to\": no day lies between them");
     if (format != "csv" && format != "jsonl") throw ApiError(HOSHITORI_INVALID, "\"format\" must be csv or jsonl");
     records::ExportResult r;
     if (path == "-") {  // the process's standard output, wherever it points (a pipe, >>)

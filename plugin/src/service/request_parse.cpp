@@ -96,6 +96,8 @@ records::RequestInput parse_request_input(const Object::Ptr& o, const Catalogs& 
   in.vendor_code = str_arg(o, "supplier", true);
   in.level = parse_level(o);
   in.due = parse_date_arg(o, "due", "");
+  if (in.due.year > 2100)
+    throw ApiError(HOSHITORI_INVALID, "\"due\": " + in.due.iso() + " is not a date a supplier can plan for");
   in.reason = str_arg(o, "reason", false);
   in.necessity = str_arg(o, "necessity", false);
   check_text(in.reason, "reason");
@@ -200,9 +202,10 @@ void validate_step(const StepInput& in) {
     throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"amount\", \"buyer_amount\" or \"share_percent\"");
   if (in.kind == "price_decision" && !has("amount"))
     throw ApiError(HOSHITORI_INVALID, "a price_decision needs \"amount\" (yen)");
-  if ((in.kind == "message" || in.kind == "negotiation_request") && text::trim(str_arg(b, "message", false)).empty())
+  if ((in.kind == "message" || in.kind == "negotiation_request") &&
+      text::visible_length(str_arg(b, "message", false)) == 0)
     throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"message\"");
-  if ((in.kind == "decline" || in.kind == "withdraw") && text::trim(str_arg(b, "reason", false)).empty())
+  if ((in.kind == "decline" || in.kind == "withdraw") && text::visible_length(str_arg(b, "reason", false)) == 0)
     throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"reason\"");
   if (in.kind == "agreement") {
     Object::Ptr terms = api::sub(b, "terms");
@@ -210,6 +213,16 @@ void validate_step(const StepInput& in) {
       throw ApiError(HOSHITORI_INVALID, "an agreement step needs \"terms\" (see README: the written agreement)");
     for (const char* k : {"measures", "sharing", "notes"})
       check_text(str_arg(terms, k, false), std::string("terms.") + k);
+    if (text::visible_length(str_arg(terms, "sharing", false)) == 0)
+      throw ApiError(HOSHITORI_INVALID, "\"terms.sharing\" is required: how the cost is shared (折半, 全額負担, …)");
+    const auto initial = int_arg(terms, "initial_cost", 0, kMaxYen, "terms.");
+    const auto running = int_arg(terms, "running_cost", 0, kMaxYen, "terms.");
+    const auto buyer = int_arg(terms, "buyer_amount", 0, kMaxYen, "terms.");
+    const auto buyer_running = int_arg(terms, "buyer_running_amount", 0, kMaxYen, "terms.");
+    if (initial && buyer && *buyer > *initial)
+      throw ApiError(HOSHITORI_INVALID, "\"terms.buyer_amount\" is more than \"terms.initial_cost\"");
+    if (running && buyer_running && *buyer_running > *running)
+      throw ApiError(HOSHITORI_INVALID, "\"terms.buyer_running_amount\" is more than \"terms.running_cost\"");
     if (Object::Ptr pr = api::sub(terms, "price_revision")) {
       check_text(str_arg(pr, "description", false), "terms.price_revision.description");
       text_list(pr, "contracts");

@@ -119,7 +119,7 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
                           (r->state == "declined" ? " (the buyer may still answer the decline with a message or "
                                                     "proposal)"
                                                   : ""));
-    AuditLog audit(db);
+    AuditLog audit(db, svc_.principal());
     Object::Ptr guard;
     if (in.kind == "price_decision") {
       records::GuardContext ctx;

@@ -40,12 +40,17 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
   ctx.chart_reason = required_words(svc_.catalogs().policy, st.view, ctx.chart_level);
   RequestStore rs(db);
   for (const auto& r : rs.for_supplier(in.vendor_code)) {
-    if (r.number == exclude_number || r.level != in.level) continue;
+    if (r.number == exclude_number) continue;
+    // asking again for the same level, or more, after a refusal is pressing; a lower
+    // first step (SA ★★ after ★3 was declined) is not
+    if (records::level_rank(r.level) <= records::level_rank(in.level) && r.state != "draft" &&
+        !detail::unanswered_step(rs.steps(r.number)).empty())
+      ctx.pressing_on.push_back(r.number);
+    if (r.level != in.level) continue;
     if (!detail::is_final_state(r.state) && r.state != "draft")
       throw StateConflict("supplier " + in.vendor_code + " already has open request " + r.number + " for " +
                           records::level_label(r.level) + " (state " + r.state +
                           "): continue it, or withdraw it first");
-    if (!detail::unanswered_step(rs.steps(r.number)).empty()) ctx.pressing_on.push_back(r.number);
   }
   return ctx;
 }
@@ -104,7 +109,7 @@ IssueResult RequestService::issue(const records::RequestInput& in, const std::st
     body->set("retention_years", cat.policy.retention_years);
     auto guard = guard_json(res.guard);
 
-    AuditLog audit(db);
+    AuditLog audit(db, svc_.principal());
     if (res.guard.refused() && !draft) {
       // The refusal is part of the record too, though nothing is issued.
       auto after = obj();
@@ -166,7 +171,7 @@ IssueResult RequestService::issue_draft(const std::string& number, const std::st
     records::GuardContext ctx = context_for(db, in, number);
     IssueResult res;
     res.guard = records::check_issue(cat.guardrails, cat.policy.requests, in, ctx, actor);
-    AuditLog audit(db);
+    AuditLog audit(db, svc_.principal());
     auto guard = guard_json(res.guard);
     if (res.guard.refused()) {
       auto after = obj();
@@ -223,12 +228,15 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
         if (c.side == side)
           throw StateConflict("the " + side + " already confirmed version " + std::to_string(latest.version) + " (" +
                               c.actor + ", " + c.at + ")");
+        if (c.actor == actor)
+          throw StateConflict(actor + " already confirmed version " + std::to_string(latest.version) + " for the " +
+                              c.side + ": one person cannot confirm for both sides");
         res.confirmed_by.push_back(c.side);
       }
     const std::string now = records::audit_now();
     rs.add_confirmation(number, {latest.version, side, want, now, actor, method});
     res.confirmed_by.push_back(side);
-    AuditLog audit(db);
+    AuditLog audit(db, svc_.principal());
     auto after = obj();
     after->set("version", latest.version);
     after->set("side", side);
@@ -256,10 +264,12 @@ std::vector<std::string> RequestService::expire(const std::string& actor) {
     store::WriteTransaction tx(db);
     auto rows = store::select_rows(db,
                                    "SELECT number, vendor_code, state FROM requests WHERE due < :a AND state IN "
-                                   "('issued', 'acknowledged') ORDER BY number",
+                                   "('issued', 'acknowledged') AND NOT EXISTS (SELECT 1 FROM negotiation_steps s WHERE "
+                                   "s.number = requests.number AND s.side = 'supplier' AND s.kind <> 'acknowledge') "
+                                   "ORDER BY number",
                                    {today}, 3);
     RequestStore rs(db);
-    AuditLog audit(db);
+    AuditLog audit(db, svc_.principal());
     std::vector<std::string> out;
     const std::string now = records::audit_now();
     for (auto& row : rows) {
@@ -299,7 +309,8 @@ PurgeResult RequestService::purge(const std::string& actor, bool dry_run) {
     for (const auto& n : res.numbers) list->add(n);
     after->set("requests", list);
     after->set("events_redacted", res.events_redacted);
-    AuditLog(db).append({actor, "records.purged", "requests", std::nullopt, std::nullopt, json(after)});
+    AuditLog(db, svc_.principal())
+        .append({actor, "records.purged", "requests", std::nullopt, std::nullopt, json(after)});
     tx.commit();
     return res;
   });

@@ -28,6 +28,7 @@ std::string schemas_or_default(const std::string& dir) {
 Service::Service(const ServiceOptions& options)
     : catalogs_(catalog::load_all(schemas_or_default(options.schemas_dir), options.policy_file)),
       schemas_dir_(schemas_or_default(options.schemas_dir)),
+      principal_(options.principal),
       fixed_today_(options.today),
       db_(options.database),
       check_interval_ns_(static_cast<long long>(std::max(0, options.cache_check_ms)) * 1000000LL) {
@@ -190,6 +191,7 @@ std::vector<store::HistoryEntry> Service::history(const std::string& vendor_code
 
 importer::ImportReport Service::import_file(const std::string& path, importer::ImportOptions options) {
   options.today = today();
+  if (options.via.empty()) options.via = principal_;
   importer::ImportReport report;
   {
     std::lock_guard db_lock(db_mutex_);
@@ -227,7 +229,8 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
       std::ostringstream b, a;
       Poco::JSON::Stringifier::condense(before, b);
       Poco::JSON::Stringifier::condense(after, a);
-      records::AuditLog(db_).append({u.actor, "supplier.updated", u.vendor_code, u.vendor_code, b.str(), a.str()});
+      records::AuditLog(db_, principal_)
+          .append({u.actor, "supplier.updated", u.vendor_code, u.vendor_code, b.str(), a.str()});
       tx.commit();
       return 0;
     });

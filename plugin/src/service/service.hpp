@@ -33,6 +33,9 @@ struct ServiceOptions {
   std::optional<Date> today;
   bool create = true;
   int cache_check_ms = 1000;
+  // The identity the program itself knows (a CLI run's operating-system login; a
+  // REST API key): recorded as "via" on every audit event, beside the named actor.
+  std::string principal;
 };
 
 // A supplier with its standing evaluated for today.
@@ -90,6 +93,7 @@ class Service {
   // Evaluates a supplier's standing for today (without the cache).
   SupplierStanding evaluate_now(Supplier s) const { return evaluate(std::move(s), today()); }
   const std::string& schemas_dir() const { return schemas_dir_; }
+  const std::string& principal() const { return principal_; }
   // Call after writing suppliers through with_db, so cached standings follow.
   void refresh() { refresh_now(); }
 
@@ -103,6 +107,7 @@ class Service {
 
   Catalogs catalogs_;
   std::string schemas_dir_;
+  std::string principal_;
   std::optional<Date> fixed_today_;
   std::mutex db_mutex_;  // one SOCI session: one user at a time
   store::Database db_;

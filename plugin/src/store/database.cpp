@@ -160,7 +160,12 @@ Database::Database(const std::string& url) : url_(url) {
       backend_ = Backend::sqlite;
       if (url.empty()) throw StoreError(StoreError::Kind::error, "no database given");
       session_ = open_sqlite_session("db=" + url + " timeout=30 shared_cache=false");
-      *session_ << "PRAGMA journal_mode=WAL";
+      try {
+        *session_ << "PRAGMA journal_mode=WAL";
+      } catch (const soci::soci_error&) {
+        // a file this user may only read (an auditor's copy): reading still works,
+        // and any write fails later with SQLite's own "readonly database"
+      }
       *session_ << "PRAGMA synchronous=NORMAL";
       *session_ << "PRAGMA foreign_keys=ON";
       *session_ << "PRAGMA cache_size=-16384";  // 16 MiB: bulk imports touch many index pages
