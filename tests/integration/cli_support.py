@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Shared set-up for the CLI contract suites (test_cli_import.py, test_cli_formats.py).
+"""Shared set-up for the CLI contract suites (test_cli_import.py, test_cli_formats.py, and through
+requests_support.py test_cli_requests.py and test_cli_audit.py).
 
-    python3 test_cli_import.py|test_cli_formats.py HOSHITORI_BINARY BACKEND PG_URL_FILE SAMPLE_DIR
+    python3 test_cli_SUITE.py HOSHITORI_BINARY BACKEND PG_URL_FILE SAMPLE_DIR
 
 BACKEND is sqlite or postgresql. PG_URL_FILE holds a postgresql://…/postgres URL of a
 server where databases may be created (ignored for sqlite, but always passed).
