@@ -60,5 +60,7 @@ int cmd_agreement(const Globals& g, Args& a);
 int cmd_verify(const Globals& g, Args& a);
 int cmd_export(const Globals& g, Args& a);
 int cmd_purge(const Globals& g, Args& a);
+int cmd_serve(const Globals& g, Args& a);
+int cmd_apikey(const Globals& g, Args& a);
 
 }  // namespace hoshi::cli

@@ -88,6 +88,13 @@ const char* kUsage =
     "  verify [--expected-head HASH] [--json]   re-walk the audit chain (exit 1: broken)\n"
     "  export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]\n"
     "  purge [--dry-run] [--by USER]    remove records past the retention period\n"
+    "\n"
+    "web (README \"REST API\"):\n"
+    "  serve [--listen HOST:PORT]       serve the REST API (default 127.0.0.1:8470;\n"
+    "                                   port 0: any free port, printed on start)\n"
+    "  apikey create --name NAME --role viewer|buyer|admin   print a new key, once\n"
+    "  apikey list                      the keys (never their secrets)\n"
+    "  apikey revoke NAME               stop accepting that key\n"
     "  version                          print the version\n";
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -146,6 +153,8 @@ int main(int argc, char** argv) {
     if (cmd == "verify") return cmd_verify(g, args);
     if (cmd == "export") return cmd_export(g, args);
     if (cmd == "purge") return cmd_purge(g, args);
+    if (cmd == "serve") return cmd_serve(g, args);
+    if (cmd == "apikey") return cmd_apikey(g, args);
     if (cmd == "version") {
       std::cout << "hoshitori " << HOSHITORI_VERSION << "\n";
       return kOk;

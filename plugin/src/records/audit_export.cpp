@@ -10,7 +10,7 @@ constexpr std::size_t kFlushAt = 1 << 20;
 
 class Writer {
  public:
-  explicit Writer(std::FILE* f) : f_(f) { buf_.reserve(kFlushAt + 65536); }
+  explicit Writer(const ExportSink& sink) : sink_(sink) { buf_.reserve(kFlushAt + 65536); }
   // export_audit flushes explicitly; here only on the way out of an error, when a
   // second failure has nothing to add
   ~Writer() {
@@ -24,13 +24,12 @@ class Writer {
     if (buf_.size() >= kFlushAt) flush();
   }
   void flush() {
-    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
-      throw std::runtime_error("cannot write the export (disk full?)");
+    if (!buf_.empty()) sink_(buf_);
     buf_.clear();
   }
 
  private:
-  std::FILE* f_;
+  const ExportSink& sink_;
   std::string buf_;
 };
 
@@ -127,6 +126,8 @@ std::string action_label(const std::string& action) {
       {"negotiation.withdraw", "協議: 取下げ"},
       {"price_decision.refused", "代金決定の拒否（ガードレール）"},
       {"agreement.confirmed", "合意書の確認"},
+      {"apikey.created", "APIキーの発行"},
+      {"apikey.revoked", "APIキーの失効"},
       {"records.purged", "保存期間を過ぎた記録の削除"},
       {"supplier.updated", "取引先の状況の変更"},
       {"suppliers.imported", "取引先の取込"},
@@ -136,6 +137,14 @@ std::string action_label(const std::string& action) {
 }
 
 ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, std::FILE* out) {
+  return export_audit(db, format, std::move(filter), [out](std::string_view b) {
+    if (std::fwrite(b.data(), 1, b.size(), out) != b.size())
+      throw std::runtime_error("cannot write the export (disk full?)");
+  });
+}
+
+ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter,
+                          const ExportSink& out) {
   if (format != "csv" && format != "jsonl") throw std::invalid_argument("format must be csv or jsonl, not " + format);
   AuditLog log(db);
   ExportResult res;

@@ -7,6 +7,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "records/audit_log.hpp"
 #include "service/service.hpp"
 
 namespace hoshi::api {
@@ -29,6 +30,9 @@ std::string handle(Service& service, const std::string& request_json);
 // The requests, negotiation, agreement and audit ops; nullopt for an op it does not know.
 std::optional<std::string> handle_records_op(Service& service, const std::string& op,
                                              const Poco::JSON::Object::Ptr& request);
+// The audit filter of an export_audit request: "from"/"to" (Japan-time days, inclusive)
+// and "vendor_code". Throws ApiError naming a bad one.
+records::AuditFilter audit_filter(const Poco::JSON::Object::Ptr& request);
 // The error document for a failed request: {"error", "code"} plus ApiError::detail.
 std::string error_json(int code, const std::string& message, const Poco::JSON::Object::Ptr& detail);
 

@@ -190,16 +190,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     only_keys(req, op, {"op", "format", "out", "from", "to", "vendor_code"});
     const std::string format = str_arg(req, "format", true);
     const std::string path = str_arg(req, "out", true);
-    records::AuditFilter f;
-    if (auto b = date_bound(req, "from", false); !b.empty()) f.from_utc = b;
-    if (auto b = date_bound(req, "to", true); !b.empty()) f.to_utc = b;
-    if (req->has("vendor_code") && !req->isNull("vendor_code")) {
-      f.vendor_code = str_arg(req, "vendor_code", true);
-      if (f.vendor_code->empty())  // an empty filter must not widen to every supplier
-        throw ApiError(HOSHITORI_INVALID, "\"vendor_code\" is empty: name a supplier, or leave the key out for all");
-    }
-    if (f.from_utc && f.to_utc && *f.to_utc <= *f.from_utc)
-      throw ApiError(HOSHITORI_INVALID, "\"from\" is after \"to\": no day lies between them");
+    records::AuditFilter f = audit_filter(req);
     if (format != "csv" && format != "jsonl") throw ApiError(HOSHITORI_INVALID, "\"format\" must be csv or jsonl");
     records::ExportResult r;
     if (path == "-") {  // the process's standard output, wherever it points (a pipe, >>)
@@ -219,6 +210,20 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     return to_string(o);
   }
   return std::nullopt;
+}
+
+records::AuditFilter audit_filter(const Object::Ptr& req) {
+  records::AuditFilter f;
+  if (auto b = date_bound(req, "from", false); !b.empty()) f.from_utc = b;
+  if (auto b = date_bound(req, "to", true); !b.empty()) f.to_utc = b;
+  if (req->has("vendor_code") && !req->isNull("vendor_code")) {
+    f.vendor_code = str_arg(req, "vendor_code", true);
+    if (f.vendor_code->empty())  // an empty filter must not widen to every supplier
+      throw ApiError(HOSHITORI_INVALID, "\"vendor_code\" is empty: name a supplier, or leave the key out for all");
+  }
+  if (f.from_utc && f.to_utc && *f.to_utc <= *f.from_utc)
+    throw ApiError(HOSHITORI_INVALID, "\"from\" is after \"to\": no day lies between them");
+  return f;
 }
 
 std::string error_json(int code, const std::string& message, const Object::Ptr& detail) {

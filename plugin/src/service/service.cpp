@@ -23,7 +23,15 @@ long long steady_ns() {
 std::string schemas_or_default(const std::string& dir) {
   return catalog::default_schemas_dir(dir.empty() ? nullptr : dir.c_str());
 }
+thread_local const std::string* t_principal = nullptr;
 }  // namespace
+
+ScopedPrincipal::ScopedPrincipal(std::string principal) : principal_(std::move(principal)), previous_(t_principal) {
+  t_principal = &principal_;
+}
+ScopedPrincipal::~ScopedPrincipal() { t_principal = previous_; }
+
+const std::string& Service::principal() const { return t_principal ? *t_principal : principal_; }
 
 Service::Service(const ServiceOptions& options)
     : catalogs_(catalog::load_all(schemas_or_default(options.schemas_dir), options.policy_file)),
@@ -191,7 +199,7 @@ std::vector<store::HistoryEntry> Service::history(const std::string& vendor_code
 
 importer::ImportReport Service::import_file(const std::string& path, importer::ImportOptions options) {
   options.today = today();
-  if (options.via.empty()) options.via = principal_;
+  if (options.via.empty()) options.via = principal();
   importer::ImportReport report;
   {
     std::lock_guard db_lock(db_mutex_);
@@ -229,7 +237,7 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
       std::ostringstream b, a;
       Poco::JSON::Stringifier::condense(before, b);
       Poco::JSON::Stringifier::condense(after, a);
-      records::AuditLog(db_, principal_)
+      records::AuditLog(db_, principal())
           .append({u.actor, "supplier.updated", u.vendor_code, u.vendor_code, b.str(), a.str()});
       tx.commit();
       return 0;

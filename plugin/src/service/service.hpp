@@ -93,7 +93,11 @@ class Service {
   // Evaluates a supplier's standing for today (without the cache).
   SupplierStanding evaluate_now(Supplier s) const { return evaluate(std::move(s), today()); }
   const std::string& schemas_dir() const { return schemas_dir_; }
-  const std::string& principal() const { return principal_; }
+  // The store's URL, for a caller that needs a connection of its own (a long export).
+  const std::string& database_url() const { return db_.url(); }
+  // The "via" of audit events: the principal a ScopedPrincipal set on this thread
+  // (the REST API's key for one request), else ServiceOptions.principal.
+  const std::string& principal() const;
   // Call after writing suppliers through with_db, so cached standings follow.
   void refresh() { refresh_now(); }
 
@@ -120,6 +124,19 @@ class Service {
   long long known_generation_ = 0;
   std::atomic<long long> next_check_ns_{0};
   long long check_interval_ns_;
+};
+
+// While alive, audit events appended on this thread name `principal` as their "via".
+class ScopedPrincipal {
+ public:
+  explicit ScopedPrincipal(std::string principal);
+  ~ScopedPrincipal();
+  ScopedPrincipal(const ScopedPrincipal&) = delete;
+  ScopedPrincipal& operator=(const ScopedPrincipal&) = delete;
+
+ private:
+  std::string principal_;
+  const std::string* previous_;
 };
 
 template <class Fn>

@@ -1,0 +1,18 @@
+// Unguessable secrets (API keys, supplier links, CSRF tokens) and their comparison.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace hoshi {
+
+// `bytes` of OpenSSL's CSPRNG, as unpadded base64url (43 characters for 32 bytes).
+// Throws std::runtime_error if the generator fails (never falls back to weaker randomness).
+std::string random_token(std::size_t bytes);
+
+// Compares without stopping at the first difference, so timing tells nothing.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// Base64url without padding (RFC 4648 §5).
+std::string base64url(std::string_view data);
+
+}  // namespace hoshi

@@ -1,0 +1,63 @@
+#include "http/auth.hpp"
+
+#include "core/sha256.hpp"
+#include "core/text.hpp"
+
+namespace hoshi::http {
+
+std::string user_header(const std::string& raw) {
+  std::string v = raw;
+  if (v.size() >= 7 && (v.compare(0, 7, "UTF-8''") == 0 || v.compare(0, 7, "utf-8''") == 0))
+    v = percent_decode(v.substr(7), false);
+  if (!text::is_valid_utf8(v)) throw HttpError(400, "Bad Request", "X-Hoshitori-User is not UTF-8");
+  if (v.size() > 200) throw HttpError(400, "Bad Request", "X-Hoshitori-User is longer than 200 bytes");
+  for (unsigned char c : v)
+    if (c < 0x20 || c == 0x7f) throw HttpError(400, "Bad Request", "X-Hoshitori-User contains control characters");
+  return v;
+}
+
+Caller Authenticator::require(const Exchange& ex, records::Role need) {
+  const std::string address = ex.client_address();
+  if (long wait = limiter_.blocked_for(address); wait > 0) {
+    auto extra = Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+    extra->set("retry_after", wait);
+    throw HttpError(429, "Too Many Requests",
+                    "too many bad keys from this address; try again in " + std::to_string(wait) + " s", extra);
+  }
+  const std::string auth = ex.header("Authorization");
+  const std::string scheme = "Bearer ";
+  if (auth.size() <= scheme.size() || auth.compare(0, scheme.size(), scheme) != 0)
+    throw HttpError(401, "Unauthorized", "send an API key as \"Authorization: Bearer hsk_…\" (hoshitori apikey create)");
+  const std::string presented = auth.substr(scheme.size());
+  const std::string digest = sha256_hex(presented);
+  const auto now = std::chrono::steady_clock::now();
+
+  std::optional<records::ApiKey> key;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(digest);
+    if (it != cache_.end() && now < it->second.until) key = it->second.key;
+  }
+  if (!key) {
+    key = svc_.with_db([&](store::Database& db) { return records::ApiKeys(db).authenticate(presented); });
+    if (!key) {
+      limiter_.failed(address);
+      throw HttpError(401, "Unauthorized", "the API key is unknown or revoked");
+    }
+    std::lock_guard lock(mutex_);
+    if (cache_.size() > 10000) cache_.clear();
+    cache_[digest] = Cached{*key, now + cache_for_};
+  }
+  if (static_cast<int>(key->role) < static_cast<int>(need))
+    throw HttpError(403, "Forbidden",
+                    std::string("this needs a ") + records::role_name(need) + " key; \"" + key->name + "\" is a " +
+                        records::role_name(key->role) + " key");
+  Caller c;
+  c.key = *key;
+  const std::string user = user_header(ex.header("X-Hoshitori-User"));
+  c.actor = text::visible_length(user) > 0 ? user : key->name;
+  c.via = "apikey:" + key->name;
+  return c;
+}
+
+}  // namespace hoshi::http
