@@ -7,7 +7,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev \
               libboost-test-dev libsqlite3-dev libpq-dev libicu-dev
-TEST_PKGS  := postgresql sqlite3 python3 valgrind libreoffice-calc-nogui
+TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui
 BENCH_PKGS := sqlite3
 
 .PHONY: all build deps deps-test deps-bench run test bench clean

@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+"""The REST API as a host uses it: a real `hoshitori serve`, real keys, every answer
+checked against schemas/openapi.yaml, and the security rules (keys, roles, limits, the
+acting user in the audit trail).
+
+usage: /usr/bin/python3 test_api.py HOSHITORI_BINARY BACKEND PG_URL_FILE SAMPLE_DIR
+"""
+import concurrent.futures
+import http.client
+import json
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_support  # noqa: E402
+from api_support import OpenApi, Server, quote  # noqa: E402
+from cli_support import CliTest  # noqa: E402
+from requests_support import ESTIMATE, EXPLANATION, TERMS, fair_request  # noqa: E402
+
+SPEC = None  # OpenApi, loaded once; remembers the operations the suites reached
+
+
+def spec():
+    global SPEC
+    if SPEC is None:
+        SPEC = OpenApi(os.path.join(cli_support.SAMPLE_DIR, os.pardir, "schemas", "openapi.yaml"))
+    return SPEC
+
+
+class ApiCase(CliTest):
+    """A database with the sample suppliers, three keys, and a server on it."""
+
+    server_env = ()
+
+    def setUp(self):
+        super().setUp()
+        self.init()
+        self.import_file(os.path.join(cli_support.SAMPLE_DIR, "suppliers.csv"), expect=0)
+        self.keys = {role: self.make_key("host-" + role, role) for role in ("viewer", "buyer", "admin")}
+        self.server = Server(self.db, *self.server_env)
+
+    def tearDown(self):
+        code, out, err = self.server.stop()
+        self.assertEqual(code, 0, "serve exit code; stderr: %s" % err)
+        self.assertIn("stopped", out)
+        super().tearDown()
+
+    def make_key(self, name, role):
+        p = self.run_cli("apikey", "create", "--name", name, "--role", role)
+        self.assertEqual(p.returncode, 0, p.err)
+        key = p.out.strip()
+        self.assertRegex(key, r"^hsk_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}$")
+        return key
+
+    def call(self, method, path, body=None, role="buyer", user="buyer-tanaka", expect=None, check=True, **kw):
+        key = self.keys[role] if role else None
+        r = self.server.request(method, path, body=body, key=key, user=user, **kw)
+        if expect is not None:
+            self.assertEqual(r.status, expect, "%s %s → %r" % (method, path, r))
+        if check:
+            spec().check(method, path, r)
+        return r
+
+    def issue(self, supplier="V0001", **kw):
+        r = self.call("POST", "/api/v1/requests", {"request": fair_request(supplier, **kw)}, expect=201)
+        return r.json()["number"]
+
+
+class Story(ApiCase):
+    def test_request_to_agreement_through_the_api(self):
+        """The whole fair story through HTTP, every answer as openapi.yaml describes it."""
+        self.call("GET", "/api/v1/", expect=200)
+        page = self.call("GET", "/api/v1/suppliers?limit=5&offset=0", role="viewer", expect=200).json()
+        self.assertEqual(len(page["suppliers"]), 5)
+        self.assertGreater(page["total"], 5)
+        one = self.call("GET", "/api/v1/suppliers/V0001", role="viewer", expect=200).json()
+        self.assertEqual(one["vendor_code"], "V0001")
+
+        draft = self.call("POST", "/api/v1/requests", {"request": fair_request("V0001"), "draft": True},
+                          expect=201)
+        number = draft.json()["number"]
+        self.assertEqual(draft.json()["state"], "draft")
+        self.assertEqual(draft.headers["Location"], "/api/v1/requests/" + number)
+        issued = self.call("POST", "/api/v1/requests/%s/issue" % number, expect=200).json()
+        self.assertEqual(issued["state"], "issued")
+
+        listed = self.call("GET", "/api/v1/requests?vendor_code=V0001", role="viewer", expect=200).json()
+        self.assertEqual([r["number"] for r in listed["requests"]], [number])
+        letter = self.call("GET", "/api/v1/requests/%s/letter?format=html&lang=ja" % number, role="viewer",
+                           expect=200).json()
+        self.assertIn("<!DOCTYPE html>", letter["content"])
+        self.assertIn(EXPLANATION, letter["content"])
+
+        step = self.call("POST", "/api/v1/requests/%s/steps" % number, {"step": ESTIMATE}, user="supplier-sato",
+                         expect=201).json()
+        self.assertEqual(step["state"], "negotiating")
+        agreement = self.call("POST", "/api/v1/requests/%s/steps" % number,
+                              {"step": {"side": "buyer", "kind": "agreement", "terms": TERMS}}, expect=201).json()
+        doc = self.call("GET", "/api/v1/requests/%s/agreement" % number, role="viewer", expect=200).json()
+        self.assertEqual(doc["sha256"], agreement["agreement_sha256"])
+        import hashlib
+        self.assertEqual(hashlib.sha256(doc["document"].encode("utf-8")).hexdigest(), doc["sha256"])
+
+        c1 = self.call("POST", "/api/v1/requests/%s/agreement/confirmations" % number,
+                       {"side": "buyer", "sha256": doc["sha256"], "method": "erp"}, expect=201).json()
+        self.assertEqual(c1["confirmed_by"], ["buyer"])
+        c2 = self.call("POST", "/api/v1/requests/%s/agreement/confirmations" % number,
+                       {"side": "supplier", "sha256": doc["sha256"], "method": "signed-pdf"}, user="supplier-sato",
+                       expect=201).json()
+        self.assertEqual(c2["state"], "agreed")
+        shown = self.call("GET", "/api/v1/requests/%s" % number, role="viewer", expect=200).json()
+        self.assertEqual(shown["state"], "agreed")
+        self.assertEqual(len(shown["agreements"][0]["confirmations"]), 2)
+
+        patched = self.call("PATCH", "/api/v1/suppliers/V0002", {"scs": {"level": 3, "valid_until": "2028-03-31"}},
+                            expect=200).json()
+        self.assertEqual(patched["scs"]["level"], 3)
+        history = self.call("GET", "/api/v1/suppliers/V0002/history", role="viewer", expect=200).json()
+        self.assertIn("scs_level", [h["field"] for h in history["history"]])
+
+        verdict = self.call("GET", "/api/v1/audit/verify", role="viewer", expect=200).json()
+        self.assertTrue(verdict["intact"])
+        self.assertEqual(self.call("POST", "/api/v1/admin/expire-requests", role="admin", expect=200).json(),
+                         {"expired": []})
+        purge = self.call("POST", "/api/v1/admin/purge?dry_run=true", role="admin", expect=200).json()
+        self.assertTrue(purge["dry_run"])
+        self.call("GET", "/api/v1/openapi.yaml", role=None, expect=200)
+
+    def test_acting_user_and_key_are_in_the_audit_trail(self):
+        number = self.issue("V0001")
+        # RFC 8187 form, for hosts that cannot send UTF-8 in a header
+        self.call("POST", "/api/v1/requests/%s/steps" % number,
+                  {"step": {"side": "buyer", "kind": "message", "message": "ご検討ください"}},
+                  user="UTF-8''%E5%B1%B1%E7%94%B0", expect=201)
+        self.call("PATCH", "/api/v1/suppliers/V0003", {"contact": "新担当"}, user=None, expect=200)
+        r = self.call("GET", "/api/v1/audit/export?format=jsonl", role="viewer", expect=200)
+        lines = [json.loads(x) for x in r.text.splitlines()]
+        events = {e["action"]: e for e in lines[:-1]}
+        self.assertEqual(events["request.issued"]["actor"], "buyer-tanaka")
+        self.assertEqual(events["request.issued"]["via"], "apikey:host-buyer")
+        self.assertEqual(events["negotiation.message"]["actor"], "山田")
+        # without the header, the key's own name is the actor
+        self.assertEqual(events["supplier.updated"]["actor"], "host-buyer")
+        self.assertEqual(lines[-1]["exported"], len(lines) - 1)
+
+    def test_csv_export_over_http_is_the_cli_export(self):
+        self.issue("V0001")
+        http_csv = self.call("GET", "/api/v1/audit/export?format=csv", role="viewer", expect=200)
+        self.assertIn("attachment", http_csv.headers["Content-Disposition"])
+        out = os.path.join(self.tmp, "cli.csv")
+        p = self.run_cli("export", "audit", "--format", "csv", "--out", out)
+        self.assertEqual(p.returncode, 0, p.err)
+        with open(out, "rb") as f:
+            self.assertEqual(http_csv.body, f.read())
+        self.assertTrue(http_csv.body.startswith(b"\xef\xbb\xbf"))
+
+    def test_supplier_filters_and_japanese_search(self):
+        everyone = self.call("GET", "/api/v1/suppliers?limit=1000", role="viewer", expect=200).json()
+        below = self.call("GET", "/api/v1/suppliers?standing=below&limit=1000", role="viewer", expect=200).json()
+        self.assertTrue(all(s["standing"] == "below" for s in below["suppliers"]))
+        self.assertLess(below["total"], everyone["total"])
+        # 株式会社 and full-width/half-width differences do not matter
+        name = everyone["suppliers"][0]["name"]
+        found = self.call("GET", "/api/v1/suppliers?name=" + quote(name), role="viewer", expect=200).json()
+        self.assertIn(everyone["suppliers"][0]["vendor_code"], [s["vendor_code"] for s in found["suppliers"]])
+        by_number = self.call("GET", "/api/v1/suppliers/" + everyone["suppliers"][0]["corporate_number"],
+                              role="viewer", expect=200).json()
+        self.assertEqual(by_number["vendor_code"], everyone["suppliers"][0]["vendor_code"])
+
+
+class Refusals(ApiCase):
+    def test_guardrail_refusal_is_problem_json_with_rule_ids(self):
+        req = fair_request("V0001", due=cli_support.TODAY,
+                           cost_sharing={"method": "", "explanation": "", "negotiable": False})
+        r = self.call("POST", "/api/v1/requests", {"request": req}, expect=422)
+        self.assertEqual(r.content_type, "application/problem+json")
+        p = r.json()
+        self.assertEqual(p["status"], 422)
+        for rule in ("cost-sharing-explained", "cost-negotiable", "due-date-minimum"):
+            self.assertIn(rule, p["refused"])
+        refused = [x for x in p["rules"] if x["result"] == "refused"]
+        self.assertTrue(all(x["citation"] and x["remedy"] for x in refused))
+        self.assertEqual(self.call("GET", "/api/v1/requests", role="viewer", expect=200).json()["count"], 0)
+
+    def test_errors_name_what_is_wrong(self):
+        r = self.call("GET", "/api/v1/suppliers/NOPE", role="viewer", expect=404)
+        self.assertIn("NOPE", r.json()["detail"])
+        r = self.call("GET", "/api/v1/suppliers/" + quote("V0001' OR '1'='1"), role="viewer", expect=404)
+        r = self.call("GET", "/api/v1/suppliers?standing=great", role="viewer", expect=400)
+        self.assertIn("standing", r.json()["detail"])
+        r = self.call("GET", "/api/v1/suppliers?colour=red", role="viewer", expect=400)
+        self.assertIn("colour", r.json()["detail"])
+        r = self.call("GET", "/api/v1/suppliers?limit=5000", role="viewer", expect=400)
+        r = self.call("GET", "/api/v1/suppliers?limit=-1", role="viewer", expect=400)
+        r = self.call("POST", "/api/v1/requests", raw=b"{not json", headers={"Content-Type": "application/json"},
+                      expect=400)
+        r = self.call("POST", "/api/v1/requests", raw=b"[1,2]", expect=400)
+        r = self.call("POST", "/api/v1/requests", {"request": fair_request("V0001"), "actor": "someone-else"},
+                      expect=400)
+        self.assertIn("X-Hoshitori-User", r.json()["detail"])
+        r = self.call("POST", "/api/v1/requests", {"request": fair_request("V0001"), "op": "records_purge"},
+                      expect=400)
+        r = self.call("POST", "/api/v1/requests", {"request": fair_request("V0001", colour="red")}, expect=400)
+        self.assertIn("colour", r.json()["detail"])
+        r = self.call("PATCH", "/api/v1/suppliers/V0001", {"scs": {"level": 9}}, expect=400)
+        self.assertIn("scs.level", r.json()["detail"])
+        r = self.call("GET", "/api/v1/requests/2026-99999", role="viewer", expect=404)
+
+    def test_routing_errors(self):
+        r = self.server.request("GET", "/api/v1/nothing-here", key=self.keys["viewer"])
+        self.assertEqual(r.status, 404)
+        self.assertEqual(r.content_type, "application/problem+json")
+        r = self.server.request("DELETE", "/api/v1/suppliers/V0001", key=self.keys["admin"])
+        self.assertEqual(r.status, 405)
+        self.assertIn("GET", r.headers["Allow"])
+        self.assertIn("PATCH", r.headers["Allow"])
+        r = self.server.request("GET", "/api/v1/suppliers/%zz", key=self.keys["viewer"])
+        self.assertEqual(r.status, 400)
+        r = self.server.request("GET", "/api/v1/suppliers/%ff%fe", key=self.keys["viewer"])
+        self.assertEqual(r.status, 400)
+        self.assertIn("UTF-8", r.json()["detail"])
+        r = self.server.request("GET", "/api/v2/suppliers", key=self.keys["viewer"])
+        self.assertEqual(r.status, 404)
+        r = self.server.request("GET", "/", key=self.keys["viewer"])
+        self.assertEqual(r.status, 404)
+
+
+class Security(ApiCase):
+    server_env = ()
+
+    def test_no_key_bad_key_and_roles(self):
+        r = self.call("GET", "/api/v1/suppliers", role=None, expect=401)
+        self.assertIn("Bearer", r.headers["WWW-Authenticate"])
+        for bad in ("hsk_x", self.keys["viewer"][:-1] + ("A" if self.keys["viewer"][-1] != "A" else "B"),
+                    "Basic dXNlcjpwYXNz"):
+            r = self.server.request("GET", "/api/v1/suppliers", headers={"Authorization": "Bearer " + bad})
+            self.assertEqual(r.status, 401, bad)
+        # a viewer reads but cannot issue, negotiate, confirm, change statuses or purge
+        self.call("POST", "/api/v1/requests", {"request": fair_request("V0001")}, role="viewer", expect=403)
+        self.call("PATCH", "/api/v1/suppliers/V0001", {"contact": "x"}, role="viewer", expect=403)
+        number = self.issue("V0001")
+        self.call("POST", "/api/v1/requests/%s/steps" % number, {"step": ESTIMATE}, role="viewer", expect=403)
+        self.call("POST", "/api/v1/requests/%s/agreement/confirmations" % number,
+                  {"side": "buyer", "sha256": "0" * 64}, role="viewer", expect=403)
+        # a buyer does not purge or expire
+        self.call("POST", "/api/v1/admin/purge", role="buyer", expect=403)
+        self.call("POST", "/api/v1/admin/expire-requests", role="buyer", expect=403)
+        self.call("POST", "/api/v1/admin/purge?dry_run=true", role="admin", expect=200)
+        # nothing the viewer tried was written
+        shown = self.call("GET", "/api/v1/requests/" + number, role="viewer", expect=200).json()
+        self.assertEqual(shown["steps"], [])
+
+    def test_keys_are_stored_hashed_and_revocable(self):
+        if cli_support.BACKEND == "sqlite":
+            import sqlite3
+            with sqlite3.connect(self.db) as c:
+                stored = " ".join(str(v) for row in c.execute("SELECT * FROM api_keys") for v in row)
+            secret = self.keys["buyer"][len("hsk_") + 12 + 1:]
+            self.assertNotIn(secret, stored)
+            import hashlib
+            self.assertIn(hashlib.sha256(secret.encode()).hexdigest(), stored)
+        self.call("GET", "/api/v1/suppliers/V0001", role="buyer", expect=200)
+        p = self.run_cli("apikey", "revoke", "host-buyer")
+        self.assertEqual(p.returncode, 0, p.err)
+        self.assertEqual(self.run_cli("apikey", "revoke", "host-buyer").returncode, 3)
+        # the server trusts a checked key for at most 2 s
+        deadline = time.monotonic() + 15
+        while True:
+            r = self.server.request("GET", "/api/v1/suppliers/V0001", key=self.keys["buyer"])
+            if r.status == 401 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(r.status, 401)
+        listing = self.run_cli("apikey", "list")
+        self.assertEqual(listing.returncode, 0, listing.err)
+        self.assertNotIn(self.keys["buyer"][len("hsk_") + 12 + 1:], listing.out)
+        self.assertIn("host-buyer", listing.out)
+        # the name can be used again once revoked; a live name cannot be taken twice
+        self.make_key("host-buyer", "buyer")
+        self.assertEqual(self.run_cli("apikey", "create", "--name", "host-buyer", "--role", "viewer").returncode, 1)
+        self.assertEqual(self.run_cli("apikey", "create", "--name", "x", "--role", "root").returncode, 2)
+        export = self.run_cli("export", "audit", "--format", "jsonl", "--out", "-")
+        actions = [json.loads(x).get("action") for x in export.out.splitlines()]
+        self.assertEqual(actions.count("apikey.revoked"), 1)
+        self.assertEqual(actions.count("apikey.created"), 4)
+
+    def test_body_limits(self):
+        big = b'{"request": {"supplier": "' + b"x" * (2 << 20) + b'"}}'
+        r = self.server.request("POST", "/api/v1/requests", raw=big, key=self.keys["buyer"])
+        self.assertEqual(r.status, 413)
+        # chunked, so no Content-Length to refuse up front: cut off while reading
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        conn.putrequest("POST", "/api/v1/requests")
+        conn.putheader("Authorization", "Bearer " + self.keys["buyer"])
+        conn.putheader("Transfer-Encoding", "chunked")
+        conn.endheaders()
+        try:
+            for _ in range(40):
+                block = b"x" * 65536
+                conn.send(b"%x\r\n%s\r\n" % (len(block), block))
+            conn.send(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 413)
+        conn.close()
+        self.assertEqual(self.call("GET", "/api/v1/requests", role="viewer", expect=200).json()["count"], 0)
+
+    def test_user_header_must_be_text(self):
+        r = self.server.request("POST", "/api/v1/requests", body={"request": fair_request("V0001")},
+                                key=self.keys["buyer"], headers={"X-Hoshitori-User": "UTF-8''%ff%fe"})
+        self.assertEqual(r.status, 400)
+        r = self.server.request("POST", "/api/v1/requests", body={"request": fair_request("V0001")},
+                                key=self.keys["buyer"], headers={"X-Hoshitori-User": "a" * 300})
+        self.assertEqual(r.status, 400)
+
+    def test_parallel_readers_and_writers(self):
+        """8 clients at once: every answer is whole, every write lands, the chain stays intact."""
+        codes = ["V%04d" % i for i in range(1, 9)]
+
+        def work(code):
+            out = []
+            for i in range(5):
+                out.append(self.server.request("PATCH", "/api/v1/suppliers/" + code, {"contact": "担当%d" % i},
+                                               key=self.keys["buyer"]).status)
+                out.append(self.server.request("GET", "/api/v1/suppliers?limit=50",
+                                               key=self.keys["viewer"]).status)
+            return out
+
+        with concurrent.futures.ThreadPoolExecutor(8) as ex:
+            statuses = [s for r in ex.map(work, codes) for s in r]
+        self.assertEqual(set(statuses), {200})
+        for code in codes:
+            self.assertEqual(self.call("GET", "/api/v1/suppliers/" + code, role="viewer").json()["contact"], "担当4")
+        verdict = self.call("GET", "/api/v1/audit/verify", role="viewer", expect=200).json()
+        self.assertTrue(verdict["intact"])
+
+
+class GuessingLimit(ApiCase):
+    server_env = ()
+
+    def test_bad_keys_from_one_address_are_slowed(self):
+        statuses = []
+        for i in range(25):
+            fake = "hsk_%012d_%s" % (i, "A" * 43)
+            statuses.append(self.server.request("GET", "/api/v1/suppliers", key=fake).status)
+        self.assertEqual(statuses[:20], [401] * 20)
+        self.assertEqual(statuses[20:], [429] * 5)
+        r = self.server.request("GET", "/api/v1/suppliers", key=self.keys["viewer"])
+        self.assertEqual(r.status, 429)
+        self.assertGreater(r.json()["retry_after"], 0)
+
+
+def tearDownModule():
+    # When the whole module ran, every operation in openapi.yaml must have been reached.
+    if SPEC is not None and len(sys.argv) <= 5:
+        missing = SPEC.operations() - SPEC.seen
+        if missing:
+            raise AssertionError("operations in openapi.yaml no test reached: %s" % sorted(missing))
+
+
+if __name__ == "__main__":
+    sys.exit(cli_support.main())
