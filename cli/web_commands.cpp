@@ -6,9 +6,13 @@
 #include <iomanip>
 #include <iostream>
 
+#include <Poco/JSON/Parser.h>
+
 #include "cli.hpp"
+#include "hoshitori/hoshitori.h"
 #include "http/server.hpp"
 #include "records/api_keys.hpp"
+#include "service/json_api.hpp"
 #include "service/service.hpp"
 
 namespace hoshi::cli {
@@ -49,55 +53,69 @@ int cmd_serve(const Globals& g, Args& a) {
   return kOk;
 }
 
+namespace {
+// Runs one apikey op; prints the error and returns its exit code on failure.
+int apikey_op(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::JSON::Object::Ptr& out) {
+  auto svc = open_service(g, must_exist);
+  if (!svc) return kUnusable;
+  try {
+    out = Poco::JSON::Parser().parse(api::handle(*svc, api::to_string(req))).extract<Poco::JSON::Object::Ptr>();
+    return kOk;
+  } catch (const api::ApiError& e) {
+    std::cerr << "hoshitori: " << e.what() << "\n";
+    return e.code == HOSHITORI_NOTFOUND ? kNotFound : e.code == HOSHITORI_CONFLICT ? kRejected : kUnusable;
+  }
+}
+
+Poco::JSON::Object::Ptr op_doc(const char* op) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("op", op);
+  return o;
+}
+}  // namespace
+
 int cmd_apikey(const Globals& g, Args& a) {
   const std::string sub = a.take_first();
+  Poco::JSON::Object::Ptr out;
   if (sub == "create") {
-    const std::string name = a.take_value("--name"), role_text = a.take_value("--role");
+    const std::string name = a.take_value("--name"), role = a.take_value("--role");
     if (name.empty()) throw UsageError{"apikey create needs --name NAME (whose key: a person or a host system)"};
-    records::Role role;
-    if (!records::parse_role(role_text, role)) throw UsageError{"apikey create needs --role viewer|buyer|admin"};
+    records::Role parsed;
+    if (!records::parse_role(role, parsed)) throw UsageError{"apikey create needs --role viewer|buyer|admin"};
     if (!a.positionals().empty()) throw UsageError{"apikey create takes --name and --role only"};
-    auto svc = open_service(g, false);
-    if (!svc) return kUnusable;
-    try {
-      auto created = svc->with_db(
-          [&](store::Database& db) { return records::ApiKeys(db, svc->principal()).create(name, role, g.actor); });
-      std::cout << created.secret << std::endl;
-      std::cerr << "hoshitori: key \"" << name << "\" (" << role_text
-                << ") created. It is shown only now: keep it where the host keeps secrets.\n";
-      return kOk;
-    } catch (const std::invalid_argument& e) {
-      std::cerr << "hoshitori: " << e.what() << "\n";
-      return kUnusable;
-    } catch (const std::domain_error& e) {
-      std::cerr << "hoshitori: " << e.what() << "\n";
-      return kRejected;
-    }
+    auto req = op_doc("apikey_create");
+    req->set("name", name);
+    req->set("role", role);
+    req->set("actor", g.actor);
+    if (int rc = apikey_op(g, false, req, out)) return rc;
+    std::cout << out->getValue<std::string>("key") << std::endl;
+    std::cerr << "hoshitori: key \"" << name << "\" (" << role
+              << ") created. It is shown only now: keep it where the host keeps secrets.\n";
+    return kOk;
   }
   if (sub == "list") {
     if (!a.positionals().empty()) throw UsageError{"apikey list takes no arguments"};
-    auto svc = open_service(g, true);
-    if (!svc) return kUnusable;
-    auto keys = svc->with_db([&](store::Database& db) { return records::ApiKeys(db).list(); });
+    if (int rc = apikey_op(g, true, op_doc("apikeys"), out)) return rc;
     std::cout << std::left << std::setw(14) << "id" << std::setw(8) << "role" << std::setw(26) << "created"
               << std::setw(26) << "revoked"
               << "name\n";
-    for (const auto& k : keys)
-      std::cout << std::setw(14) << k.id << std::setw(8) << records::role_name(k.role) << std::setw(26)
-                << k.created_at << std::setw(26) << k.revoked_at.value_or("-") << k.name << "\n";
+    auto keys = out->getArray("keys");
+    for (std::size_t i = 0; i < keys->size(); ++i) {
+      auto k = keys->getObject(static_cast<unsigned>(i));
+      const std::string revoked = k->isNull("revoked_at") ? "-" : k->getValue<std::string>("revoked_at");
+      std::cout << std::setw(14) << k->getValue<std::string>("id") << std::setw(8) << k->getValue<std::string>("role")
+                << std::setw(26) << k->getValue<std::string>("created_at") << std::setw(26) << revoked
+                << k->getValue<std::string>("name") << "\n";
+    }
     return kOk;
   }
   if (sub == "revoke") {
     auto pos = a.positionals();
     if (pos.size() != 1) throw UsageError{"apikey revoke NAME"};
-    auto svc = open_service(g, true);
-    if (!svc) return kUnusable;
-    bool done = svc->with_db(
-        [&](store::Database& db) { return records::ApiKeys(db, svc->principal()).revoke(pos[0], g.actor); });
-    if (!done) {
-      std::cerr << "hoshitori: no live key named \"" << pos[0] << "\"\n";
-      return kNotFound;
-    }
+    auto req = op_doc("apikey_revoke");
+    req->set("name", pos[0]);
+    req->set("actor", g.actor);
+    if (int rc = apikey_op(g, true, req, out)) return rc;
     std::cerr << "hoshitori: key \"" << pos[0] << "\" revoked (servers stop accepting it within 2 s)\n";
     return kOk;
   }

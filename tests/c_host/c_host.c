@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "c_request_story.h"
+#include "c_server.h"
 #include "hoshitori/hoshitori.h"
 
 static int g_passed = 0;
@@ -418,6 +419,19 @@ int main(int argc, char **argv) {
     int story_failures = request_story(db);
     CHECK_INT(story_failures, 0);
   }
+
+  /* --- the web server inside this process: started, used, stopped, started again and
+   *     left for hoshitori_close to stop ------------------------------------------------ */
+  CHECK_INT(server_story(db, 0), 0);
+  CHECK_INT(hoshitori_query_json(db, "{\"op\":\"apikey_revoke\",\"name\":\"c-host-erp\",\"actor\":\"c\"}", NULL),
+            HOSHITORI_MISUSE);
+  {
+    char *out = NULL;
+    CHECK_INT(hoshitori_query_json(db, "{\"op\":\"apikey_revoke\",\"name\":\"c-host-erp\",\"actor\":\"c\"}", &out),
+              HOSHITORI_OK);
+    hoshitori_free(out);
+  }
+  CHECK_INT(server_story(db, 1), 0);
 
   CHECK_INT(hoshitori_close(db), HOSHITORI_OK);
   /* a stale pointer to a closed handle answers MISUSE, it does not crash */

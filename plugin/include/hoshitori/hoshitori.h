@@ -162,6 +162,25 @@ HOSHITORI_API const char *hoshitori_standing_name(int standing);
  */
 HOSHITORI_API int hoshitori_query_json(hoshitori *db, const char *request_json, char **response_json);
 
+/*
+ * Staff API keys for the REST API (also `hoshitori apikey`), through hoshitori_query_json:
+ *   {"op":"apikey_create","name":"erp-prod","role":"viewer|buyer|admin","actor":"admin-suzuki"}
+ *     → {"id","name","role","created_at","created_by","revoked_at","key":"hsk_…"}
+ *       (the key is returned only here; only its SHA-256 is stored)
+ *   {"op":"apikeys"}  {"op":"apikey_revoke","name":"erp-prod","actor":"admin-suzuki"}
+ */
+
+/*
+ * The web server inside the host's process: the REST API under /api/v1/ (README
+ * "REST API"), served from the handle's database. `listen` is "127.0.0.1:8470", or
+ * "127.0.0.1:0" for any free port; NULL means 127.0.0.1:8470. On success *url (if not
+ * NULL) receives "http://127.0.0.1:PORT/" (free it with hoshitori_free). One server per
+ * handle: a second start answers HOSHITORI_CONFLICT. hoshitori_close stops it too.
+ */
+HOSHITORI_API int hoshitori_serve_start(hoshitori *db, const char *listen, char **url);
+/* Stops accepting, lets requests in progress finish, and frees the port. No server: OK. */
+HOSHITORI_API int hoshitori_serve_stop(hoshitori *db);
+
 /* Release memory handed out by the library. NULL is a no-op. */
 HOSHITORI_API void hoshitori_free(void *p);
 

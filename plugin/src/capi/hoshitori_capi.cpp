@@ -12,6 +12,7 @@
 
 #include "catalog/catalog_loader.hpp"
 #include "core/text.hpp"
+#include "http/server.hpp"
 #include "service/json_api.hpp"
 #include "service/service.hpp"
 
@@ -27,6 +28,8 @@ constexpr std::size_t kStatusV1Size = sizeof(hoshitori_supplier_status_t);
 struct hoshitori {
   unsigned int magic = kMagicOpen;
   std::unique_ptr<hoshi::Service> service;
+  std::mutex server_mutex;
+  std::unique_ptr<hoshi::http::WebServer> server;  // declared after service: stopped first
   std::mutex err_mutex;
   std::string errmsg = "not an error";
 };
@@ -127,6 +130,10 @@ int hoshitori_close(hoshitori* db) {
   if (!db) return HOSHITORI_OK;
   if (db->magic != kMagicOpen) return HOSHITORI_MISUSE;
   db->magic = kMagicClosed;
+  {
+    std::lock_guard lock(db->server_mutex);
+    db->server.reset();  // stops it; requests in progress finish first
+  }
   // Everything the handle owns is released; its few bytes are kept, marked closed, so
   // a late call through a stale pointer answers MISUSE instead of reading freed memory.
   db->service.reset();
@@ -212,6 +219,40 @@ int hoshitori_query_json(hoshitori* db, const char* request_json, char** respons
     }
   }
   return rc;
+}
+
+int hoshitori_serve_start(hoshitori* db, const char* listen, char** url) {
+  if (!usable(db)) return HOSHITORI_MISUSE;
+  if (url) *url = nullptr;
+  return guard(db, [&] {
+    hoshi::http::WebOptions o;
+    o.port = 8470;
+    if (listen && *listen) {
+      std::string why;
+      if (!hoshi::http::parse_listen(listen, o.host, o.port, why))
+        return fail(db, HOSHITORI_INVALID, std::string("listen \"") + listen + "\": " + why);
+    }
+    std::lock_guard lock(db->server_mutex);
+    if (db->server) return fail(db, HOSHITORI_CONFLICT, "this handle already serves " + db->server->base_url());
+    auto server = std::make_unique<hoshi::http::WebServer>(*db->service, o);
+    server->start();
+    if (url) *url = dup(server->base_url());
+    db->server = std::move(server);
+    return HOSHITORI_OK;
+  });
+}
+
+int hoshitori_serve_stop(hoshitori* db) {
+  if (!usable(db)) return HOSHITORI_MISUSE;
+  return guard(db, [&] {
+    std::unique_ptr<hoshi::http::WebServer> server;
+    {
+      std::lock_guard lock(db->server_mutex);
+      server = std::move(db->server);
+    }
+    server.reset();
+    return HOSHITORI_OK;
+  });
 }
 
 void hoshitori_free(void* p) { std::free(p); }

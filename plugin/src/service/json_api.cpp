@@ -9,6 +9,7 @@
 #include "core/text.hpp"
 #include "hoshitori/hoshitori.h"
 #include "importer/row_parser.hpp"
+#include "records/api_keys.hpp"
 #include "service/json_args.hpp"
 
 namespace hoshi::api {
@@ -175,6 +176,54 @@ std::string op_update_status(Service& svc, const Object::Ptr& req) {
   }
 }
 
+Object::Ptr key_json(const records::ApiKey& k) {
+  auto o = obj();
+  o->set("id", k.id);
+  o->set("name", k.name);
+  o->set("role", records::role_name(k.role));
+  o->set("created_at", k.created_at);
+  o->set("created_by", k.created_by);
+  o->set("revoked_at", opt(k.revoked_at));
+  return o;
+}
+
+// Staff keys for the REST API, for a host that mints them itself (hoshitori apikey …).
+std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& req) {
+  if (op == "apikeys") {
+    only_keys(req, op, {"op"});
+    Array::Ptr list = new Array;
+    for (const auto& k : svc.with_db([](store::Database& db) { return records::ApiKeys(db).list(); }))
+      list->add(key_json(k));
+    auto o = obj();
+    o->set("keys", list);
+    return to_string(o);
+  }
+  const std::string name = str_arg(req, "name", true), actor = str_arg(req, "actor", true);
+  if (op == "apikey_revoke") {
+    only_keys(req, op, {"op", "name", "actor"});
+    if (!svc.with_db([&](store::Database& db) { return records::ApiKeys(db, svc.principal()).revoke(name, actor); }))
+      throw ApiError(HOSHITORI_NOTFOUND, "no live key named \"" + name + "\"");
+    auto o = obj();
+    o->set("revoked", name);
+    return to_string(o);
+  }
+  only_keys(req, op, {"op", "name", "role", "actor"});
+  records::Role role;
+  if (!records::parse_role(str_arg(req, "role", true), role))
+    throw ApiError(HOSHITORI_INVALID, "\"role\" must be viewer, buyer or admin");
+  try {
+    auto created = svc.with_db(
+        [&](store::Database& db) { return records::ApiKeys(db, svc.principal()).create(name, role, actor); });
+    auto o = key_json(created.key);
+    o->set("key", created.secret);
+    return to_string(o);
+  } catch (const std::invalid_argument& e) {
+    throw ApiError(HOSHITORI_INVALID, e.what());
+  } catch (const std::domain_error& e) {
+    throw ApiError(HOSHITORI_CONFLICT, e.what());
+  }
+}
+
 }  // namespace
 
 std::string handle(Service& svc, const std::string& request_json) {
@@ -257,12 +306,14 @@ std::string handle(Service& svc, const std::string& request_json) {
     }
   }
   if (op == "update_status") return op_update_status(svc, req);
+  if (op == "apikey_create" || op == "apikey_revoke" || op == "apikeys") return op_apikey(svc, op, req);
   if (auto out = handle_records_op(svc, op, req)) return *out;
   throw ApiError(HOSHITORI_INVALID,
                  "unknown op \"" + op +
                      "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
                      "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
-                     "agreement_document, requests_expire, records_purge, verify, export_audit)");
+                     "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
+                     "apikey_revoke, apikeys)");
 }
 
 }  // namespace hoshi::api
