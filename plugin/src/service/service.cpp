@@ -4,6 +4,7 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -160,24 +161,68 @@ std::optional<SupplierStanding> Service::get(const std::string& key) {
   return out;
 }
 
-std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* total) {
-  std::vector<Supplier> rows;
+std::shared_ptr<const Service::Board> Service::board() {
+  const Date day = today();
+  long long gen = 0;
   {
     std::lock_guard db_lock(db_mutex_);
-    rows = store::SupplierRepository(db_).list(q.filter);
+    gen = db_.generation();
   }
-  const Date day = today();
-  std::vector<SupplierStanding> out;
-  std::size_t matched = 0;
-  for (auto& s : rows) {
+  std::lock_guard lock(board_mutex_);
+  if (board_ && board_->generation == gen && board_->day == day.days()) return board_;
+  auto b = std::make_shared<Board>();
+  std::vector<Supplier> all;
+  {
+    std::lock_guard db_lock(db_mutex_);
+    b->generation = db_.generation();  // read with the rows, under the same lock
+    all = store::SupplierRepository(db_).list({});
+  }
+  b->day = day.days();
+  b->rows.reserve(all.size());
+  std::set<std::string> depts;
+  for (auto& s : all) {
     SupplierStanding st = evaluate(std::move(s), day);
-    if (q.standing && st.standing.standing != *q.standing) continue;
+    BoardRow r{st.supplier.code(), st.supplier[Field::department].value_or(""),
+               st.supplier[Field::name_normalized].value_or(""), st.standing.standing, st.view.active};
+    if (!r.department.empty()) depts.insert(r.department);
+    b->rows.push_back(std::move(r));
+  }
+  b->departments.assign(depts.begin(), depts.end());
+  board_ = std::move(b);
+  return board_;
+}
+
+std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* total) {
+  auto b = board();
+  std::string needle;
+  if (q.filter.name_like)
+    for (char c : *q.filter.name_like)
+      if (c != '%' && c != '_' && c != '\\') needle += c;  // as the SQL path: no wildcards
+  std::vector<const BoardRow*> page;
+  std::size_t matched = 0;
+  for (const BoardRow& r : b->rows) {
+    if (q.filter.department && r.department != *q.filter.department) continue;
+    if (!q.filter.include_inactive && !r.active) continue;
+    if (!needle.empty() && r.name_normalized.find(needle) == std::string::npos) continue;
+    if (q.standing && r.standing != *q.standing) continue;
     if (matched++ < q.offset) continue;
-    if (q.limit == 0 || out.size() < q.limit) out.push_back(std::move(st));
+    if (q.limit == 0 || page.size() < q.limit) page.push_back(&r);
   }
   if (total) *total = matched;
+  std::vector<SupplierStanding> out;
+  out.reserve(page.size());
+  for (const BoardRow* r : page)
+    with_status(r->code, [&](const SupplierStanding& st) { out.push_back(st); });
   return out;
 }
+
+std::array<std::size_t, 5> Service::standing_counts() {
+  std::array<std::size_t, 5> n{};
+  for (const BoardRow& r : board()->rows) ++n[static_cast<std::size_t>(r.standing)];
+  return n;
+}
+
+std::vector<std::string> Service::departments() { return board()->departments; }
 
 std::vector<store::HistoryEntry> Service::history(const std::string& vendor_code) {
   std::lock_guard db_lock(db_mutex_);

@@ -1,6 +1,7 @@
 // The object behind a hoshitori handle: the store, the catalogs, and an in-memory
 // cache of supplier standing for the ERP's hot path. Thread-safe.
 #pragma once
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -76,7 +77,14 @@ class Service {
   bool with_status(const std::string& key, Fn&& fn);
 
   std::optional<SupplierStanding> get(const std::string& key);
+  // One page of suppliers in vendor-code order. Filters run over a compact in-memory
+  // index of every supplier's standing (rebuilt when the data or the day changes), so a
+  // page costs the same with 100 or 100,000 suppliers; the page's rows come from the cache.
   std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
+  // Counts by standing of every supplier (active or not), from the same index.
+  std::array<std::size_t, 5> standing_counts();
+  // The departments named in the supplier master, sorted.
+  std::vector<std::string> departments();
   // The creation (field "created") followed by every recorded change, oldest first.
   std::vector<store::HistoryEntry> history(const std::string& vendor_code);
   importer::ImportReport import_file(const std::string& path, importer::ImportOptions options);
@@ -103,6 +111,18 @@ class Service {
 
  private:
   using Entry = std::shared_ptr<const SupplierStanding>;
+  struct BoardRow {
+    std::string code, department, name_normalized;
+    Standing standing;
+    bool active;
+  };
+  struct Board {
+    long long generation = -1;
+    long day = 0;
+    std::vector<BoardRow> rows;  // by vendor code
+    std::vector<std::string> departments;
+  };
+  std::shared_ptr<const Board> board();
   SupplierStanding evaluate(Supplier s, const Date& today) const;
   void maybe_refresh();
   void refresh_now();
@@ -121,6 +141,8 @@ class Service {
   std::unordered_map<std::string, std::string> code_by_corporate_number_;
   long evaluated_for_ = 0;  // day the cached standings were computed for
   std::mutex refresh_mutex_;
+  std::mutex board_mutex_;
+  std::shared_ptr<const Board> board_;
   long long known_generation_ = 0;
   std::atomic<long long> next_check_ns_{0};
   long long check_interval_ns_;
