@@ -62,5 +62,6 @@ int cmd_export(const Globals& g, Args& a);
 int cmd_purge(const Globals& g, Args& a);
 int cmd_serve(const Globals& g, Args& a);
 int cmd_apikey(const Globals& g, Args& a);
+int cmd_erp_link(const Globals& g, Args& a);
 
 }  // namespace hoshi::cli

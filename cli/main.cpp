@@ -90,8 +90,11 @@ const char* kUsage =
     "  purge [--dry-run] [--by USER]    remove records past the retention period\n"
     "\n"
     "web (README \"REST API\"):\n"
-    "  serve [--listen HOST:PORT]       serve the REST API (default 127.0.0.1:8470;\n"
-    "                                   port 0: any free port, printed on start)\n"
+    "  serve [--listen HOST:PORT] [--frame-ancestors SOURCES]\n"
+    "                                   serve the REST API and the ERP screens (default\n"
+    "                                   127.0.0.1:8470; port 0: any free port, printed)\n"
+    "  erp-link --for NAME --role viewer|buyer|admin [--next /erp/…] [--ttl S] [--base URL]\n"
+    "                                   a signed sign-in link to the screens (default 300 s)\n"
     "  apikey create --name NAME --role viewer|buyer|admin   print a new key, once\n"
     "  apikey list                      the keys (never their secrets)\n"
     "  apikey revoke NAME               stop accepting that key\n"
@@ -155,6 +158,7 @@ int main(int argc, char** argv) {
     if (cmd == "purge") return cmd_purge(g, args);
     if (cmd == "serve") return cmd_serve(g, args);
     if (cmd == "apikey") return cmd_apikey(g, args);
+    if (cmd == "erp-link") return cmd_erp_link(g, args);
     if (cmd == "version") {
       std::cout << "hoshitori " << HOSHITORI_VERSION << "\n";
       return kOk;

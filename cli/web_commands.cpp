@@ -25,7 +25,12 @@ int cmd_serve(const Globals& g, Args& a) {
   } else {
     o.port = 8470;
   }
-  if (!a.positionals().empty()) throw UsageError{"serve takes no arguments besides --listen"};
+  if (std::string fa = a.take_value("--frame-ancestors"); !fa.empty()) {
+    if (fa.find_first_of(";,\r\n") != std::string::npos)
+      throw UsageError{"--frame-ancestors takes CSP sources separated by spaces ('self' https://erp.example)"};
+    o.frame_ancestors = fa;
+  }
+  if (!a.positionals().empty()) throw UsageError{"serve takes no arguments besides --listen and --frame-ancestors"};
 
   // Block the stop signals in every thread (the server's inherit the mask), then wait
   // for one here: a clean stop that lets requests in progress finish.
@@ -45,7 +50,7 @@ int cmd_serve(const Globals& g, Args& a) {
     return kUnusable;
   }
   std::cout << "hoshitori: serving " << server.base_url() << " (REST API under " << server.base_url()
-            << "api/v1/; stop with Ctrl-C)" << std::endl;
+            << "api/v1/, ERP screens under " << server.base_url() << "erp/; stop with Ctrl-C)" << std::endl;
   int sig = 0;
   sigwait(&stop, &sig);
   server.stop();
@@ -64,6 +69,9 @@ int apikey_op(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Po
   } catch (const api::ApiError& e) {
     std::cerr << "hoshitori: " << e.what() << "\n";
     return e.code == HOSHITORI_NOTFOUND ? kNotFound : e.code == HOSHITORI_CONFLICT ? kRejected : kUnusable;
+  } catch (const std::exception& e) {  // the store (an old schema, a locked file)
+    std::cerr << "hoshitori: " << e.what() << "\n";
+    return kUnusable;
   }
 }
 
@@ -120,6 +128,28 @@ int cmd_apikey(const Globals& g, Args& a) {
     return kOk;
   }
   throw UsageError{"apikey create|list|revoke"};
+}
+
+int cmd_erp_link(const Globals& g, Args& a) {
+  const std::string user = a.take_value("--for"), role = a.take_value("--role"), next = a.take_value("--next"),
+                    ttl = a.take_value("--ttl"), base = a.take_value("--base");
+  if (user.empty() || role.empty()) throw UsageError{"erp-link needs --for NAME and --role viewer|buyer|admin"};
+  if (!a.positionals().empty()) throw UsageError{"erp-link takes --for, --role, --next, --ttl and --base"};
+  auto req = op_doc("erp_link");
+  req->set("user", user);
+  req->set("role", role);
+  if (!next.empty()) req->set("next", next);
+  if (!ttl.empty()) {
+    if (ttl.size() > 6 || ttl.find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError{"--ttl is whole seconds"};
+    req->set("ttl_seconds", std::stoll(ttl));
+  }
+  Poco::JSON::Object::Ptr out;
+  if (int rc = apikey_op(g, false, req, out)) return rc;
+  std::string prefix = base;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  std::cout << prefix << out->getValue<std::string>("path") << std::endl;
+  return kOk;
 }
 
 }  // namespace hoshi::cli

@@ -12,3 +12,10 @@ CREATE TABLE api_keys (
 );
 -- One live key per name: a name can be reused once its key is revoked.
 CREATE UNIQUE INDEX api_keys_live_name ON api_keys (name) WHERE revoked_at IS NULL;
+
+-- Secrets the server derives tokens from (the key that signs staff links), made on
+-- first use and never shown.
+CREATE TABLE server_secrets (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);

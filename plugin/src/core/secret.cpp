@@ -1,6 +1,8 @@
 #include "core/secret.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -38,6 +40,15 @@ std::string random_token(std::size_t bytes) {
   std::string raw(reinterpret_cast<const char*>(buf.data()), buf.size());
   OPENSSL_cleanse(buf.data(), buf.size());
   return base64url(raw);
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), out, &len))
+    throw std::runtime_error("HMAC-SHA256 failed");
+  return base64url(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

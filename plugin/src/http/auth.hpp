@@ -17,6 +17,7 @@ struct Caller {
   records::ApiKey key;
   std::string actor;  // the host's user (X-Hoshitori-User), else the key's name
   std::string via;    // "apikey:<name>", recorded with every audit event
+  std::string session;  // ERP screens: the session's id hash ("" for a key)
 };
 
 class Authenticator {

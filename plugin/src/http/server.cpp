@@ -14,8 +14,10 @@
 
 #include "http/api_routes.hpp"
 #include "http/auth.hpp"
+#include "http/erp_routes.hpp"
 #include "http/exchange.hpp"
 #include "http/rate_limit.hpp"
+#include "records/letters.hpp"
 #include "store/database.hpp"
 
 namespace hoshi::http {
@@ -51,12 +53,18 @@ struct Shared {
         options(o),
         key_failures(o.bad_key_allowance, std::chrono::seconds(60)),
         auth(s, key_failures),
-        api{s, auth, (std::filesystem::path(s.schemas_dir()) / "openapi.yaml").string(), o.max_body} {}
+        api{s, auth, (std::filesystem::path(s.schemas_dir()) / "openapi.yaml").string(), o.max_body},
+        screens(s, records::default_templates_dir(s.schemas_dir())),
+        staff(s, auth, key_failures),
+        erp{screens, staff, o.frame_ancestors} {}
   Service& svc;
   WebOptions options;
   FailureLimiter key_failures;
   Authenticator auth;
   ApiContext api;
+  ErpScreens screens;
+  StaffAuth staff;
+  ErpContext erp;
 };
 
 class Handler : public Poco::Net::HTTPRequestHandler {
@@ -68,7 +76,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       ex.validate();
       const auto& segs = ex.segments();
       if (!segs.empty() && segs[0] == "api") return handle_api(ex, s_.api);
-      throw HttpError(404, "Not Found", "nothing at " + ex.path() + " (the API is under /api/v1/)");
+      if (!segs.empty() && segs[0] == "erp") return handle_erp(ex, s_.erp);
+      if (!segs.empty() && segs[0] == "static") return handle_static(ex, s_.erp);
+      throw HttpError(404, "Not Found", "nothing at " + ex.path() + " (the API is under /api/v1/, the screens under /erp/)");
     } catch (const HttpError& e) {
       reply(ex, e);
     } catch (const store::StoreError& e) {

@@ -16,6 +16,8 @@ struct WebOptions {
   int max_queued = 256;
   std::size_t max_body = 1 << 20;  // JSON request bodies
   int bad_key_allowance = 20;      // failed keys per address per minute before 429
+  // CSP frame-ancestors of the ERP screens: who may show them in a frame.
+  std::string frame_ancestors = "'self'";
 };
 
 // "127.0.0.1:8080", "[::1]:8080", ":8080" or "8080" → host, port; false with `why`.

@@ -43,11 +43,16 @@ std::string Templates::render(const std::string& lang, const std::string& name, 
   if (!in) throw std::runtime_error(path + ": template not found");
   std::stringstream buf;
   buf << in.rdbuf();
-  mu::mustache tmpl(buf.str());
-  if (!tmpl.is_valid()) throw std::runtime_error(path + ": " + tmpl.error_message());
-  if (format == "txt") tmpl.set_custom_escape([](const std::string& s) { return s; });
+  return render_mustache(buf.str(), context, format == "html", path);
+}
+
+std::string render_mustache(const std::string& source, const Poco::JSON::Object::Ptr& context, bool html,
+                            const std::string& what) {
+  mu::mustache tmpl(source);
+  if (!tmpl.is_valid()) throw std::runtime_error(what + ": " + tmpl.error_message());
+  if (!html) tmpl.set_custom_escape([](const std::string& s) { return s; });
   std::string out = tmpl.render(to_data(Poco::Dynamic::Var(context)));
-  if (!tmpl.is_valid()) throw std::runtime_error(path + ": " + tmpl.error_message());
+  if (!tmpl.is_valid()) throw std::runtime_error(what + ": " + tmpl.error_message());
   return out;
 }
 

@@ -21,6 +21,11 @@ class Templates {
   std::string dir_;
 };
 
+// Renders one Mustache source with a JSON context; `html` escapes every {{value}}.
+// Throws std::runtime_error naming `what` on a template error.
+std::string render_mustache(const std::string& source, const Poco::JSON::Object::Ptr& context, bool html,
+                            const std::string& what);
+
 // templates/ beside the schemas folder ($HOSHITORI_TEMPLATES when set).
 std::string default_templates_dir(const std::string& schemas_dir);
 

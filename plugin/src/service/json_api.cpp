@@ -4,12 +4,14 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <ctime>
 #include <sstream>
 
 #include "core/text.hpp"
 #include "hoshitori/hoshitori.h"
 #include "importer/row_parser.hpp"
 #include "records/api_keys.hpp"
+#include "records/staff_link.hpp"
 #include "service/json_args.hpp"
 
 namespace hoshi::api {
@@ -224,6 +226,27 @@ std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& re
   }
 }
 
+// A signed, short-lived link into the ERP screens for a user the host has signed in.
+std::string op_erp_link(Service& svc, const Object::Ptr& req) {
+  only_keys(req, "erp_link", {"op", "user", "role", "next", "ttl_seconds"});
+  records::StaffClaims c;
+  c.user = str_arg(req, "user", true);
+  if (!records::parse_role(str_arg(req, "role", true), c.role))
+    throw ApiError(HOSHITORI_INVALID, "\"role\" must be viewer, buyer or admin");
+  c.next = str_arg(req, "next", false);
+  const long long ttl = static_cast<long long>(size_arg(req, "ttl_seconds", 300));
+  const std::string secret = svc.with_db([](store::Database& db) { return records::server_secret(db, "staff-link"); });
+  try {
+    const std::string path = records::mint_staff_link(secret, c, static_cast<long long>(std::time(nullptr)), ttl);
+    auto o = obj();
+    o->set("path", path);
+    o->set("ttl_seconds", ttl);
+    return to_string(o);
+  } catch (const std::invalid_argument& e) {
+    throw ApiError(HOSHITORI_INVALID, e.what());
+  }
+}
+
 }  // namespace
 
 std::string handle(Service& svc, const std::string& request_json) {
@@ -307,13 +330,14 @@ std::string handle(Service& svc, const std::string& request_json) {
   }
   if (op == "update_status") return op_update_status(svc, req);
   if (op == "apikey_create" || op == "apikey_revoke" || op == "apikeys") return op_apikey(svc, op, req);
+  if (op == "erp_link") return op_erp_link(svc, req);
   if (auto out = handle_records_op(svc, op, req)) return *out;
   throw ApiError(HOSHITORI_INVALID,
                  "unknown op \"" + op +
                      "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
                      "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
                      "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
-                     "apikey_revoke, apikeys)");
+                     "apikey_revoke, apikeys, erp_link)");
 }
 
 }  // namespace hoshi::api

@@ -1,0 +1,59 @@
+#include "http/erp_routes.hpp"
+
+namespace hoshi::http {
+
+namespace {
+void html_headers(Exchange& ex, const ErpContext& ctx) {
+  // no inline script or style anywhere; assets only from this server
+  ex.set_header("Content-Security-Policy",
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+                "frame-ancestors " +
+                    ctx.frame_ancestors);
+  ex.set_header("Cache-Control", "no-store");
+}
+}  // namespace
+
+void handle_erp(Exchange& ex, ErpContext& ctx) {
+  ScreenRequest r;
+  r.segments.assign(ex.segments().begin() + 1, ex.segments().end());
+  r.query = ex.query_params();
+  html_headers(ex, ctx);
+  try {
+    ErpScreens::read_common(r);
+    if (r.segments.size() == 1 && r.segments[0] == "login") {
+      if (ex.method() != "GET") throw HttpError(405, "Method Not Allowed", "open the link with GET");
+      return ctx.auth.login(ex);
+    }
+    if (ex.method() != "GET" && ex.method() != "HEAD") {
+      ex.set_header("Allow", "GET, HEAD");
+      throw HttpError(405, "Method Not Allowed", ex.method() + " is not allowed here");
+    }
+    r.caller = ctx.auth.require(ex, records::Role::viewer);
+    if (r.segments.size() == 1 && r.segments[0] == "suppliers.csv") {
+      ex.set_header("Content-Disposition", "attachment; filename=\"hoshitori-suppliers.csv\"");
+      return ex.send(200, "text/csv; charset=utf-8", ctx.screens.suppliers_csv(r));
+    }
+    ex.send(200, "text/html; charset=utf-8", ctx.screens.render(r));
+  } catch (const HttpError& e) {
+    if (ex.sent()) return;
+    if (e.status == 401) ex.set_header("WWW-Authenticate", "Bearer realm=\"hoshitori\"");
+    std::string html;
+    try {
+      html = ctx.screens.error_page(r, e.title, e.what());
+    } catch (const std::exception&) {
+      throw e;  // the page itself failed: the server answers problem+json
+    }
+    ex.send(e.status, "text/html; charset=utf-8", html);
+  }
+}
+
+void handle_static(Exchange& ex, ErpContext& ctx) {
+  const auto& segs = ex.segments();
+  std::string body, type;
+  if (segs.size() != 2 || !ctx.screens.static_file(segs[1], body, type))
+    throw HttpError(404, "Not Found", "no such file");
+  ex.set_header("Cache-Control", "public, max-age=3600");
+  ex.send(200, type, body);
+}
+
+}  // namespace hoshi::http

@@ -1,0 +1,420 @@
+#include "http/erp_screens.hpp"
+
+#include <Poco/JSON/Parser.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core/levels.hpp"
+#include "core/text.hpp"
+#include "http/exchange.hpp"
+#include "records/audit_export.hpp"
+#include "records/letters.hpp"
+#include "records/staff_link.hpp"
+#include "service/json_api.hpp"
+#include "service/json_args.hpp"
+#include "service/requests.hpp"
+
+namespace hoshi::http {
+
+using api::obj;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using records::url_encode;
+
+namespace {
+constexpr std::size_t kPageSize = 50;
+const char* const kStandings[] = {"meets", "expiring", "expired", "below", "unknown"};
+
+const char* symbol(const std::string& standing) {
+  if (standing == "meets") return "◎";
+  if (standing == "expiring") return "△";
+  if (standing == "expired" || standing == "below") return "✕";
+  return "？";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": not found");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& q) {
+  std::string out;
+  for (const auto& [k, v] : q) {
+    if (v.empty()) continue;
+    out += (out.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
+  }
+  return out;
+}
+
+std::string get(const ScreenRequest& r, const std::string& key) {
+  for (const auto& [k, v] : r.query)
+    if (k == key) return v;
+  return {};
+}
+
+std::string ota_text(const Object::Ptr& s, const Object::Ptr& t) {
+  auto ota = s->getObject("otasuketai");
+  if (!ota->getValue<bool>("reported")) return t->getValue<std::string>("not_reported");
+  if (ota->getValue<bool>("active")) {
+    std::string out = t->getValue<std::string>("active");
+    if (!ota->isNull("end")) out += "（" + ota->getValue<std::string>("end") + " " + t->getValue<std::string>("until") + "）";
+    return out;
+  }
+  return t->getValue<std::string>("inactive_ota");
+}
+
+std::string level_text(const Object::Ptr& s, const char* key, const Object::Ptr& t) {
+  auto o = s->getObject(key);
+  if (!o->getValue<bool>("reported")) return t->getValue<std::string>("not_reported");
+  const int level = o->getValue<int>("level");
+  std::string out = std::string(key) == "sa" ? levels::sa_symbol(level) : levels::scs_symbol(level);
+  if (std::string(key) == "scs" && !o->isNull("valid_until"))
+    out += "（" + o->getValue<std::string>("valid_until") + " " + t->getValue<std::string>("until") + "）";
+  return out;
+}
+}  // namespace
+
+ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir) : svc_(svc), dir_(templates_dir + "/web") {
+  const std::string path = dir_ + "/labels.yaml";
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+  std::vector<std::string> keys;
+  for (const char* lang : {"ja", "en"}) {
+    if (!root[lang] || !root[lang].IsMap()) throw std::runtime_error(path + ": no \"" + lang + "\" words");
+    auto words = obj();
+    for (const auto& kv : root[lang]) words->set(kv.first.as<std::string>(), kv.second.as<std::string>());
+    labels_[lang] = words;
+  }
+  for (const auto& k : labels_["ja"]->getNames())
+    if (!labels_["en"]->has(k)) throw std::runtime_error(path + ": \"" + k + "\" has no English word");
+  for (const auto& k : labels_["en"]->getNames())
+    if (!labels_["ja"]->has(k)) throw std::runtime_error(path + ": \"" + k + "\" has no Japanese word");
+}
+
+void ErpScreens::read_common(ScreenRequest& r) {
+  const std::string f = get(r, "fragment"), lang = get(r, "lang");
+  r.fragment = f == "1" || f == "true";
+  if (!lang.empty() && lang != "ja" && lang != "en") throw HttpError(400, "Bad Request", "lang must be ja or en");
+  r.lang = lang.empty() ? "ja" : lang;
+}
+
+std::string ErpScreens::render_template(const std::string& name, const Object::Ptr& ctx) {
+  std::string source;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = sources_.find(name);
+    if (it == sources_.end()) it = sources_.emplace(name, read_file(dir_ + "/" + name + ".html.mustache")).first;
+    source = it->second;
+  }
+  return records::render_mustache(source, ctx, true, dir_ + "/" + name + ".html.mustache");
+}
+
+Object::Ptr ErpScreens::base_context(const ScreenRequest& r) {
+  auto ctx = obj();
+  ctx->set("t", labels_.at(r.lang));
+  ctx->set("lang", r.lang);
+  ctx->set("fragment", r.fragment);
+  ctx->set("user", r.caller.actor);
+  ctx->set("lang_query", r.lang == "ja" ? "" : "?lang=" + r.lang);
+  return ctx;
+}
+
+std::string ErpScreens::page(const ScreenRequest& r, const std::string& title, const std::string& body) {
+  if (r.fragment) return body;
+  auto ctx = base_context(r);
+  ctx->set("title", title);
+  ctx->set("body", body);
+  const std::string other = r.lang == "ja" ? "en" : "ja";
+  auto q = r.query;
+  bool replaced = false;
+  for (auto& [k, v] : q)
+    if (k == "lang") {
+      v = other;
+      replaced = true;
+    }
+  if (!replaced) q.emplace_back("lang", other);
+  std::string path = "/erp/";
+  for (const auto& s : r.segments) path += url_encode(s) + "/";
+  if (!r.segments.empty()) path.pop_back();
+  ctx->set("other_lang", other);
+  ctx->set("other_lang_href", path + query_string(q));
+  return render_template("layout", ctx);
+}
+
+std::string ErpScreens::render(const ScreenRequest& r) {
+  if (r.segments.empty()) return dashboard(r);
+  if (r.segments.size() == 2 && r.segments[0] == "suppliers") return supplier(r, r.segments[1]);
+  throw HttpError(404, "Not Found", "no such screen");
+}
+
+std::string ErpScreens::error_page(const ScreenRequest& r, const std::string& title, const std::string& detail) {
+  auto ctx = base_context(r);
+  ctx->set("title", title);
+  ctx->set("detail", detail);
+  return page(r, title, render_template("error", ctx));
+}
+
+namespace {
+// The suppliers op for the dashboard's filters (shared by the page and its CSV).
+Object::Ptr list_request(const ScreenRequest& r, std::size_t offset, std::size_t limit) {
+  auto op = obj();
+  op->set("op", "suppliers");
+  for (const char* k : {"standing", "department", "name"})
+    if (std::string v = get(r, k); !v.empty()) op->set(k, v);
+  op->set("offset", offset);
+  op->set("limit", limit);
+  return op;
+}
+
+Object::Ptr run_op(Service& svc, const Object::Ptr& op) {
+  try {
+    return Poco::JSON::Parser().parse(api::handle(svc, api::to_string(op))).extract<Object::Ptr>();
+  } catch (const api::ApiError& e) {
+    throw HttpError(e.code == HOSHITORI_NOTFOUND ? 404 : 400, e.code == HOSHITORI_NOTFOUND ? "Not Found" : "Bad Request",
+                    e.what());
+  }
+}
+}  // namespace
+
+std::string ErpScreens::dashboard(const ScreenRequest& r) {
+  auto ctx = base_context(r);
+  const Object::Ptr& t = labels_.at(r.lang);
+  std::size_t page_no = 1;
+  if (std::string p = get(r, "page"); !p.empty()) {
+    if (p.size() > 7 || p.find_first_not_of("0123456789") != std::string::npos || std::stoul(p) == 0)
+      throw HttpError(400, "Bad Request", "page must be a whole number from 1");
+    page_no = std::stoul(p);
+  }
+  auto res = run_op(svc_, list_request(r, (page_no - 1) * kPageSize, kPageSize));
+  const std::size_t total = res->getValue<std::size_t>("total");
+
+  // links keep the filters, language and fragment mode
+  std::vector<std::pair<std::string, std::string>> keep;
+  for (const char* k : {"standing", "department", "name", "lang", "fragment"})
+    if (std::string v = get(r, k); !v.empty()) keep.emplace_back(k, v);
+  auto with = [&](const std::string& key, const std::string& value) {
+    auto q = keep;
+    q.erase(std::remove_if(q.begin(), q.end(), [&](const auto& kv) { return kv.first == key; }), q.end());
+    if (!value.empty()) q.emplace_back(key, value);
+    return "/erp/" + query_string(q);
+  };
+  const std::string suffix = query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}});
+
+  Array::Ptr counts = new Array;
+  auto n = svc_.standing_counts();
+  Array::Ptr standing_options = new Array;
+  for (std::size_t i = 0; i < 5; ++i) {
+    const std::string st = kStandings[i];
+    auto c = obj();
+    c->set("standing", st);
+    c->set("label", t->getValue<std::string>(st));
+    c->set("symbol", symbol(st));
+    Standing e = Standing::unknown;
+    parse_standing(st, e);
+    c->set("count", n[static_cast<std::size_t>(e)]);
+    auto q = keep;
+    q.erase(std::remove_if(q.begin(), q.end(), [](const auto& kv) { return kv.first != "lang" && kv.first != "fragment"; }),
+            q.end());
+    q.emplace_back("standing", st);
+    c->set("href", "/erp/" + query_string(q));
+    counts->add(c);
+    auto o = obj();
+    o->set("value", st);
+    o->set("label", t->getValue<std::string>(st));
+    o->set("symbol", symbol(st));
+    o->set("selected", get(r, "standing") == st);
+    standing_options->add(o);
+  }
+  ctx->set("counts", counts);
+  ctx->set("standing_options", standing_options);
+  Array::Ptr depts = new Array;
+  for (const auto& d : svc_.departments()) {
+    auto o = obj();
+    o->set("value", d);
+    o->set("selected", get(r, "department") == d);
+    depts->add(o);
+  }
+  ctx->set("department_options", depts);
+  ctx->set("name", get(r, "name"));
+
+  Array::Ptr rows = new Array;
+  auto list = res->getArray("suppliers");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto s = list->getObject(static_cast<unsigned>(i));
+    const std::string st = s->getValue<std::string>("standing"), code = s->getValue<std::string>("vendor_code");
+    auto row = obj();
+    row->set("code", code);
+    row->set("href", "/erp/suppliers/" + url_encode(code) + suffix);
+    row->set("name", s->isNull("name") ? std::string() : s->getValue<std::string>("name"));
+    row->set("department", s->isNull("department") ? std::string() : s->getValue<std::string>("department"));
+    row->set("active", s->getValue<bool>("active"));
+    row->set("sa", level_text(s, "sa", t));
+    row->set("ota", ota_text(s, t));
+    row->set("scs", level_text(s, "scs", t));
+    row->set("required", s->getValue<int>("required_scs"));
+    row->set("standing", st);
+    row->set("standing_label", t->getValue<std::string>(st));
+    row->set("symbol", symbol(st));
+    row->set("reason", s->getValue<std::string>("reason"));
+    rows->add(row);
+  }
+  ctx->set("rows", rows);
+  ctx->set("has_rows", rows->size() > 0);
+  ctx->set("total", total);
+  ctx->set("from", total == 0 ? 0 : (page_no - 1) * kPageSize + 1);
+  ctx->set("to", (page_no - 1) * kPageSize + rows->size());
+  if (page_no > 1) ctx->set("prev_href", with("page", page_no == 2 ? "" : std::to_string(page_no - 1)));
+  if (page_no * kPageSize < total) ctx->set("next_href", with("page", std::to_string(page_no + 1)));
+  auto csv_q = keep;
+  csv_q.erase(std::remove_if(csv_q.begin(), csv_q.end(), [](const auto& kv) { return kv.first == "fragment"; }),
+              csv_q.end());
+  ctx->set("csv_href", "/erp/suppliers.csv" + query_string(csv_q));
+  return page(r, t->getValue<std::string>("dashboard"), render_template("dashboard", ctx));
+}
+
+std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code) {
+  auto ctx = base_context(r);
+  const Object::Ptr& t = labels_.at(r.lang);
+  auto op = obj();
+  op->set("op", "status");
+  op->set("vendor_code", code);
+  auto s = run_op(svc_, op);
+  const std::string real_code = s->getValue<std::string>("vendor_code");
+  const std::string st = s->getValue<std::string>("standing");
+  ctx->set("s", s);
+  ctx->set("symbol", symbol(st));
+  ctx->set("standing_label", t->getValue<std::string>(st));
+  ctx->set("sa", level_text(s, "sa", t));
+  ctx->set("ota", ota_text(s, t));
+  ctx->set("scs", level_text(s, "scs", t));
+  ctx->set("back_href", "/erp/" + query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}}));
+
+  op = obj();
+  op->set("op", "history");
+  op->set("vendor_code", real_code);
+  ctx->set("history", run_op(svc_, op)->getArray("history"));
+
+  // requests with their thread and agreement documents
+  RequestService rs(svc_);
+  Array::Ptr requests = new Array;
+  auto listed = rs.list(real_code)->getArray("requests");
+  for (std::size_t i = 0; i < listed->size(); ++i) {
+    auto detail = rs.show(listed->getObject(static_cast<unsigned>(i))->getValue<std::string>("number"));
+    auto steps = detail->getArray("steps");
+    Array::Ptr shown_steps = new Array;
+    for (std::size_t k = 0; k < steps->size(); ++k) {
+      auto step = steps->getObject(static_cast<unsigned>(k));
+      auto out = obj();
+      const std::string side = step->getValue<std::string>("side");
+      out->set("side", side);
+      out->set("side_label", t->getValue<std::string>(side == "buyer" ? "buyer" : "supplier"));
+      out->set("kind", step->getValue<std::string>("kind"));
+      out->set("at", records::utc_to_jst_display(step->getValue<std::string>("at")));
+      out->set("actor", step->getValue<std::string>("actor"));
+      auto body = step->getObject("body");
+      if (body && body->has("message") && body->get("message").isString())
+        out->set("message", body->getValue<std::string>("message"));
+      shown_steps->add(out);
+    }
+    detail->set("steps", shown_steps);
+    detail->set("has_steps", shown_steps->size() > 0);
+    auto agreements = detail->getArray("agreements");
+    for (std::size_t k = 0; k < agreements->size(); ++k) {
+      auto a = agreements->getObject(static_cast<unsigned>(k));
+      std::string who;
+      auto confs = a->getArray("confirmations");
+      for (std::size_t c = 0; c < confs->size(); ++c)
+        who += (who.empty() ? "" : "、") + t->getValue<std::string>(confs->getObject(static_cast<unsigned>(c))->getValue<std::string>("side"));
+      a->set("confirmed", who.empty() ? "—" : who);
+      a->set("document", rs.agreement(detail->getValue<std::string>("number"), a->getValue<long long>("version")).document);
+    }
+    requests->add(detail);
+  }
+  ctx->set("requests", requests);
+
+  // the audit events about this supplier, newest first (the last 100)
+  std::vector<records::AuditEvent> events;
+  svc_.with_db([&](store::Database& db) {
+    records::AuditFilter f;
+    f.vendor_code = real_code;
+    records::AuditLog(db).scan(f, [&](const records::AuditEvent& e) {
+      events.push_back(e);
+      if (events.size() > 100) events.erase(events.begin());
+      return true;
+    });
+  });
+  Array::Ptr ev = new Array;
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    auto e = obj();
+    e->set("seq", it->seq);
+    e->set("at", records::utc_to_jst_display(it->at));
+    e->set("label", r.lang == "ja" ? records::action_label(it->action) : it->action);
+    e->set("actor", it->actor);
+    e->set("via", api::opt(it->via));
+    ev->add(e);
+  }
+  ctx->set("events", ev);
+  ctx->set("has_events", ev->size() > 0);
+  const std::string name = s->isNull("name") ? real_code : s->getValue<std::string>("name");
+  return page(r, name, render_template("supplier", ctx));
+}
+
+std::string ErpScreens::suppliers_csv(const ScreenRequest& r) {
+  const Object::Ptr& t = labels_.at(r.lang);
+  auto res = run_op(svc_, list_request(r, 0, 0));
+  std::string out = "\xEF\xBB\xBF";
+  auto cell = [&](const std::string& v, bool last = false) {
+    std::string c = v;
+    if (!c.empty() && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@' || c[0] == '\t')) c = "'" + c;
+    if (c.find_first_of(",\"\r\n") != std::string::npos) {
+      std::string q = "\"";
+      for (char ch : c) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      c = q + "\"";
+    }
+    out += c;
+    out += last ? "\r\n" : ",";
+  };
+  for (const char* h : {"code", "name", "department", "sa", "ota", "scs", "required", "standing"})
+    cell(t->getValue<std::string>(h));
+  cell(t->getValue<std::string>("reason"), true);
+  auto list = res->getArray("suppliers");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto s = list->getObject(static_cast<unsigned>(i));
+    const std::string st = s->getValue<std::string>("standing");
+    cell(s->getValue<std::string>("vendor_code"));
+    cell(s->isNull("name") ? "" : s->getValue<std::string>("name"));
+    cell(s->isNull("department") ? "" : s->getValue<std::string>("department"));
+    cell(level_text(s, "sa", t));
+    cell(ota_text(s, t));
+    cell(level_text(s, "scs", t));
+    cell("★" + std::to_string(s->getValue<int>("required_scs")));
+    cell(std::string(symbol(st)) + " " + t->getValue<std::string>(st));
+    cell(s->getValue<std::string>("reason"), true);
+  }
+  return out;
+}
+
+bool ErpScreens::static_file(const std::string& name, std::string& body, std::string& content_type) {
+  if (name.empty() || name.find("..") != std::string::npos || name.find('/') != std::string::npos) return false;
+  std::ifstream in(dir_ + "/static/" + name, std::ios::binary);
+  if (!in) return false;
+  std::stringstream s;
+  s << in.rdbuf();
+  body = s.str();
+  const auto ext = name.substr(name.rfind('.') + 1);
+  content_type = ext == "css" ? "text/css; charset=utf-8" : ext == "js" ? "text/javascript; charset=utf-8"
+                 : ext == "svg" ? "image/svg+xml" : ext == "png" ? "image/png" : "application/octet-stream";
+  return true;
+}
+
+}  // namespace hoshi::http
