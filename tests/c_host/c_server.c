@@ -98,6 +98,26 @@ int server_story(hoshitori *db, int leave_running) {
   VCHECK(strstr(answer, "\"vendor_code\":\"V0001\"") != NULL);
   VCHECK(http_get(port, "/api/v1/suppliers/NO-SUCH", key, answer, sizeof answer) == 404);
 
+  /* the same screens as fragments, without HTTP */
+  {
+    char *html = NULL;
+    VCHECK(hoshitori_render_html(db, "/erp/?standing=meets", "c-host:yamada", "viewer", &html) == HOSHITORI_OK);
+    VCHECK(html != NULL && strstr(html, "hs-dashboard") != NULL);
+    VCHECK(html != NULL && strstr(html, "<html") == NULL); /* a fragment, not a page */
+    hoshitori_free(html);
+    html = NULL;
+    VCHECK(hoshitori_render_html(db, "/erp/suppliers/V0001?lang=en", "c-host:yamada", "viewer", &html) ==
+           HOSHITORI_OK);
+    VCHECK(html != NULL && strstr(html, "V0001") != NULL && strstr(html, "Audit trail") != NULL);
+    hoshitori_free(html);
+    html = NULL;
+    VCHECK(hoshitori_render_html(db, "/erp/suppliers/NO-SUCH", "u", "viewer", &html) == HOSHITORI_NOTFOUND);
+    VCHECK(html == NULL);
+    VCHECK(hoshitori_render_html(db, "/erp/", "u", "root", &html) == HOSHITORI_INVALID);
+    VCHECK(hoshitori_render_html(db, "/erp/?lang=fr", "u", "viewer", &html) == HOSHITORI_INVALID);
+    VCHECK(hoshitori_render_html(db, "/erp/", NULL, "viewer", &html) == HOSHITORI_MISUSE);
+  }
+
   if (!leave_running) {
     VCHECK(hoshitori_serve_stop(db) == HOSHITORI_OK);
     VCHECK(http_get(port, "/api/v1/suppliers/V0001", key, answer, sizeof answer) == -1);

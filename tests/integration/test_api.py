@@ -32,14 +32,14 @@ def spec():
 class ApiCase(CliTest):
     """A database with the sample suppliers, three keys, and a server on it."""
 
-    server_env = ()
+    server_args = ()
 
     def setUp(self):
         super().setUp()
         self.init()
         self.import_file(os.path.join(cli_support.SAMPLE_DIR, "suppliers.csv"), expect=0)
         self.keys = {role: self.make_key("host-" + role, role) for role in ("viewer", "buyer", "admin")}
-        self.server = Server(self.db, *self.server_env)
+        self.server = Server(self.db, *self.server_args)
 
     def tearDown(self):
         code, out, err = self.server.stop()
@@ -228,8 +228,6 @@ class Refusals(ApiCase):
 
 
 class Security(ApiCase):
-    server_env = ()
-
     def test_no_key_bad_key_and_roles(self):
         r = self.call("GET", "/api/v1/suppliers", role=None, expect=401)
         self.assertIn("Bearer", r.headers["WWW-Authenticate"])
@@ -339,8 +337,6 @@ class Security(ApiCase):
 
 
 class GuessingLimit(ApiCase):
-    server_env = ()
-
     def test_bad_keys_from_one_address_are_slowed(self):
         statuses = []
         for i in range(25):

@@ -181,6 +181,19 @@ HOSHITORI_API int hoshitori_serve_start(hoshitori *db, const char *listen, char 
 /* Stops accepting, lets requests in progress finish, and frees the port. No server: OK. */
 HOSHITORI_API int hoshitori_serve_stop(hoshitori *db);
 
+/*
+ * An ERP screen as an HTML fragment, for a host that pastes it into its own page rather
+ * than framing /erp/ (its links and forms point at /erp/… on the Hoshitori server or the
+ * host's proxy of it; the stylesheet is /static/hoshitori.css). `path` is what the
+ * server would be asked: "/erp/", "/erp/?standing=below&page=2",
+ * "/erp/suppliers/V0001?lang=en". `user` is the host's signed-in user, `role` "viewer",
+ * "buyer" or "admin". Every value is HTML-escaped. HOSHITORI_NOTFOUND for an unknown
+ * screen or supplier, HOSHITORI_INVALID for a bad filter (the message says which).
+ * On success free *html with hoshitori_free.
+ */
+HOSHITORI_API int hoshitori_render_html(hoshitori *db, const char *path, const char *user, const char *role,
+                                        char **html);
+
 /* Release memory handed out by the library. NULL is a no-op. */
 HOSHITORI_API void hoshitori_free(void *p);
 

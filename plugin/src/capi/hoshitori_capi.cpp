@@ -12,7 +12,10 @@
 
 #include "catalog/catalog_loader.hpp"
 #include "core/text.hpp"
+#include "http/erp_screens.hpp"
+#include "http/exchange.hpp"
 #include "http/server.hpp"
+#include "records/letters.hpp"
 #include "service/json_api.hpp"
 #include "service/service.hpp"
 
@@ -30,6 +33,8 @@ struct hoshitori {
   std::unique_ptr<hoshi::Service> service;
   std::mutex server_mutex;
   std::unique_ptr<hoshi::http::WebServer> server;  // declared after service: stopped first
+  std::once_flag screens_once;
+  std::unique_ptr<hoshi::http::ErpScreens> screens;  // made on first hoshitori_render_html
   std::mutex err_mutex;
   std::string errmsg = "not an error";
 };
@@ -252,6 +257,37 @@ int hoshitori_serve_stop(hoshitori* db) {
     }
     server.reset();
     return HOSHITORI_OK;
+  });
+}
+
+int hoshitori_render_html(hoshitori* db, const char* path, const char* user, const char* role, char** html) {
+  if (!usable(db)) return HOSHITORI_MISUSE;
+  if (!path || !user || !role || !html) return fail(db, HOSHITORI_MISUSE, "path, user, role or html is NULL");
+  *html = nullptr;
+  return guard(db, [&] {
+    hoshi::http::ScreenRequest r;
+    r.caller.actor = user;
+    r.caller.via = "c-abi";
+    if (!hoshi::records::parse_role(role, r.caller.key.role))
+      return fail(db, HOSHITORI_INVALID, std::string("role must be viewer, buyer or admin, not ") + role);
+    try {
+      std::call_once(db->screens_once, [&] {
+        db->screens = std::make_unique<hoshi::http::ErpScreens>(
+            *db->service, hoshi::records::default_templates_dir(db->service->schemas_dir()));
+      });
+      std::string decoded;
+      std::vector<std::string> segments;
+      hoshi::http::parse_target(path, decoded, segments, r.query);
+      if (segments.empty() || segments[0] != "erp") return fail(db, HOSHITORI_NOTFOUND, "screens live under /erp/");
+      r.segments.assign(segments.begin() + 1, segments.end());
+      hoshi::http::ErpScreens::read_common(r);
+      r.fragment = true;
+      *html = dup(db->screens->render(r));
+      return HOSHITORI_OK;
+    } catch (const hoshi::http::HttpError& e) {
+      return fail(db, e.status == 404 ? HOSHITORI_NOTFOUND : e.status < 500 ? HOSHITORI_INVALID : HOSHITORI_ERROR,
+                  e.what());
+    }
   });
 }
 

@@ -61,33 +61,35 @@ void Exchange::validate() const {
   if (bad_url_) throw *bad_url_;
 }
 
-void Exchange::parse_url() {
-  const std::string& uri = req_.getURI();
+void Exchange::parse_url() { parse_target(req_.getURI(), path_, segments_, query_); }
+
+void parse_target(const std::string& uri, std::string& path, std::vector<std::string>& segments,
+                  std::vector<std::pair<std::string, std::string>>& query) {
   const std::size_t q = uri.find('?');
   const std::string raw_path = uri.substr(0, q);
-  path_ = checked_utf8(percent_decode(raw_path, false), "the path");
+  path = checked_utf8(percent_decode(raw_path, false), "the path");
   std::size_t start = 1;
   while (start <= raw_path.size()) {
     std::size_t end = raw_path.find('/', start);
     if (end == std::string::npos) end = raw_path.size();
-    if (end > start) segments_.push_back(checked_utf8(percent_decode(raw_path.substr(start, end - start), false), "the path"));
+    if (end > start)
+      segments.push_back(checked_utf8(percent_decode(raw_path.substr(start, end - start), false), "the path"));
     start = end + 1;
   }
-  if (q != std::string::npos) {
-    const std::string qs = uri.substr(q + 1);
-    std::size_t pos = 0;
-    while (pos <= qs.size()) {
-      std::size_t amp = qs.find('&', pos);
-      if (amp == std::string::npos) amp = qs.size();
-      std::string pair = qs.substr(pos, amp - pos);
-      if (!pair.empty()) {
-        std::size_t eq = pair.find('=');
-        std::string k = percent_decode(pair.substr(0, eq), true);
-        std::string v = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), true);
-        query_.emplace_back(checked_utf8(k, "a query parameter"), checked_utf8(v, "a query parameter"));
-      }
-      pos = amp + 1;
+  if (q == std::string::npos) return;
+  const std::string qs = uri.substr(q + 1);
+  std::size_t pos = 0;
+  while (pos <= qs.size()) {
+    std::size_t amp = qs.find('&', pos);
+    if (amp == std::string::npos) amp = qs.size();
+    std::string pair = qs.substr(pos, amp - pos);
+    if (!pair.empty()) {
+      std::size_t eq = pair.find('=');
+      std::string k = percent_decode(pair.substr(0, eq), true);
+      std::string v = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+      query.emplace_back(checked_utf8(k, "a query parameter"), checked_utf8(v, "a query parameter"));
     }
+    pos = amp + 1;
   }
 }
 

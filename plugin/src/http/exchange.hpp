@@ -66,6 +66,11 @@ class Exchange {
   std::optional<HttpError> bad_url_;
 };
 
+// "/erp/suppliers/V%2F1?lang=en" → decoded path, its segments and query pairs.
+// Throws HttpError 400 on bad percent-encoding or bytes that are not UTF-8.
+void parse_target(const std::string& uri, std::string& path, std::vector<std::string>& segments,
+                  std::vector<std::pair<std::string, std::string>>& query);
+
 // Percent-decoding of one URL component ('+' stays '+'; query values also map '+'
 // to a space). Throws HttpError 400 on a bad escape.
 std::string percent_decode(const std::string& s, bool plus_is_space);

@@ -18,8 +18,10 @@ std::string canonical(const StaffClaims& c) {
 
 bool safe_next(const std::string& next) {
   // a path on this server under /erp/: no scheme, no host, no backslash tricks
+  const std::string path = next.substr(0, next.find('?'));
   return next.rfind("/erp/", 0) == 0 && next.find("//") == std::string::npos &&
-         next.find('\\') == std::string::npos && next.find_first_of("\r\n\t ") == std::string::npos;
+         next.find('\\') == std::string::npos && next.find_first_of("\r\n\t ") == std::string::npos &&
+         path.find("..") == std::string::npos && path.find('%') == std::string::npos;
 }
 }  // namespace
 

@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""The ERP screens served by a real `hoshitori serve`: the 星取表 dashboard and the supplier
+panel as pages and fragments, escaping of hostile supplier names, paging, search, CSV,
+the signed sign-in links and their session cookie, and the security headers.
+
+usage: /usr/bin/python3 test_screens.py HOSHITORI_BINARY BACKEND PG_URL_FILE SAMPLE_DIR
+"""
+import csv
+import html.parser
+import io
+import os
+import re
+import sys
+import time
+import unittest
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_support  # noqa: E402
+from api_support import Server, quote  # noqa: E402
+from cli_support import EN_HEADER, CliTest, csv_text, good_row  # noqa: E402
+from requests_support import ESTIMATE, TERMS, fair_request  # noqa: E402
+
+HOSTILE = ['<script>alert("x")</script>株式会社', '"><img src=x onerror=alert(1)>工業', "=HYPERLINK(\"http://x\")"]
+
+
+class Page(html.parser.HTMLParser):
+    """What a browser would see: elements (with attributes), links, text, inline scripts."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tags = []
+        self.text = []
+        self.scripts = 0
+        self.inline_handlers = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "script":
+            self.scripts += 1
+        self.inline_handlers += [k for k in a if k.startswith("on")]
+        if "style" in a:
+            self.inline_handlers.append("style")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def all_text(self):
+        return "".join(self.text)
+
+    def links(self):
+        return [a["href"] for t, a in self.tags if t == "a" and "href" in a]
+
+    def rows(self, cls):
+        return [a for t, a in self.tags if t == "tr" and cls in a.get("class", "")]
+
+
+class ScreenCase(CliTest):
+    server_args = ()
+
+    def setUp(self):
+        super().setUp()
+        self.init()
+        self.import_file(os.path.join(cli_support.SAMPLE_DIR, "suppliers.csv"), expect=0)
+        p = self.run_cli("apikey", "create", "--name", "erp-proxy", "--role", "buyer")
+        self.assertEqual(p.returncode, 0, p.err)
+        self.key = p.out.strip()
+        self.server = Server(self.db, *self.server_args)
+
+    def tearDown(self):
+        code, _, err = self.server.stop()
+        self.assertEqual(code, 0, err)
+        super().tearDown()
+
+    def get(self, path, expect=200, **kw):
+        kw.setdefault("key", self.key)
+        r = self.server.request("GET", path, **kw)
+        self.assertEqual(r.status, expect, "%s → %r" % (path, r))
+        return r
+
+    def page(self, path, **kw):
+        r = self.get(path, **kw)
+        self.assertEqual(r.content_type, "text/html")
+        p = Page(r.text)
+        self.assertEqual(p.scripts, 0, "no script at all on the staff screens")
+        self.assertEqual(p.inline_handlers, [], "no inline handlers or styles (CSP forbids them)")
+        return r, p
+
+    def link(self, user="山田 太郎", role="buyer", *extra):
+        p = self.run_cli("erp-link", "--for", user, "--role", role, "--base", self.server.base, *extra)
+        self.assertEqual(p.returncode, 0, p.err)
+        return p.out.strip()
+
+
+class Dashboard(ScreenCase):
+    def test_board_shows_every_standing_by_symbol_and_word(self):
+        r, p = self.page("/erp/?page=1")
+        csp = r.headers["Content-Security-Policy"]
+        self.assertIn("default-src 'none'", csp)
+        self.assertIn("frame-ancestors 'self'", csp)
+        self.assertNotIn("unsafe-inline", csp)
+        self.assertIn(("link", {"rel": "stylesheet", "href": "/static/hoshitori.css"}), p.tags)
+        total = int(re.search(r"(\d+)件中", p.all_text()).group(1))
+        suppliers = self.suppliers()
+        self.assertEqual(total, len(suppliers))
+        rows = p.rows("hs-st-")
+        self.assertEqual(len(rows), min(50, total))
+        words = {"meets": "◎ 充足", "expiring": "△ 期限間近", "expired": "✕ 期限切れ", "below": "✕ 不足",
+                 "unknown": "？ 未報告"}
+        text = re.sub(r"\s+", " ", p.all_text())
+        for s in suppliers:
+            self.assertIn(s["vendor_code"], text)
+        for standing in {s["standing"] for s in suppliers}:
+            self.assertIn(words[standing], text)
+        # the summary counts add up to the whole register
+        counts = [int(x) for x in re.findall(r"(?:充足|期限間近|期限切れ|不足|未報告) (\d+)", text)[:5]]
+        self.assertEqual(sum(counts), total)
+
+    def test_filters_search_and_english(self):
+        below = [s["vendor_code"] for s in self.suppliers("--standing", "below")]
+        _, p = self.page("/erp/?standing=below")
+        shown = [h for h in p.links() if h.startswith("/erp/suppliers/")]
+        self.assertEqual(sorted(urllib.parse.unquote(h.split("/")[3].split("?")[0]) for h in shown), sorted(below))
+        one = self.suppliers()[0]
+        # the name as written with (株) instead of 株式会社 still finds it
+        needle = one["name"].replace("株式会社", "(株)")
+        _, p = self.page("/erp/?name=" + quote(needle))
+        self.assertIn(one["vendor_code"], p.all_text())
+        r, p = self.page("/erp/?lang=en")
+        self.assertIn("Supplier board", p.all_text())
+        self.assertIn(("html", {"lang": "en"}), [(t, a) for t, a in p.tags if t == "html"])
+        self.get("/erp/?lang=fr", expect=400)
+        self.get("/erp/?page=0", expect=400)
+        self.get("/erp/?standing=great", expect=400)
+
+    def test_fragment_has_no_page_around_it_and_links_stay_fragments(self):
+        r, p = self.page("/erp/?fragment=1")
+        self.assertNotIn("<html", r.text)
+        self.assertNotIn("<head", r.text)
+        panel_links = [h for h in p.links() if h.startswith("/erp/suppliers/")]
+        self.assertTrue(panel_links)
+        self.assertTrue(all("fragment=1" in h for h in panel_links))
+        r, p = self.page(panel_links[0])
+        self.assertNotIn("<html", r.text)
+
+    def test_paging_through_many_suppliers(self):
+        rows = [good_row("P%04d" % i, i + 500) for i in range(120)]
+        self.import_csv(csv_text(EN_HEADER, rows), expect=0, name="many.csv")
+        total = len(self.suppliers())
+        seen = []
+        path = "/erp/?lang=en"
+        while path:
+            _, p = self.page(path)
+            codes = [urllib.parse.unquote(h.split("/")[3].split("?")[0]) for h in p.links()
+                     if h.startswith("/erp/suppliers/")]
+            self.assertLessEqual(len(codes), 50)
+            seen += codes
+            nxt = [a["href"] for t, a in p.tags if t == "a" and a.get("rel") == "next"]
+            path = nxt[0] if nxt else None
+        self.assertEqual(len(seen), total)
+        self.assertEqual(seen, sorted(seen))
+        self.assertEqual(len(set(seen)), total)
+
+    def test_csv_download_is_the_filtered_list_for_excel(self):
+        r = self.get("/erp/suppliers.csv?standing=below")
+        self.assertEqual(r.content_type, "text/csv")
+        self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"))
+        rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
+        self.assertEqual(rows[0][:3], ["取引先コード", "会社名", "部署"])
+        below = sorted(s["vendor_code"] for s in self.suppliers("--standing", "below"))
+        self.assertEqual(sorted(x[0] for x in rows[1:]), below)
+        self.assertTrue(all(x[7].endswith("不足") for x in rows[1:]))
+
+
+class Escaping(ScreenCase):
+    def test_hostile_supplier_names_are_shown_literally(self):
+        rows = [good_row("X%d" % i, 900 + i, name=n) for i, n in enumerate(HOSTILE)]
+        self.import_csv(csv_text(EN_HEADER, rows), expect=0, name="hostile.csv")
+        for path in ("/erp/?name=" + quote("工業"), "/erp/", "/erp/suppliers/X0", "/erp/suppliers/X1",
+                     "/erp/suppliers/X0?fragment=1"):
+            r, p = self.page(path)
+            self.assertNotIn("<script>", r.text)
+            self.assertNotIn("<img src=x", r.text)
+            self.assertNotIn("img", [t for t, _ in p.tags])
+        _, p = self.page("/erp/suppliers/X1")
+        self.assertIn(HOSTILE[1], p.all_text())  # shown as the text it is
+        _, p = self.page("/erp/suppliers/X0")
+        self.assertIn(HOSTILE[0], p.all_text())
+        r = self.get("/erp/suppliers.csv?name=" + quote("HYPERLINK"))
+        cells = [row[1] for row in csv.reader(io.StringIO(r.body.decode("utf-8-sig")))][1:]
+        self.assertTrue(cells and all(c.startswith("'=") for c in cells), cells)
+
+    def test_supplier_panel_shows_requests_thread_and_agreement(self):
+        import json
+        body = json.dumps({"request": fair_request("V0001")}).encode()
+        r = self.server.request("POST", "/api/v1/requests", raw=body, key=self.key, user="buyer-tanaka")
+        self.assertEqual(r.status, 201, r)
+        number = r.json()["number"]
+        est = dict(ESTIMATE, message='<b>見積り</b>をお送りします')
+        r = self.server.request("POST", "/api/v1/requests/%s/steps" % number, body={"step": est}, key=self.key,
+                                user="supplier-sato")
+        self.assertEqual(r.status, 201, r)
+        r = self.server.request("POST", "/api/v1/requests/%s/steps" % number,
+                                body={"step": {"side": "buyer", "kind": "agreement", "terms": TERMS}}, key=self.key)
+        sha = r.json()["agreement_sha256"]
+        r, p = self.page("/erp/suppliers/V0001")
+        text = p.all_text()
+        self.assertIn(number, text)
+        self.assertIn("<b>見積り</b>をお送りします", text)   # escaped, shown as typed
+        self.assertNotIn("<b>見積り</b>", r.text)
+        self.assertIn(sha, text)
+        self.assertIn("セキュリティ対策費用の負担に関する合意書", text)
+        self.assertIn("対策要請の発行", text)                 # the audit events for this supplier
+        self.assertIn("apikey:erp-proxy", text)
+        self.get("/erp/suppliers/NO-SUCH", expect=404)
+        self.get("/erp/nothing", expect=404)
+
+
+class SignIn(ScreenCase):
+    server_args = ("--frame-ancestors", "'self' https://erp.example.co.jp")
+
+    def test_signed_link_opens_a_session_once(self):
+        link = self.link()
+        path = link[len(self.server.base):]
+        r = self.server.request("GET", path)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.headers["Location"], "/erp/")
+        cookie = r.headers["Set-Cookie"]
+        for flag in ("HttpOnly", "SameSite=Strict", "Path=/erp/"):
+            self.assertIn(flag, cookie)
+        session = cookie.split(";")[0]
+        r, p = self.page("/erp/", key=None, headers={"Cookie": session})
+        self.assertIn("山田 太郎", p.all_text())
+        self.assertIn("frame-ancestors 'self' https://erp.example.co.jp", r.headers["Content-Security-Policy"])
+        # the same link a second time: gone
+        self.assertEqual(self.server.request("GET", path).status, 410)
+        # a forged session, and no credentials at all
+        self.assertEqual(self.server.request("GET", "/erp/", headers={"Cookie": "hoshitori_staff=forged"}).status, 401)
+        r = self.server.request("GET", "/erp/")
+        self.assertEqual(r.status, 401)
+        self.assertEqual(r.content_type, "text/html")
+
+    def test_tampered_and_expired_links_are_refused(self):
+        path = self.link()[len(self.server.base):]
+        forged = path.replace("r=buyer", "r=admin")
+        self.assertEqual(self.server.request("GET", forged).status, 403)
+        other_user = re.sub(r"u=[^&]+", "u=" + quote("社長"), path)
+        self.assertEqual(self.server.request("GET", other_user).status, 403)
+        short = self.link("佐藤", "viewer", "--ttl", "1")[len(self.server.base):]
+        time.sleep(2.2)
+        self.assertEqual(self.server.request("GET", short).status, 410)
+        # a link can only lead into the screens
+        for bad in ("//evil.example/", "https://evil.example/erp/", "/api/v1/suppliers", "/erp/../api"):
+            p = self.run_cli("erp-link", "--for", "x", "--role", "viewer", "--next", bad)
+            self.assertEqual(p.returncode, 2, bad)
+        p = self.run_cli("erp-link", "--for", "x", "--role", "viewer", "--ttl", "7200")
+        self.assertEqual(p.returncode, 2)
+
+    def test_static_assets_are_local(self):
+        r = self.server.request("GET", "/static/hoshitori.css")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.content_type, "text/css")
+        for bad in ("/static/../schemas/policy.yaml", "/static/%2e%2e%2fREADME.md", "/static/nothing.css"):
+            self.assertEqual(self.server.request("GET", bad).status, 404, bad)
+
+
+if __name__ == "__main__":
+    sys.exit(cli_support.main())
