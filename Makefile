@@ -3,6 +3,7 @@
 BUILD     ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DB        ?= hoshitori.db
+PORT      ?= 8470
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev \
@@ -41,16 +42,18 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Loads the sample suppliers into the embedded SQLite default and shows where they stand.
+# Loads the sample suppliers into the embedded SQLite default, prints a sign-in link to
+# the ERP screens and serves them (and the REST API) on 127.0.0.1 until Ctrl-C.
 run: build
 	$(BUILD)/hoshitori --db $(DB) init
 	$(BUILD)/hoshitori --db $(DB) import suppliers sample-data/suppliers.csv
 	$(BUILD)/hoshitori --db $(DB) import suppliers sample-data/suppliers-cp932.csv
-	$(BUILD)/hoshitori --db $(DB) suppliers
 	@echo
-	@echo "Sample suppliers are in $(DB). Try:"
-	@echo "  $(BUILD)/hoshitori --db $(DB) status V0001"
-	@echo "  $(BUILD)/hoshitori --db $(DB) suppliers --standing below --json"
+	@echo "Sample suppliers are in $(DB). The 星取表 (a sign-in link, valid for an hour):"
+	@$(BUILD)/hoshitori --db $(DB) erp-link --for "sample-buyer" --role buyer --ttl 3600 --base http://127.0.0.1:$(PORT)
+	@echo "REST API: make a key with  $(BUILD)/hoshitori --db $(DB) apikey create --name me --role viewer"
+	@echo
+	$(BUILD)/hoshitori --db $(DB) serve --listen 127.0.0.1:$(PORT)
 
 test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
