@@ -1,5 +1,7 @@
 // The `hoshitori` command: shared pieces of its sub-commands.
 #pragma once
+#include <Poco/JSON/Object.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +50,10 @@ class Args {
 // `must_exist`: a command that only reads — the database must be there with its schema
 // (it is never created or migrated, so it takes no write lock).
 std::unique_ptr<Service> open_service(const Globals& g, bool must_exist);
+
+// Runs one hoshitori_query_json op on a service opened for it; prints the error (and
+// refused rules) and returns the exit code, or kOk with `out` set to the response.
+int call(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::JSON::Object::Ptr& out);
 
 int cmd_init(const Globals& g, Args& a);
 int cmd_import(const Globals& g, Args& a);

@@ -82,6 +82,8 @@ const char* kUsage =
     "  request letter NUMBER [--format txt|html] [--lang ja|en] [--out FILE]\n"
     "  request list [--supplier CODE] [--json]\n"
     "  request expire [--by USER]       issued requests past their due date → expired\n"
+    "  request link NUMBER [--days N] [--base URL]   the supplier's answer link (/s/…), once\n"
+    "  request unlink NUMBER            revoke every link of the request\n"
     "  negotiate NUMBER --by USER --json FILE   one step (estimate, proposal, agreement…)\n"
     "  agreement NUMBER --confirm-as buyer|supplier --by USER --sha256 HASH [--method HOW]\n"
     "  agreement NUMBER [--version N] [--out FILE]   the agreement document's exact bytes\n"

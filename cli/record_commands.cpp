@@ -93,26 +93,6 @@ void print_refusal(const Object::Ptr& detail) {
   }
 }
 
-// Runs one op; prints the error (and refused rules) and returns the exit code, or
-// kOk with `out` set to the response.
-int call(const Globals& g, bool must_exist, Object::Ptr req, Object::Ptr& out) {
-  auto svc = open_service(g, must_exist);
-  if (!svc) return kUnusable;
-  try {
-    out = Poco::JSON::Parser().parse(api::handle(*svc, api::to_string(req))).extract<Object::Ptr>();
-    return kOk;
-  } catch (const api::ApiError& e) {
-    if (e.code == HOSHITORI_REFUSED && e.detail)
-      print_refusal(e.detail);
-    else
-      std::cerr << "hoshitori: " << e.what() << "\n";
-    return exit_for(e.code);
-  } catch (const std::exception& e) {
-    std::cerr << "hoshitori: " << e.what() << "\n";
-    return kRejected;
-  }
-}
-
 std::string by(const Globals& g, Args& a) {
   std::string u = a.take_value("--by");
   return u.empty() ? g.actor : u;
@@ -171,6 +151,27 @@ void print_request(const Object::Ptr& r) {
   if (!open.empty()) std::cout << "  未応答の取引先の申出: " << open << "\n";
 }
 }  // namespace
+
+// Runs one op; prints the error (and refused rules) and returns the exit code, or
+// kOk with `out` set to the response.
+int call(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::JSON::Object::Ptr& out) {
+  auto svc = open_service(g, must_exist);
+  if (!svc) return kUnusable;
+  try {
+    out = Poco::JSON::Parser().parse(api::handle(*svc, api::to_string(req))).extract<Object::Ptr>();
+    return kOk;
+  } catch (const api::ApiError& e) {
+    if (e.code == HOSHITORI_REFUSED && e.detail)
+      print_refusal(e.detail);
+    else
+      std::cerr << "hoshitori: " << e.what() << "\n";
+    return exit_for(e.code);
+  } catch (const std::exception& e) {
+    std::cerr << "hoshitori: " << e.what() << "\n";
+    return kRejected;
+  }
+}
+
 
 int cmd_request(const Globals& g, Args& a) {
   const std::string sub = a.take_first();
@@ -261,7 +262,32 @@ int cmd_request(const Globals& g, Args& a) {
     std::cerr << "hoshitori: " << list->size() << " request(s) expired\n";
     return kOk;
   }
-  throw UsageError{sub.empty() ? "request needs a sub-command: issue, show, letter, list or expire"
+  if (sub == "link" || sub == "unlink") {
+    const std::string days = a.take_value("--days"), base = a.take_value("--base");
+    req->set("op", sub == "link" ? "supplier_link" : "supplier_link_revoke");
+    req->set("actor", by(g, a));
+    auto pos = a.positionals();
+    if (pos.size() != 1) throw UsageError{"request link NUMBER [--days N] [--base URL] | request unlink NUMBER"};
+    req->set("number", pos[0]);
+    if (!days.empty()) {
+      if (sub != "link" || days.size() > 3 || days.find_first_not_of("0123456789") != std::string::npos)
+        throw UsageError{"--days is a whole number of days (1-730), for request link"};
+      req->set("ttl_days", std::stoll(days));
+    }
+    int rc = call(g, true, req, out);
+    if (rc != kOk) return rc;
+    if (sub == "unlink") {
+      std::cerr << "hoshitori: " << out->getValue<int>("revoked") << " link(s) of " << pos[0] << " revoked\n";
+      return kOk;
+    }
+    std::string prefix = base;
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    std::cout << prefix << out->getValue<std::string>("path") << std::endl;
+    std::cerr << "hoshitori: the supplier's link, shown only now (valid " << out->getValue<int>("ttl_days")
+              << " days): send it to the supplier's contact\n";
+    return kOk;
+  }
+  throw UsageError{sub.empty() ? "request needs a sub-command: issue, show, letter, list, expire, link or unlink"
                                : "unknown request sub-command '" + sub + "'"};
 }
 

@@ -59,22 +59,6 @@ int cmd_serve(const Globals& g, Args& a) {
 }
 
 namespace {
-// Runs one apikey op; prints the error and returns its exit code on failure.
-int apikey_op(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::JSON::Object::Ptr& out) {
-  auto svc = open_service(g, must_exist);
-  if (!svc) return kUnusable;
-  try {
-    out = Poco::JSON::Parser().parse(api::handle(*svc, api::to_string(req))).extract<Poco::JSON::Object::Ptr>();
-    return kOk;
-  } catch (const api::ApiError& e) {
-    std::cerr << "hoshitori: " << e.what() << "\n";
-    return e.code == HOSHITORI_NOTFOUND ? kNotFound : e.code == HOSHITORI_CONFLICT ? kRejected : kUnusable;
-  } catch (const std::exception& e) {  // the store (an old schema, a locked file)
-    std::cerr << "hoshitori: " << e.what() << "\n";
-    return kUnusable;
-  }
-}
-
 Poco::JSON::Object::Ptr op_doc(const char* op) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("op", op);
@@ -95,7 +79,7 @@ int cmd_apikey(const Globals& g, Args& a) {
     req->set("name", name);
     req->set("role", role);
     req->set("actor", g.actor);
-    if (int rc = apikey_op(g, false, req, out)) return rc;
+    if (int rc = call(g, false, req, out)) return rc;
     std::cout << out->getValue<std::string>("key") << std::endl;
     std::cerr << "hoshitori: key \"" << name << "\" (" << role
               << ") created. It is shown only now: keep it where the host keeps secrets.\n";
@@ -103,7 +87,7 @@ int cmd_apikey(const Globals& g, Args& a) {
   }
   if (sub == "list") {
     if (!a.positionals().empty()) throw UsageError{"apikey list takes no arguments"};
-    if (int rc = apikey_op(g, true, op_doc("apikeys"), out)) return rc;
+    if (int rc = call(g, true, op_doc("apikeys"), out)) return rc;
     std::cout << std::left << std::setw(14) << "id" << std::setw(8) << "role" << std::setw(26) << "created"
               << std::setw(26) << "revoked"
               << "name\n";
@@ -123,7 +107,7 @@ int cmd_apikey(const Globals& g, Args& a) {
     auto req = op_doc("apikey_revoke");
     req->set("name", pos[0]);
     req->set("actor", g.actor);
-    if (int rc = apikey_op(g, true, req, out)) return rc;
+    if (int rc = call(g, true, req, out)) return rc;
     std::cerr << "hoshitori: key \"" << pos[0] << "\" revoked (servers stop accepting it within 2 s)\n";
     return kOk;
   }
@@ -145,7 +129,7 @@ int cmd_erp_link(const Globals& g, Args& a) {
     req->set("ttl_seconds", std::stoll(ttl));
   }
   Poco::JSON::Object::Ptr out;
-  if (int rc = apikey_op(g, false, req, out)) return rc;
+  if (int rc = call(g, false, req, out)) return rc;
   std::string prefix = base;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   std::cout << prefix << out->getValue<std::string>("path") << std::endl;

@@ -86,6 +86,13 @@ class Story(ApiCase):
         issued = self.call("POST", "/api/v1/requests/%s/issue" % number, expect=200).json()
         self.assertEqual(issued["state"], "issued")
 
+        link = self.call("POST", "/api/v1/requests/%s/supplier-links" % number, {"ttl_days": 30}, expect=201).json()
+        self.assertEqual(self.server.request("GET", link["path"]).status, 200)
+        self.call("POST", "/api/v1/requests/%s/supplier-links" % number, {"ttl_days": 9999}, expect=400)
+        self.call("POST", "/api/v1/requests/%s/supplier-links" % number, role="viewer", expect=403)
+        gone = self.call("DELETE", "/api/v1/requests/%s/supplier-links" % number, expect=200).json()
+        self.assertEqual(gone["revoked"], 1)
+        self.assertEqual(self.server.request("GET", link["path"]).status, 410)
         listed = self.call("GET", "/api/v1/requests?vendor_code=V0001", role="viewer", expect=200).json()
         self.assertEqual([r["number"] for r in listed["requests"]], [number])
         letter = self.call("GET", "/api/v1/requests/%s/letter?format=html&lang=ja" % number, role="viewer",
@@ -277,7 +284,7 @@ class Security(ApiCase):
         self.assertIn("host-buyer", listing.out)
         # the name can be used again once revoked; a live name cannot be taken twice
         self.make_key("host-buyer", "buyer")
-        self.assertEqual(self.run_cli("apikey", "create", "--name", "host-buyer", "--role", "viewer").returncode, 1)
+        self.assertEqual(self.run_cli("apikey", "create", "--name", "host-buyer", "--role", "viewer").returncode, 2)
         self.assertEqual(self.run_cli("apikey", "create", "--name", "x", "--role", "root").returncode, 2)
         export = self.run_cli("export", "audit", "--format", "jsonl", "--out", "-")
         actions = [json.loads(x).get("action") for x in export.out.splitlines()]

@@ -54,9 +54,18 @@ std::string call(ApiContext& ctx, const Caller& c, Object::Ptr op, bool mutating
   }
 }
 
+Object::Ptr parse_body(const std::string& body);
+
 // The JSON object in the body; "op" and "actor" are not the caller's to set here.
-Object::Ptr body_object(Exchange& ex, const ApiContext& ctx) {
+Object::Ptr body_object(Exchange& ex, const ApiContext& ctx) { return parse_body(ex.body(ctx.max_body)); }
+
+Object::Ptr body_object_or_empty(Exchange& ex, const ApiContext& ctx) {
   const std::string body = ex.body(ctx.max_body);
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return obj();
+  return parse_body(body);
+}
+
+Object::Ptr parse_body(const std::string& body) {
   Object::Ptr o;
   try {
     Poco::JSON::Parser parser;
@@ -74,6 +83,9 @@ Object::Ptr body_object(Exchange& ex, const ApiContext& ctx) {
                           "\" is not taken in the body: the route names the operation and X-Hoshitori-User the user");
   return o;
 }
+
+// As body_object, but an empty body is an empty object.
+Object::Ptr body_object_or_empty(Exchange& ex, const ApiContext& ctx);
 
 Object::Ptr op_doc(const char* op) {
   auto o = obj();
@@ -197,6 +209,20 @@ void agreement_confirm(Exchange& ex, ApiContext& ctx, const Caller& c, const Par
   ex.send_json(201, call(ctx, c, op, true));
 }
 
+void supplier_link(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
+  auto op = body_object_or_empty(ex, ctx);
+  op->set("op", "supplier_link");
+  op->set("number", p[0]);
+  ex.send_json(201, call(ctx, c, op, true));
+}
+
+void supplier_link_revoke(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
+  ex.body(ctx.max_body);
+  auto op = op_doc("supplier_link_revoke");
+  op->set("number", p[0]);
+  ex.send_json(200, call(ctx, c, op, true));
+}
+
 void audit_verify(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
   auto op = op_doc("verify");
   copy_query(ex, op, {"expected_head"});
@@ -269,6 +295,8 @@ const Route kRoutes[] = {
     {"POST", "requests/{}/steps", Role::buyer, request_step},
     {"GET", "requests/{}/agreement", Role::viewer, agreement_document},
     {"POST", "requests/{}/agreement/confirmations", Role::buyer, agreement_confirm},
+    {"POST", "requests/{}/supplier-links", Role::buyer, supplier_link},
+    {"DELETE", "requests/{}/supplier-links", Role::buyer, supplier_link_revoke},
     {"GET", "audit/verify", Role::viewer, audit_verify},
     {"GET", "audit/export", Role::viewer, audit_export},
     {"POST", "admin/expire-requests", Role::admin, admin_expire},

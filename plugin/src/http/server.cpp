@@ -17,6 +17,7 @@
 #include "http/erp_routes.hpp"
 #include "http/exchange.hpp"
 #include "http/rate_limit.hpp"
+#include "http/supplier_form.hpp"
 #include "records/letters.hpp"
 #include "store/database.hpp"
 
@@ -56,7 +57,9 @@ struct Shared {
         api{s, auth, (std::filesystem::path(s.schemas_dir()) / "openapi.yaml").string(), o.max_body},
         screens(s, records::default_templates_dir(s.schemas_dir())),
         staff(s, auth, key_failures),
-        erp{screens, staff, o.frame_ancestors} {}
+        erp{screens, staff, o.frame_ancestors},
+        link_guesses(o.bad_key_allowance, std::chrono::seconds(60)),
+        supplier_form(s, link_guesses, records::default_templates_dir(s.schemas_dir())) {}
   Service& svc;
   WebOptions options;
   FailureLimiter key_failures;
@@ -65,6 +68,8 @@ struct Shared {
   ErpScreens screens;
   StaffAuth staff;
   ErpContext erp;
+  FailureLimiter link_guesses;
+  SupplierForm supplier_form;
 };
 
 class Handler : public Poco::Net::HTTPRequestHandler {
@@ -78,6 +83,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       if (!segs.empty() && segs[0] == "api") return handle_api(ex, s_.api);
       if (!segs.empty() && segs[0] == "erp") return handle_erp(ex, s_.erp);
       if (!segs.empty() && segs[0] == "static") return handle_static(ex, s_.erp);
+      if (!segs.empty() && segs[0] == "s") return s_.supplier_form.handle(ex);
       throw HttpError(404, "Not Found", "nothing at " + ex.path() + " (the API is under /api/v1/, the screens under /erp/)");
     } catch (const HttpError& e) {
       reply(ex, e);

@@ -127,6 +127,8 @@ std::string action_label(const std::string& action) {
       {"price_decision.refused", "代金決定の拒否（ガードレール）"},
       {"agreement.confirmed", "合意書の確認"},
       {"apikey.created", "APIキーの発行"},
+      {"supplier_link.created", "取引先用リンクの発行"},
+      {"supplier_link.revoked", "取引先用リンクの失効"},
       {"apikey.revoked", "APIキーの失効"},
       {"records.purged", "保存期間を過ぎた記録の削除"},
       {"supplier.updated", "取引先の状況の変更"},

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "records/audit_export.hpp"
+#include "records/supplier_links.hpp"
 #include "service/json_args.hpp"
 #include "service/requests.hpp"
 
@@ -167,6 +168,33 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       o->set("requests", list);
       o->set("events_redacted", r.events_redacted);
       o->set("dry_run", bool_arg(req, "dry_run", false));
+      return to_string(o);
+    });
+  }
+  if (op == "supplier_link") {
+    only_keys(req, op, {"op", "actor", "number", "ttl_days"});
+    const std::string number = str_arg(req, "number", true), actor = actor_arg(req);
+    const long long days = int_arg(req, "ttl_days", 1, 730).value_or(180);
+    return run([&] {
+      const std::string token = svc.with_db([&](store::Database& db) {
+        return records::SupplierLinks(db, svc.principal()).create(number, static_cast<int>(days), actor);
+      });
+      auto o = obj();
+      o->set("number", number);
+      o->set("path", "/s/" + token);
+      o->set("ttl_days", days);
+      return to_string(o);
+    });
+  }
+  if (op == "supplier_link_revoke") {
+    only_keys(req, op, {"op", "actor", "number"});
+    const std::string number = str_arg(req, "number", true), actor = actor_arg(req);
+    return run([&] {
+      const int n = svc.with_db(
+          [&](store::Database& db) { return records::SupplierLinks(db, svc.principal()).revoke(number, actor); });
+      auto o = obj();
+      o->set("number", number);
+      o->set("revoked", n);
       return to_string(o);
     });
   }

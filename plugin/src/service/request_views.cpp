@@ -121,6 +121,10 @@ Object::Ptr RequestService::list(const std::optional<std::string>& vendor_code) 
 
 std::string RequestService::letter(const std::string& number, const std::string& format, const std::string& lang) {
   if (lang != "ja" && lang != "en") throw std::invalid_argument("lang must be ja or en, not " + lang);
+  return templates_.render(lang, "request_letter", format, letter_context(number));
+}
+
+Object::Ptr RequestService::letter_context(const std::string& number) {
   const Catalogs& cat = svc_.catalogs();
   auto r = svc_.with_db([&](store::Database& db) { return RequestStore(db).find(number); });
   if (!r) throw std::out_of_range("no request " + number);
@@ -176,7 +180,7 @@ std::string RequestService::letter(const std::string& number, const std::string&
   ctx->set("kakekomi", std::string(kKakekomi));
   ctx->set("retention_years", std::to_string(body->optValue<int>("retention_years", cat.policy.retention_years)));
   if (Array::Ptr ov = body->getArray("overrides"); ov && ov->size() > 0) ctx->set("overrides", ov);
-  return templates_.render(lang, "request_letter", format, ctx);
+  return ctx;
 }
 
 }  // namespace hoshi

@@ -80,6 +80,9 @@ class RequestService {
   Poco::JSON::Object::Ptr show(const std::string& number);
   Poco::JSON::Object::Ptr list(const std::optional<std::string>& vendor_code);
   std::string letter(const std::string& number, const std::string& format, const std::string& lang);
+  // What the letter templates are given: buyer, supplier, level, due (和暦), items,
+  // cost sharing, help services, subsidy and 取引かけこみ寺 text. Throws out_of_range.
+  Poco::JSON::Object::Ptr letter_context(const std::string& number);
   // The stored bytes of an agreement version (latest when not given).
   records::AgreementRecord agreement(const std::string& number, std::optional<long long> version);
 

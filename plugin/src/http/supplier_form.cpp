@@ -1,0 +1,356 @@
+#include "http/supplier_form.hpp"
+
+#include <Poco/JSON/Parser.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/secret.hpp"
+#include "core/text.hpp"
+#include "records/audit_log.hpp"
+#include "records/letters.hpp"
+#include "records/staff_link.hpp"
+#include "records/supplier_links.hpp"
+#include "service/json_api.hpp"
+#include "service/json_args.hpp"
+#include "service/requests.hpp"
+
+namespace hoshi::http {
+
+using api::obj;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+std::map<std::string, std::string> parse_form(const std::string& body) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos <= body.size()) {
+    std::size_t amp = body.find('&', pos);
+    if (amp == std::string::npos) amp = body.size();
+    const std::string pair = body.substr(pos, amp - pos);
+    if (!pair.empty()) {
+      const std::size_t eq = pair.find('=');
+      std::string k = percent_decode(pair.substr(0, eq), true);
+      std::string v = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+      if (!text::is_valid_utf8(k) || !text::is_valid_utf8(v))
+        throw HttpError(400, "Bad Request", "the form was not sent as UTF-8");
+      out[k] = v;
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+namespace {
+
+std::string cookie(const Exchange& ex, const std::string& name) {
+  const std::string all = ex.header("Cookie");
+  for (std::size_t pos = 0; pos < all.size();) {
+    std::size_t end = all.find(';', pos);
+    if (end == std::string::npos) end = all.size();
+    std::string part = all.substr(pos, end - pos);
+    part.erase(0, part.find_first_not_of(' '));
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+// "1,200,000円", "１２００００" → 1200000; empty → nullopt; anything else → HttpError naming the field.
+std::optional<long long> yen_field(const std::map<std::string, std::string>& f, const std::string& key,
+                                   const std::string& label) {
+  auto it = f.find(key);
+  if (it == f.end()) return std::nullopt;
+  std::string digits;
+  const std::string& v = it->second;
+  for (std::size_t i = 0; i < v.size();) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c >= '0' && c <= '9') {
+      digits += v[i++];
+    } else if (c == ',' || c == ' ') {
+      ++i;
+    } else if (v.compare(i, 3, "\xEF\xBC\x8C") == 0 || v.compare(i, 3, "\xE5\x86\x86") == 0) {  // ，円
+      i += 3;
+    } else if (c == 0xEF && i + 2 < v.size() && static_cast<unsigned char>(v[i + 1]) == 0xBC &&
+               static_cast<unsigned char>(v[i + 2]) >= 0x90 && static_cast<unsigned char>(v[i + 2]) <= 0x99) {
+      digits += static_cast<char>('0' + (static_cast<unsigned char>(v[i + 2]) - 0x90));  // ０-９
+      i += 3;
+    } else {
+      throw HttpError(400, "Bad Request", label + "は数字で入力してください（例: 1,200,000）");
+    }
+  }
+  if (digits.empty()) return std::nullopt;
+  if (digits.size() > 13) throw HttpError(400, "Bad Request", label + "が大きすぎます");
+  return std::stoll(digits);
+}
+
+std::string field(const std::map<std::string, std::string>& f, const std::string& key) {
+  auto it = f.find(key);
+  return it == f.end() ? std::string() : text::trim(it->second);
+}
+
+const char* done_message(const std::string& done) {
+  if (done == "answer") return "回答を送信しました。発注者に記録されました。";
+  if (done == "estimate") return "見積りを送信しました。";
+  if (done == "counter") return "対案を送信しました。";
+  if (done == "status") return "対策の状況を更新しました。";
+  if (done == "confirm") return "合意書を確認しました。";
+  return nullptr;
+}
+}  // namespace
+
+SupplierForm::SupplierForm(Service& svc, FailureLimiter& guesses, const std::string& templates_dir)
+    : svc_(svc), guesses_(guesses), dir_(templates_dir + "/web") {}
+
+const std::string& SupplierForm::secret() {
+  std::lock_guard lock(mutex_);
+  if (secret_.empty())
+    secret_ = svc_.with_db([](store::Database& db) { return records::server_secret(db, "supplier-form"); });
+  return secret_;
+}
+
+std::string SupplierForm::render(const std::string& name, const Object::Ptr& ctx) {
+  std::string source;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = sources_.find(name);
+    if (it == sources_.end()) {
+      std::ifstream in(dir_ + "/" + name + ".html.mustache", std::ios::binary);
+      if (!in) throw std::runtime_error(dir_ + "/" + name + ".html.mustache: not found");
+      std::stringstream s;
+      s << in.rdbuf();
+      it = sources_.emplace(name, s.str()).first;
+    }
+    source = it->second;
+  }
+  return records::render_mustache(source, ctx, true, name);
+}
+
+void SupplierForm::handle(Exchange& ex) {
+  ex.set_header("Content-Security-Policy",
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+                "frame-ancestors 'none'");
+  ex.set_header("Cache-Control", "no-store");
+  const auto& segs = ex.segments();
+  auto fail_page = [&](int status, const std::string& title, const std::string& detail) {
+    auto ctx = obj();
+    ctx->set("title", title);
+    ctx->set("detail", detail);
+    ex.send(status, "text/html; charset=utf-8", render("supplier_message", ctx));
+  };
+  const std::string address = ex.client_address();
+  if (long wait = guesses_.blocked_for(address); wait > 0) {
+    ex.set_header("Retry-After", std::to_string(wait));
+    return fail_page(429, "しばらくお待ちください", "誤ったリンクが続いたため、一時的に受付を止めています。" +
+                                                        std::to_string(wait) + " 秒後にもう一度お試しください。");
+  }
+  if (segs.size() < 2 || segs.size() > 3) return fail_page(404, "ページが見つかりません", "リンクをご確認ください。");
+  const std::string token = segs[1];
+  auto link = svc_.with_db([&](store::Database& db) { return records::SupplierLinks(db).find(token); });
+  if (!link) {
+    guesses_.failed(address);
+    return fail_page(404, "ページが見つかりません",
+                     "リンクが正しくないか、存在しません。メールに記載のリンクをそのままお使いください。");
+  }
+  if (link->state != records::SupplierLink::State::live)
+    return fail_page(410, "このリンクは使えなくなりました",
+                     link->state == records::SupplierLink::State::expired
+                         ? "有効期限が過ぎました。お手数ですが、発注者の担当者に新しいリンクをご依頼ください。"
+                         : "発注者がこのリンクを取り消しました。発注者の担当者にお問い合わせください。");
+
+  // CSRF: a random SameSite=Strict cookie, and a form token bound to it and to this link.
+  std::string form_cookie = cookie(ex, kCookie);
+  if (form_cookie.size() != 43) {
+    form_cookie = random_token(32);
+    ex.set_header("Set-Cookie", std::string(kCookie) + "=" + form_cookie + "; Path=/s/; HttpOnly; SameSite=Strict");
+  }
+  const std::string csrf = hmac_sha256(secret(), form_cookie + "\n" + link->token_id);
+  const std::string base = "/s/" + token;
+  const std::string vendor = link->vendor_code, number = link->number;
+  ScopedPrincipal as("supplier-link:" + link->token_id);
+
+  auto run = [&](Object::Ptr op) {
+    return Poco::JSON::Parser().parse(api::handle(svc_, api::to_string(op))).extract<Object::Ptr>();
+  };
+
+  std::string error;
+  if (segs.size() == 3) {
+    if (ex.method() != "POST") {
+      ex.set_header("Allow", "POST");
+      throw HttpError(405, "Method Not Allowed", "send the form with POST");
+    }
+    const std::string ctype = ex.header("Content-Type");
+    if (ctype.rfind("application/x-www-form-urlencoded", 0) != 0)
+      throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
+    const auto f = parse_form(ex.body(kMaxForm));
+    if (!constant_time_equal(field(f, "csrf"), csrf) || cookie(ex, kCookie).empty())
+      return fail_page(403, "送信を受け付けられませんでした",
+                       "ページの有効期間が切れたか、別の画面から送信されました。ページを開き直して、もう一度送信してください。");
+    const std::string who = field(f, "name");
+    if (who.size() > 200) throw HttpError(400, "Bad Request", "お名前が長すぎます");
+    const std::string actor = "supplier:" + vendor + (who.empty() ? "" : " " + who);
+    const std::string action = segs[2];
+    auto step = [&](const std::string& kind, Object::Ptr body) {
+      auto op = obj();
+      op->set("op", "negotiate");
+      op->set("actor", actor);
+      op->set("number", number);
+      body->set("side", "supplier");
+      body->set("kind", kind);
+      op->set("step", body);
+      run(op);
+    };
+    try {
+      if (action == "answer") {
+        const std::string choice = field(f, "choice"), message = field(f, "message"), reason = field(f, "reason");
+        auto b = obj();
+        if (choice == "accept" || choice == "plan") {
+          std::string m = choice == "accept" ? "要請に対応します。" : "対応を計画しています。";
+          if (choice == "plan" && !field(f, "plan_date").empty()) m += "（完了予定: " + field(f, "plan_date") + "）";
+          if (!message.empty()) m += "\n" + message;
+          b->set("message", m);
+          step("acknowledge", b);
+        } else if (choice == "negotiate") {
+          if (text::visible_length(message) == 0) throw HttpError(400, "Bad Request", "協議したい内容をご記入ください");
+          b->set("message", message);
+          step("negotiation_request", b);
+        } else if (choice == "decline") {
+          if (text::visible_length(reason) == 0) throw HttpError(400, "Bad Request", "お断りの理由をご記入ください");
+          b->set("reason", reason);
+          if (!message.empty()) b->set("message", message);
+          step("decline", b);
+        } else {
+          throw HttpError(400, "Bad Request", "回答を選んでください");
+        }
+      } else if (action == "estimate") {
+        auto b = obj();
+        if (auto v = yen_field(f, "initial_cost", "初期費用")) b->set("initial_cost", *v);
+        if (auto v = yen_field(f, "running_cost", "運用費用（年額）")) b->set("running_cost", *v);
+        if (!field(f, "basis").empty()) b->set("basis", field(f, "basis"));
+        if (!field(f, "message").empty()) b->set("message", field(f, "message"));
+        if (!b->has("initial_cost") && !b->has("running_cost"))
+          throw HttpError(400, "Bad Request", "初期費用か運用費用のどちらかをご記入ください");
+        step("estimate", b);
+      } else if (action == "counter") {
+        auto b = obj();
+        if (auto v = yen_field(f, "buyer_amount", "発注者に負担を求める金額")) b->set("buyer_amount", *v);
+        if (auto v = yen_field(f, "share_percent", "発注者の負担割合")) {
+          if (*v > 100) throw HttpError(400, "Bad Request", "発注者の負担割合は0〜100%でご記入ください");
+          b->set("share_percent", *v);
+        }
+        if (!field(f, "message").empty()) b->set("message", field(f, "message"));
+        step("counter_proposal", b);
+      } else if (action == "confirm") {
+        if (field(f, "read") != "yes")
+          throw HttpError(400, "Bad Request", "合意書の内容を確認したら、チェックを入れてください");
+        auto op = obj();
+        op->set("op", "agreement_confirm");
+        op->set("actor", actor);
+        op->set("number", number);
+        op->set("side", "supplier");
+        op->set("sha256", field(f, "sha256"));
+        op->set("method", "supplier-form");
+        run(op);
+      } else if (action == "status") {
+        auto op = obj();
+        op->set("op", "update_status");
+        op->set("vendor_code", vendor);
+        op->set("actor", actor);
+        op->set("source", "supplier-form:" + number);
+        auto sa = obj(), ota = obj(), scs = obj();
+        if (!field(f, "sa_level").empty()) sa->set("level", field(f, "sa_level"));
+        if (!field(f, "sa_declared_on").empty()) sa->set("declared_on", field(f, "sa_declared_on"));
+        if (!field(f, "ota_service").empty()) ota->set("service", field(f, "ota_service"));
+        if (!field(f, "ota_end").empty()) ota->set("end", field(f, "ota_end"));
+        if (!field(f, "scs_level").empty()) scs->set("level", field(f, "scs_level"));
+        if (!field(f, "scs_valid_until").empty()) scs->set("valid_until", field(f, "scs_valid_until"));
+        if (!field(f, "scs_evidence").empty()) scs->set("evidence", field(f, "scs_evidence"));
+        if (sa->size() > 0) op->set("sa", sa);
+        if (ota->size() > 0) op->set("otasuketai", ota);
+        if (scs->size() > 0) op->set("scs", scs);
+        if (sa->size() + ota->size() + scs->size() == 0)
+          throw HttpError(400, "Bad Request", "更新する項目をご記入ください");
+        run(op);
+      } else {
+        return fail_page(404, "ページが見つかりません", "リンクをご確認ください。");
+      }
+      ex.set_header("Location", base + "?done=" + action);
+      return ex.send(303, "text/plain; charset=utf-8", "");
+    } catch (const HttpError& e) {
+      if (e.status != 400) throw;
+      error = e.what();
+    } catch (const api::ApiError& e) {
+      if (e.code == HOSHITORI_ERROR || e.code == HOSHITORI_BUSY) throw;
+      error = e.what();
+    }
+  } else if (ex.method() != "GET" && ex.method() != "HEAD") {
+    ex.set_header("Allow", "GET, HEAD");
+    throw HttpError(405, "Method Not Allowed", "open the page with GET");
+  }
+
+  // the page: the request, where it stands, the thread, the forms
+  RequestService rs(svc_);
+  auto ctx = rs.letter_context(number);
+  auto detail = rs.show(number);
+  auto status_op = obj();
+  status_op->set("op", "status");
+  status_op->set("vendor_code", vendor);
+  ctx->set("status", run(status_op));
+  ctx->set("state", detail->getValue<std::string>("state"));
+  const std::string state = detail->getValue<std::string>("state");
+  ctx->set("open", state != "agreed" && state != "declined" && state != "withdrawn" && state != "expired");
+  Array::Ptr steps = detail->getArray("steps");
+  Array::Ptr thread = new Array;
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    auto s = steps->getObject(static_cast<unsigned>(i));
+    auto b = s->getObject("body");
+    auto t = obj();
+    t->set("side", s->getValue<std::string>("side"));
+    t->set("side_label", s->getValue<std::string>("side") == "buyer" ? "発注者" : "貴社");
+    t->set("kind", s->getValue<std::string>("kind"));
+    t->set("at", records::utc_to_jst_display(s->getValue<std::string>("at")));
+    for (const char* k : {"message", "reason", "basis"})
+      if (b && b->has(k) && b->get(k).isString()) t->set(k, b->getValue<std::string>(k));
+    for (const char* k : {"initial_cost", "running_cost", "buyer_amount", "amount"})
+      if (b && b->has(k) && b->get(k).isInteger()) t->set(k, records::yen(b->getValue<long long>(k)));
+    if (b && b->has("share_percent") && b->get("share_percent").isInteger())
+      t->set("share_percent", std::to_string(b->getValue<long long>("share_percent")) + "%");
+    thread->add(t);
+  }
+  ctx->set("thread", thread);
+  ctx->set("has_thread", thread->size() > 0);
+  Array::Ptr agreements = detail->getArray("agreements");
+  if (agreements && agreements->size() > 0) {
+    auto latest = agreements->getObject(static_cast<unsigned>(agreements->size() - 1));
+    auto a = obj();
+    a->set("version", latest->getValue<long long>("version"));
+    a->set("sha256", latest->getValue<std::string>("sha256"));
+    a->set("document", rs.agreement(number, latest->getValue<long long>("version")).document);
+    bool supplier_done = false, buyer_done = false;
+    auto confs = latest->getArray("confirmations");
+    for (std::size_t i = 0; i < confs->size(); ++i) {
+      const std::string side = confs->getObject(static_cast<unsigned>(i))->getValue<std::string>("side");
+      supplier_done = supplier_done || side == "supplier";
+      buyer_done = buyer_done || side == "buyer";
+    }
+    a->set("supplier_confirmed", supplier_done);
+    a->set("buyer_confirmed", buyer_done);
+    ctx->set("agreement", a);
+  }
+  Array::Ptr services = new Array;
+  for (const auto& s : svc_.catalogs().otasuketai.services) {
+    auto o = obj();
+    o->set("name", s.name);
+    services->add(o);
+  }
+  ctx->set("ota_services", services);
+  ctx->set("csrf", csrf);
+  ctx->set("base", base);
+  if (!error.empty()) ctx->set("error", error);
+  if (auto d = ex.query("done")) {
+    if (const char* m = done_message(*d)) ctx->set("done", std::string(m));
+  }
+  ex.send(error.empty() ? 200 : 400, "text/html; charset=utf-8", render("supplier_form", ctx));
+}
+
+}  // namespace hoshi::http

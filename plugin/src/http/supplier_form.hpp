@@ -1,0 +1,46 @@
+// The supplier's page behind a request link (/s/<token>): no account, no JavaScript
+// needed. It shows the request letter's substance, the cost-sharing explanation and
+// where to get help, and takes the supplier's answers as plain HTML form POSTs:
+//   POST /s/<token>/answer    accept | plan | negotiate | decline (with a reason)
+//   POST /s/<token>/estimate  initial / running cost and basis
+//   POST /s/<token>/counter   a counter-proposal
+//   POST /s/<token>/status    SECURITY ACTION, お助け隊, SCS as the supplier reports them
+//   POST /s/<token>/confirm   the agreement document, confirmed by its SHA-256
+// Each POST carries a CSRF token bound to a SameSite=Strict cookie and the link, and
+// acts only on the link's own request and supplier. Unknown links answer 404 (and
+// count towards the per-address guessing limit); expired or revoked ones 410.
+#pragma once
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "http/exchange.hpp"
+#include "http/rate_limit.hpp"
+#include "service/service.hpp"
+
+namespace hoshi::http {
+
+class SupplierForm {
+ public:
+  SupplierForm(Service& svc, FailureLimiter& guesses, const std::string& templates_dir);
+  void handle(Exchange& ex);
+
+  static constexpr std::size_t kMaxForm = 64 * 1024;
+  static constexpr const char* kCookie = "hoshitori_form";
+
+ private:
+  std::string render(const std::string& name, const Poco::JSON::Object::Ptr& ctx);
+  const std::string& secret();
+
+  Service& svc_;
+  FailureLimiter& guesses_;
+  std::string dir_;
+  std::mutex mutex_;
+  std::string secret_;
+  std::map<std::string, std::string> sources_;
+};
+
+// application/x-www-form-urlencoded → fields (the last of a repeated name wins).
+std::map<std::string, std::string> parse_form(const std::string& body);
+
+}  // namespace hoshi::http

@@ -1,0 +1,36 @@
+// The supplier's way in: one link per request (/s/<token>), 256 random bits, stored
+// only as SHA-256, scoped to that request and its supplier, expiring and revocable.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "store/database.hpp"
+
+namespace hoshi::records {
+
+struct SupplierLink {
+  enum class State { live, expired, revoked };
+  State state = State::live;
+  std::string number, vendor_code, expires_at;
+  std::string token_id;  // first 12 hex digits of the token's hash: names the link in the audit trail
+};
+
+class SupplierLinks {
+ public:
+  explicit SupplierLinks(store::Database& db, std::string via = "") : db_(db), via_(std::move(via)) {}
+
+  // A new link for the request (earlier links stay valid until revoked or expired).
+  // Returns the token; throws std::out_of_range for an unknown request,
+  // std::invalid_argument for a final-state request or a bad lifetime.
+  std::string create(const std::string& number, int ttl_days, const std::string& actor);
+  // nullopt for a token never issued (or not shaped like one).
+  std::optional<SupplierLink> find(const std::string& token);
+  // Revokes every live link of the request; returns how many.
+  int revoke(const std::string& number, const std::string& actor);
+
+ private:
+  store::Database& db_;
+  std::string via_;
+};
+
+}  // namespace hoshi::records
