@@ -8,10 +8,11 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev \
               libboost-test-dev libsqlite3-dev libpq-dev libicu-dev
-TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui
+TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui \
+              chromium nodejs fonts-ipafont-gothic
 BENCH_PKGS := sqlite3
 
-.PHONY: all build deps deps-test deps-bench run test bench clean
+.PHONY: all build deps deps-test deps-e2e deps-bench run test bench clean
 
 all: build
 
@@ -32,6 +33,15 @@ deps:
 
 deps-test: deps
 	$(call install_missing,$(TEST_PKGS))
+
+# The browser test's playwright-core, pinned in tests/e2e/package-lock.json (npm registry;
+# it downloads no browser: the test drives Debian's chromium). npm comes with the machine's
+# nodejs, or from Debian's npm package where it does not (that package conflicts with
+# NodeSource's nodejs, so it is only asked for when there is no npm).
+deps-e2e: deps-test
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }
+	npm ci --prefix tests/e2e --no-audit --no-fund
 
 deps-bench: deps
 	$(call install_missing,$(BENCH_PKGS))
@@ -55,7 +65,7 @@ run: build
 	@echo
 	$(BUILD)/hoshitori --db $(DB) serve --listen 127.0.0.1:$(PORT)
 
-test: deps-test build
+test: deps-test deps-e2e build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: deps-bench build
