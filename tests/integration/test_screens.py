@@ -7,6 +7,7 @@ usage: /usr/bin/python3 test_screens.py HOSHITORI_BINARY BACKEND PG_URL_FILE SAM
 """
 import csv
 import html.parser
+import json
 import io
 import os
 import re
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_support  # noqa: E402
 from api_support import Server, quote  # noqa: E402
 from cli_support import EN_HEADER, CliTest, csv_text, good_row  # noqa: E402
-from requests_support import ESTIMATE, TERMS, fair_request  # noqa: E402
+from requests_support import ESTIMATE, EXPLANATION, TERMS, fair_request  # noqa: E402
 
 HOSTILE = ['<script>alert("x")</script>株式会社', '"><img src=x onerror=alert(1)>工業', "=HYPERLINK(\"http://x\")"]
 
@@ -216,6 +217,66 @@ class Escaping(ScreenCase):
         self.assertIn("apikey:erp-proxy", text)
         self.get("/erp/suppliers/NO-SUCH", expect=404)
         self.get("/erp/nothing", expect=404)
+
+
+class IssueScreen(ScreenCase):
+    def session(self, role="buyer"):
+        path = self.link("山田 太郎", role)[len(self.server.base):]
+        r = self.server.request("GET", path)
+        self.assertEqual(r.status, 303)
+        return {"Cookie": r.headers["Set-Cookie"].split(";")[0]}
+
+    def form(self, cookie, fields, expect=200):
+        r = self.server.request("GET", "/erp/requests/new?suppliers=V0001", headers=cookie)
+        self.assertEqual(r.status, 200, r)
+        csrf = [a["value"] for t, a in Page(r.text).tags if t == "input" and a.get("name") == "csrf"][0]
+        body = urllib.parse.urlencode(dict(fields, csrf=csrf), doseq=True).encode()
+        r = self.server.request("POST", "/erp/requests/new", raw=body,
+                                headers=dict(cookie, **{"Content-Type": "application/x-www-form-urlencoded"}))
+        self.assertEqual(r.status, expect, r)
+        return Page(r.text)
+
+    FAIR = {"suppliers": "V0001 V0002", "level": "3", "due": "2027-03-31", "item": ["4-1-3", "4-4-4"],
+            "cost_method": "折半", "cost_explanation": EXPLANATION, "negotiable": "yes"}
+
+    def test_check_shows_the_rules_before_anything_is_issued(self):
+        cookie = self.session()
+        unfair = dict(self.FAIR, cost_explanation="", negotiable="", due=cli_support.TODAY)
+        p = self.form(cookie, dict(unfair, action="check"))
+        text = p.all_text()
+        for words in ("費用負担の説明がありません", "根拠：", "直し方：", "経済産業省・公正取引委員会"):
+            self.assertIn(words, text)
+        self.assertNotIn("issue", [a.get("value") for t, a in p.tags if t == "button"])  # no way to issue it
+        # issuing it anyway (a crafted POST) is refused by the same rules
+        p = self.form(cookie, dict(unfair, action="issue"))
+        self.assertIn("このままでは発行できません", p.all_text())
+        self.assertEqual(self.run_cli("request", "list", "--json").out.count('"number"'), 0)
+        # a fair request: the check offers the button, issuing makes one request per supplier
+        p = self.form(cookie, dict(self.FAIR, action="check"))
+        self.assertIn("issue", [a.get("value") for t, a in p.tags if t == "button"])
+        self.assertEqual(self.run_cli("request", "list", "--json").out.count('"number"'), 0)
+        p = self.form(cookie, dict(self.FAIR, suppliers="V0001 V0002 NOPE", action="issue"))
+        text = p.all_text()
+        self.assertIn("2026-00001", text)
+        self.assertIn("2026-00002", text)
+        self.assertIn("NOPE", text)
+        listed = json.loads(self.run_cli("request", "list", "--json").out)["requests"]
+        self.assertEqual(sorted(r["supplier"] for r in listed), ["V0001", "V0002"])
+        self.assertTrue(all(r["created_by"] == "山田 太郎" for r in listed))
+
+    def test_only_buyers_with_the_form_token_can_post(self):
+        viewer = self.session("viewer")
+        self.assertEqual(self.server.request("GET", "/erp/requests/new", headers=viewer).status, 403)
+        cookie = self.session()
+        body = urllib.parse.urlencode(dict(self.FAIR, action="issue", csrf="forged")).encode()
+        r = self.server.request("POST", "/erp/requests/new", raw=body,
+                                headers=dict(cookie, **{"Content-Type": "application/x-www-form-urlencoded"}))
+        self.assertEqual(r.status, 403)
+        body = urllib.parse.urlencode(dict(self.FAIR, action="issue")).encode()
+        r = self.server.request("POST", "/erp/requests/new", raw=body,
+                                headers=dict(cookie, **{"Content-Type": "application/x-www-form-urlencoded"}))
+        self.assertEqual(r.status, 403)
+        self.assertEqual(json.loads(self.run_cli("request", "list", "--json").out)["requests"], [])
 
 
 class SignIn(ScreenCase):

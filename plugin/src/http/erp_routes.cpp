@@ -1,5 +1,7 @@
 #include "http/erp_routes.hpp"
 
+#include "http/erp_request_form.hpp"
+
 namespace hoshi::http {
 
 namespace {
@@ -23,6 +25,25 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
     if (r.segments.size() == 1 && r.segments[0] == "login") {
       if (ex.method() != "GET") throw HttpError(405, "Method Not Allowed", "open the link with GET");
       return ctx.auth.login(ex);
+    }
+    if (r.segments.size() == 2 && r.segments[0] == "requests" && r.segments[1] == "new") {
+      r.caller = ctx.auth.require(ex, records::Role::buyer);
+      const std::string csrf = ctx.auth.csrf_token(r.caller);
+      if (ex.method() == "POST") {
+        if (ex.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0)
+          throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
+        const FormFields fields = parse_form_fields(ex.body(64 * 1024));
+        std::string presented;
+        for (const auto& [k, v] : fields)
+          if (k == "csrf") presented = v;
+        ctx.auth.check_csrf(r.caller, presented);
+        return ex.send(200, "text/html; charset=utf-8", request_form_screen(ctx.screens, r, &fields, csrf));
+      }
+      if (ex.method() != "GET" && ex.method() != "HEAD") {
+        ex.set_header("Allow", "GET, HEAD, POST");
+        throw HttpError(405, "Method Not Allowed", ex.method() + " is not allowed here");
+      }
+      return ex.send(200, "text/html; charset=utf-8", request_form_screen(ctx.screens, r, nullptr, csrf));
     }
     if (ex.method() != "GET" && ex.method() != "HEAD") {
       ex.set_header("Allow", "GET, HEAD");

@@ -42,10 +42,14 @@ class ErpScreens {
   // ?fragment=1 and ?lang=en|ja, read from the query (HttpError 400 for another language).
   static void read_common(ScreenRequest& r);
 
- private:
+  // For the other screens (erp_request_form.cpp): a body in the layout (or alone, as a
+  // fragment), a template, and the context every screen starts from (t, lang, user…).
   std::string page(const ScreenRequest& r, const std::string& title, const std::string& body);
   std::string render_template(const std::string& name, const Poco::JSON::Object::Ptr& ctx);
   Poco::JSON::Object::Ptr base_context(const ScreenRequest& r);
+  Service& service() { return svc_; }
+
+ private:
   std::string dashboard(const ScreenRequest& r);
   std::string supplier(const ScreenRequest& r, const std::string& code);
 

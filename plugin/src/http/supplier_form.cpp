@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/secret.hpp"
+#include "http/erp_request_form.hpp"
 #include "core/text.hpp"
 #include "records/audit_log.hpp"
 #include "records/letters.hpp"
@@ -23,21 +24,7 @@ using Poco::JSON::Object;
 
 std::map<std::string, std::string> parse_form(const std::string& body) {
   std::map<std::string, std::string> out;
-  std::size_t pos = 0;
-  while (pos <= body.size()) {
-    std::size_t amp = body.find('&', pos);
-    if (amp == std::string::npos) amp = body.size();
-    const std::string pair = body.substr(pos, amp - pos);
-    if (!pair.empty()) {
-      const std::size_t eq = pair.find('=');
-      std::string k = percent_decode(pair.substr(0, eq), true);
-      std::string v = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), true);
-      if (!text::is_valid_utf8(k) || !text::is_valid_utf8(v))
-        throw HttpError(400, "Bad Request", "the form was not sent as UTF-8");
-      out[k] = v;
-    }
-    pos = amp + 1;
-  }
+  for (auto& [k, v] : parse_form_fields(body)) out[k] = std::move(v);
   return out;
 }
 

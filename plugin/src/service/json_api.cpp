@@ -337,7 +337,7 @@ std::string handle(Service& svc, const std::string& request_json) {
                      "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
                      "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
                      "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
-                     "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke)");
+                     "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check)");
 }
 
 }  // namespace hoshi::api

@@ -67,6 +67,17 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     return run(
         [&] { return to_string(issue_json(rs.issue(parse_request_input(body, svc.catalogs()), actor, draft))); });
   }
+  if (op == "request_check") {
+    only_keys(req, op, {"op", "actor", "request"});
+    Object::Ptr body = sub(req, "request");
+    if (!body) throw ApiError(HOSHITORI_INVALID, "\"request\" is required (an object, see README: request file)");
+    const std::string actor = actor_arg(req);
+    return run([&] {
+      auto o = obj();
+      o->set("guardrails", guard_json(rs.check(parse_request_input(body, svc.catalogs()), actor)));
+      return to_string(o);
+    });
+  }
   if (op == "request_issue_draft") {
     only_keys(req, op, {"op", "actor", "number"});
     return run([&] { return to_string(issue_json(rs.issue_draft(str_arg(req, "number", true), actor_arg(req)))); });

@@ -55,6 +55,13 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
   return ctx;
 }
 
+records::GuardOutcome RequestService::check(const records::RequestInput& in, const std::string& actor) {
+  return svc_.with_db([&](store::Database& db) {
+    records::GuardContext ctx = context_for(db, in, "");
+    return records::check_issue(svc_.catalogs().guardrails, svc_.catalogs().policy.requests, in, ctx, actor);
+  });
+}
+
 IssueResult RequestService::issue(const records::RequestInput& in, const std::string& actor, bool draft) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
   const Catalogs& cat = svc_.catalogs();

@@ -67,6 +67,9 @@ class RequestService {
   // Checks the guardrails and issues (or, with draft, saves unissued); throws
   // GuardrailRefusal, std::invalid_argument (bad input), std::out_of_range (no supplier).
   IssueResult issue(const records::RequestInput& in, const std::string& actor, bool draft);
+  // The guardrails' verdict on a request, without saving or recording anything (the
+  // issue screen shows it before the buyer submits). Throws as issue() does.
+  records::GuardOutcome check(const records::RequestInput& in, const std::string& actor);
   // Issues a saved draft, checking the guardrails again.
   IssueResult issue_draft(const std::string& number, const std::string& actor);
   // One negotiation step (never edited later); kind "agreement" drafts the written

@@ -1,0 +1,215 @@
+#include "http/erp_request_form.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+#include <set>
+
+#include "core/text.hpp"
+#include "http/exchange.hpp"
+#include "service/json_api.hpp"
+#include "service/json_args.hpp"
+
+namespace hoshi::http {
+
+using api::obj;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+FormFields parse_form_fields(const std::string& body) {
+  FormFields out;
+  std::size_t pos = 0;
+  while (pos <= body.size()) {
+    std::size_t amp = body.find('&', pos);
+    if (amp == std::string::npos) amp = body.size();
+    const std::string pair = body.substr(pos, amp - pos);
+    if (!pair.empty()) {
+      const std::size_t eq = pair.find('=');
+      std::string k = percent_decode(pair.substr(0, eq), true);
+      std::string v = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+      if (!text::is_valid_utf8(k) || !text::is_valid_utf8(v))
+        throw HttpError(400, "Bad Request", "the form was not sent as UTF-8");
+      out.emplace_back(std::move(k), std::move(v));
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+namespace {
+const char* const kMethods[] = {"全額負担", "折半", "取引シェア按分", "価格転嫁協議", "その他"};
+const std::pair<const char*, const char*> kLevels[] = {{"3", "SCS評価制度 ★3"}, {"4", "SCS評価制度 ★4"},
+                                                       {"SA2", "SECURITY ACTION ★★（第一歩として）"}};
+constexpr std::size_t kMaxSuppliers = 200;
+
+std::string one(const FormFields& f, const std::string& key) {
+  for (const auto& [k, v] : f)
+    if (k == key) return text::trim(v);
+  return {};
+}
+
+std::vector<std::string> all(const FormFields& f, const std::string& key) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : f)
+    if (k == key) out.push_back(v);
+  return out;
+}
+
+// "V0001 V0002,V0003\n…" → codes, each once, in order.
+std::vector<std::string> supplier_codes(const std::string& text) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty() && seen.insert(cur).second) out.push_back(cur);
+    cur.clear();
+  };
+  for (char c : text) {
+    if (c == ' ' || c == ',' || c == '\n' || c == '\r' || c == '\t' || c == ';')
+      flush();
+    else
+      cur += c;
+  }
+  flush();
+  return out;
+}
+
+Object::Ptr request_json(const FormFields& f, const std::string& code) {
+  auto r = obj();
+  r->set("supplier", code);
+  r->set("level", one(f, "level"));
+  r->set("due", one(f, "due"));
+  r->set("reason", one(f, "reason"));
+  r->set("necessity", one(f, "necessity"));
+  Array::Ptr items = new Array;
+  for (const auto& i : all(f, "item")) items->add(i);
+  r->set("items", items);
+  auto cs = obj();
+  cs->set("method", one(f, "cost_method"));
+  cs->set("explanation", one(f, "cost_explanation"));
+  cs->set("negotiable", one(f, "negotiable") == "yes");
+  r->set("cost_sharing", cs);
+  const std::string designated = one(f, "designated_service");
+  r->set("designated_service", designated.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(designated));
+  r->set("designated_service_mandatory", one(f, "designated_mandatory") == "yes");
+  return r;
+}
+}  // namespace
+
+std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, const FormFields* posted,
+                                const std::string& csrf) {
+  Service& svc = screens.service();
+  auto ctx = screens.base_context(r);
+  const Object::Ptr t = ctx->getObject("t");
+  FormFields f;
+  if (posted) {
+    f = *posted;
+  } else {
+    for (const auto& [k, v] : r.query)
+      if (k == "suppliers") f.emplace_back("suppliers", v);
+    f.emplace_back("negotiable", "yes");
+    f.emplace_back("level", "3");
+  }
+  const std::string action = one(f, "action");
+  const auto codes = supplier_codes(one(f, "suppliers"));
+  if (codes.size() > kMaxSuppliers)
+    throw HttpError(400, "Bad Request", "at most " + std::to_string(kMaxSuppliers) + " suppliers at once");
+
+  // the form, filled with what was sent
+  ctx->set("csrf", csrf);
+  ctx->set("suppliers", one(f, "suppliers"));
+  ctx->set("due", one(f, "due"));
+  ctx->set("reason", one(f, "reason"));
+  ctx->set("necessity", one(f, "necessity"));
+  ctx->set("cost_explanation", one(f, "cost_explanation"));
+  ctx->set("negotiable", one(f, "negotiable") == "yes");
+  ctx->set("designated_service", one(f, "designated_service"));
+  ctx->set("designated_mandatory", one(f, "designated_mandatory") == "yes");
+  Array::Ptr levels = new Array;
+  for (const auto& [value, label] : kLevels) {
+    auto o = obj();
+    o->set("value", value);
+    o->set("label", label);
+    o->set("selected", one(f, "level") == value);
+    levels->add(o);
+  }
+  ctx->set("levels", levels);
+  Array::Ptr methods = new Array;
+  for (const char* m : kMethods) {
+    auto o = obj();
+    o->set("value", m);
+    o->set("selected", one(f, "cost_method") == m);
+    methods->add(o);
+  }
+  ctx->set("methods", methods);
+  const auto chosen = all(f, "item");
+  Array::Ptr items = new Array;
+  for (const auto& req : svc.catalogs().scs.requirements) {
+    auto o = obj();
+    o->set("no", req.no);
+    o->set("title", req.title);
+    o->set("checked", std::find(chosen.begin(), chosen.end(), req.no) != chosen.end());
+    o->set("star4", std::find(req.levels.begin(), req.levels.end(), 3) == req.levels.end());
+    items->add(o);
+  }
+  ctx->set("items", items);
+
+  // 確認する / 発行する: every supplier's verdict, or the numbers issued
+  if (posted && (action == "check" || action == "issue")) {
+    if (codes.empty()) throw HttpError(400, "Bad Request", "name at least one supplier (vendor codes)");
+    Array::Ptr results = new Array;
+    bool all_pass = true;
+    for (const auto& code : codes) {
+      auto res = obj();
+      res->set("supplier", code);
+      auto op = obj();
+      op->set("op", action == "check" ? "request_check" : "request_issue");
+      op->set("actor", r.caller.actor);
+      op->set("request", request_json(f, code));
+      try {
+        auto out = Poco::JSON::Parser().parse(api::handle(svc, api::to_string(op))).extract<Object::Ptr>();
+        auto guard = out->getObject("guardrails");
+        const bool refused = guard->getArray("refused")->size() > 0;
+        all_pass = all_pass && !refused;
+        res->set("ok", !refused);
+        if (refused) res->set("error", std::string("公正な取引のためのルールにより、このままでは発行できません。"));
+        if (out->has("number")) {
+          res->set("number", out->getValue<std::string>("number"));
+          res->set("panel", "/erp/suppliers/" + code);
+        }
+        Array::Ptr notes = new Array;
+        auto rules = guard->getArray("rules");
+        for (std::size_t i = 0; i < rules->size(); ++i) {
+          auto rule = rules->getObject(static_cast<unsigned>(i));
+          if (rule->getValue<std::string>("result") != "pass") notes->add(rule);
+        }
+        res->set("notes", notes);
+        res->set("has_notes", notes->size() > 0);
+      } catch (const api::ApiError& e) {
+        all_pass = false;
+        res->set("ok", false);
+        res->set("error", std::string(e.what()));
+        if (e.detail) {
+          Array::Ptr notes = new Array;
+          auto rules = e.detail->getArray("rules");
+          for (std::size_t i = 0; rules && i < rules->size(); ++i) {
+            auto rule = rules->getObject(static_cast<unsigned>(i));
+            if (rule->getValue<std::string>("result") != "pass") notes->add(rule);
+          }
+          res->set("notes", notes);
+          res->set("has_notes", notes->size() > 0);
+          res->set("error", std::string("公正な取引のためのルールにより、このままでは発行できません。"));
+        }
+      }
+      results->add(res);
+    }
+    ctx->set("results", results);
+    ctx->set("has_results", results->size() > 0);
+    ctx->set("checked", action == "check");
+    ctx->set("issued", action == "issue");
+    ctx->set("can_issue", action == "check" && all_pass);
+  }
+  return screens.page(r, "対策要請の作成", screens.render_template("request_form", ctx));
+}
+
+}  // namespace hoshi::http

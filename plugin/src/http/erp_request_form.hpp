@@ -1,0 +1,24 @@
+// The issue-request screen (/erp/requests/new): pick one or many suppliers, the level,
+// the due date, the items and how the cost will be shared; "確認する" shows every
+// guardrail's verdict per supplier (in words, with the citation) before anything is
+// saved; "発行する" issues one request per supplier. Buyer role; every POST carries
+// the caller's CSRF token.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/erp_screens.hpp"
+
+namespace hoshi::http {
+
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+// GET: the empty form (suppliers from ?suppliers=…); POST: `fields` from the form.
+std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, const FormFields* posted,
+                                const std::string& csrf);
+
+// application/x-www-form-urlencoded → every (name, value) in order (repeats kept).
+FormFields parse_form_fields(const std::string& body);
+
+}  // namespace hoshi::http
