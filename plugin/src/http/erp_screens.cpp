@@ -35,14 +35,6 @@ const char* symbol(const std::string& standing) {
   return "？";
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": not found");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& q) {
   std::string out;
   for (const auto& [k, v] : q) {
@@ -80,7 +72,8 @@ std::string level_text(const Object::Ptr& s, const char* key, const Object::Ptr&
 }
 }  // namespace
 
-ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir) : svc_(svc), dir_(templates_dir + "/web") {
+ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
+    : svc_(svc), dir_(templates_dir + "/web"), templates_(dir_) {
   const std::string path = dir_ + "/labels.yaml";
   YAML::Node root;
   try {
@@ -109,14 +102,7 @@ void ErpScreens::read_common(ScreenRequest& r) {
 }
 
 std::string ErpScreens::render_template(const std::string& name, const Object::Ptr& ctx) {
-  std::string source;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = sources_.find(name);
-    if (it == sources_.end()) it = sources_.emplace(name, read_file(dir_ + "/" + name + ".html.mustache")).first;
-    source = it->second;
-  }
-  return records::render_mustache(source, ctx, true, dir_ + "/" + name + ".html.mustache");
+  return templates_.render(name, ctx);
 }
 
 Object::Ptr ErpScreens::base_context(const ScreenRequest& r) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/auth.hpp"
+#include "http/template_cache.hpp"
 #include "service/service.hpp"
 
 namespace hoshi::http {
@@ -55,9 +56,8 @@ class ErpScreens {
 
   Service& svc_;
   std::string dir_;
+  TemplateCache templates_;
   std::map<std::string, Poco::JSON::Object::Ptr> labels_;  // lang → words
-  std::mutex mutex_;
-  std::map<std::string, std::string> sources_;  // template name → text (read once)
 };
 
 }  // namespace hoshi::http

@@ -101,6 +101,19 @@ std::optional<std::string> Exchange::query(const std::string& key) const {
 
 std::string Exchange::header(const std::string& name) const { return req_.get(name, ""); }
 
+std::string Exchange::cookie(const std::string& name) const {
+  const std::string all = header("Cookie");
+  for (std::size_t pos = 0; pos < all.size();) {
+    std::size_t end = all.find(';', pos);
+    if (end == std::string::npos) end = all.size();
+    std::string part = all.substr(pos, end - pos);
+    part.erase(0, part.find_first_not_of(' '));
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
 std::string Exchange::client_address() const { return req_.clientAddress().host().toString(); }
 
 std::string Exchange::body(std::size_t limit) {

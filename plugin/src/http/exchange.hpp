@@ -41,6 +41,8 @@ class Exchange {
   const std::vector<std::pair<std::string, std::string>>& query_params() const { return query_; }
   // "" when absent.
   std::string header(const std::string& name) const;
+  // The value of a cookie the client sent, "" when absent.
+  std::string cookie(const std::string& name) const;
   std::string client_address() const;
 
   // The whole body; HttpError 413 past `limit` bytes (checked before reading when

@@ -13,20 +13,6 @@ namespace {
 constexpr auto kSessionLife = std::chrono::hours(8);
 constexpr std::size_t kMaxSessions = 10000;
 
-std::string cookie_value(const Exchange& ex, const std::string& name) {
-  const std::string all = ex.header("Cookie");
-  std::size_t pos = 0;
-  while (pos < all.size()) {
-    std::size_t end = all.find(';', pos);
-    if (end == std::string::npos) end = all.size();
-    std::string part = all.substr(pos, end - pos);
-    const std::size_t start = part.find_first_not_of(' ');
-    if (start != std::string::npos) part = part.substr(start);
-    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
-    pos = end + 1;
-  }
-  return {};
-}
 }  // namespace
 
 const std::string& StaffAuth::secret() {
@@ -38,7 +24,7 @@ const std::string& StaffAuth::secret() {
 
 Caller StaffAuth::require(const Exchange& ex, records::Role need) {
   if (!ex.header("Authorization").empty()) return keys_.require(ex, need);
-  const std::string sid = cookie_value(ex, kCookie);
+  const std::string sid = ex.cookie(kCookie);
   if (sid.empty())
     throw HttpError(401, "Unauthorized", "open this screen from the ERP (its link signs you in), or send an API key");
   Caller c;

@@ -30,19 +30,6 @@ std::map<std::string, std::string> parse_form(const std::string& body) {
 
 namespace {
 
-std::string cookie(const Exchange& ex, const std::string& name) {
-  const std::string all = ex.header("Cookie");
-  for (std::size_t pos = 0; pos < all.size();) {
-    std::size_t end = all.find(';', pos);
-    if (end == std::string::npos) end = all.size();
-    std::string part = all.substr(pos, end - pos);
-    part.erase(0, part.find_first_not_of(' '));
-    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
-    pos = end + 1;
-  }
-  return {};
-}
-
 // "1,200,000円", "１２００００" → 1200000; empty → nullopt; anything else → HttpError naming the field.
 std::optional<long long> yen_field(const std::map<std::string, std::string>& f, const std::string& key,
                                    const std::string& label) {
@@ -87,30 +74,13 @@ const char* done_message(const std::string& done) {
 }  // namespace
 
 SupplierForm::SupplierForm(Service& svc, FailureLimiter& guesses, const std::string& templates_dir)
-    : svc_(svc), guesses_(guesses), dir_(templates_dir + "/web") {}
+    : svc_(svc), guesses_(guesses), templates_(templates_dir + "/web") {}
 
 const std::string& SupplierForm::secret() {
   std::lock_guard lock(mutex_);
   if (secret_.empty())
     secret_ = svc_.with_db([](store::Database& db) { return records::server_secret(db, "supplier-form"); });
   return secret_;
-}
-
-std::string SupplierForm::render(const std::string& name, const Object::Ptr& ctx) {
-  std::string source;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = sources_.find(name);
-    if (it == sources_.end()) {
-      std::ifstream in(dir_ + "/" + name + ".html.mustache", std::ios::binary);
-      if (!in) throw std::runtime_error(dir_ + "/" + name + ".html.mustache: not found");
-      std::stringstream s;
-      s << in.rdbuf();
-      it = sources_.emplace(name, s.str()).first;
-    }
-    source = it->second;
-  }
-  return records::render_mustache(source, ctx, true, name);
 }
 
 void SupplierForm::handle(Exchange& ex) {
@@ -123,7 +93,7 @@ void SupplierForm::handle(Exchange& ex) {
     auto ctx = obj();
     ctx->set("title", title);
     ctx->set("detail", detail);
-    ex.send(status, "text/html; charset=utf-8", render("supplier_message", ctx));
+    ex.send(status, "text/html; charset=utf-8", templates_.render("supplier_message", ctx));
   };
   const std::string address = ex.client_address();
   if (long wait = guesses_.blocked_for(address); wait > 0) {
@@ -146,7 +116,7 @@ void SupplierForm::handle(Exchange& ex) {
                          : "発注者がこのリンクを取り消しました。発注者の担当者にお問い合わせください。");
 
   // CSRF: a random SameSite=Strict cookie, and a form token bound to it and to this link.
-  std::string form_cookie = cookie(ex, kCookie);
+  std::string form_cookie = ex.cookie(kCookie);
   if (form_cookie.size() != 43) {
     form_cookie = random_token(32);
     ex.set_header("Set-Cookie", std::string(kCookie) + "=" + form_cookie + "; Path=/s/; HttpOnly; SameSite=Strict");
@@ -170,7 +140,7 @@ void SupplierForm::handle(Exchange& ex) {
     if (ctype.rfind("application/x-www-form-urlencoded", 0) != 0)
       throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
     const auto f = parse_form(ex.body(kMaxForm));
-    if (!constant_time_equal(field(f, "csrf"), csrf) || cookie(ex, kCookie).empty())
+    if (!constant_time_equal(field(f, "csrf"), csrf) || ex.cookie(kCookie).empty())
       return fail_page(403, "送信を受け付けられませんでした",
                        "ページの有効期間が切れたか、別の画面から送信されました。ページを開き直して、もう一度送信してください。");
     const std::string who = field(f, "name");
@@ -337,7 +307,7 @@ void SupplierForm::handle(Exchange& ex) {
   if (auto d = ex.query("done")) {
     if (const char* m = done_message(*d)) ctx->set("done", std::string(m));
   }
-  ex.send(error.empty() ? 200 : 400, "text/html; charset=utf-8", render("supplier_form", ctx));
+  ex.send(error.empty() ? 200 : 400, "text/html; charset=utf-8", templates_.render("supplier_form", ctx));
 }
 
 }  // namespace hoshi::http

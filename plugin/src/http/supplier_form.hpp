@@ -16,6 +16,7 @@
 
 #include "http/exchange.hpp"
 #include "http/rate_limit.hpp"
+#include "http/template_cache.hpp"
 #include "service/service.hpp"
 
 namespace hoshi::http {
@@ -29,15 +30,13 @@ class SupplierForm {
   static constexpr const char* kCookie = "hoshitori_form";
 
  private:
-  std::string render(const std::string& name, const Poco::JSON::Object::Ptr& ctx);
   const std::string& secret();
 
   Service& svc_;
   FailureLimiter& guesses_;
-  std::string dir_;
+  TemplateCache templates_;
   std::mutex mutex_;
   std::string secret_;
-  std::map<std::string, std::string> sources_;
 };
 
 // application/x-www-form-urlencoded → fields (the last of a repeated name wins).
