@@ -219,7 +219,9 @@ class Escaping(ScreenCase):
         self.get("/erp/nothing", expect=404)
 
 
-class IssueScreen(ScreenCase):
+class StaffForms(ScreenCase):
+    """Signing in through a link, and posting the screens' forms with their token."""
+
     def session(self, role="buyer"):
         path = self.link("山田 太郎", role)[len(self.server.base):]
         r = self.server.request("GET", path)
@@ -238,6 +240,9 @@ class IssueScreen(ScreenCase):
 
     FAIR = {"suppliers": "V0001 V0002", "level": "3", "due": "2027-03-31", "item": ["4-1-3", "4-4-4"],
             "cost_method": "折半", "cost_explanation": EXPLANATION, "negotiable": "yes"}
+
+
+class IssueScreen(StaffForms):
 
     def test_check_shows_the_rules_before_anything_is_issued(self):
         cookie = self.session()
@@ -277,6 +282,63 @@ class IssueScreen(ScreenCase):
                                 headers=dict(cookie, **{"Content-Type": "application/x-www-form-urlencoded"}))
         self.assertEqual(r.status, 403)
         self.assertEqual(json.loads(self.run_cli("request", "list", "--json").out)["requests"], [])
+
+
+class PanelNegotiation(StaffForms):
+    def panel_form(self, cookie, action, fields, expect=303):
+        r = self.server.request("GET", "/erp/suppliers/V0001", headers=cookie)
+        self.assertEqual(r.status, 200, r)
+        p = Page(r.text)
+        csrf = [a["value"] for t, a in p.tags if t == "input" and a.get("name") == "csrf"][0]
+        forms = [a["action"] for t, a in p.tags if t == "form"]
+        target = [f for f in forms if f.endswith("/" + action)]
+        self.assertTrue(target, "no %s form on the panel: %s" % (action, forms))
+        body = urllib.parse.urlencode(dict(fields, csrf=csrf)).encode()
+        r = self.server.request("POST", target[0], raw=body,
+                                headers=dict(cookie, **{"Content-Type": "application/x-www-form-urlencoded"}))
+        self.assertEqual(r.status, expect, r)
+        return r
+
+    def test_buyer_negotiates_drafts_and_confirms_from_the_panel(self):
+        cookie = self.session()
+        self.form(cookie, dict(self.FAIR, suppliers="V0001", action="issue"))
+        number = json.loads(self.run_cli("request", "list", "--json").out)["requests"][0]["number"]
+        r = self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "２５０，０００", "share_percent": "50",
+                                             "message": "初期費用の半額を当社が負担します"})
+        self.assertIn("done=step", r.headers["Location"])
+        self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "abc"}, expect=400)
+        self.panel_form(cookie, "agreement", {"sharing": "折半", "buyer_share_percent": "50",
+                                              "initial_cost": "500000", "buyer_amount": "250000",
+                                              "measures": "★3の要求事項への対応"})
+        shown = json.loads(self.run_cli("request", "show", number, "--json").out)
+        self.assertEqual([s["kind"] for s in shown["steps"]], ["proposal", "agreement"])
+        self.assertEqual(shown["steps"][0]["body"]["buyer_amount"], 250000)
+        self.assertEqual(shown["steps"][0]["actor"], "山田 太郎")
+        sha = shown["agreements"][0]["sha256"]
+        self.panel_form(cookie, "confirm", {"sha256": sha}, expect=400)  # box not ticked
+        self.panel_form(cookie, "confirm", {"sha256": sha, "read": "yes"})
+        shown = json.loads(self.run_cli("request", "show", number, "--json").out)
+        self.assertEqual([c["side"] for c in shown["agreements"][0]["confirmations"]], ["buyer"])
+        # a supplier link, shown once on the page and working
+        r = self.panel_form(cookie, "link", {}, expect=200)
+        link = re.search(r"http://[^<\s]+/s/[A-Za-z0-9_-]{43}", r.text).group(0)
+        self.assertEqual(self.server.request("GET", link[len(self.server.base):]).status, 200)
+        r = self.server.request("GET", "/erp/suppliers/V0001", headers=cookie)
+        self.assertNotIn(link, r.text)
+
+    def test_viewers_get_no_forms_and_posts_need_the_token(self):
+        cookie = self.session()
+        self.form(cookie, dict(self.FAIR, suppliers="V0001", action="issue"))
+        number = json.loads(self.run_cli("request", "list", "--json").out)["requests"][0]["number"]
+        viewer = self.session("viewer")
+        r = self.server.request("GET", "/erp/suppliers/V0001", headers=viewer)
+        self.assertNotIn("<form", r.text)
+        body = urllib.parse.urlencode({"kind": "message", "message": "x"}).encode()
+        for who, expect in ((viewer, 403), (cookie, 403)):  # the viewer's role, the buyer without a token
+            r = self.server.request("POST", "/erp/requests/%s/step" % number, raw=body,
+                                    headers=dict(who, **{"Content-Type": "application/x-www-form-urlencoded"}))
+            self.assertEqual(r.status, expect)
+        self.assertEqual(json.loads(self.run_cli("request", "show", number, "--json").out)["steps"], [])
 
 
 class SignIn(ScreenCase):

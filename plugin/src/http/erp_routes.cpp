@@ -1,6 +1,9 @@
 #include "http/erp_routes.hpp"
 
+#include "http/erp_negotiation.hpp"
 #include "http/erp_request_form.hpp"
+#include "records/staff_link.hpp"
+#include "service/requests.hpp"
 
 namespace hoshi::http {
 
@@ -45,11 +48,47 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       }
       return ex.send(200, "text/html; charset=utf-8", request_form_screen(ctx.screens, r, nullptr, csrf));
     }
+    if (r.segments.size() == 3 && r.segments[0] == "requests" && ex.method() == "POST") {
+      r.caller = ctx.auth.require(ex, records::Role::buyer);
+      r.csrf = ctx.auth.csrf_token(r.caller);
+      if (ex.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0)
+        throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
+      const FormFields fields = parse_form_fields(ex.body(64 * 1024));
+      std::string presented;
+      for (const auto& [k, v] : fields)
+        if (k == "csrf") presented = v;
+      ctx.auth.check_csrf(r.caller, presented);
+      const std::string number = r.segments[1], action = r.segments[2];
+      PanelResult res;
+      try {
+        res = panel_action(ctx.screens.service(), r.caller, number, action, fields);
+      } catch (const HttpError& e) {
+        if (e.status != 400) throw;
+        // show the panel again, saying what was wrong
+        RequestService rs(ctx.screens.service());
+        r.segments = {"suppliers", rs.show(number)->getValue<std::string>("supplier")};
+        r.error = e.what();
+        return ex.send(400, "text/html; charset=utf-8", ctx.screens.render(r));
+      }
+      r.segments = {"suppliers", res.vendor_code};
+      if (!res.link.empty()) {  // shown once, on this page; never put in a URL
+        const std::string scheme = ex.header("X-Forwarded-Proto") == "https" ? "https://" : "http://";
+        const std::string base = scheme + ex.header("Host");
+        r.new_link = base + res.link;
+        return ex.send(200, "text/html; charset=utf-8", ctx.screens.render(r));
+      }
+      std::string q = "?done=" + res.done;
+      if (r.lang != "ja") q += "&lang=" + r.lang;
+      if (r.fragment) q += "&fragment=1";
+      ex.set_header("Location", "/erp/suppliers/" + records::url_encode(res.vendor_code) + q);
+      return ex.send(303, "text/plain; charset=utf-8", "");
+    }
     if (ex.method() != "GET" && ex.method() != "HEAD") {
       ex.set_header("Allow", "GET, HEAD");
       throw HttpError(405, "Method Not Allowed", ex.method() + " is not allowed here");
     }
     r.caller = ctx.auth.require(ex, records::Role::viewer);
+    r.csrf = ctx.auth.csrf_token(r.caller);
     if (r.segments.size() == 1 && r.segments[0] == "suppliers.csv") {
       ex.set_header("Content-Disposition", "attachment; filename=\"hoshitori-suppliers.csv\"");
       return ex.send(200, "text/csv; charset=utf-8", ctx.screens.suppliers_csv(r));

@@ -291,7 +291,14 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   op->set("vendor_code", real_code);
   ctx->set("history", run_op(svc_, op)->getArray("history"));
 
-  // requests with their thread and agreement documents
+  // requests with their thread and agreement documents; buyers get the forms
+  const bool can_act = static_cast<int>(r.caller.key.role) >= static_cast<int>(records::Role::buyer);
+  ctx->set("csrf", r.csrf);
+  if (!r.notice.empty()) ctx->set("notice", r.notice);
+  if (const std::string done = get(r, "done"); done == "step" || done == "agreement" || done == "confirm")
+    ctx->set("notice", t->getValue<std::string>("done_" + done));
+  if (!r.error.empty()) ctx->set("error", r.error);
+  if (!r.new_link.empty()) ctx->set("new_link", r.new_link);
   RequestService rs(svc_);
   Array::Ptr requests = new Array;
   auto listed = rs.list(real_code)->getArray("requests");
@@ -313,6 +320,10 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
         out->set("message", body->getValue<std::string>("message"));
       shown_steps->add(out);
     }
+    const std::string state = detail->getValue<std::string>("state"), num = detail->getValue<std::string>("number");
+    const bool open = state != "agreed" && state != "declined" && state != "withdrawn" && state != "expired";
+    detail->set("open", open && state != "draft" && can_act);
+    detail->set("action_base", "/erp/requests/" + url_encode(num));
     detail->set("steps", shown_steps);
     detail->set("has_steps", shown_steps->size() > 0);
     auto agreements = detail->getArray("agreements");
@@ -323,6 +334,8 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
       for (std::size_t c = 0; c < confs->size(); ++c)
         who += (who.empty() ? "" : "、") + t->getValue<std::string>(confs->getObject(static_cast<unsigned>(c))->getValue<std::string>("side"));
       a->set("confirmed", who.empty() ? "—" : who);
+      a->set("buyer_can_confirm", can_act && open && k + 1 == agreements->size() &&
+                                      who.find(t->getValue<std::string>("buyer")) == std::string::npos);
       a->set("document", rs.agreement(detail->getValue<std::string>("number"), a->getValue<long long>("version")).document);
     }
     requests->add(detail);

@@ -23,6 +23,8 @@ struct ScreenRequest {
   Caller caller;
   bool fragment = false;
   std::string lang = "ja";  // ja | en
+  std::string csrf;         // the token forms echo (buyers see forms)
+  std::string notice, error, new_link;  // after a form: what happened, what went wrong, a link made
 };
 
 class ErpScreens {

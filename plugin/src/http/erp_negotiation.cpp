@@ -1,0 +1,119 @@
+#include "http/erp_negotiation.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+#include "core/text.hpp"
+#include "http/exchange.hpp"
+#include "service/json_api.hpp"
+#include "service/json_args.hpp"
+
+namespace hoshi::http {
+
+using api::obj;
+using Poco::JSON::Object;
+
+namespace {
+std::string one(const FormFields& f, const std::string& key) {
+  for (const auto& [k, v] : f)
+    if (k == key) return text::trim(v);
+  return {};
+}
+
+// A whole number of yen (or percent): "1,200,000" and full-width digits are fine.
+void number_field(const FormFields& f, const std::string& key, Object::Ptr into, const std::string& as) {
+  std::string v = one(f, key), digits;
+  if (v.empty()) return;
+  const std::string nfkc = text::nfkc(v);
+  for (char c : nfkc) {
+    if (c >= '0' && c <= '9')
+      digits += c;
+    else if (c != ',' && c != ' ')
+      throw HttpError(400, "Bad Request", "\"" + key + "\" must be a whole number (1,200,000)");
+  }
+  if (digits.empty() || digits.size() > 13) throw HttpError(400, "Bad Request", "\"" + key + "\" is not a usable number");
+  into->set(as, std::stoll(digits));
+}
+
+Object::Ptr run(Service& svc, const Object::Ptr& op) {
+  try {
+    return Poco::JSON::Parser().parse(api::handle(svc, api::to_string(op))).extract<Object::Ptr>();
+  } catch (const api::ApiError& e) {
+    if (e.code == HOSHITORI_NOTFOUND) throw HttpError(404, "Not Found", e.what());
+    if (e.code == HOSHITORI_REFUSED)
+      throw HttpError(400, "Bad Request", std::string("公正な取引のためのルールにより受け付けられません：") + e.what());
+    throw HttpError(400, "Bad Request", e.what());
+  }
+}
+}  // namespace
+
+PanelResult panel_action(Service& svc, const Caller& caller, const std::string& number, const std::string& action,
+                         const FormFields& f) {
+  auto show = obj();
+  show->set("op", "request_show");
+  show->set("number", number);
+  PanelResult res;
+  res.vendor_code = run(svc, show)->getValue<std::string>("supplier");
+  res.done = action;
+
+  auto op = obj();
+  op->set("actor", caller.actor);
+  op->set("number", number);
+  if (action == "step") {
+    const std::string kind = one(f, "kind");
+    if (kind != "proposal" && kind != "counter_proposal" && kind != "message" && kind != "withdraw")
+      throw HttpError(400, "Bad Request", "choose a proposal, a counter-proposal, a message or a withdrawal");
+    auto step = obj();
+    step->set("side", "buyer");
+    step->set("kind", kind);
+    if (kind == "proposal" || kind == "counter_proposal") {
+      number_field(f, "buyer_amount", step, "buyer_amount");
+      number_field(f, "share_percent", step, "share_percent");
+      if (!one(f, "method").empty()) step->set("method", one(f, "method"));
+      if (!one(f, "price_revision_date").empty()) step->set("price_revision_date", one(f, "price_revision_date"));
+    }
+    if (kind == "withdraw") step->set("reason", one(f, "message"));
+    if (!one(f, "message").empty()) step->set("message", one(f, "message"));
+    op->set("op", "negotiate");
+    op->set("step", step);
+    run(svc, op);
+  } else if (action == "agreement") {
+    auto terms = obj();
+    terms->set("sharing", one(f, "sharing"));
+    number_field(f, "buyer_share_percent", terms, "buyer_share_percent");
+    number_field(f, "initial_cost", terms, "initial_cost");
+    number_field(f, "running_cost", terms, "running_cost");
+    number_field(f, "buyer_amount", terms, "buyer_amount");
+    number_field(f, "buyer_running_amount", terms, "buyer_running_amount");
+    if (!one(f, "measures").empty()) terms->set("measures", one(f, "measures"));
+    if (!one(f, "notes").empty()) terms->set("notes", one(f, "notes"));
+    if (!one(f, "price_revision_date").empty()) {
+      auto pr = obj();
+      pr->set("date", one(f, "price_revision_date"));
+      pr->set("description", one(f, "price_revision_description"));
+      terms->set("price_revision", pr);
+    }
+    auto step = obj();
+    step->set("side", "buyer");
+    step->set("kind", "agreement");
+    step->set("terms", terms);
+    op->set("op", "negotiate");
+    op->set("step", step);
+    run(svc, op);
+  } else if (action == "confirm") {
+    if (one(f, "read") != "yes") throw HttpError(400, "Bad Request", "tick the box once you have read the document");
+    op->set("op", "agreement_confirm");
+    op->set("side", "buyer");
+    op->set("sha256", one(f, "sha256"));
+    op->set("method", "erp-screen");
+    run(svc, op);
+  } else if (action == "link") {
+    op->set("op", "supplier_link");
+    res.link = run(svc, op)->getValue<std::string>("path");
+  } else {
+    throw HttpError(404, "Not Found", "no such action");
+  }
+  return res;
+}
+
+}  // namespace hoshi::http
