@@ -129,11 +129,18 @@ void suppliers(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
   ex.send_json(200, call(ctx, c, op, false));
 }
 
-void supplier(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
+// The ERP's hot path: straight from the status cache, without an op document's round trip.
+void supplier(Exchange& ex, ApiContext& ctx, const Caller&, const Params& p) {
   copy_query(ex, obj(), {});
-  auto op = op_doc("status");
-  op->set("vendor_code", p[0]);
-  ex.send_json(200, call(ctx, c, op, false));
+  std::string body;
+  bool found = false;
+  try {
+    found = ctx.svc.with_status(p[0], [&](const SupplierStanding& s) { body = api::to_string(api::status_json(s)); });
+  } catch (const AmbiguousKey& e) {
+    throw from_api_error(api::ApiError(HOSHITORI_CONFLICT, e.what()));
+  }
+  if (!found) throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + p[0]));
+  ex.send_json(200, body);
 }
 
 void supplier_history(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
