@@ -16,6 +16,17 @@ void html_headers(Exchange& ex, const ErpContext& ctx) {
                     ctx.frame_ancestors);
   ex.set_header("Cache-Control", "no-store");
 }
+// A staff form's fields, once its type, size and CSRF token are checked.
+FormFields read_form(Exchange& ex, ErpContext& ctx, const Caller& caller) {
+  if (ex.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0)
+    throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
+  FormFields fields = parse_form_fields(ex.body(64 * 1024));
+  std::string presented;
+  for (const auto& [k, v] : fields)
+    if (k == "csrf") presented = v;
+  ctx.auth.check_csrf(caller, presented);
+  return fields;
+}
 }  // namespace
 
 void handle_erp(Exchange& ex, ErpContext& ctx) {
@@ -33,13 +44,7 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       r.caller = ctx.auth.require(ex, records::Role::buyer);
       const std::string csrf = ctx.auth.csrf_token(r.caller);
       if (ex.method() == "POST") {
-        if (ex.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0)
-          throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
-        const FormFields fields = parse_form_fields(ex.body(64 * 1024));
-        std::string presented;
-        for (const auto& [k, v] : fields)
-          if (k == "csrf") presented = v;
-        ctx.auth.check_csrf(r.caller, presented);
+        const FormFields fields = read_form(ex, ctx, r.caller);
         return ex.send(200, "text/html; charset=utf-8", request_form_screen(ctx.screens, r, &fields, csrf));
       }
       if (ex.method() != "GET" && ex.method() != "HEAD") {
@@ -51,13 +56,7 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
     if (r.segments.size() == 3 && r.segments[0] == "requests" && ex.method() == "POST") {
       r.caller = ctx.auth.require(ex, records::Role::buyer);
       r.csrf = ctx.auth.csrf_token(r.caller);
-      if (ex.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0)
-        throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
-      const FormFields fields = parse_form_fields(ex.body(64 * 1024));
-      std::string presented;
-      for (const auto& [k, v] : fields)
-        if (k == "csrf") presented = v;
-      ctx.auth.check_csrf(r.caller, presented);
+      const FormFields fields = read_form(ex, ctx, r.caller);
       const std::string number = r.segments[1], action = r.segments[2];
       PanelResult res;
       try {
