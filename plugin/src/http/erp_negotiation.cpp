@@ -14,15 +14,9 @@ using api::obj;
 using Poco::JSON::Object;
 
 namespace {
-std::string one(const FormFields& f, const std::string& key) {
-  for (const auto& [k, v] : f)
-    if (k == key) return text::trim(v);
-  return {};
-}
-
 // A whole number of yen (or percent): "1,200,000" and full-width digits are fine.
 void number_field(const FormFields& f, const std::string& key, Object::Ptr into, const std::string& as) {
-  std::string v = one(f, key), digits;
+  std::string v = form_value(f, key), digits;
   if (v.empty()) return;
   const std::string nfkc = text::nfkc(v);
   for (char c : nfkc) {
@@ -60,7 +54,7 @@ PanelResult panel_action(Service& svc, const Caller& caller, const std::string& 
   op->set("actor", caller.actor);
   op->set("number", number);
   if (action == "step") {
-    const std::string kind = one(f, "kind");
+    const std::string kind = form_value(f, "kind");
     if (kind != "proposal" && kind != "counter_proposal" && kind != "message" && kind != "withdraw")
       throw HttpError(400, "Bad Request", "choose a proposal, a counter-proposal, a message or a withdrawal");
     auto step = obj();
@@ -69,28 +63,28 @@ PanelResult panel_action(Service& svc, const Caller& caller, const std::string& 
     if (kind == "proposal" || kind == "counter_proposal") {
       number_field(f, "buyer_amount", step, "buyer_amount");
       number_field(f, "share_percent", step, "share_percent");
-      if (!one(f, "method").empty()) step->set("method", one(f, "method"));
-      if (!one(f, "price_revision_date").empty()) step->set("price_revision_date", one(f, "price_revision_date"));
+      if (!form_value(f, "method").empty()) step->set("method", form_value(f, "method"));
+      if (!form_value(f, "price_revision_date").empty()) step->set("price_revision_date", form_value(f, "price_revision_date"));
     }
-    if (kind == "withdraw") step->set("reason", one(f, "message"));
-    if (!one(f, "message").empty()) step->set("message", one(f, "message"));
+    if (kind == "withdraw") step->set("reason", form_value(f, "message"));
+    if (!form_value(f, "message").empty()) step->set("message", form_value(f, "message"));
     op->set("op", "negotiate");
     op->set("step", step);
     run(svc, op);
   } else if (action == "agreement") {
     auto terms = obj();
-    terms->set("sharing", one(f, "sharing"));
+    terms->set("sharing", form_value(f, "sharing"));
     number_field(f, "buyer_share_percent", terms, "buyer_share_percent");
     number_field(f, "initial_cost", terms, "initial_cost");
     number_field(f, "running_cost", terms, "running_cost");
     number_field(f, "buyer_amount", terms, "buyer_amount");
     number_field(f, "buyer_running_amount", terms, "buyer_running_amount");
-    if (!one(f, "measures").empty()) terms->set("measures", one(f, "measures"));
-    if (!one(f, "notes").empty()) terms->set("notes", one(f, "notes"));
-    if (!one(f, "price_revision_date").empty()) {
+    if (!form_value(f, "measures").empty()) terms->set("measures", form_value(f, "measures"));
+    if (!form_value(f, "notes").empty()) terms->set("notes", form_value(f, "notes"));
+    if (!form_value(f, "price_revision_date").empty()) {
       auto pr = obj();
-      pr->set("date", one(f, "price_revision_date"));
-      pr->set("description", one(f, "price_revision_description"));
+      pr->set("date", form_value(f, "price_revision_date"));
+      pr->set("description", form_value(f, "price_revision_description"));
       terms->set("price_revision", pr);
     }
     auto step = obj();
@@ -101,10 +95,10 @@ PanelResult panel_action(Service& svc, const Caller& caller, const std::string& 
     op->set("step", step);
     run(svc, op);
   } else if (action == "confirm") {
-    if (one(f, "read") != "yes") throw HttpError(400, "Bad Request", "tick the box once you have read the document");
+    if (form_value(f, "read") != "yes") throw HttpError(400, "Bad Request", "tick the box once you have read the document");
     op->set("op", "agreement_confirm");
     op->set("side", "buyer");
-    op->set("sha256", one(f, "sha256"));
+    op->set("sha256", form_value(f, "sha256"));
     op->set("method", "erp-screen");
     run(svc, op);
   } else if (action == "link") {

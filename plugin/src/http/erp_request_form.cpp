@@ -36,17 +36,17 @@ FormFields parse_form_fields(const std::string& body) {
   return out;
 }
 
+std::string form_value(const FormFields& f, const std::string& key) {
+  for (const auto& [k, v] : f)
+    if (k == key) return text::trim(v);
+  return {};
+}
+
 namespace {
 const char* const kMethods[] = {"全額負担", "折半", "取引シェア按分", "価格転嫁協議", "その他"};
 const std::pair<const char*, const char*> kLevels[] = {{"3", "SCS評価制度 ★3"}, {"4", "SCS評価制度 ★4"},
                                                        {"SA2", "SECURITY ACTION ★★（第一歩として）"}};
 constexpr std::size_t kMaxSuppliers = 200;
-
-std::string one(const FormFields& f, const std::string& key) {
-  for (const auto& [k, v] : f)
-    if (k == key) return text::trim(v);
-  return {};
-}
 
 std::vector<std::string> all(const FormFields& f, const std::string& key) {
   std::vector<std::string> out;
@@ -77,21 +77,21 @@ std::vector<std::string> supplier_codes(const std::string& text) {
 Object::Ptr request_json(const FormFields& f, const std::string& code) {
   auto r = obj();
   r->set("supplier", code);
-  r->set("level", one(f, "level"));
-  r->set("due", one(f, "due"));
-  r->set("reason", one(f, "reason"));
-  r->set("necessity", one(f, "necessity"));
+  r->set("level", form_value(f, "level"));
+  r->set("due", form_value(f, "due"));
+  r->set("reason", form_value(f, "reason"));
+  r->set("necessity", form_value(f, "necessity"));
   Array::Ptr items = new Array;
   for (const auto& i : all(f, "item")) items->add(i);
   r->set("items", items);
   auto cs = obj();
-  cs->set("method", one(f, "cost_method"));
-  cs->set("explanation", one(f, "cost_explanation"));
-  cs->set("negotiable", one(f, "negotiable") == "yes");
+  cs->set("method", form_value(f, "cost_method"));
+  cs->set("explanation", form_value(f, "cost_explanation"));
+  cs->set("negotiable", form_value(f, "negotiable") == "yes");
   r->set("cost_sharing", cs);
-  const std::string designated = one(f, "designated_service");
+  const std::string designated = form_value(f, "designated_service");
   r->set("designated_service", designated.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(designated));
-  r->set("designated_service_mandatory", one(f, "designated_mandatory") == "yes");
+  r->set("designated_service_mandatory", form_value(f, "designated_mandatory") == "yes");
   return r;
 }
 }  // namespace
@@ -110,27 +110,27 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
     f.emplace_back("negotiable", "yes");
     f.emplace_back("level", "3");
   }
-  const std::string action = one(f, "action");
-  const auto codes = supplier_codes(one(f, "suppliers"));
+  const std::string action = form_value(f, "action");
+  const auto codes = supplier_codes(form_value(f, "suppliers"));
   if (codes.size() > kMaxSuppliers)
     throw HttpError(400, "Bad Request", "at most " + std::to_string(kMaxSuppliers) + " suppliers at once");
 
   // the form, filled with what was sent
   ctx->set("csrf", csrf);
-  ctx->set("suppliers", one(f, "suppliers"));
-  ctx->set("due", one(f, "due"));
-  ctx->set("reason", one(f, "reason"));
-  ctx->set("necessity", one(f, "necessity"));
-  ctx->set("cost_explanation", one(f, "cost_explanation"));
-  ctx->set("negotiable", one(f, "negotiable") == "yes");
-  ctx->set("designated_service", one(f, "designated_service"));
-  ctx->set("designated_mandatory", one(f, "designated_mandatory") == "yes");
+  ctx->set("suppliers", form_value(f, "suppliers"));
+  ctx->set("due", form_value(f, "due"));
+  ctx->set("reason", form_value(f, "reason"));
+  ctx->set("necessity", form_value(f, "necessity"));
+  ctx->set("cost_explanation", form_value(f, "cost_explanation"));
+  ctx->set("negotiable", form_value(f, "negotiable") == "yes");
+  ctx->set("designated_service", form_value(f, "designated_service"));
+  ctx->set("designated_mandatory", form_value(f, "designated_mandatory") == "yes");
   Array::Ptr levels = new Array;
   for (const auto& [value, label] : kLevels) {
     auto o = obj();
     o->set("value", value);
     o->set("label", label);
-    o->set("selected", one(f, "level") == value);
+    o->set("selected", form_value(f, "level") == value);
     levels->add(o);
   }
   ctx->set("levels", levels);
@@ -138,7 +138,7 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
   for (const char* m : kMethods) {
     auto o = obj();
     o->set("value", m);
-    o->set("selected", one(f, "cost_method") == m);
+    o->set("selected", form_value(f, "cost_method") == m);
     methods->add(o);
   }
   ctx->set("methods", methods);

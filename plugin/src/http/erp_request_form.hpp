@@ -20,5 +20,7 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
 
 // application/x-www-form-urlencoded → every (name, value) in order (repeats kept).
 FormFields parse_form_fields(const std::string& body);
+// The first value of a field, trimmed; "" when absent.
+std::string form_value(const FormFields& f, const std::string& key);
 
 }  // namespace hoshi::http
