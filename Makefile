@@ -7,7 +7,8 @@ PORT      ?= 8470
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev \
-              libboost-test-dev libsqlite3-dev libpq-dev libicu-dev
+              libboost-test-dev libsqlite3-dev libpq-dev libicu-dev \
+              libkainjow-mustache-dev
 TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui \
               chromium nodejs fonts-ipafont-gothic
 BENCH_PKGS := sqlite3 wrk nginx curl
@@ -53,7 +54,7 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Loads the sample suppliers into the embedded SQLite default, prints a sign-in link to
-# the ERP screens and serves them (and the REST API) on 127.0.0.1 until Ctrl-C.
+# the ERP screens and a sample request's supplier link, and serves them (and the REST API) on 127.0.0.1 until Ctrl-C.
 run: build
 	$(BUILD)/hoshitori --db $(DB) init
 	$(BUILD)/hoshitori --db $(DB) import suppliers sample-data/suppliers.csv
@@ -61,6 +62,7 @@ run: build
 	@echo
 	@echo "Sample suppliers are in $(DB). The 星取表 (a sign-in link, valid for an hour):"
 	@$(BUILD)/hoshitori --db $(DB) erp-link --for "sample-buyer" --role buyer --ttl 3600 --base http://127.0.0.1:$(PORT)
+	@sample-data/sample-request.sh $(BUILD)/hoshitori $(DB) http://127.0.0.1:$(PORT)
 	@echo "REST API: make a key with  $(BUILD)/hoshitori --db $(DB) apikey create --name me --role viewer"
 	@echo
 	$(BUILD)/hoshitori --db $(DB) serve --listen 127.0.0.1:$(PORT)
