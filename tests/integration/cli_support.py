@@ -137,6 +137,14 @@ class CliTest(unittest.TestCase):
         p.err = p.stderr.decode("utf-8")
         return p
 
+    def sql(self, statement):
+        """Runs one SQL statement on the test's database behind hoshitori's back (to set up a
+        past that the CLI cannot write, such as old timestamps)."""
+        if BACKEND == "sqlite":
+            subprocess.run(["sqlite3", self.db, statement], check=True, capture_output=True, timeout=60)
+        else:
+            psql(self.db, statement)
+
     def init(self):
         p = self.run_cli("init")
         self.assertEqual(p.returncode, 0, p.err)

@@ -175,6 +175,55 @@ class Dashboard(ScreenCase):
         self.assertTrue(all(x[7].endswith("不足") for x in rows[1:]))
 
 
+class CoverageChart(ScreenCase):
+    """The 星取表's chart replays the history: today is 2026-11-20 (HOSHITORI_TODAY); A has
+    been a supplier since June and got its ★3 on 15 September, B never reported anything, C
+    joined on 10 October already holding ★3. The history rows and creation dates are set in
+    the past with SQL, as the CLI only writes the present."""
+
+    def setUp(self):
+        CliTest.setUp(self)
+        self.init()
+        self.import_csv(csv_text(EN_HEADER, [good_row("A1", scs="★3", scs_until="2028-03-31"), good_row("B1"),
+                                             good_row("C1", scs="★3", scs_until="2028-03-31")]), expect=0)
+        self.sql("UPDATE suppliers SET created_at = '2026-06-01T00:00:00Z' WHERE vendor_code IN ('A1', 'B1')")
+        # 2026-10-10 09:00 in Japan is 00:00 UTC; the day counts for October
+        self.sql("UPDATE suppliers SET created_at = '2026-10-10T00:00:00Z' WHERE vendor_code = 'C1'")
+        for field, new in (("scs_level", "3"), ("scs_valid_until", "2028-03-31")):
+            self.sql("INSERT INTO supplier_history (vendor_code, generation, changed_at, actor, source, field, "
+                     "old_value, new_value) VALUES ('A1', 1, '2026-09-15T01:00:00Z', 'test', 'test', '%s', NULL, "
+                     "'%s')" % (field, new))
+        p = self.run_cli("apikey", "create", "--name", "erp-proxy", "--role", "viewer")
+        self.assertEqual(p.returncode, 0, p.err)
+        self.key = p.out.strip()
+        self.server = Server(self.db)
+
+    def test_each_month_end_is_replayed_from_the_history(self):
+        r, p = self.page("/erp/")
+        table = re.search(r'<details class="hs-chart-data">.*?</details>', r.text, re.S).group(0)
+        rows = re.findall(r"<tr><td>(\d{4}-\d{2})</td><td>(\d+)</td><td>(\d+)</td><td>([^<]+)</td></tr>", table)
+        self.assertEqual(len(rows), 12, table)
+        self.assertEqual(rows[0][0], "2025-12")
+        got = {m: (int(meet), int(total), share) for m, meet, total, share in rows}
+        self.assertEqual(got["2026-05"], (0, 0, "—"))
+        self.assertEqual(got["2026-06"], (0, 2, "0%"))
+        self.assertEqual(got["2026-08"], (0, 2, "0%"))
+        self.assertEqual(got["2026-09"], (1, 2, "50%"))
+        self.assertEqual(got["2026-10"], (2, 3, "67%"))
+        self.assertEqual(got["2026-11"], (2, 3, "67%"))
+        # one bar per month with suppliers, the current one marked, and words for screen readers
+        self.assertEqual(len(re.findall(r'<rect class="hs-chart-bar', r.text)), 6)
+        self.assertEqual(len(re.findall(r'<rect class="hs-chart-bar hs-chart-now"', r.text)), 1)
+        self.assertIn("2026-09 50%", r.text)
+        self.assertIn('role="img"', r.text)
+        # a change today moves only the current month
+        self.import_csv(csv_text(EN_HEADER, [good_row("B1", scs="★3", scs_until="2028-03-31")]), expect=0)
+        r, _ = self.page("/erp/?lang=en")
+        table = re.search(r'<details class="hs-chart-data">.*?</details>', r.text, re.S).group(0)
+        self.assertIn("<tr><td>2026-11</td><td>3</td><td>3</td><td>100%</td></tr>", table)
+        self.assertIn("<tr><td>2026-10</td><td>2</td><td>3</td><td>67%</td></tr>", table)
+
+
 class Escaping(ScreenCase):
     def test_hostile_supplier_names_are_shown_literally(self):
         rows = [good_row("X%d" % i, 900 + i, name=n) for i, n in enumerate(HOSTILE)]

@@ -9,6 +9,7 @@
 
 #include "core/levels.hpp"
 #include "core/text.hpp"
+#include "http/coverage_chart.hpp"
 #include "http/exchange.hpp"
 #include "records/audit_export.hpp"
 #include "records/letters.hpp"
@@ -55,7 +56,8 @@ std::string ota_text(const Object::Ptr& s, const Object::Ptr& t) {
   if (!ota->getValue<bool>("reported")) return t->getValue<std::string>("not_reported");
   if (ota->getValue<bool>("active")) {
     std::string out = t->getValue<std::string>("active");
-    if (!ota->isNull("end")) out += "（" + ota->getValue<std::string>("end") + " " + t->getValue<std::string>("until") + "）";
+    if (!ota->isNull("end"))
+      out += "（" + ota->getValue<std::string>("end") + " " + t->getValue<std::string>("until") + "）";
     return out;
   }
   return t->getValue<std::string>("inactive_ota");
@@ -166,8 +168,8 @@ Object::Ptr run_op(Service& svc, const Object::Ptr& op) {
   try {
     return Poco::JSON::Parser().parse(api::handle(svc, api::to_string(op))).extract<Object::Ptr>();
   } catch (const api::ApiError& e) {
-    throw HttpError(e.code == HOSHITORI_NOTFOUND ? 404 : 400, e.code == HOSHITORI_NOTFOUND ? "Not Found" : "Bad Request",
-                    e.what());
+    throw HttpError(e.code == HOSHITORI_NOTFOUND ? 404 : 400,
+                    e.code == HOSHITORI_NOTFOUND ? "Not Found" : "Bad Request", e.what());
   }
 }
 }  // namespace
@@ -194,7 +196,8 @@ std::string ErpScreens::dashboard(const ScreenRequest& r) {
     if (!value.empty()) q.emplace_back(key, value);
     return "/erp/" + query_string(q);
   };
-  const std::string suffix = query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}});
+  const std::string suffix =
+      query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}});
 
   Array::Ptr counts = new Array;
   auto n = svc_.standing_counts();
@@ -209,8 +212,9 @@ std::string ErpScreens::dashboard(const ScreenRequest& r) {
     parse_standing(st, e);
     c->set("count", n[static_cast<std::size_t>(e)]);
     auto q = keep;
-    q.erase(std::remove_if(q.begin(), q.end(), [](const auto& kv) { return kv.first != "lang" && kv.first != "fragment"; }),
-            q.end());
+    q.erase(
+        std::remove_if(q.begin(), q.end(), [](const auto& kv) { return kv.first != "lang" && kv.first != "fragment"; }),
+        q.end());
     q.emplace_back("standing", st);
     c->set("href", "/erp/" + query_string(q));
     counts->add(c);
@@ -223,6 +227,7 @@ std::string ErpScreens::dashboard(const ScreenRequest& r) {
   }
   ctx->set("counts", counts);
   ctx->set("standing_options", standing_options);
+  ctx->set("chart", coverage_chart(svc_.coverage(12), t));
   Array::Ptr depts = new Array;
   for (const auto& d : svc_.departments()) {
     auto o = obj();
@@ -284,7 +289,8 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   ctx->set("ota", ota_text(s, t));
   ctx->set("scs", level_text(s, "scs", t));
   ctx->set("new_request_href", "/erp/requests/new?suppliers=" + url_encode(real_code));
-  ctx->set("back_href", "/erp/" + query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}}));
+  ctx->set("back_href",
+           "/erp/" + query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}}));
 
   op = obj();
   op->set("op", "history");
@@ -332,11 +338,13 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
       std::string who;
       auto confs = a->getArray("confirmations");
       for (std::size_t c = 0; c < confs->size(); ++c)
-        who += (who.empty() ? "" : "、") + t->getValue<std::string>(confs->getObject(static_cast<unsigned>(c))->getValue<std::string>("side"));
+        who += (who.empty() ? "" : "、") +
+               t->getValue<std::string>(confs->getObject(static_cast<unsigned>(c))->getValue<std::string>("side"));
       a->set("confirmed", who.empty() ? "—" : who);
       a->set("buyer_can_confirm", can_act && open && k + 1 == agreements->size() &&
                                       who.find(t->getValue<std::string>("buyer")) == std::string::npos);
-      a->set("document", rs.agreement(detail->getValue<std::string>("number"), a->getValue<long long>("version")).document);
+      a->set("document",
+             rs.agreement(detail->getValue<std::string>("number"), a->getValue<long long>("version")).document);
     }
     requests->add(detail);
   }
@@ -412,8 +420,11 @@ bool ErpScreens::static_file(const std::string& name, std::string& body, std::st
   s << in.rdbuf();
   body = s.str();
   const auto ext = name.substr(name.rfind('.') + 1);
-  content_type = ext == "css" ? "text/css; charset=utf-8" : ext == "js" ? "text/javascript; charset=utf-8"
-                 : ext == "svg" ? "image/svg+xml" : ext == "png" ? "image/png" : "application/octet-stream";
+  content_type = ext == "css"   ? "text/css; charset=utf-8"
+                 : ext == "js"  ? "text/javascript; charset=utf-8"
+                 : ext == "svg" ? "image/svg+xml"
+                 : ext == "png" ? "image/png"
+                                : "application/octet-stream";
   return true;
 }
 

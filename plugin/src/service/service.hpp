@@ -83,6 +83,15 @@ class Service {
   std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
   // Counts by standing of every supplier (active or not), from the same index.
   std::array<std::size_t, 5> standing_counts();
+  // Coverage over time: how many active suppliers met the policy (standing meets or
+  // expiring) at the end of each of the last `months` calendar months in Japan, oldest
+  // first; the last point is today's board. Past months are replayed from the history
+  // (undoing each later change) under today's policy, once per calendar month, and kept.
+  struct CoveragePoint {
+    int year = 0, month = 0;
+    std::size_t meeting = 0, total = 0;
+  };
+  std::vector<CoveragePoint> coverage(int months = 12);
   // The departments named in the supplier master, sorted.
   std::vector<std::string> departments();
   // The creation (field "created") followed by every recorded change, oldest first.
@@ -143,6 +152,9 @@ class Service {
   std::mutex refresh_mutex_;
   std::mutex board_mutex_;
   std::shared_ptr<const Board> board_;
+  std::mutex coverage_mutex_;
+  long coverage_for_ = -1;                    // year * 12 + month the past points were replayed in
+  std::vector<CoveragePoint> coverage_past_;  // oldest first, without the current month
   long long known_generation_ = 0;
   std::atomic<long long> next_check_ns_{0};
   long long check_interval_ns_;

@@ -357,4 +357,32 @@ std::vector<HistoryEntry> SupplierRepository::history(const std::string& vendor_
   });
 }
 
+std::unordered_map<std::string, std::string> SupplierRepository::created_dates() {
+  return db_.guarded([&] {
+    std::unordered_map<std::string, std::string> out;
+    soci::rowset<soci::row> rs = db_.session().prepare << "SELECT vendor_code, created_at FROM suppliers";
+    for (const soci::row& r : rs) out.emplace(r.get<std::string>(0), r.get<std::string>(1));
+    return out;
+  });
+}
+
+std::vector<HistoryEntry> SupplierRepository::history_since(const std::string& since) {
+  return db_.guarded([&] {
+    std::vector<HistoryEntry> out;
+    soci::rowset<soci::row> rs =
+        (db_.session().prepare << "SELECT vendor_code, changed_at, field, old_value FROM supplier_history "
+                                  "WHERE changed_at >= :s ORDER BY id DESC",
+         soci::use(since));
+    for (const soci::row& r : rs) {
+      HistoryEntry e;
+      e.vendor_code = r.get<std::string>(0);
+      e.changed_at = r.get<std::string>(1);
+      e.field = r.get<std::string>(2);
+      if (r.get_indicator(3) == soci::i_ok) e.old_value = r.get<std::string>(3);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
 }  // namespace hoshi::store

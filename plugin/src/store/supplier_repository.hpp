@@ -56,6 +56,10 @@ class SupplierRepository {
   void update_many(const std::vector<Supplier>& rows, long long generation, const std::string& now);
   void add_history(const std::vector<HistoryEntry>& entries);
   std::vector<HistoryEntry> history(const std::string& vendor_code);
+  // What coverage over time is replayed from: every supplier's created_at, and every
+  // history entry changed on or after `since` (a date, YYYY-MM-DD), newest first.
+  std::unordered_map<std::string, std::string> created_dates();
+  std::vector<HistoryEntry> history_since(const std::string& since);
 
  private:
   std::vector<Supplier> select(const std::string& where, const std::vector<std::string>& params,
