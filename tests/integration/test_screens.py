@@ -300,6 +300,11 @@ class IssueScreen(StaffForms):
         text = p.all_text()
         for words in ("費用負担の説明がありません", "根拠：", "直し方：", "経済産業省・公正取引委員会"):
             self.assertIn(words, text)
+        # the remedies name this screen's fields, not the JSON fields of the API
+        for words in ("「取引先への説明」", "にチェックを入れてください"):
+            self.assertIn(words, text)
+        for json_name in ("cost_sharing", "negotiable", "necessity", "designated_service"):
+            self.assertNotIn(json_name, text)
         self.assertNotIn("issue", [a.get("value") for t, a in p.tags if t == "button"])  # no way to issue it
         # issuing it anyway (a crafted POST) is refused by the same rules
         p = self.form(cookie, dict(unfair, action="issue"))

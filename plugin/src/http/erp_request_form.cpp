@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include <cstring>
 #include <set>
 
 #include "core/text.hpp"
@@ -44,8 +45,62 @@ std::string form_value(const FormFields& f, const std::string& key) {
 
 namespace {
 const char* const kMethods[] = {"全額負担", "折半", "取引シェア按分", "価格転嫁協議", "その他"};
-const std::pair<const char*, const char*> kLevels[] = {{"3", "SCS評価制度 ★3"}, {"4", "SCS評価制度 ★4"},
-                                                       {"SA2", "SECURITY ACTION ★★（第一歩として）"}};
+
+// What to change, in the words of this screen's fields (the rule catalogue's remedies
+// name the JSON fields of the API and the CLI's request files).
+const std::pair<const char*, const char*> kScreenRemedies[] = {
+    {"cost-sharing-explained",
+     "「負担の方法」を選び、「取引先への説明」に、どの費用を誰がどう負担するかを具体的に（20文字以上）書いてください"
+     "。"},
+    {"cost-negotiable",
+     "「対策の費用は価格交渉の対象であり、協議の申出に応じることを明記する」にチェックを入れてください。"},
+    {"level-justified",
+     "「求める水準」を判定チャートの水準にするか、「その必要性」欄に取引の内容に即した具体的な理由（20文字以上）を書い"
+     "てください。"},
+    {"no-designated-purchase",
+     "推奨するサービスは例示にとどめ、「利用を取引の条件にする」のチェックを外してください（要請書には「同等の対策であ"
+     "れば可」と書かれます）。"},
+    {"no-pressing-after-refusal",
+     "取引先パネルで前回の要請に提案かメッセージを送って協議してから、条件を見直して要請してください。"},
+};
+
+// The rule checks' details name the JSON fields too: the same words, in this screen's labels.
+const std::pair<const char*, const char*> kScreenWords[] = {
+    {"cost_sharing.negotiable が true ではありません",
+     "「費用は価格交渉の対象であることを明記する」にチェックがありません"},
+    {"cost_sharing がありません", "費用の負担が書かれていません"},
+    {"cost_sharing.method（分担の方法）", "「負担の方法」"},
+    {"cost_sharing.explanation", "「取引先への説明」"},
+    {"（designated_service_mandatory: true）", ""},
+    {"designated_service_mandatory が true です", "「利用を取引の条件にする」にチェックがあります"},
+    {"必要性の説明（necessity）", "「その必要性」の説明"},
+};
+
+std::string screen_words(std::string text) {
+  for (const auto& [from, to] : kScreenWords)
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + std::strlen(to)))
+      text.replace(at, std::strlen(from), to);
+  return text;
+}
+
+// The rules that did not pass, for the results list, in this screen's words.
+void set_notes(Object::Ptr res, const Array::Ptr& rules) {
+  Array::Ptr notes = new Array;
+  for (std::size_t i = 0; rules && i < rules->size(); ++i) {
+    auto rule = rules->getObject(static_cast<unsigned>(i));
+    if (rule->getValue<std::string>("result") == "pass") continue;
+    const std::string id = rule->optValue<std::string>("rule", "");
+    for (const auto& [rid, words] : kScreenRemedies)
+      if (id == rid) rule->set("remedy", std::string(words));
+    if (rule->has("detail") && !rule->isNull("detail"))
+      rule->set("detail", screen_words(rule->getValue<std::string>("detail")));
+    notes->add(rule);
+  }
+  res->set("notes", notes);
+  res->set("has_notes", notes->size() > 0);
+}
+const std::pair<const char*, const char*> kLevels[] = {
+    {"3", "SCS評価制度 ★3"}, {"4", "SCS評価制度 ★4"}, {"SA2", "SECURITY ACTION ★★（第一歩として）"}};
 constexpr std::size_t kMaxSuppliers = 200;
 
 std::vector<std::string> all(const FormFields& f, const std::string& key) {
@@ -177,27 +232,13 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
           res->set("number", out->getValue<std::string>("number"));
           res->set("panel", "/erp/suppliers/" + code);
         }
-        Array::Ptr notes = new Array;
-        auto rules = guard->getArray("rules");
-        for (std::size_t i = 0; i < rules->size(); ++i) {
-          auto rule = rules->getObject(static_cast<unsigned>(i));
-          if (rule->getValue<std::string>("result") != "pass") notes->add(rule);
-        }
-        res->set("notes", notes);
-        res->set("has_notes", notes->size() > 0);
+        set_notes(res, guard->getArray("rules"));
       } catch (const api::ApiError& e) {
         all_pass = false;
         res->set("ok", false);
         res->set("error", std::string(e.what()));
         if (e.detail) {
-          Array::Ptr notes = new Array;
-          auto rules = e.detail->getArray("rules");
-          for (std::size_t i = 0; rules && i < rules->size(); ++i) {
-            auto rule = rules->getObject(static_cast<unsigned>(i));
-            if (rule->getValue<std::string>("result") != "pass") notes->add(rule);
-          }
-          res->set("notes", notes);
-          res->set("has_notes", notes->size() > 0);
+          set_notes(res, e.detail->getArray("rules"));
           res->set("error", std::string("公正な取引のためのルールにより、このままでは発行できません。"));
         }
       }
