@@ -15,151 +15,24 @@
 // 1 on the first failure (with what was expected and what was seen), 2 on bad usage.
 // Plain Node (18 or later), no test framework.
 
-import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  DESKTOP, PHONE, check, step, elapsed, workspace, startServer, stopServer, killServer, launchChromium,
+  newContext, watch, text, noScriptsAndNoOverflow, shot, run,
+} from './lib.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '..', '..');
 const [BIN, SAMPLE_DIR, ARTIFACT_ARG] = process.argv.slice(2);
 if (!BIN || !SAMPLE_DIR) {
   console.error('usage: node erp_screens.test.mjs HOSHITORI_BINARY SAMPLE_DIR [ARTIFACT_DIR]');
   process.exit(2);
 }
-const CHROMIUM = process.env.HOSHITORI_CHROMIUM || '/usr/bin/chromium';
-const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'hoshitori-e2e-'));
+const { dir: WORK, db: DB, cli } = workspace('hoshitori-e2e-', BIN);
 const ARTIFACTS = path.resolve(ARTIFACT_ARG || process.env.HOSHITORI_E2E_ARTIFACTS || path.join(WORK, 'screens'));
-const DB = path.join(WORK, 'e2e.db');
 const USER = '山田 太郎';
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-const STEP_TIMEOUT_MS = 30000;
-// The flags of /work/shared/RECIPES.md: no sandbox (root in CI), no GPU, and none of
-// Chromium's own traffic (the machine's network is closed); no proxy, so every request
-// goes straight to 127.0.0.1.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-proxy-server'];
-
-// The business rules' day and the catalogs, as tests/CMakeLists.txt sets them; defaults
-// only for running this file by hand.
-const ENV = { ...process.env };
-ENV.HOSHITORI_TODAY ||= '2026-11-20';
-ENV.HOSHITORI_SCHEMAS ||= path.join(REPO, 'schemas');
-delete ENV.HOSHITORI_DB;
-
-class Failure extends Error {}
-function check(cond, what, seen) {
-  if (!cond) throw new Failure(seen === undefined ? what : `${what}\n    seen: ${typeof seen === 'string' ? seen : JSON.stringify(seen)}`);
-}
-let stepName = '(start)';
-const started = Date.now();
-function step(name) {
-  stepName = name;
-  console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${name}`);
-}
-
-function cli(...args) {
-  try {
-    return execFileSync(BIN, ['--db', DB, ...args], { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    throw new Failure(`hoshitori ${args.join(' ')}: ${e.status !== null ? `exit ${e.status}` : e.signal || e.code || e.message}\n${e.stderr || ''}`);
-  }
-}
-
-// `hoshitori serve --listen 127.0.0.1:0`; the address comes from its first stdout line.
-function startServer() {
-  const proc = spawn(BIN, ['--db', DB, 'serve', '--listen', '127.0.0.1:0'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const base = new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Failure(`hoshitori serve printed no address within 30 s\n${stderr}`)), 30000);
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      const m = /^hoshitori: serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(out.slice(0, nl));
-      if (m) resolve(m[1]);
-      else reject(new Failure(`unexpected first line from hoshitori serve: ${out.slice(0, nl)}\n${stderr}`));
-    });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Failure(`hoshitori serve exited ${code} before serving\n${stderr}`)); });
-  });
-  return { proc, base, exited, stderr: () => stderr };
-}
-
-async function stopServer(server) {
-  if (server.proc.exitCode !== null || server.proc.signalCode !== null) return server.exited;
-  process.kill(server.proc.pid, 'SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 20000).unref());
-  const result = await Promise.race([server.exited, timeout]);
-  if (result === null) {
-    process.kill(server.proc.pid, 'SIGKILL');
-    throw new Failure('hoshitori serve did not stop within 20 s of SIGTERM (killed)');
-  }
-  return result;
-}
-
-// Everything a page reports that a user's browser would complain about: console errors
-// (CSP violations are logged there), uncaught errors, failed or error-status requests, and
-// any request that leaves the test server.
-// Chromium asks every site for /favicon.ico, which hoshitori does not serve (404): noted,
-// not failed, since no page asks for it.
-const notes = new Set();
-function watch(page, base, problems) {
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && msg.location().url === `${base}/favicon.ico`) notes.add(`Chromium's own request for /favicon.ico: ${msg.text()}`);
-    else if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()}: ${msg.text()} (${msg.location().url || page.url()})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('request', (req) => {
-    if (!req.url().startsWith(base + '/')) problems.push(`request off the test server: ${req.url()}`);
-  });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-}
-
-async function text(page, selector) {
-  return (await page.locator(selector).first().innerText({ timeout: STEP_TIMEOUT_MS })).replace(/\s+/g, ' ').trim();
-}
-
-async function noScriptsAndNoOverflow(page, viewport, where) {
-  const m = await page.evaluate(() => ({
-    scripts: document.scripts.length,
-    scrollWidth: document.documentElement.scrollWidth,
-    bodyScrollWidth: document.body.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-    wide: [...document.body.querySelectorAll('*')]
-      .filter((e) => !e.closest('.hs-table-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
-  }));
-  check(m.scripts === 0, `${where}: no <script> at all on the staff screens`, m);
-  check(m.scrollWidth <= viewport.width + 1 && m.bodyScrollWidth <= viewport.width + 1,
-    `${where}: the page is no wider than the ${viewport.width} px viewport (only the table wrappers scroll sideways)`, m);
-}
-
-async function shot(page, name) {
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
 
 async function main() {
   check(fs.existsSync(BIN), `the hoshitori binary exists: ${BIN}`);
-  check(fs.existsSync(CHROMIUM), `Chromium at ${CHROMIUM} (Debian's package chromium; make test installs it)`);
-  let chromium;
-  try {
-    ({ chromium } = await import('playwright-core'));
-  } catch (e) {
-    throw new Failure(`playwright-core is not installed: run  npm ci --prefix tests/e2e  (make test does)\n${e.message}`);
-  }
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 
   step('fresh SQLite database with the sample suppliers');
@@ -170,20 +43,17 @@ async function main() {
   check(all.length > 0 && below.length > 0, 'the sample has suppliers, some of them below the requirement', [all.length, below.length]);
 
   step('hoshitori serve on a free loopback port');
-  const server = startServer();
+  const server = startServer(BIN, DB);
   let browser;
-  let serverStopped = false;
   try {
     const base = await server.base;
     const link = cli('erp-link', '--for', USER, '--role', 'buyer', '--base', base).trim();
     check(link.startsWith(`${base}/erp/`), 'erp-link prints a link into the screens of this server', link);
 
-    step(`Chromium ${CHROMIUM}`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60000 });
-    console.log(`    ${browser.version()}`);
+    step('Chromium');
+    browser = await launchChromium();
     const problems = [];
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'ja-JP' });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const context = await newContext(browser);
     const page = await context.newPage();
     watch(page, base, problems);
 
@@ -207,7 +77,7 @@ async function main() {
     const cssLoaded = await page.evaluate(() => getComputedStyle(document.querySelector('.hs-counts')).display);
     check(cssLoaded === 'flex', 'the stylesheet /static/hoshitori.css applied', cssLoaded);
     await noScriptsAndNoOverflow(page, DESKTOP, 'dashboard (desktop)');
-    const shots = [await shot(page, 'dashboard-desktop.png')];
+    const shots = [await shot(page, ARTIFACTS, 'dashboard-desktop.png')];
 
     step('filter form: standing = 不足');
     await page.locator('form.hs-filter select[name=standing]').selectOption('below');
@@ -230,7 +100,7 @@ async function main() {
     for (const h of ['対策の状況', '変更履歴']) check(h2s.includes(h), `the panel has the section ${h}`, h2s);
     check((await text(page, '.hs-verdict')).includes('不足'), 'the panel says 不足', await text(page, '.hs-verdict'));
     await noScriptsAndNoOverflow(page, DESKTOP, 'supplier panel (desktop)');
-    shots.push(await shot(page, 'supplier-desktop.png'));
+    shots.push(await shot(page, ARTIFACTS, 'supplier-desktop.png'));
     const panelUrl = page.url();
 
     step('English through the header link, then back to the dashboard');
@@ -247,12 +117,12 @@ async function main() {
     await page.setViewportSize(PHONE);
     await page.reload({ waitUntil: 'load' });
     await noScriptsAndNoOverflow(page, PHONE, 'dashboard (phone, English)');
-    shots.push(await shot(page, 'dashboard-phone.png'));
+    shots.push(await shot(page, ARTIFACTS, 'dashboard-phone.png'));
     await page.goto(`${base}/erp/`, { waitUntil: 'load' });
     await noScriptsAndNoOverflow(page, PHONE, 'dashboard (phone, Japanese)');
     await page.goto(panelUrl, { waitUntil: 'load' });
     await noScriptsAndNoOverflow(page, PHONE, 'supplier panel (phone)');
-    shots.push(await shot(page, 'supplier-phone.png'));
+    shots.push(await shot(page, ARTIFACTS, 'supplier-phone.png'));
 
     step('no console errors, CSP violations, failed or off-server requests');
     check(problems.length === 0, 'the signed-in pages raised no browser complaint', problems.join('\n    '));
@@ -271,8 +141,7 @@ async function main() {
     check(canary.length > 0, 'the browser reports the refused inline style (so the check above would see a real violation)');
 
     step('another browser without the session cookie');
-    const stranger = await browser.newContext({ viewport: DESKTOP });
-    stranger.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const stranger = await newContext(browser, { locale: undefined });
     const other = await stranger.newPage();
     const denied = await other.goto(`${base}/erp/`, { waitUntil: 'load' });
     check(denied.status() === 401, '/erp/ without the cookie answers 401', denied.status());
@@ -286,26 +155,14 @@ async function main() {
 
     step('SIGTERM stops hoshitori serve cleanly');
     const { code: exitCode, signal } = await stopServer(server);
-    serverStopped = true;
     check(exitCode === 0 && signal === null, 'hoshitori serve exits 0 on SIGTERM', { exitCode, signal, stderr: server.stderr() });
 
-    for (const n of notes) console.log(`note: ${n}`);
-    console.log(`ok — every check passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots:`);
+    console.log(`ok — every check passed in ${elapsed()} s; screenshots:`);
     for (const s of shots) console.log(`    ${s}`);
   } finally {
     if (browser) await browser.close().catch(() => {});
-    if (!serverStopped && server.proc.exitCode === null && server.proc.signalCode === null) {
-      try { process.kill(server.proc.pid, 'SIGKILL'); } catch { /* already gone */ }
-    }
+    killServer(server);
   }
 }
 
-try {
-  await main();
-  fs.rmSync(path.join(WORK, 'e2e.db'), { force: true });
-  if (!ARTIFACTS.startsWith(WORK)) fs.rmSync(WORK, { recursive: true, force: true });
-} catch (e) {
-  console.error(`FAILED at step "${stepName}": ${e instanceof Failure ? e.message : e.stack || e}`);
-  console.error(`(work folder kept: ${WORK})`);
-  process.exitCode = 1;
-}
+await run(main, WORK, ARTIFACTS);
