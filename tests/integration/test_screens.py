@@ -218,10 +218,17 @@ class CoverageChart(ScreenCase):
         self.assertIn('role="img"', r.text)
         # a change today moves only the current month
         self.import_csv(csv_text(EN_HEADER, [good_row("B1", scs="★3", scs_until="2028-03-31")]), expect=0)
-        r, _ = self.page("/erp/?lang=en")
+        # (the same URL as above: a page kept from before the change is not served again)
+        r, _ = self.page("/erp/")
         table = re.search(r'<details class="hs-chart-data">.*?</details>', r.text, re.S).group(0)
         self.assertIn("<tr><td>2026-11</td><td>3</td><td>3</td><td>100%</td></tr>", table)
         self.assertIn("<tr><td>2026-10</td><td>2</td><td>3</td><td>67%</td></tr>", table)
+        self.assertIn("充足 <strong>3</strong>", r.text)
+        # the same kept page, each in a layout naming its own user
+        for user in ("佐藤 花子", "<b>鈴木</b>"):
+            r, p = self.page("/erp/", user="UTF-8''" + quote(user))
+            self.assertEqual(re.search(r'<span class="hs-user">(.*?)</span>', r.text).group(1),
+                             user.replace("<", "&lt;").replace(">", "&gt;"))
 
 
 class Escaping(ScreenCase):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`, the web part: wrk against `hoshitori serve`'s GET /api/v1/suppliers/{code}
-# beside nginx serving a static file of the same size as one answer, in the same run, with
-# the same wrk settings, both on 127.0.0.1.
+# and against the 星取表 dashboard page (/erp/?page=N, 50 suppliers a page), each beside
+# nginx serving a static file of the same size as one answer, in the same run, with the
+# same wrk settings, all on 127.0.0.1.
 #
 #   tests/perf/bench_web.sh path/to/hoshitori
 #
@@ -32,6 +33,7 @@ export HOSHITORI_SCHEMAS=${HOSHITORI_SCHEMAS:-$(cd "$HERE/../.." && pwd)/schemas
 
 ROWS=${BENCH_WEB_ROWS:-100000}
 NCODES=${BENCH_WEB_CODES:-1000}
+NPAGES=${BENCH_WEB_PAGES:-200}
 THREADS=${BENCH_WEB_THREADS:-2}
 CONNS=${BENCH_WEB_CONNECTIONS:-16}
 DURATION=${BENCH_WEB_DURATION:-10s}
@@ -124,6 +126,11 @@ KEY=$("$HOSHITORI" --db "$DB" apikey create --name bench --role viewer 2>"$DIR/a
 CODES=$DIR/codes.txt
 awk -v n="$NCODES" -v rows="$ROWS" 'BEGIN { for (k = 0; k < n; k++) printf "V%06d\n", (k * 7919) % rows }' > "$CODES"
 FIRST=$(head -1 "$CODES")
+API_PATHS=$DIR/api-paths.txt
+sed 's#^#/api/v1/suppliers/#' "$CODES" > "$API_PATHS"
+PAGE_PATHS=$DIR/page-paths.txt
+awk -v n="$NPAGES" -v rows="$ROWS" 'BEGIN { last = int((rows + 49) / 50); if (n > last) n = last;
+  for (k = 0; k < n; k++) printf "/erp/?page=%d\n", (k * 37) % last + 1 }' > "$PAGE_PATHS"
 
 # --- hoshitori serve, on a free loopback port it picks itself
 : > "$DIR/serve.out"   # exists before the background child gets to open it
@@ -145,6 +152,11 @@ BODY=$DIR/www/supplier.json
 status=$(curl -s -o "$BODY" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$API/api/v1/suppliers/$FIRST") || true
 [ "$status" = 200 ] || die "GET /api/v1/suppliers/$FIRST answered ${status:-nothing}, not 200"
 SIZE=$(wc -c < "$BODY" | tr -d ' ')
+PAGE=$DIR/www/dashboard.html
+status=$(curl -s -o "$PAGE" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$API/erp/?page=1") || true
+[ "$status" = 200 ] || die "GET /erp/?page=1 answered ${status:-nothing}, not 200"
+grep -q 'class="hs-board"' "$PAGE" || die "GET /erp/?page=1 is not the 星取表 page"
+PAGE_SIZE=$(wc -c < "$PAGE" | tr -d ' ')
 sizes=$(for c in $(head -20 "$CODES"); do
   curl -s -o /dev/null -w '%{size_download}\n' -H "Authorization: Bearer $KEY" "$API/api/v1/suppliers/$c"; done |
   sort -n | awk '{ a[NR] = $1 } END { printf "%d-%d B", a[1], a[NR] }')
@@ -182,6 +194,7 @@ http {
     root $DIR/www;
     # every /api/v1/suppliers/{code} gets the one file, so both servers see the same URLs
     location /api/v1/suppliers/ { rewrite ^ /supplier.json break; }
+    location /erp/ { default_type "text/html; charset=utf-8"; rewrite ^ /dashboard.html break; }
   }
 }
 EOF
@@ -209,8 +222,8 @@ cmp -s "$BODY" <(curl -s "$NGX/api/v1/suppliers/$FIRST") || die "nginx does not 
 
 # --- wrk, the same settings for both
 WRK_ARGS=(-t"$THREADS" -c"$CONNS" -H "Authorization: Bearer $KEY" -s "$LUA")
-run_wrk() {  # run_wrk NAME URL DURATION -> DIR/wrk-NAME.txt
-  wrk "${WRK_ARGS[@]}" -d"$3" --latency "$2" -- "$CODES" > "$DIR/wrk-$1.txt" 2>&1 ||
+run_wrk() {  # run_wrk NAME URL DURATION PATHS -> DIR/wrk-NAME.txt
+  wrk "${WRK_ARGS[@]}" -d"$3" --latency "$2" -- "$4" > "$DIR/wrk-$1.txt" 2>&1 ||
     { cat "$DIR/wrk-$1.txt" >&2; die "wrk against $1 failed"; }
   if grep -q -e 'Non-2xx' -e 'Socket errors' "$DIR/wrk-$1.txt"; then
     cat "$DIR/wrk-$1.txt" >&2
@@ -223,27 +236,49 @@ p99ms() {  # wrk prints 99% as 850.00us, 1.23ms, 1.05s or 2.00m
          f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 0;
          printf "%.2f", v * f }' "$1"
 }
-
-LOAD=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
-if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
-  run_wrk nginx-warmup "$NGX" "$WARMUP"
-  run_wrk api-warmup "$API" "$WARMUP"
-fi
-for r in $(seq 1 "$ROUNDS"); do
-  run_wrk "nginx-$r" "$NGX" "$DURATION"
-  run_wrk "api-$r" "$API" "$DURATION"
-  for side in nginx api; do
-    v=$(rps "$DIR/wrk-$side-$r.txt"); p=$(p99ms "$DIR/wrk-$side-$r.txt")
-    if [ -z "$v" ] || [ -z "$p" ]; then die "could not read wrk's output ($DIR/wrk-$side-$r.txt)"; fi
-    echo "$r $v $p" >> "$DIR/$side.runs"
-  done
-done
 median() {  # median COLUMN FILE
   sort -g -k"$1","$1" "$2" | awk -v c="$1" '{ a[NR] = $c } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
-NG_RPS=$(median 2 "$DIR/nginx.runs"); NG_P99=$(median 3 "$DIR/nginx.runs")
-API_RPS=$(median 2 "$DIR/api.runs"); API_P99=$(median 3 "$DIR/api.runs")
-ROUND_RATIOS=$(paste -d' ' "$DIR/api.runs" "$DIR/nginx.runs" | awk '{ printf " %.2fx", $2 / $5 }')
+# bench_pair NAME PATHS: nginx, hoshitori, nginx, hoshitori, … ROUNDS times; sets the
+# medians NG_RPS NG_P99 HS_RPS HS_P99 and each round's ratio ROUND_RATIOS
+bench_pair() {
+  local name=$1 paths=$2 r side v p
+  if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
+    run_wrk "$name-nginx-warmup" "$NGX" "$WARMUP" "$paths"
+    run_wrk "$name-hoshitori-warmup" "$API" "$WARMUP" "$paths"
+  fi
+  for r in $(seq 1 "$ROUNDS"); do
+    run_wrk "$name-nginx-$r" "$NGX" "$DURATION" "$paths"
+    run_wrk "$name-hoshitori-$r" "$API" "$DURATION" "$paths"
+    for side in nginx hoshitori; do
+      v=$(rps "$DIR/wrk-$name-$side-$r.txt"); p=$(p99ms "$DIR/wrk-$name-$side-$r.txt")
+      if [ -z "$v" ] || [ -z "$p" ]; then die "could not read wrk's output ($DIR/wrk-$name-$side-$r.txt)"; fi
+      echo "$r $v $p" >> "$DIR/$name-$side.runs"
+    done
+  done
+  NG_RPS=$(median 2 "$DIR/$name-nginx.runs"); NG_P99=$(median 3 "$DIR/$name-nginx.runs")
+  HS_RPS=$(median 2 "$DIR/$name-hoshitori.runs"); HS_P99=$(median 3 "$DIR/$name-hoshitori.runs")
+  ROUND_RATIOS=$(paste -d' ' "$DIR/$name-hoshitori.runs" "$DIR/$name-nginx.runs" | awk '{ printf " %.2fx", $2 / $5 }')
+}
+report() {  # report TITLE NGINX_LABEL HOSHITORI_LABEL TARGET
+  printf '%s, wrk -t%s -c%s -d%s --latency, %s rounds (medians)\n' "$1" "$THREADS" "$CONNS" "$DURATION" "$ROUNDS"
+  printf '  %-36s %8.0f req/s   p99 %6.2f ms\n' "$2" "$NG_RPS" "$NG_P99"
+  printf '  %-36s %8.0f req/s   p99 %6.2f ms\n' "$3" "$HS_RPS" "$HS_P99"
+  awk -v a="$HS_RPS" -v n="$NG_RPS" -v r="$ROUND_RATIOS" -v t="$4" \
+    'BEGIN { printf "  ratio %.2fx (target >= %sx)   rounds:%s\n", a / n, t, r }'
+}
+
+LOAD=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+# the dashboard's first render of a page (nothing kept yet): 20 pages the runs never ask for
+COLD_MS=$(awk -v rows="$ROWS" 'BEGIN { last = int((rows + 49) / 50); for (k = 0; k < 20; k++) print (k * 37 + 19) % last + 1 }' |
+  while read -r n; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $KEY" "$API/erp/?page=$n&lang=en"
+  done | sort -g | awk '{ a[NR] = $1 * 1000 } END { printf "%.1f ms median, %.1f ms slowest", a[int((NR + 1) / 2)], a[NR] }')
+bench_pair api "$API_PATHS"
+API_REPORT=$(report "web: GET /api/v1/suppliers/{code} ($ROWS suppliers)" "nginx static file ($SIZE B)" "hoshitori API" 0.5)
+bench_pair dashboard "$PAGE_PATHS"
+PAGE_REPORT=$(report "web: GET /erp/?page=N, the 星取表 dashboard (50 of $ROWS suppliers a page)" \
+  "nginx static file ($PAGE_SIZE B)" "hoshitori dashboard" 0.25)
 
 # hoshitori serve must stop cleanly on SIGTERM (exit 0)
 kill -TERM "$SERVE_PID"
@@ -253,13 +288,13 @@ SERVE_PID=""
 [ "$serve_rc" = 0 ] || echo "bench_web: hoshitori serve exited $serve_rc on SIGTERM (expected 0)" >&2
 
 echo
-printf 'web: GET /api/v1/suppliers/{code} (%s suppliers), wrk -t%s -c%s -d%s --latency, %s rounds (medians)\n' \
-  "$ROWS" "$THREADS" "$CONNS" "$DURATION" "$ROUNDS"
-printf '  %-36s %8.0f req/s   p99 %6.2f ms\n' "nginx static file ($SIZE B)" "$NG_RPS" "$NG_P99"
-printf '  %-36s %8.0f req/s   p99 %6.2f ms\n' "hoshitori API" "$API_RPS" "$API_P99"
-awk -v a="$API_RPS" -v n="$NG_RPS" -v r="$ROUND_RATIOS" \
-  'BEGIN { printf "  ratio %.2fx (target >= 0.5x)   rounds:%s\n", a / n, r }'
+echo "$API_REPORT"
 echo "  (both get the same $NCODES URLs /api/v1/suppliers/V…, cycled; the API looks each supplier up"
-echo "   ($sizes answers), nginx sends its one file for all of them, access_log off;"
-echo "   load average $LOAD at the start, on $(nproc 2>/dev/null || echo '?') cores shared by wrk and the server)"
+echo "   ($sizes answers), nginx sends its one file for all of them, access_log off)"
+echo "$PAGE_REPORT"
+echo "  (both get the same $(wc -l < "$PAGE_PATHS" | tr -d ' ') URLs /erp/?page=N spread over the board, cycled; nginx sends one file;"
+echo "   hoshitori renders each page once from its board index and status cache, keeps it until a supplier"
+echo "   or the day changes, and wraps it in the layout for each request)"
+echo "  first render of a page (nothing kept, 20 other pages, curl): $COLD_MS"
+echo "  load average $LOAD at the start, on $(nproc 2>/dev/null || echo '?') cores shared by wrk and the server"
 [ "$serve_rc" = 0 ] || exit 1

@@ -135,7 +135,7 @@ void supplier(Exchange& ex, ApiContext& ctx, const Caller&, const Params& p) {
   std::string body;
   bool found = false;
   try {
-    found = ctx.svc.with_status(p[0], [&](const SupplierStanding& s) { body = api::to_string(api::status_json(s)); });
+    found = ctx.svc.with_status(p[0], [&](const SupplierStanding& s) { body = api::status_json_text(s); });
   } catch (const AmbiguousKey& e) {
     throw from_api_error(api::ApiError(HOSHITORI_CONFLICT, e.what()));
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/levels.hpp"
 #include "core/text.hpp"
@@ -94,6 +95,11 @@ ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
     if (!labels_["en"]->has(k)) throw std::runtime_error(path + ": \"" + k + "\" has no English word");
   for (const auto& k : labels_["en"]->getNames())
     if (!labels_["ja"]->has(k)) throw std::runtime_error(path + ": \"" + k + "\" has no Japanese word");
+  for (const auto& [lang, words] : labels_) {
+    auto few = obj();
+    for (const char* k : {"app", "dashboard", "new_request", "language"}) few->set(k, words->get(k));
+    layout_labels_[lang] = few;
+  }
 }
 
 void ErpScreens::read_common(ScreenRequest& r) {
@@ -120,6 +126,7 @@ Object::Ptr ErpScreens::base_context(const ScreenRequest& r) {
 std::string ErpScreens::page(const ScreenRequest& r, const std::string& title, const std::string& body) {
   if (r.fragment) return body;
   auto ctx = base_context(r);
+  ctx->set("t", layout_labels_.at(r.lang));  // the layout's words only: cheaper to render
   ctx->set("title", title);
   ctx->set("body", body);
   const std::string other = r.lang == "ja" ? "en" : "ja";
@@ -136,7 +143,17 @@ std::string ErpScreens::page(const ScreenRequest& r, const std::string& title, c
   if (!r.segments.empty()) path.pop_back();
   ctx->set("other_lang", other);
   ctx->set("other_lang_href", path + query_string(q));
-  return render_template("layout", ctx);
+  // the body goes in after rendering, where the layout's last mark is: a page of the board
+  // is ~30 kB, not worth copying through the template's data
+  static const std::string kMark = "\x01hoshitori-body\x01";
+  ctx->set("body", kMark);
+  const std::string layout = render_template("layout", ctx);
+  const auto at = layout.rfind(kMark);
+  if (at == std::string::npos) throw std::runtime_error(dir_ + "/layout.html.mustache: no {{{body}}}");
+  std::string html;
+  html.reserve(layout.size() + body.size());
+  html.append(layout, 0, at).append(body).append(layout, at + kMark.size(), std::string::npos);
+  return html;
 }
 
 std::string ErpScreens::render(const ScreenRequest& r) {
@@ -174,7 +191,41 @@ Object::Ptr run_op(Service& svc, const Object::Ptr& op) {
 }
 }  // namespace
 
+namespace {
+constexpr std::size_t kDashboardCacheSize = 512;
+}
+
+// Pages of the board are the same for everyone until a supplier or the day changes: kept
+// rendered (a buyer paging back and forth, many staff on the same view) and wrapped in
+// the layout, which names the user, for each request.
 std::string ErpScreens::dashboard(const ScreenRequest& r) {
+  const auto version = svc_.board_version();
+  std::string key = r.lang + (r.fragment ? "\x1f"
+                                           "1"
+                                         : "\x1f"
+                                           "0");
+  for (const char* k : {"standing", "department", "name", "page"}) key += "\x1f" + get(r, k);
+  std::shared_ptr<const std::string> body;
+  {
+    std::lock_guard lock(dashboard_mutex_);
+    if (dashboard_version_ != version) {
+      dashboard_cache_.clear();
+      dashboard_version_ = version;
+    }
+    if (auto it = dashboard_cache_.find(key); it != dashboard_cache_.end()) body = it->second;
+  }
+  if (!body) {
+    body = std::make_shared<const std::string>(dashboard_body(r));
+    std::lock_guard lock(dashboard_mutex_);
+    if (dashboard_version_ == version) {
+      if (dashboard_cache_.size() >= kDashboardCacheSize) dashboard_cache_.clear();
+      dashboard_cache_.emplace(key, body);
+    }
+  }
+  return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), *body);
+}
+
+std::string ErpScreens::dashboard_body(const ScreenRequest& r) {
   auto ctx = base_context(r);
   const Object::Ptr& t = labels_.at(r.lang);
   std::size_t page_no = 1;
@@ -270,7 +321,7 @@ std::string ErpScreens::dashboard(const ScreenRequest& r) {
   csv_q.erase(std::remove_if(csv_q.begin(), csv_q.end(), [](const auto& kv) { return kv.first == "fragment"; }),
               csv_q.end());
   ctx->set("csv_href", "/erp/suppliers.csv" + query_string(csv_q));
-  return page(r, t->getValue<std::string>("dashboard"), render_template("dashboard", ctx));
+  return render_template("dashboard", ctx);
 }
 
 std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code) {

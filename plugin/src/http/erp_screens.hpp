@@ -6,8 +6,10 @@
 #include <Poco/JSON/Object.h>
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -22,8 +24,8 @@ struct ScreenRequest {
   std::vector<std::pair<std::string, std::string>> query;
   Caller caller;
   bool fragment = false;
-  std::string lang = "ja";  // ja | en
-  std::string csrf;         // the token forms echo (buyers see forms)
+  std::string lang = "ja";              // ja | en
+  std::string csrf;                     // the token forms echo (buyers see forms)
   std::string notice, error, new_link;  // after a form: what happened, what went wrong, a link made
 };
 
@@ -54,12 +56,19 @@ class ErpScreens {
 
  private:
   std::string dashboard(const ScreenRequest& r);
+  std::string dashboard_body(const ScreenRequest& r);
   std::string supplier(const ScreenRequest& r, const std::string& code);
 
   Service& svc_;
   std::string dir_;
   TemplateCache templates_;
-  std::map<std::string, Poco::JSON::Object::Ptr> labels_;  // lang → words
+  std::map<std::string, Poco::JSON::Object::Ptr> labels_;         // lang → words
+  std::map<std::string, Poco::JSON::Object::Ptr> layout_labels_;  // lang → the layout's few words
+  // Rendered dashboard bodies by filters, page, language and fragment mode, valid for one
+  // Service::board_version() (emptied when it changes, or when it holds too many).
+  std::mutex dashboard_mutex_;
+  std::pair<long long, long> dashboard_version_{-1, -1};
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> dashboard_cache_;
 };
 
 }  // namespace hoshi::http

@@ -84,11 +84,9 @@ std::vector<Service::CoveragePoint> Service::coverage(int months) {
   CoveragePoint now;
   now.year = day.year;
   now.month = day.month;
-  for (const auto& r : board()->rows) {
-    if (!r.active) continue;
-    ++now.total;
-    if (meeting(r.standing)) ++now.meeting;
-  }
+  const auto b = board();
+  now.total = b->active;
+  now.meeting = b->meeting;
   out.push_back(now);
   return out;
 }

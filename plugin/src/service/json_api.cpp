@@ -5,6 +5,7 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include <ctime>
+#include <memory>
 #include <sstream>
 
 #include "core/text.hpp"
@@ -73,6 +74,13 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
   o->set("standing_until", st.standing.until ? Poco::Dynamic::Var(st.standing.until->iso()) : Poco::Dynamic::Var());
   o->set("reason", st.standing.reason);
   return o;
+}
+
+std::string status_json_text(const SupplierStanding& s) {
+  if (auto cached = std::atomic_load(&s.json_text)) return *cached;
+  auto text = std::make_shared<const std::string>(to_string(status_json(s)));
+  std::atomic_store(&s.json_text, text);
+  return *text;
 }
 
 Poco::JSON::Object::Ptr import_report_json(const importer::ImportReport& r) {

@@ -22,6 +22,8 @@ struct ApiError : std::runtime_error {
 };
 
 Poco::JSON::Object::Ptr status_json(const SupplierStanding& s);
+// to_string(status_json(s)), kept with the cached entry after the first call.
+std::string status_json_text(const SupplierStanding& s);
 Poco::JSON::Object::Ptr import_report_json(const importer::ImportReport& r);
 Poco::JSON::Object::Ptr history_entry_json(const store::HistoryEntry& e);
 

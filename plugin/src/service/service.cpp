@@ -185,6 +185,11 @@ std::shared_ptr<const Service::Board> Service::board() {
     BoardRow r{st.supplier.code(), st.supplier[Field::department].value_or(""),
                st.supplier[Field::name_normalized].value_or(""), st.standing.standing, st.view.active};
     if (!r.department.empty()) depts.insert(r.department);
+    ++b->counts[static_cast<std::size_t>(r.standing)];
+    if (r.active) {
+      ++b->active;
+      if (r.standing == Standing::meets || r.standing == Standing::expiring) ++b->meeting;
+    }
     b->rows.push_back(std::move(r));
   }
   b->departments.assign(depts.begin(), depts.end());
@@ -211,15 +216,15 @@ std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* tot
   if (total) *total = matched;
   std::vector<SupplierStanding> out;
   out.reserve(page.size());
-  for (const BoardRow* r : page)
-    with_status(r->code, [&](const SupplierStanding& st) { out.push_back(st); });
+  for (const BoardRow* r : page) with_status(r->code, [&](const SupplierStanding& st) { out.push_back(st); });
   return out;
 }
 
-std::array<std::size_t, 5> Service::standing_counts() {
-  std::array<std::size_t, 5> n{};
-  for (const BoardRow& r : board()->rows) ++n[static_cast<std::size_t>(r.standing)];
-  return n;
+std::array<std::size_t, 5> Service::standing_counts() { return board()->counts; }
+
+std::pair<long long, long> Service::board_version() {
+  auto b = board();
+  return {b->generation, b->day};
 }
 
 std::vector<std::string> Service::departments() { return board()->departments; }

@@ -45,6 +45,10 @@ struct SupplierStanding {
   StatusView view;
   StandingResult standing;
   int otasuketai_active = -1;  // -1 never reported, 0 none or ended, 1 in force today
+  // The status document as JSON text, written on first use by api::status_json_text
+  // (std::atomic_load/store: several API threads may read one cached entry at once). A
+  // cache entry is replaced, never changed, when the supplier or the day changes.
+  mutable std::shared_ptr<const std::string> json_text;
 };
 
 struct ListQuery {
@@ -83,6 +87,9 @@ class Service {
   std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
   // Counts by standing of every supplier (active or not), from the same index.
   std::array<std::size_t, 5> standing_counts();
+  // What the board pages are computed from: {generation, day}. Equal versions, equal
+  // pages (a screen may keep what it rendered for as long as this stays the same).
+  std::pair<long long, long> board_version();
   // Coverage over time: how many active suppliers met the policy (standing meets or
   // expiring) at the end of each of the last `months` calendar months in Japan, oldest
   // first; the last point is today's board. Past months are replayed from the history
@@ -130,6 +137,8 @@ class Service {
     long day = 0;
     std::vector<BoardRow> rows;  // by vendor code
     std::vector<std::string> departments;
+    std::array<std::size_t, 5> counts{};  // by Standing
+    std::size_t active = 0, meeting = 0;  // active suppliers, and those meeting the policy
   };
   std::shared_ptr<const Board> board();
   SupplierStanding evaluate(Supplier s, const Date& today) const;
