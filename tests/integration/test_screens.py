@@ -367,7 +367,8 @@ class PanelNegotiation(StaffForms):
         r = self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "２５０，０００", "share_percent": "50",
                                              "message": "初期費用の半額を当社が負担します"})
         self.assertIn("done=step", r.headers["Location"])
-        self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "abc"}, expect=400)
+        r = self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "abc"}, expect=400)
+        self.assertIn("「当社の負担額（円）」は数字で入力してください", r.text)  # the field, in the screen's words
         self.panel_form(cookie, "agreement", {"sharing": "折半", "buyer_share_percent": "50",
                                               "initial_cost": "500000", "buyer_amount": "250000",
                                               "measures": "★3の要求事項への対応"})
@@ -376,7 +377,8 @@ class PanelNegotiation(StaffForms):
         self.assertEqual(shown["steps"][0]["body"]["buyer_amount"], 250000)
         self.assertEqual(shown["steps"][0]["actor"], "山田 太郎")
         sha = shown["agreements"][0]["sha256"]
-        self.panel_form(cookie, "confirm", {"sha256": sha}, expect=400)  # box not ticked
+        r = self.panel_form(cookie, "confirm", {"sha256": sha}, expect=400)  # box not ticked
+        self.assertIn("チェックを入れてください", r.text)
         self.panel_form(cookie, "confirm", {"sha256": sha, "read": "yes"})
         shown = json.loads(self.run_cli("request", "show", number, "--json").out)
         self.assertEqual([c["side"] for c in shown["agreements"][0]["confirmations"]], ["buyer"])

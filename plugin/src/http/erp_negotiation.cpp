@@ -14,8 +14,16 @@ using api::obj;
 using Poco::JSON::Object;
 
 namespace {
+std::string say(const Object::Ptr& t, const std::string& key, const std::string& field = "") {
+  std::string text = t->getValue<std::string>(key);
+  if (auto at = text.find("{field}"); at != std::string::npos)
+    text.replace(at, 7, t->has(field) ? t->getValue<std::string>(field) : field);
+  return text;
+}
+
 // A whole number of yen (or percent): "1,200,000" and full-width digits are fine.
-void number_field(const FormFields& f, const std::string& key, Object::Ptr into, const std::string& as) {
+void number_field(const FormFields& f, const std::string& key, Object::Ptr into, const std::string& as,
+                  const Object::Ptr& t) {
   std::string v = form_value(f, key), digits;
   if (v.empty()) return;
   const std::string nfkc = text::nfkc(v);
@@ -23,31 +31,30 @@ void number_field(const FormFields& f, const std::string& key, Object::Ptr into,
     if (c >= '0' && c <= '9')
       digits += c;
     else if (c != ',' && c != ' ')
-      throw HttpError(400, "Bad Request", "\"" + key + "\" must be a whole number (1,200,000)");
+      throw HttpError(400, "Bad Request", say(t, "err_number", key));
   }
-  if (digits.empty() || digits.size() > 13) throw HttpError(400, "Bad Request", "\"" + key + "\" is not a usable number");
+  if (digits.empty() || digits.size() > 13) throw HttpError(400, "Bad Request", say(t, "err_number", key));
   into->set(as, std::stoll(digits));
 }
 
-Object::Ptr run(Service& svc, const Object::Ptr& op) {
+Object::Ptr run(Service& svc, const Object::Ptr& op, const Object::Ptr& t) {
   try {
     return Poco::JSON::Parser().parse(api::handle(svc, api::to_string(op))).extract<Object::Ptr>();
   } catch (const api::ApiError& e) {
     if (e.code == HOSHITORI_NOTFOUND) throw HttpError(404, "Not Found", e.what());
-    if (e.code == HOSHITORI_REFUSED)
-      throw HttpError(400, "Bad Request", std::string("公正な取引のためのルールにより受け付けられません：") + e.what());
+    if (e.code == HOSHITORI_REFUSED) throw HttpError(400, "Bad Request", say(t, "err_refused") + e.what());
     throw HttpError(400, "Bad Request", e.what());
   }
 }
 }  // namespace
 
 PanelResult panel_action(Service& svc, const Caller& caller, const std::string& number, const std::string& action,
-                         const FormFields& f) {
+                         const FormFields& f, const Object::Ptr& t) {
   auto show = obj();
   show->set("op", "request_show");
   show->set("number", number);
   PanelResult res;
-  res.vendor_code = run(svc, show)->getValue<std::string>("supplier");
+  res.vendor_code = run(svc, show, t)->getValue<std::string>("supplier");
   res.done = action;
 
   auto op = obj();
@@ -56,29 +63,30 @@ PanelResult panel_action(Service& svc, const Caller& caller, const std::string& 
   if (action == "step") {
     const std::string kind = form_value(f, "kind");
     if (kind != "proposal" && kind != "counter_proposal" && kind != "message" && kind != "withdraw")
-      throw HttpError(400, "Bad Request", "choose a proposal, a counter-proposal, a message or a withdrawal");
+      throw HttpError(400, "Bad Request", say(t, "err_kind"));
     auto step = obj();
     step->set("side", "buyer");
     step->set("kind", kind);
     if (kind == "proposal" || kind == "counter_proposal") {
-      number_field(f, "buyer_amount", step, "buyer_amount");
-      number_field(f, "share_percent", step, "share_percent");
+      number_field(f, "buyer_amount", step, "buyer_amount", t);
+      number_field(f, "share_percent", step, "share_percent", t);
       if (!form_value(f, "method").empty()) step->set("method", form_value(f, "method"));
-      if (!form_value(f, "price_revision_date").empty()) step->set("price_revision_date", form_value(f, "price_revision_date"));
+      if (!form_value(f, "price_revision_date").empty())
+        step->set("price_revision_date", form_value(f, "price_revision_date"));
     }
     if (kind == "withdraw") step->set("reason", form_value(f, "message"));
     if (!form_value(f, "message").empty()) step->set("message", form_value(f, "message"));
     op->set("op", "negotiate");
     op->set("step", step);
-    run(svc, op);
+    run(svc, op, t);
   } else if (action == "agreement") {
     auto terms = obj();
     terms->set("sharing", form_value(f, "sharing"));
-    number_field(f, "buyer_share_percent", terms, "buyer_share_percent");
-    number_field(f, "initial_cost", terms, "initial_cost");
-    number_field(f, "running_cost", terms, "running_cost");
-    number_field(f, "buyer_amount", terms, "buyer_amount");
-    number_field(f, "buyer_running_amount", terms, "buyer_running_amount");
+    number_field(f, "buyer_share_percent", terms, "buyer_share_percent", t);
+    number_field(f, "initial_cost", terms, "initial_cost", t);
+    number_field(f, "running_cost", terms, "running_cost", t);
+    number_field(f, "buyer_amount", terms, "buyer_amount", t);
+    number_field(f, "buyer_running_amount", terms, "buyer_running_amount", t);
     if (!form_value(f, "measures").empty()) terms->set("measures", form_value(f, "measures"));
     if (!form_value(f, "notes").empty()) terms->set("notes", form_value(f, "notes"));
     if (!form_value(f, "price_revision_date").empty()) {
@@ -93,17 +101,17 @@ PanelResult panel_action(Service& svc, const Caller& caller, const std::string& 
     step->set("terms", terms);
     op->set("op", "negotiate");
     op->set("step", step);
-    run(svc, op);
+    run(svc, op, t);
   } else if (action == "confirm") {
-    if (form_value(f, "read") != "yes") throw HttpError(400, "Bad Request", "tick the box once you have read the document");
+    if (form_value(f, "read") != "yes") throw HttpError(400, "Bad Request", say(t, "err_read"));
     op->set("op", "agreement_confirm");
     op->set("side", "buyer");
     op->set("sha256", form_value(f, "sha256"));
     op->set("method", "erp-screen");
-    run(svc, op);
+    run(svc, op, t);
   } else if (action == "link") {
     op->set("op", "supplier_link");
-    res.link = run(svc, op)->getValue<std::string>("path");
+    res.link = run(svc, op, t)->getValue<std::string>("path");
   } else {
     throw HttpError(404, "Not Found", "no such action");
   }

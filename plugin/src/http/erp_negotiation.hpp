@@ -16,7 +16,8 @@ struct PanelResult {
   std::string link;         // a supplier link made just now (shown once), else ""
 };
 
+// `words`: the screen's labels in the user's language (field names and error messages).
 PanelResult panel_action(Service& svc, const Caller& caller, const std::string& number, const std::string& action,
-                         const FormFields& fields);
+                         const FormFields& fields, const Poco::JSON::Object::Ptr& words);
 
 }  // namespace hoshi::http

@@ -60,7 +60,7 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       const std::string number = r.segments[1], action = r.segments[2];
       PanelResult res;
       try {
-        res = panel_action(ctx.screens.service(), r.caller, number, action, fields);
+        res = panel_action(ctx.screens.service(), r.caller, number, action, fields, ctx.screens.words(r.lang));
       } catch (const HttpError& e) {
         if (e.status != 400) throw;
         // show the panel again, saying what was wrong

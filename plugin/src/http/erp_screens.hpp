@@ -53,6 +53,8 @@ class ErpScreens {
   std::string render_template(const std::string& name, const Poco::JSON::Object::Ptr& ctx);
   Poco::JSON::Object::Ptr base_context(const ScreenRequest& r);
   Service& service() { return svc_; }
+  // The screen's words in one language ("ja" or "en").
+  const Poco::JSON::Object::Ptr& words(const std::string& lang) const { return labels_.at(lang); }
 
  private:
   std::string dashboard(const ScreenRequest& r);
