@@ -18,8 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DESKTOP, PHONE, check, step, elapsed, workspace, startServer, stopServer, killServer, launchChromium,
-  newContext, watch, text, noScriptsAndNoOverflow, shot, run,
+  DESKTOP, PHONE, check, step, workspace, serving, newContext, watch, text, noScriptsAndNoOverflow, shot, run,
 } from './lib.mjs';
 
 const [BIN, SAMPLE_DIR, ARTIFACT_ARG] = process.argv.slice(2);
@@ -42,16 +41,9 @@ async function main() {
   const below = JSON.parse(cli('suppliers', '--standing', 'below', '--json'));
   check(all.length > 0 && below.length > 0, 'the sample has suppliers, some of them below the requirement', [all.length, below.length]);
 
-  step('hoshitori serve on a free loopback port');
-  const server = startServer(BIN, DB);
-  let browser;
-  try {
-    const base = await server.base;
+  await serving(BIN, DB, async (base, browser) => {
     const link = cli('erp-link', '--for', USER, '--role', 'buyer', '--base', base).trim();
     check(link.startsWith(`${base}/erp/`), 'erp-link prints a link into the screens of this server', link);
-
-    step('Chromium');
-    browser = await launchChromium();
     const problems = [];
     const context = await newContext(browser);
     const page = await context.newPage();
@@ -152,17 +144,8 @@ async function main() {
     check((await other.goto(`${base}/erp/`)).status() === 401, 'and that browser is still not signed in');
     await stranger.close();
     await context.close();
-
-    step('SIGTERM stops hoshitori serve cleanly');
-    const { code: exitCode, signal } = await stopServer(server);
-    check(exitCode === 0 && signal === null, 'hoshitori serve exits 0 on SIGTERM', { exitCode, signal, stderr: server.stderr() });
-
-    console.log(`ok — every check passed in ${elapsed()} s; screenshots:`);
-    for (const s of shots) console.log(`    ${s}`);
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    killServer(server);
-  }
+    return shots;
+  });
 }
 
 await run(main, WORK, ARTIFACTS);

@@ -101,6 +101,30 @@ export function killServer(server) {
   }
 }
 
+// Serves the test's database and opens Chromium, runs `body(base, browser)`, which returns
+// its screenshots, then closes the browser and stops the server with SIGTERM (it must exit
+// 0); on a failure, kills what is left.
+export async function serving(bin, db, body) {
+  step('hoshitori serve on a free loopback port, and Chromium');
+  const server = startServer(bin, db);
+  let browser;
+  try {
+    const base = await server.base;
+    browser = await launchChromium();
+    const shots = await body(base, browser);
+    await browser.close();
+    browser = null;
+    step('SIGTERM stops hoshitori serve cleanly');
+    const { code, signal } = await stopServer(server);
+    check(code === 0 && signal === null, 'hoshitori serve exits 0 on SIGTERM', { code, signal, stderr: server.stderr() });
+    console.log(`ok — every check passed in ${elapsed()} s; screenshots:`);
+    for (const s of shots) console.log(`    ${s}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    killServer(server);
+  }
+}
+
 export async function launchChromium() {
   check(fs.existsSync(CHROMIUM), `Chromium at ${CHROMIUM} (Debian's package chromium; make test installs it)`);
   let chromium;

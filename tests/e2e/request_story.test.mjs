@@ -18,8 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  PHONE, check, step, elapsed, workspace, startServer, stopServer, killServer, launchChromium, newContext,
-  watch, text, noScriptsAndNoOverflow, shot, run,
+  PHONE, check, step, workspace, serving, newContext, watch, text, noScriptsAndNoOverflow, shot, run,
 } from './lib.mjs';
 
 const [BIN, SAMPLE_DIR, ARTIFACT_ARG] = process.argv.slice(2);
@@ -57,13 +56,8 @@ async function main() {
   const code = target.vendor_code;
   console.log(`    the supplier: ${code} ${target.name}`);
 
-  step('hoshitori serve on a free loopback port');
-  const server = startServer(BIN, DB);
-  let browser;
-  try {
-    const base = await server.base;
+  await serving(BIN, DB, async (base, browser) => {
     const link = cli('erp-link', '--for', BUYER, '--role', 'buyer', '--next', '/erp/requests/new', '--base', base).trim();
-    browser = await launchChromium();
     const problems = [];
     // the refusal is a 422 answer the test asks for on purpose
     const expected = (status, url) => status === 422 && new URL(url).pathname === '/erp/requests/new';
@@ -214,16 +208,8 @@ async function main() {
     check(problems.length === 0, 'the story raised no browser complaint', problems.join('\n    '));
     await supplierCtx.close();
     await staff.close();
-
-    step('SIGTERM stops hoshitori serve cleanly');
-    const { code: exitCode, signal } = await stopServer(server);
-    check(exitCode === 0 && signal === null, 'hoshitori serve exits 0 on SIGTERM', { exitCode, signal, stderr: server.stderr() });
-    console.log(`ok — the story passed in ${elapsed()} s; screenshots:`);
-    for (const s of shots) console.log(`    ${s}`);
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    killServer(server);
-  }
+    return shots;
+  });
 }
 
 await run(main, WORK, ARTIFACTS);
