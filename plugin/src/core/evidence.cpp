@@ -1,0 +1,115 @@
+#include "core/evidence.hpp"
+
+#include <cstdio>
+
+#include "core/text.hpp"
+
+namespace hoshi::evidence {
+
+namespace {
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// Code points of valid UTF-8, with the byte length of each.
+char32_t decode_at(std::string_view s, std::size_t i, std::size_t& len) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) {
+    len = 1;
+    return c;
+  }
+  if (c < 0xE0) {
+    len = 2;
+    return static_cast<char32_t>(((c & 0x1F) << 6) | (b(1) & 0x3F));
+  }
+  if (c < 0xF0) {
+    len = 3;
+    return static_cast<char32_t>(((c & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F));
+  }
+  len = 4;
+  return static_cast<char32_t>(((c & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F));
+}
+
+// Characters a filename must not carry: controls, and invisible or direction-changing
+// ones that make "exe.pdf" look like something else.
+bool dropped(char32_t c) {
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
+}
+
+bool extension_matches(const std::string& lower_ext, std::string_view media_type) {
+  if (media_type == "application/pdf") return lower_ext == "pdf";
+  if (media_type == "image/png") return lower_ext == "png";
+  if (media_type == "image/jpeg") return lower_ext == "jpg" || lower_ext == "jpeg" || lower_ext == "jpe";
+  return false;
+}
+
+std::string trim_dots_and_spaces(std::string s) {
+  const auto strip = [](char c) { return c == '.' || c == ' '; };
+  while (!s.empty() && strip(s.back())) s.pop_back();
+  std::size_t start = 0;
+  while (start < s.size() && strip(s[start])) ++start;
+  return text::trim(s.substr(start));
+}
+}  // namespace
+
+std::optional<std::string> sniff_media_type(std::string_view content) {
+  if (starts_with(content, "%PDF-")) return std::string("application/pdf");
+  if (starts_with(content, std::string_view("\x89PNG\r\n\x1a\n", 8))) return std::string("image/png");
+  if (starts_with(content, "\xFF\xD8\xFF")) return std::string("image/jpeg");
+  return std::nullopt;
+}
+
+const char* extension_for(std::string_view media_type) {
+  if (media_type == "application/pdf") return "pdf";
+  if (media_type == "image/png") return "png";
+  if (media_type == "image/jpeg") return "jpg";
+  return "bin";
+}
+
+bool valid_topic(std::string_view topic) { return topic == "sa" || topic == "otasuketai" || topic == "scs"; }
+
+const char* topic_label(std::string_view topic) {
+  if (topic == "sa") return "SECURITY ACTION";
+  if (topic == "otasuketai") return "お助け隊サービス";
+  if (topic == "scs") return "SCS評価制度";
+  return "";
+}
+
+std::optional<std::string> clean_filename(std::string_view raw, std::string_view media_type) {
+  if (!text::is_valid_utf8(raw)) return std::nullopt;
+  const std::size_t slash = raw.find_last_of("/\\");
+  if (slash != std::string_view::npos) raw.remove_prefix(slash + 1);
+  std::string name;
+  for (std::size_t i = 0, len = 0; i < raw.size(); i += len) {
+    const char32_t c = decode_at(raw, i, len);
+    if (dropped(c)) continue;
+    if (c < 0x80 && std::string_view("\\/:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos)
+      name += '_';
+    else
+      name.append(raw.substr(i, len));
+  }
+  name = trim_dots_and_spaces(std::move(name));
+  const std::string ext = extension_for(media_type);
+  std::string stem = name;
+  const std::size_t dot = name.rfind('.');
+  if (dot != std::string::npos && extension_matches(text::ascii_lower(name.substr(dot + 1)), media_type))
+    stem = name.substr(0, dot);
+  std::string suffix = dot != std::string::npos && stem.size() == dot ? name.substr(dot) : "." + ext;
+  stem = trim_dots_and_spaces(std::string(text::utf8_prefix(stem, kMaxFilenameBytes - suffix.size())));
+  if (stem.empty()) stem = "evidence";
+  return stem + suffix;
+}
+
+std::string size_label(long long bytes) {
+  char buf[32];
+  if (bytes < 1024) {
+    std::snprintf(buf, sizeof buf, "%lld バイト", bytes);
+  } else if (bytes < 1024 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f KB", static_cast<double>(bytes) / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  }
+  return buf;
+}
+
+}  // namespace hoshi::evidence
