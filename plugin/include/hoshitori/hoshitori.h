@@ -171,6 +171,17 @@ HOSHITORI_API int hoshitori_query_json(hoshitori *db, const char *request_json, 
  */
 
 /*
+ * A supplier's evidence files (sent from its request page, README "The supplier's
+ * page"), through hoshitori_query_json:
+ *   {"op":"evidence","vendor_code":"V0001","number":"2026-00001"}   ("number" optional)
+ *     → {"vendor_code","files":[{"id","number","topic","filename","media_type","size",
+ *        "sha256","uploaded_at","uploaded_by","href",…}]}   (no content)
+ *   {"op":"evidence_file","id":1} → the same fields and "content_base64" (standard base64
+ *     of the bytes, whose SHA-256 is checked first)
+ * The supplier's SCS self-check is in request_show's "self_check".
+ */
+
+/*
  * The web server inside the host's process: the REST API under /api/v1/ (README
  * "REST API"), served from the handle's database. `listen` is "127.0.0.1:8470", or
  * "127.0.0.1:0" for any free port; NULL means 127.0.0.1:8470. On success *url (if not

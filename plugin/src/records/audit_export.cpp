@@ -129,6 +129,8 @@ std::string action_label(const std::string& action) {
       {"apikey.created", "APIキーの発行"},
       {"supplier_link.created", "取引先用リンクの発行"},
       {"supplier_link.revoked", "取引先用リンクの失効"},
+      {"evidence.uploaded", "証跡ファイルの受領"},
+      {"self_check.answered", "要求事項の自己点検"},
       {"apikey.revoked", "APIキーの失効"},
       {"records.purged", "保存期間を過ぎた記録の削除"},
       {"supplier.updated", "取引先の状況の変更"},
@@ -145,8 +147,7 @@ ExportResult export_audit(store::Database& db, const std::string& format, AuditF
   });
 }
 
-ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter,
-                          const ExportSink& out) {
+ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, const ExportSink& out) {
   if (format != "csv" && format != "jsonl") throw std::invalid_argument("format must be csv or jsonl, not " + format);
   AuditLog log(db);
   ExportResult res;

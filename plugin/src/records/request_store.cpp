@@ -172,7 +172,8 @@ std::vector<std::string> RequestStore::purgeable(const std::string& cutoff) {
 }
 
 void RequestStore::remove(const std::string& number) {
-  for (const char* table : {"agreement_confirmations", "agreements", "negotiation_steps", "request_transitions"})
+  for (const char* table : {"agreement_confirmations", "agreements", "negotiation_steps", "request_transitions",
+                            "evidence_files", "scs_self_checks"})
     execute(db_, std::string("DELETE FROM ") + table + " WHERE number = :a", {number});
   execute(db_, "DELETE FROM requests WHERE number = :a", {number});
 }

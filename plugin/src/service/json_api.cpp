@@ -14,6 +14,7 @@
 #include "records/api_keys.hpp"
 #include "records/staff_link.hpp"
 #include "service/json_args.hpp"
+#include "service/supplier_evidence.hpp"
 
 namespace hoshi::api {
 
@@ -340,12 +341,14 @@ std::string handle(Service& svc, const std::string& request_json) {
   if (op == "apikey_create" || op == "apikey_revoke" || op == "apikeys") return op_apikey(svc, op, req);
   if (op == "erp_link") return op_erp_link(svc, req);
   if (auto out = handle_records_op(svc, op, req)) return *out;
+  if (auto out = handle_evidence_op(svc, op, req)) return *out;
   throw ApiError(HOSHITORI_INVALID,
                  "unknown op \"" + op +
                      "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
                      "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
                      "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
-                     "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check)");
+                     "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check, evidence, "
+                     "evidence_file)");
 }
 
 }  // namespace hoshi::api

@@ -1,8 +1,10 @@
 // Reading requests back: the full record, lists, and the letter.
 #include "core/date.hpp"
+#include "records/evidence_store.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/requests.hpp"
+#include "service/supplier_evidence.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi {
@@ -94,6 +96,10 @@ Object::Ptr RequestService::show(const std::string& number) {
     }
     o->set("agreements", agreements);
     o->set("unanswered_supplier_step", detail::unanswered_step(rs.steps(number)));
+    // the supplier's self-check: the latest answer to each item it answered
+    Array::Ptr self_check = new Array;
+    for (const auto& c : records::EvidenceStore(db).latest_self_check(number)) self_check->add(self_check_json(c));
+    o->set("self_check", self_check);
     return o;
   });
 }

@@ -1,0 +1,42 @@
+// The JSON ops over a supplier's evidence files (shared by hoshitori_query_json, the
+// CLI and the REST API). The self-check is shown with the request (request_show).
+#include "core/base64.hpp"
+#include "service/json_args.hpp"
+#include "service/supplier_evidence.hpp"
+
+namespace hoshi::api {
+
+std::optional<std::string> handle_evidence_op(Service& svc, const std::string& op, const Object::Ptr& req) {
+  if (op == "evidence") {
+    only_keys(req, op, {"op", "vendor_code", "number"});
+    const std::string code = str_arg(req, "vendor_code", true);
+    std::optional<std::string> number;
+    if (std::string n = str_arg(req, "number", false); !n.empty()) number = n;
+    std::optional<SupplierStanding> s;
+    try {
+      s = svc.get(code);
+    } catch (const AmbiguousKey& e) {
+      throw ApiError(HOSHITORI_CONFLICT, e.what());
+    }
+    if (!s) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
+    Array::Ptr files = new Array;
+    for (const auto& f : SupplierEvidence(svc).list(s->supplier.code(), number)) files->add(evidence_json(f));
+    auto o = obj();
+    o->set("vendor_code", s->supplier.code());
+    o->set("files", files);
+    return to_string(o);
+  }
+  if (op == "evidence_file") {
+    only_keys(req, op, {"op", "id"});
+    const auto id = int_arg(req, "id", 1, LLONG_MAX);
+    if (!id) throw ApiError(HOSHITORI_INVALID, "\"id\" is required");
+    auto f = SupplierEvidence(svc).file(*id);
+    if (!f) throw ApiError(HOSHITORI_NOTFOUND, "no evidence file " + std::to_string(*id));
+    auto o = evidence_json(*f);
+    o->set("content_base64", base64_encode(f->content));
+    return to_string(o);
+  }
+  return std::nullopt;
+}
+
+}  // namespace hoshi::api

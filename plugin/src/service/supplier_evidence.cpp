@@ -1,0 +1,237 @@
+#include "service/supplier_evidence.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/evidence.hpp"
+#include "core/sha256.hpp"
+#include "core/text.hpp"
+#include "records/audit_log.hpp"
+#include "service/json_args.hpp"
+#include "service/request_common.hpp"
+#include "service/requests.hpp"
+
+namespace hoshi {
+
+using api::obj;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using records::EvidenceFile;
+using records::EvidenceStore;
+
+namespace {
+constexpr std::size_t kMaxNoteBytes = 2000;
+
+// The request's item numbers, in its order.
+std::vector<std::string> request_items(const records::RequestRecord& r) {
+  std::vector<std::string> out;
+  if (Array::Ptr nos = detail::parse_obj(r.body)->getArray("items"))
+    for (std::size_t i = 0; i < nos->size(); ++i)
+      out.push_back(nos->get(static_cast<unsigned>(i)).convert<std::string>());
+  return out;
+}
+
+std::string item_title(const Catalogs& cat, const std::string& no) {
+  for (const auto& r : cat.scs.requirements)
+    if (r.no == no) return r.title;
+  return {};
+}
+
+// "要求事項 1-2-1（監視体制の整備）" — how an error names an item.
+std::string item_words(const Catalogs& cat, const std::string& no) {
+  const std::string title = item_title(cat, no);
+  return "要求事項 " + no + (title.empty() ? "" : "（" + title + "）");
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : "、") + i;
+  return out;
+}
+
+records::RequestRecord existing_request(store::Database& db, const std::string& number) {
+  auto r = records::RequestStore(db).find(number);
+  if (!r) throw std::out_of_range("no request " + number);
+  return *r;
+}
+}  // namespace
+
+std::vector<EvidenceFile> SupplierEvidence::upload(const std::string& number, const std::string& topic,
+                                                   const std::vector<EvidenceUpload>& files,
+                                                   const std::string& uploaded_by, const std::string& actor) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (!evidence::valid_topic(topic))
+    throw std::invalid_argument("どの状況の証跡か（SECURITY ACTION・お助け隊サービス・SCS評価制度）を選んでください");
+  if (!text::is_valid_utf8(uploaded_by) || uploaded_by.size() > evidence::kMaxNameBytes)
+    throw std::invalid_argument("お名前が長すぎます");
+  if (files.empty()) throw std::invalid_argument("送るファイルを選んでください");
+  if (files.size() > evidence::kMaxFilesPerUpload)
+    throw std::invalid_argument("一度に送れるファイルは " + std::to_string(evidence::kMaxFilesPerUpload) +
+                                " 個までです。分けてお送りください");
+  const std::string limit = evidence::size_label(static_cast<long long>(evidence::kMaxFileBytes));
+  std::vector<EvidenceFile> checked;
+  for (const auto& u : files) {
+    const std::string shown = text::is_valid_utf8(u.filename) ? u.filename : std::string("（名前を読めないファイル）");
+    if (u.content.size() > evidence::kMaxFileBytes)
+      throw EvidenceRefused(true, "「" + shown + "」は " +
+                                      evidence::size_label(static_cast<long long>(u.content.size())) +
+                                      " あり、1ファイル " + limit + " までの上限を超えています");
+    if (u.content.empty()) throw EvidenceRefused(false, "「" + shown + "」は空のファイルです");
+    auto type = evidence::sniff_media_type(u.content);
+    if (!type)
+      throw EvidenceRefused(false, "「" + shown +
+                                       "」は PDF・PNG・JPEG のどれでもありません（ファイルの中身で判定しています。"
+                                       "名前の拡張子を変えても送れません）");
+    auto name = evidence::clean_filename(u.filename, *type);
+    if (!name) throw EvidenceRefused(false, "ファイル名が UTF-8 で送られていません。名前を変えてお送りください");
+    EvidenceFile f;
+    f.number = number;
+    f.topic = topic;
+    f.filename = *name;
+    f.media_type = *type;
+    f.size = static_cast<long long>(u.content.size());
+    f.sha256 = sha256_hex(u.content);
+    f.uploaded_by = text::trim(uploaded_by);
+    f.content = u.content;
+    checked.push_back(std::move(f));
+  }
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    const records::RequestRecord r = existing_request(db, number);
+    EvidenceStore store(db);
+    records::AuditLog audit(db, svc_.principal());
+    const std::string now = records::audit_now();
+    for (auto& f : checked) {
+      f.vendor_code = r.vendor_code;  // the request's own supplier, whoever asks
+      f.uploaded_at = now;
+      f.id = store.add_file(f);
+      auto after = evidence_json(f);
+      after->remove("href");
+      audit.append({actor, "evidence.uploaded", number, r.vendor_code, std::nullopt, detail::json(after)});
+      f.content.clear();
+    }
+    tx.commit();
+    return checked;
+  });
+}
+
+std::vector<EvidenceFile> SupplierEvidence::list(const std::string& vendor_code,
+                                                 const std::optional<std::string>& number) {
+  return svc_.with_db([&](store::Database& db) { return EvidenceStore(db).files_for_supplier(vendor_code, number); });
+}
+
+std::optional<EvidenceFile> SupplierEvidence::file(long long id) {
+  return svc_.with_db([&](store::Database& db) { return EvidenceStore(db).file(id); });
+}
+
+void SupplierEvidence::record_self_check(const std::string& number, const std::vector<SelfCheckAnswer>& answers,
+                                         const std::string& actor) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  const Catalogs& cat = svc_.catalogs();
+  const Date today = svc_.today();
+  svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    const records::RequestRecord r = existing_request(db, number);
+    if (r.state == "draft") throw StateConflict("request " + number + " is a draft: issue it first");
+    const std::vector<std::string> items = request_items(r);
+    if (items.empty()) throw std::invalid_argument("この要請には自己点検の対象となる要求事項がありません");
+    if (answers.empty()) throw std::invalid_argument("自己点検は、少なくとも1つの項目についてお答えください");
+    std::set<std::string> seen;
+    std::vector<records::SelfCheckRecord> rows;
+    const std::string now = records::audit_now();
+    for (const auto& a : answers) {
+      if (std::find(items.begin(), items.end(), a.item) == items.end())
+        throw std::invalid_argument("要求事項「" + a.item + "」はこの要請の対象ではありません（対象: " + joined(items) +
+                                    "）");
+      const std::string who = item_words(cat, a.item);
+      if (!seen.insert(a.item).second) throw std::invalid_argument(who + "への回答が2つあります");
+      records::SelfCheckRecord row;
+      row.item = a.item;
+      row.answer = a.answer;
+      if (a.answer != "done" && a.answer != "planned" && a.answer != "not_planned")
+        throw std::invalid_argument(who + "：「対応済み」「対応予定」「予定なし」から選んでください");
+      if (a.answer == "planned") {
+        if (text::trim(a.planned_on).empty()) throw std::invalid_argument(who + "：対応予定日を入力してください");
+        Date d;
+        std::string why;
+        if (!parse_date(text::trim(a.planned_on), d, why))
+          throw std::invalid_argument(who + "：対応予定日「" + a.planned_on + "」を日付として読めません（" + why +
+                                      "）");
+        if (d < today)
+          throw std::invalid_argument(who + "：対応予定日 " + d.iso() + " は過去の日付です。今日（" + today.iso() +
+                                      "）以降の日付を入力してください");
+        row.planned_on = d.iso();
+      } else if (!text::trim(a.planned_on).empty()) {
+        throw std::invalid_argument(who + "：対応予定日は「対応予定」のときだけ入力してください");
+      }
+      const std::string note = text::trim(a.note);
+      if (!text::is_valid_utf8(note) || note.size() > kMaxNoteBytes)
+        throw std::invalid_argument(who + "：補足が長すぎます（" + std::to_string(kMaxNoteBytes / 3) + "字程度まで）");
+      if (!note.empty()) row.note = note;
+      row.answered_at = now;
+      row.answered_by = actor;
+      rows.push_back(std::move(row));
+    }
+    EvidenceStore store(db);
+    Array::Ptr audited = new Array;
+    for (const auto& row : rows) {
+      store.add_self_check(number, r.vendor_code, row);
+      auto e = self_check_json(row);
+      e->remove("answered_at");
+      e->remove("answered_by");
+      audited->add(e);
+    }
+    auto after = obj();
+    after->set("answers", audited);
+    records::AuditLog(db, svc_.principal())
+        .append({actor, "self_check.answered", number, r.vendor_code, std::nullopt, detail::json(after)});
+    tx.commit();
+    return 0;
+  });
+}
+
+std::vector<SelfCheckItem> SupplierEvidence::self_check(const std::string& number) {
+  const Catalogs& cat = svc_.catalogs();
+  return svc_.with_db([&](store::Database& db) {
+    const records::RequestRecord r = existing_request(db, number);
+    auto latest = EvidenceStore(db).latest_self_check(number);
+    std::vector<SelfCheckItem> out;
+    for (const auto& no : request_items(r)) {
+      SelfCheckItem it{no, item_title(cat, no), std::nullopt};
+      for (const auto& l : latest)
+        if (l.item == no) it.latest = l;
+      out.push_back(std::move(it));
+    }
+    return out;
+  });
+}
+
+Object::Ptr evidence_json(const EvidenceFile& f) {
+  auto o = obj();
+  o->set("id", f.id);
+  o->set("number", f.number);
+  o->set("vendor_code", f.vendor_code);
+  o->set("topic", f.topic);
+  o->set("topic_label", std::string(evidence::topic_label(f.topic)));
+  o->set("filename", f.filename);
+  o->set("media_type", f.media_type);
+  o->set("size", f.size);
+  o->set("sha256", f.sha256);
+  o->set("uploaded_at", f.uploaded_at);
+  o->set("uploaded_by", f.uploaded_by);
+  o->set("href", "/api/v1/evidence/" + std::to_string(f.id));
+  return o;
+}
+
+Object::Ptr self_check_json(const records::SelfCheckRecord& r) {
+  auto o = obj();
+  o->set("item", r.item);
+  o->set("answer", r.answer);
+  o->set("planned_on", api::opt(r.planned_on));
+  o->set("note", api::opt(r.note));
+  o->set("answered_at", r.answered_at);
+  o->set("answered_by", r.answered_by);
+  return o;
+}
+
+}  // namespace hoshi
