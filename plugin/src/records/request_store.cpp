@@ -173,7 +173,7 @@ std::vector<std::string> RequestStore::purgeable(const std::string& cutoff) {
 
 void RequestStore::remove(const std::string& number) {
   for (const char* table : {"agreement_confirmations", "agreements", "negotiation_steps", "request_transitions",
-                            "evidence_files", "scs_self_checks"})
+                            "evidence_files", "scs_self_checks", "supplier_links"})
     execute(db_, std::string("DELETE FROM ") + table + " WHERE number = :a", {number});
   execute(db_, "DELETE FROM requests WHERE number = :a", {number});
 }
