@@ -3,7 +3,9 @@
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/HTTPResponse.h>
 
+#include <algorithm>
 #include <sstream>
+#include <streambuf>
 
 #include "core/text.hpp"
 
@@ -56,6 +58,50 @@ Exchange::Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRespo
     query_.clear();
   }
 }
+
+// Hands on at most `limit` bytes of the request body, then ends; notes whether the
+// body went on past that.
+class LimitedBodyBuf : public std::streambuf {
+ public:
+  LimitedBodyBuf(std::istream& in, std::size_t limit) : in_(in), left_(limit) {}
+  bool cut_short() const { return cut_short_; }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (left_ == 0) {
+      if (!cut_short_ && in_ && in_.peek() != traits_type::eof()) cut_short_ = true;
+      return traits_type::eof();
+    }
+    if (!in_) return traits_type::eof();
+    in_.read(buf_, static_cast<std::streamsize>(std::min(sizeof buf_, left_)));
+    const auto n = static_cast<std::size_t>(in_.gcount());
+    if (n == 0) return traits_type::eof();
+    left_ -= n;
+    setg(buf_, buf_, buf_ + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::istream& in_;
+  std::size_t left_;
+  bool cut_short_ = false;
+  char buf_[16384];
+};
+
+Exchange::~Exchange() = default;
+
+std::istream& Exchange::body_stream(std::size_t limit) {
+  if (req_.hasContentLength() && req_.getContentLength64() > static_cast<Poco::Int64>(limit))
+    throw HttpError(413, "Payload Too Large",
+                    "the request body is " + std::to_string(req_.getContentLength64()) + " bytes; at most " +
+                        std::to_string(limit) + " are accepted");
+  limited_buf_ = std::make_unique<LimitedBodyBuf>(req_.stream(), limit);
+  limited_in_ = std::make_unique<std::istream>(limited_buf_.get());
+  return *limited_in_;
+}
+
+bool Exchange::body_cut_short() const { return limited_buf_ && limited_buf_->cut_short(); }
 
 void Exchange::validate() const {
   if (bad_url_) throw *bad_url_;

@@ -6,6 +6,8 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <istream>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -24,10 +26,15 @@ struct HttpError : std::runtime_error {
   Poco::JSON::Object::Ptr extra;  // more members of the problem document
 };
 
+class LimitedBodyBuf;
+
 class Exchange {
  public:
   // Never throws: a URL that cannot be decoded is kept for validate() to report.
   Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res);
+  ~Exchange();
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
   // HttpError 400 when the URL was bad (then segments and query are empty).
   void validate() const;
 
@@ -48,6 +55,12 @@ class Exchange {
   // The whole body; HttpError 413 past `limit` bytes (checked before reading when
   // Content-Length says so, and while reading a chunked body).
   std::string body(std::size_t limit);
+  // The body as a stream, for a large upload read part by part (multipart/form-data):
+  // HttpError 413 at once when Content-Length says more than `limit`; otherwise the
+  // stream ends after `limit` bytes and body_cut_short() tells that more was coming.
+  // Call once, instead of body().
+  std::istream& body_stream(std::size_t limit);
+  bool body_cut_short() const;
 
   void send(int status, const std::string& content_type, const std::string& body);
   void send_json(int status, const std::string& json) { send(status, "application/json; charset=utf-8", json); }
@@ -66,6 +79,8 @@ class Exchange {
   std::vector<std::pair<std::string, std::string>> query_;
   bool sent_ = false;
   std::optional<HttpError> bad_url_;
+  std::unique_ptr<LimitedBodyBuf> limited_buf_;
+  std::unique_ptr<std::istream> limited_in_;
 };
 
 // "/erp/suppliers/V%2F1?lang=en" → decoded path, its segments and query pairs.
