@@ -18,6 +18,8 @@ import cli_support  # noqa: E402
 from api_support import OpenApi, Server, quote  # noqa: E402
 from cli_support import CliTest  # noqa: E402
 from requests_support import ESTIMATE, EXPLANATION, TERMS, fair_request  # noqa: E402
+from test_supplier_form import Browser, jpeg_bytes, pdf_bytes  # noqa: E402
+from test_screens import Page  # noqa: E402
 
 SPEC = None  # OpenApi, loaded once; remembers the operations the suites reached
 
@@ -354,6 +356,98 @@ class GuessingLimit(ApiCase):
         r = self.server.request("GET", "/api/v1/suppliers", key=self.keys["viewer"])
         self.assertEqual(r.status, 429)
         self.assertGreater(r.json()["retry_after"], 0)
+
+
+class Evidence(ApiCase):
+    """Evidence files and the self-check a supplier sent from its page, as staff read them."""
+
+    def supplier_page(self, number):
+        path = self.call("POST", "/api/v1/requests/%s/supplier-links" % number, {}, expect=201).json()["path"]
+        browser = Browser(self.server.base)
+        status, _, body = browser.open(path)
+        self.assertEqual(status, 200)
+        csrf = [a["value"] for t, a in Page(body).tags if t == "input" and a.get("name") == "csrf"][0]
+        return browser, path, csrf
+
+    def query_json(self, requests):
+        """[(result code, answer document)] from hoshitori_query_json on this test's database."""
+        import ctypes
+        lib = ctypes.CDLL(os.path.join(os.path.dirname(cli_support.BIN), "libhoshitori.so"))
+        lib.hoshitori_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+        lib.hoshitori_close.argtypes = [ctypes.c_void_p]
+        lib.hoshitori_query_json.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+        lib.hoshitori_free.argtypes = [ctypes.c_void_p]
+        saved = dict(os.environ)
+        os.environ.update(cli_support.env())
+        handle = ctypes.c_void_p()
+        try:
+            self.assertEqual(lib.hoshitori_open(self.db.encode(), ctypes.byref(handle)), 0)
+            out = []
+            for r in requests:
+                answer = ctypes.c_void_p()
+                rc = lib.hoshitori_query_json(handle, json.dumps(r).encode(), ctypes.byref(answer))
+                out.append((rc, json.loads(ctypes.string_at(answer.value).decode("utf-8"))))
+                lib.hoshitori_free(answer)
+            return out
+        finally:
+            lib.hoshitori_close(handle)
+            os.environ.clear()
+            os.environ.update(saved)
+
+    def test_list_download_and_self_check(self):
+        import hashlib
+        number = self.issue("V0001")
+        browser, path, csrf = self.supplier_page(number)
+        status, _, body = browser.upload(path + "/evidence", [("csrf", csrf), ("topic", "sa"), ("name", "佐藤")],
+                                         [("宣言書.pdf", "application/pdf", pdf_bytes()),
+                                          ("写真.jpg", "image/jpeg", jpeg_bytes())])
+        self.assertEqual(status, 303, body[:500])
+        listed = self.call("GET", "/api/v1/suppliers/V0001/evidence", role="viewer", expect=200).json()
+        self.assertEqual([f["filename"] for f in listed["files"]], ["宣言書.pdf", "写真.jpg"])
+        for f, data in zip(listed["files"], (pdf_bytes(), jpeg_bytes())):
+            r = self.call("GET", f["href"], role="viewer", expect=200)
+            self.assertEqual(r.body, data)
+            self.assertEqual(hashlib.sha256(r.body).hexdigest(), f["sha256"])
+            self.assertEqual(r.content_type, f["media_type"])
+            self.assertEqual(r.headers["X-Content-Type-Options"], "nosniff")
+            self.assertIn("filename*=UTF-8''%E", r.headers["Content-Disposition"])
+        same = self.call("GET", "/api/v1/suppliers/V0001/evidence?number=" + number, role="viewer", expect=200)
+        self.assertEqual(same.json(), listed)
+        self.assertEqual(self.call("GET", "/api/v1/suppliers/V0002/evidence", role="viewer", expect=200).json(),
+                         {"vendor_code": "V0002", "files": []})
+        self.call("GET", "/api/v1/suppliers/NOPE/evidence", role="viewer", expect=404)
+        self.call("GET", "/api/v1/suppliers/V0001/evidence?colour=red", role="viewer", expect=400)
+        self.call("GET", "/api/v1/evidence/999999", role="viewer", expect=404)
+        self.call("GET", "/api/v1/evidence/1%20OR%201=1", role="viewer", expect=404)
+        self.call("GET", listed["files"][0]["href"], role=None, expect=401)
+        self.assertEqual(self.server.request("DELETE", listed["files"][0]["href"], key=self.keys["admin"]).status,
+                         405)
+        # the same through the C ABI's JSON ops (hoshitori_query_json)
+        ops = self.query_json([{"op": "evidence", "vendor_code": "V0001", "number": number},
+                               {"op": "evidence_file", "id": listed["files"][0]["id"]},
+                               {"op": "evidence_file", "id": 999999},
+                               {"op": "evidence", "vendor_code": "V0001", "colour": "red"}])
+        self.assertEqual(ops[0][1], listed)
+        import base64
+        self.assertEqual(base64.b64decode(ops[1][1]["content_base64"]), pdf_bytes())
+        self.assertEqual(ops[1][1]["sha256"], listed["files"][0]["sha256"])
+        self.assertNotEqual(ops[2][0], 0)
+        self.assertIn("999999", ops[2][1]["error"])
+        self.assertIn("colour", ops[3][1]["error"])
+        # content changed behind the service's back is not handed out
+        self.sql("UPDATE evidence_files SET content_base64 = 'JVBERi0xLjQK' WHERE filename = '宣言書.pdf'")
+        r = self.call("GET", listed["files"][0]["href"], role="viewer", expect=500)
+        self.assertIn("SHA-256", r.json()["detail"])
+
+        # the self-check is part of the request
+        shown = self.call("GET", "/api/v1/requests/" + number, role="viewer", expect=200).json()
+        self.assertEqual(shown["self_check"], [])
+        status, _, body = browser.open(path + "/self-check", {"csrf": csrf, "sc:4-1-3": "not_planned",
+                                                               "sc:4-4-4": "planned", "sc_date:4-4-4": "2027-01-15"})
+        self.assertEqual(status, 303, body[:500])
+        shown = self.call("GET", "/api/v1/requests/" + number, role="viewer", expect=200).json()
+        self.assertEqual([(c["item"], c["answer"], c["planned_on"]) for c in shown["self_check"]],
+                         [("4-1-3", "not_planned", None), ("4-4-4", "planned", "2027-01-15")])
 
 
 def tearDownModule():

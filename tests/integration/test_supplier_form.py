@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """The supplier's response page behind a request link (/s/<token>) on a real
 `hoshitori serve`: what the supplier reads, every form (answer, estimate, counter-proposal,
-status report, agreement confirmation) with its CSRF protection, and the link rules
-(hashed at rest, 404 for unknown, 410 for expired or revoked, guessing limit, scope).
+status report, agreement confirmation, evidence upload, SCS self-check) with its CSRF
+protection, and the link rules (hashed at rest, 404 for unknown, 410 for expired or
+revoked, guessing limit, scope).
 
 usage: /usr/bin/python3 test_supplier_form.py HOSHITORI_BINARY BACKEND PG_URL_FILE SAMPLE_DIR
 """
+import base64
 import hashlib
+import html.parser
 import http.cookiejar
 import json
+import secrets
+import struct
+import subprocess
 import os
 import re
 import sys
@@ -16,6 +22,7 @@ import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_support  # noqa: E402
@@ -23,6 +30,76 @@ from api_support import Server  # noqa: E402
 from cli_support import CliTest, psql  # noqa: E402
 from requests_support import EXPLANATION, TERMS, fair_request  # noqa: E402
 from test_screens import Page  # noqa: E402
+
+
+# --- evidence files: real, small ones, and a multipart body as a browser sends it ----------
+
+def pdf_bytes():
+    """A one-page PDF, with the binary comment line real writers put after the header."""
+    body = (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+            b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n")
+    xref = len(body)
+    return body + (b"xref\n0 4\n0000000000 65535 f \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref)
+
+
+def png_bytes():
+    """A 1x1 opaque red PNG."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+def jpeg_bytes():
+    """A 1x1 grey baseline JPEG: one block, DC 0 and end-of-block, one-code Huffman tables."""
+    def seg(marker, data):
+        return b"\xff" + bytes([marker]) + struct.pack(">H", len(data) + 2) + data
+    one_code = bytes([1] + [0] * 15) + b"\x00"  # one code of length 1, for symbol 0
+    return (b"\xff\xd8" + seg(0xDB, b"\x00" + b"\x01" * 64) +
+            seg(0xC0, b"\x08\x00\x01\x00\x01\x01\x01\x11\x00") +
+            seg(0xC4, b"\x00" + one_code) + seg(0xC4, b"\x10" + one_code) +
+            seg(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x3f" + b"\xff\xd9")
+
+
+def multipart(fields, files):
+    """fields: [(name, text)], files: [(filename, content type, bytes)] as input "file" →
+    (body, Content-Type), in the order given (the page puts csrf first)."""
+    boundary = "----hoshitori" + secrets.token_hex(12)
+    b = boundary.encode()
+    out = []
+    for name, value in fields:
+        out += [b"--" + b, ('Content-Disposition: form-data; name="%s"' % name).encode(), b"", value.encode("utf-8")]
+    for filename, ctype, data in files:
+        out += [b"--" + b, ('Content-Disposition: form-data; name="file"; filename="%s"' % filename).encode("utf-8"),
+                ("Content-Type: " + ctype).encode(), b"", data]
+    out += [b"--" + b + b"--", b""]
+    return b"\r\n".join(out), "multipart/form-data; boundary=" + boundary
+
+
+class Labelled(html.parser.HTMLParser):
+    """Form controls outside any <label>, and fieldsets without a legend."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.depth = 0
+        self.unlabelled = []
+        self.fieldsets = self.legends = 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "label":
+            self.depth += 1
+        elif tag in ("input", "select", "textarea") and a.get("type") != "hidden" and self.depth == 0:
+            self.unlabelled.append(a.get("name"))
+        self.fieldsets += tag == "fieldset"
+        self.legends += tag == "legend"
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.depth -= 1
 
 
 class Browser:
@@ -36,6 +113,10 @@ class Browser:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirect)
+
+    def upload(self, path, fields, files):
+        body, ctype = multipart(fields, files)
+        return self.open(path, raw=body, headers={"Content-Type": ctype})
 
     def open(self, path, form=None, raw=None, headers=None):
         data = raw
@@ -121,6 +202,18 @@ class Reading(FormCase):
         inputs = [a for t, a in p.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
         self.assertTrue(inputs)
         self.assertIn("width=device-width", body)
+
+    def test_every_control_is_labelled_and_files_go_as_multipart(self):
+        body, p, _, _ = self.page()
+        check = Labelled(body)
+        self.assertEqual(check.unlabelled, [])
+        self.assertEqual(check.fieldsets, check.legends)
+        forms = {a["action"].rsplit("/", 1)[1]: a for t, a in p.tags if t == "form"}
+        self.assertEqual(forms["evidence"].get("enctype"), "multipart/form-data")
+        self.assertIn("self-check", forms)
+        with open(os.path.join(cli_support.SAMPLE_DIR, os.pardir, "templates", "web", "supplier_form.html.mustache"),
+                  encoding="utf-8") as f:
+            self.assertNotIn("{{{", f.read())  # escaping templates only
 
     def test_token_is_stored_only_as_its_hash(self):
         token = self.path[3:]
@@ -243,6 +336,227 @@ class Protection(FormCase):
         self.assertEqual(statuses[:20], [404] * 20)
         self.assertEqual(statuses[20:], [429] * 3)
         self.assertEqual(guesser.open(self.path)[0], 429)  # the address waits, even with a good link
+
+
+class Evidence(FormCase):
+    """Evidence files: checked by content and size, stored on both backends, given back to
+    staff byte for byte, never to another supplier."""
+
+    def upload(self, files, topic="scs", name="佐藤", expect=303, browser=None, csrf=None):
+        browser = browser or self.browser
+        if csrf is None:
+            _, _, csrf, _ = self.page()
+        fields = [("csrf", csrf)] if csrf is not False else []
+        status, headers, body = browser.upload(self.path + "/evidence", fields + [("topic", topic), ("name", name)],
+                                               files)
+        self.assertEqual(status, expect, body[:800])
+        return headers, body
+
+    def listed(self, code="V0001"):
+        return self.api("GET", "/api/v1/suppliers/%s/evidence" % code)["files"]
+
+    def download(self, href):
+        r = self.server.request("GET", href, key=self.key)
+        self.assertEqual(r.status, 200, r)
+        return r
+
+    def test_pdf_png_and_jpeg_come_back_byte_for_byte(self):
+        sent = {"SA自己宣言 2026.pdf": ("application/pdf", pdf_bytes()),
+                "scan.png": ("image/png", png_bytes()),
+                "photo.JPG": ("image/jpeg", jpeg_bytes())}
+        headers, _ = self.upload([(n, t, d) for n, (t, d) in sent.items()])
+        self.assertTrue(headers["Location"].endswith("?done=evidence"))
+        files = self.listed()
+        self.assertEqual(sorted(f["filename"] for f in files), sorted(sent))
+        for f in files:
+            media_type, data = sent[f["filename"]]
+            self.assertEqual((f["media_type"], f["size"], f["topic"]), (media_type, len(data), "scs"))
+            self.assertEqual(f["sha256"], hashlib.sha256(data).hexdigest())
+            self.assertEqual(f["uploaded_by"], "佐藤")
+            self.assertEqual(f["number"], self.number)
+            r = self.download(f["href"])
+            self.assertEqual(r.body, data)
+            self.assertEqual(hashlib.sha256(r.body).hexdigest(), f["sha256"])
+            self.assertEqual(r.headers["Content-Type"], media_type)
+            self.assertEqual(r.headers["X-Content-Type-Options"], "nosniff")
+            disposition = r.headers["Content-Disposition"]
+            self.assertTrue(disposition.startswith("attachment;"), disposition)
+            self.assertIn("filename*=UTF-8''" + urllib.parse.quote(f["filename"], safe=""), disposition)
+            one = self.api("GET", "/api/v1/suppliers/V0001/evidence?number=" + self.number)["files"]
+            self.assertEqual(len(one), 3)
+        # the supplier sees its files (name, size, SHA-256) but gets no link to fetch them
+        body, p, _, _ = self.page()
+        text = p.all_text()
+        self.assertIn("証跡ファイルを受け取りました", self.browser.open(self.path + "?done=evidence")[2])
+        for name, (_, data) in sent.items():
+            self.assertIn(name, text)
+            self.assertIn(hashlib.sha256(data).hexdigest(), text)
+        self.assertNotIn("/api/v1/evidence", body)
+        # audited with the hash, size and type, never the content
+        export = self.run_cli("export", "audit", "--format", "jsonl", "--out", "-").out
+        events = [json.loads(x) for x in export.splitlines() if '"evidence.uploaded"' in x]
+        self.assertEqual(len(events), 3)
+        self.assertTrue(all(e["via"].startswith("supplier-link:") for e in events))
+        self.assertEqual(events[0]["actor"], "supplier:V0001 佐藤")
+        after = events[0]["after_json"]
+        after = json.loads(after) if isinstance(after, str) else after
+        self.assertEqual({"sha256", "size", "media_type", "filename"} - set(after), set())
+        self.assertIn(after["sha256"], [f["sha256"] for f in files])
+        for _, data in sent.values():
+            self.assertNotIn(base64.b64encode(data).decode()[:40], export)
+
+    def test_a_file_is_judged_by_its_content_not_its_name(self):
+        _, body = self.upload([("宣言書.pdf", "application/pdf", "これはPDFではありません\n".encode() * 20)], expect=422)
+        text = Page(body).all_text()
+        self.assertIn("宣言書.pdf", text)
+        self.assertIn("PDF・PNG・JPEG", text)
+        _, body = self.upload([("ok.pdf", "application/pdf", pdf_bytes()),
+                               ("empty.png", "image/png", b"")], expect=422)
+        self.assertIn("empty.png", Page(body).all_text())
+        self.assertEqual(self.listed(), [])  # one bad file: none of them is kept
+        # a PNG named .pdf is kept as the PNG it is
+        self.upload([("確認書.pdf", "application/pdf", png_bytes())])
+        f = self.listed()[0]
+        self.assertEqual((f["filename"], f["media_type"]), ("確認書.pdf.png", "image/png"))
+        # a name is cleaned: no path, no control or direction-override characters
+        self.upload([("C:/Users/x/\u202egpj.exe\x01.pdf", "application/pdf", pdf_bytes())])
+        self.assertEqual(self.listed()[1]["filename"], "gpj.exe.pdf")
+        _, body = self.upload([("a.pdf", "application/pdf", pdf_bytes())], topic="iso27001", expect=400)
+        self.assertIn("SECURITY ACTION", Page(body).all_text())
+        self.upload([], expect=400)
+        self.assertEqual(len(self.listed()), 2)
+
+    def test_a_file_over_the_limit_is_413_and_nothing_is_stored(self):
+        big = b"%PDF-1.7\n" + b"0" * (5 * 1024 * 1024 + 1 - 9)
+        self.assertEqual(len(big), 5 * 1024 * 1024 + 1)
+        _, body = self.upload([("small.png", "image/png", png_bytes()), ("大きな確認書.pdf", "application/pdf", big)],
+                              expect=413)
+        text = Page(body).all_text()
+        self.assertIn("大きな確認書.pdf", text)
+        self.assertIn("5.0 MB", text)
+        self.assertIn("何も保存していません", text)
+        self.assertEqual(self.listed(), [])
+        # exactly at the limit is fine
+        self.upload([("max.pdf", "application/pdf", big[:-1])])
+        self.assertEqual(self.listed()[0]["size"], 5 * 1024 * 1024)
+        # more than three files at once
+        self.upload([("%d.png" % i, "image/png", png_bytes()) for i in range(4)], expect=400)
+        self.assertEqual(len(self.listed()), 1)
+
+    def test_upload_needs_the_csrf_token_and_its_cookie(self):
+        files = [("a.pdf", "application/pdf", pdf_bytes())]
+        _, _, csrf, _ = self.page()
+        self.upload(files, csrf=False, expect=403)
+        self.upload(files, csrf="x" * 43, expect=403)
+        self.upload(files, browser=Browser(self.server.base), csrf=csrf, expect=403)  # no cookie
+        # a token after the file does not count: no file is read before the token
+        body, ctype = multipart([], files)
+        body = body.replace(b"--\r\n", b"\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" +
+                            csrf.encode() + b"\r\n--" + ctype.split("=", 1)[1].encode() + b"--\r\n")
+        status, _, _ = self.browser.open(self.path + "/evidence", raw=body, headers={"Content-Type": ctype})
+        self.assertEqual(status, 403)
+        status, _, _ = self.browser.open(self.path + "/evidence", {"csrf": csrf, "topic": "sa"})
+        self.assertEqual(status, 415)
+        status, _, _ = self.browser.open(self.path + "/evidence", raw=b"--x\r\ngarbage",
+                                         headers={"Content-Type": "multipart/form-data; boundary=x"})
+        self.assertEqual(status, 400)
+        self.assertEqual(self.listed(), [])
+
+    def test_another_supplier_never_sees_the_files(self):
+        self.upload([("V0001の宣言書.pdf", "application/pdf", pdf_bytes())], topic="sa")
+        mine = self.listed()[0]
+        other = self.api("POST", "/api/v1/requests", {"request": fair_request("V0002")})["number"]
+        other_path = self.link(other)
+        theirs = Browser(self.server.base)
+        status, _, body = theirs.open(other_path)
+        self.assertEqual(status, 200)
+        self.assertNotIn("V0001の宣言書.pdf", body)
+        self.assertNotIn(mine["sha256"], body)
+        # what V0002 sends is V0002's, whatever the form claims
+        csrf = [a["value"] for t, a in Page(body).tags if t == "input" and a.get("name") == "csrf"][0]
+        status, _, _ = theirs.upload(other_path + "/evidence",
+                                     [("csrf", csrf), ("topic", "scs"), ("vendor_code", "V0001")],
+                                     [("v2.png", "image/png", png_bytes())])
+        self.assertEqual(status, 303)
+        self.assertEqual([f["filename"] for f in self.listed("V0001")], ["V0001の宣言書.pdf"])
+        self.assertEqual([f["filename"] for f in self.listed("V0002")], ["v2.png"])
+        self.assertNotIn("v2.png", self.page()[0])
+        # the token page is no way into the API
+        self.assertEqual(theirs.open(mine["href"])[0], 401)
+
+    def test_purge_past_retention_takes_the_files_and_the_self_check_along(self):
+        self.upload([("a.pdf", "application/pdf", pdf_bytes())])
+        self.post("self-check", {"sc:4-1-3": "done"})
+        self.post("answer", {"choice": "decline", "reason": "今期は予算がありません"})
+        env = cli_support.env()
+        env["HOSHITORI_TODAY"] = "2029-12-01"
+        p = subprocess.run([cli_support.BIN, "--db", self.db, "purge", "--by", "records"], env=env,
+                           capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertEqual(p.stdout.decode().split(), [self.number])
+        self.assertEqual(self.listed(), [])
+
+
+class SelfCheck(FormCase):
+    """The SCS self-check over the request's items (fair_request names 4-1-3 and 4-4-4)."""
+
+    def answers(self):
+        return {a["item"]: a for a in self.shown()["self_check"]}
+
+    def test_round_trip_latest_answer_wins(self):
+        body, p, _, _ = self.page()
+        legends = [t for t in p.all_text().split("\n") if t.startswith("No.4-")]
+        self.assertTrue(any("4-1-3" in t for t in legends), legends)
+        self.post("self-check", {"sc:4-1-3": "done", "sc_note:4-1-3": "MFAを全社で導入済み",
+                                 "sc:4-4-4": "planned", "sc_date:4-4-4": "2027-02-01", "name": "佐藤"})
+        a = self.answers()
+        self.assertEqual((a["4-1-3"]["answer"], a["4-1-3"]["planned_on"], a["4-1-3"]["note"]),
+                         ("done", None, "MFAを全社で導入済み"))
+        self.assertEqual((a["4-4-4"]["answer"], a["4-4-4"]["planned_on"]), ("planned", "2027-02-01"))
+        self.assertEqual(a["4-4-4"]["answered_by"], "supplier:V0001 佐藤")
+        # shown back, pre-filled
+        body, p, _, _ = self.page()
+        checked = {(a["name"], a["value"]) for t, a in p.tags if t == "input" and a.get("type") == "radio"
+                   and "checked" in a}
+        self.assertIn(("sc:4-1-3", "done"), checked)
+        self.assertIn(("sc:4-4-4", "planned"), checked)
+        dates = {a["name"]: a.get("value") for t, a in p.tags if t == "input" and a.get("type") == "date"}
+        self.assertEqual(dates["sc_date:4-4-4"], "2027-02-01")
+        self.assertIn("MFAを全社で導入済み", body)
+        # a later answer replaces the earlier one (the date left in the field is dropped)
+        self.post("self-check", {"sc:4-4-4": "done", "sc_date:4-4-4": "2027-02-01"})
+        a = self.answers()
+        self.assertEqual((a["4-4-4"]["answer"], a["4-4-4"]["planned_on"]), ("done", None))
+        self.assertEqual(a["4-1-3"]["answer"], "done")
+        export = self.run_cli("export", "audit", "--format", "jsonl", "--out", "-").out
+        self.assertEqual(export.count('"self_check.answered"'), 2)
+
+    def test_errors_name_the_item_and_nothing_is_stored(self):
+        _, body = self.post("self-check", {"sc:4-1-3": "done", "sc:1-2-1": "done"}, expect=400)
+        self.assertIn("1-2-1", Page(body).all_text())
+        self.assertIn("対象ではありません", Page(body).all_text())
+        _, body = self.post("self-check", {"sc:4-1-3": "done", "sc:4-4-4": "planned"}, expect=400)
+        self.assertIn("4-4-4", Page(body).all_text())
+        self.assertIn("予定日", Page(body).all_text())
+        _, body = self.post("self-check", {"sc:4-4-4": "planned", "sc_date:4-4-4": "2026-11-19",
+                                           "sc_note:4-4-4": "年度内に対応"}, expect=400)
+        text = Page(body).all_text()
+        self.assertIn("4-4-4", text)
+        self.assertIn("過去", text)
+        self.assertIn("年度内に対応", body)  # what was typed is shown again
+        _, body = self.post("self-check", {"sc:4-4-4": "maybe"}, expect=400)
+        self.assertIn("4-4-4", Page(body).all_text())
+        self.post("self-check", {"name": "佐藤"}, expect=400)
+        self.assertEqual(self.shown()["self_check"], [])
+        # today counts as not past; 令和 dates are read too
+        self.post("self-check", {"sc:4-4-4": "planned", "sc_date:4-4-4": "令和9年3月31日"})
+        self.assertEqual(self.answers()["4-4-4"]["planned_on"], "2027-03-31")
+        self.post("self-check", {"sc:4-4-4": "planned", "sc_date:4-4-4": cli_support.TODAY})
+
+    def test_self_check_needs_the_csrf_token(self):
+        status, _, _ = Browser(self.server.base).open(self.path + "/self-check", {"sc:4-1-3": "done"})
+        self.assertEqual(status, 403)
+        self.assertEqual(self.shown()["self_check"], [])
 
 
 if __name__ == "__main__":

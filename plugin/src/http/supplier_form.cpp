@@ -6,8 +6,9 @@
 #include <sstream>
 
 #include "core/secret.hpp"
-#include "http/erp_request_form.hpp"
 #include "core/text.hpp"
+#include "http/erp_request_form.hpp"
+#include "http/supplier_uploads.hpp"
 #include "records/audit_log.hpp"
 #include "records/letters.hpp"
 #include "records/staff_link.hpp"
@@ -15,6 +16,7 @@
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
 #include "service/requests.hpp"
+#include "service/supplier_evidence.hpp"
 
 namespace hoshi::http {
 
@@ -69,6 +71,8 @@ const char* done_message(const std::string& done) {
   if (done == "counter") return "対案を送信しました。";
   if (done == "status") return "対策の状況を更新しました。";
   if (done == "confirm") return "合意書を確認しました。";
+  if (done == "evidence") return "証跡ファイルを受け取りました。";
+  if (done == "self-check") return "自己点検の結果を記録しました。";
   return nullptr;
 }
 }  // namespace
@@ -98,8 +102,9 @@ void SupplierForm::handle(Exchange& ex) {
   const std::string address = ex.client_address();
   if (long wait = guesses_.blocked_for(address); wait > 0) {
     ex.set_header("Retry-After", std::to_string(wait));
-    return fail_page(429, "しばらくお待ちください", "誤ったリンクが続いたため、一時的に受付を止めています。" +
-                                                        std::to_string(wait) + " 秒後にもう一度お試しください。");
+    return fail_page(429, "しばらくお待ちください",
+                     "誤ったリンクが続いたため、一時的に受付を止めています。" + std::to_string(wait) +
+                         " 秒後にもう一度お試しください。");
   }
   if (segs.size() < 2 || segs.size() > 3) return fail_page(404, "ページが見つかりません", "リンクをご確認ください。");
   const std::string token = segs[1];
@@ -131,22 +136,45 @@ void SupplierForm::handle(Exchange& ex) {
   };
 
   std::string error;
+  int error_status = 400;
+  FormFields posted;
   if (segs.size() == 3) {
     if (ex.method() != "POST") {
       ex.set_header("Allow", "POST");
       throw HttpError(405, "Method Not Allowed", "send the form with POST");
     }
-    const std::string ctype = ex.header("Content-Type");
-    if (ctype.rfind("application/x-www-form-urlencoded", 0) != 0)
-      throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
-    const auto f = parse_form(ex.body(kMaxForm));
-    if (!constant_time_equal(field(f, "csrf"), csrf) || ex.cookie(kCookie).empty())
-      return fail_page(403, "送信を受け付けられませんでした",
-                       "ページの有効期間が切れたか、別の画面から送信されました。ページを開き直して、もう一度送信してください。");
+    const std::string action = segs[2];
+    auto csrf_ok = [&](const std::string& presented) {
+      return constant_time_equal(presented, csrf) && !ex.cookie(kCookie).empty();
+    };
+    // the evidence upload is multipart and may be large (supplier_uploads.hpp); every
+    // other form is a small urlencoded one
+    EvidenceForm upload;
+    if (action == "evidence") {
+      try {
+        upload = read_evidence_form(ex, csrf_ok);
+      } catch (const HttpError& e) {
+        if (e.status != 413) throw;
+        return fail_page(
+            413, "ファイルが大きすぎます",
+            std::string(e.what()) + "何も保存していません。ファイルを小さくするか、分けてお送りください。");
+      }
+      posted = std::move(upload.fields);
+    } else {
+      const std::string ctype = ex.header("Content-Type");
+      if (ctype.rfind("application/x-www-form-urlencoded", 0) != 0)
+        throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
+      posted = parse_form_fields(ex.body(kMaxForm));
+    }
+    std::map<std::string, std::string> f;
+    for (const auto& [k, v] : posted) f[k] = v;
+    if (upload.stopped_before_files || !csrf_ok(field(f, "csrf")))
+      return fail_page(
+          403, "送信を受け付けられませんでした",
+          "ページの有効期間が切れたか、別の画面から送信されました。ページを開き直して、もう一度送信してください。");
     const std::string who = field(f, "name");
     if (who.size() > 200) throw HttpError(400, "Bad Request", "お名前が長すぎます");
     const std::string actor = "supplier:" + vendor + (who.empty() ? "" : " " + who);
-    const std::string action = segs[2];
     auto step = [&](const std::string& kind, Object::Ptr body) {
       auto op = obj();
       op->set("op", "negotiate");
@@ -228,6 +256,10 @@ void SupplierForm::handle(Exchange& ex) {
         if (sa->size() + ota->size() + scs->size() == 0)
           throw HttpError(400, "Bad Request", "更新する項目をご記入ください");
         run(op);
+      } else if (action == "evidence") {
+        SupplierEvidence(svc_).upload(number, field(f, "topic"), upload.files, who, actor);
+      } else if (action == "self-check") {
+        SupplierEvidence(svc_).record_self_check(number, self_check_answers(posted), actor);
       } else {
         return fail_page(404, "ページが見つかりません", "リンクをご確認ください。");
       }
@@ -238,6 +270,15 @@ void SupplierForm::handle(Exchange& ex) {
       error = e.what();
     } catch (const api::ApiError& e) {
       if (e.code == HOSHITORI_ERROR || e.code == HOSHITORI_BUSY) throw;
+      error = e.what();
+    } catch (const EvidenceRefused& e) {
+      if (e.too_large)
+        return fail_page(413, "ファイルが大きすぎます", std::string(e.what()) + "。何も保存していません。");
+      error = e.what();
+      error_status = 422;
+    } catch (const StateConflict& e) {
+      error = e.what();
+    } catch (const std::invalid_argument& e) {  // the self-check's and the upload's own checks
       error = e.what();
     }
   } else if (ex.method() != "GET" && ex.method() != "HEAD") {
@@ -307,7 +348,9 @@ void SupplierForm::handle(Exchange& ex) {
   if (auto d = ex.query("done")) {
     if (const char* m = done_message(*d)) ctx->set("done", std::string(m));
   }
-  ex.send(error.empty() ? 200 : 400, "text/html; charset=utf-8", templates_.render("supplier_form", ctx));
+  add_supplier_uploads_context(ctx, svc_, number, vendor,
+                               !error.empty() && segs.size() == 3 && segs[2] == "self-check" ? &posted : nullptr);
+  ex.send(error.empty() ? 200 : error_status, "text/html; charset=utf-8", templates_.render("supplier_form", ctx));
 }
 
 }  // namespace hoshi::http
