@@ -18,7 +18,7 @@ import cli_support  # noqa: E402
 from api_support import OpenApi, Server, quote  # noqa: E402
 from cli_support import CliTest  # noqa: E402
 from requests_support import ESTIMATE, EXPLANATION, TERMS, fair_request  # noqa: E402
-from test_supplier_form import Browser, jpeg_bytes, pdf_bytes  # noqa: E402
+from supplier_page_support import Browser, jpeg_bytes, pdf_bytes  # noqa: E402
 from test_screens import Page  # noqa: E402
 
 SPEC = None  # OpenApi, loaded once; remembers the operations the suites reached
