@@ -91,11 +91,23 @@ class LimitedBodyBuf : public std::streambuf {
 
 Exchange::~Exchange() = default;
 
+void Exchange::refuse_body(const std::string& detail) {
+  constexpr std::streamsize kDrain = 16 << 20;
+  std::istream& in = req_.stream();
+  char buf[16384];
+  std::streamsize drained = 0;
+  while (in && drained <= kDrain) {
+    in.read(buf, sizeof buf);
+    drained += in.gcount();
+  }
+  if (drained > kDrain) res_.setKeepAlive(false);
+  throw HttpError(413, "Payload Too Large", detail);
+}
+
 std::istream& Exchange::body_stream(std::size_t limit) {
   if (req_.hasContentLength() && req_.getContentLength64() > static_cast<Poco::Int64>(limit))
-    throw HttpError(413, "Payload Too Large",
-                    "the request body is " + std::to_string(req_.getContentLength64()) + " bytes; at most " +
-                        std::to_string(limit) + " are accepted");
+    refuse_body("the request body is " + std::to_string(req_.getContentLength64()) + " bytes; at most " +
+                std::to_string(limit) + " are accepted");
   limited_buf_ = std::make_unique<LimitedBodyBuf>(req_.stream(), limit);
   limited_in_ = std::make_unique<std::istream>(limited_buf_.get());
   return *limited_in_;
@@ -164,17 +176,15 @@ std::string Exchange::client_address() const { return req_.clientAddress().host(
 
 std::string Exchange::body(std::size_t limit) {
   if (req_.hasContentLength() && req_.getContentLength64() > static_cast<Poco::Int64>(limit))
-    throw HttpError(413, "Payload Too Large",
-                    "the request body is " + std::to_string(req_.getContentLength64()) + " bytes; at most " +
-                        std::to_string(limit) + " are accepted");
+    refuse_body("the request body is " + std::to_string(req_.getContentLength64()) + " bytes; at most " +
+                std::to_string(limit) + " are accepted");
   std::string out;
   std::istream& in = req_.stream();
   char buf[16384];
   while (in) {
     in.read(buf, sizeof buf);
     out.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (out.size() > limit)
-      throw HttpError(413, "Payload Too Large", "the request body is over " + std::to_string(limit) + " bytes");
+    if (out.size() > limit) refuse_body("the request body is over " + std::to_string(limit) + " bytes");
   }
   return out;
 }

@@ -71,6 +71,10 @@ class Exchange {
   bool sent() const { return sent_; }
 
  private:
+  // 413 for a body over `limit`. The rest of the body (up to 16 MiB) is read and dropped
+  // first, so that a client still sending gets the answer instead of a reset connection;
+  // past that the connection is closed after the answer.
+  [[noreturn]] void refuse_body(const std::string& detail);
   void parse_url();
   Poco::Net::HTTPServerRequest& req_;
   Poco::Net::HTTPServerResponse& res_;
