@@ -32,15 +32,20 @@ HttpError from_api_error(const api::ApiError& e) {
   auto extra = obj();
   extra->set("code", e.code);
   switch (e.code) {
-    case HOSHITORI_INVALID: return HttpError(400, "Bad Request", e.what(), extra);
-    case HOSHITORI_NOTFOUND: return HttpError(404, "Not Found", e.what(), extra);
-    case HOSHITORI_CONFLICT: return HttpError(409, "Conflict", e.what(), extra);
-    case HOSHITORI_BUSY: return HttpError(503, "Service Unavailable", e.what(), extra);
+    case HOSHITORI_INVALID:
+      return HttpError(400, "Bad Request", e.what(), extra);
+    case HOSHITORI_NOTFOUND:
+      return HttpError(404, "Not Found", e.what(), extra);
+    case HOSHITORI_CONFLICT:
+      return HttpError(409, "Conflict", e.what(), extra);
+    case HOSHITORI_BUSY:
+      return HttpError(503, "Service Unavailable", e.what(), extra);
     case HOSHITORI_REFUSED:
       if (e.detail)
         for (const auto& k : e.detail->getNames()) extra->set(k, e.detail->get(k));
       return HttpError(422, "Refused by a fairness guardrail", e.what(), extra);
-    default: return HttpError(500, "Internal Server Error", e.what(), extra);
+    default:
+      return HttpError(500, "Internal Server Error", e.what(), extra);
   }
 }
 
