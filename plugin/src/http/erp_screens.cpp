@@ -11,6 +11,7 @@
 #include "core/levels.hpp"
 #include "core/text.hpp"
 #include "http/coverage_chart.hpp"
+#include "http/erp_screen_parts.hpp"
 #include "http/exchange.hpp"
 #include "records/audit_export.hpp"
 #include "records/letters.hpp"
@@ -25,54 +26,12 @@ using api::obj;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 using records::url_encode;
+using namespace screen_parts;
 
 namespace {
 constexpr std::size_t kPageSize = 50;
 const char* const kStandings[] = {"meets", "expiring", "expired", "below", "unknown"};
 
-const char* symbol(const std::string& standing) {
-  if (standing == "meets") return "◎";
-  if (standing == "expiring") return "△";
-  if (standing == "expired" || standing == "below") return "✕";
-  return "？";
-}
-
-std::string query_string(const std::vector<std::pair<std::string, std::string>>& q) {
-  std::string out;
-  for (const auto& [k, v] : q) {
-    if (v.empty()) continue;
-    out += (out.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
-  }
-  return out;
-}
-
-std::string get(const ScreenRequest& r, const std::string& key) {
-  for (const auto& [k, v] : r.query)
-    if (k == key) return v;
-  return {};
-}
-
-std::string ota_text(const Object::Ptr& s, const Object::Ptr& t) {
-  auto ota = s->getObject("otasuketai");
-  if (!ota->getValue<bool>("reported")) return t->getValue<std::string>("not_reported");
-  if (ota->getValue<bool>("active")) {
-    std::string out = t->getValue<std::string>("active");
-    if (!ota->isNull("end"))
-      out += "（" + ota->getValue<std::string>("end") + " " + t->getValue<std::string>("until") + "）";
-    return out;
-  }
-  return t->getValue<std::string>("inactive_ota");
-}
-
-std::string level_text(const Object::Ptr& s, const char* key, const Object::Ptr& t) {
-  auto o = s->getObject(key);
-  if (!o->getValue<bool>("reported")) return t->getValue<std::string>("not_reported");
-  const int level = o->getValue<int>("level");
-  std::string out = std::string(key) == "sa" ? levels::sa_symbol(level) : levels::scs_symbol(level);
-  if (std::string(key) == "scs" && !o->isNull("valid_until"))
-    out += "（" + o->getValue<std::string>("valid_until") + " " + t->getValue<std::string>("until") + "）";
-  return out;
-}
 }  // namespace
 
 ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
@@ -181,14 +140,6 @@ Object::Ptr list_request(const ScreenRequest& r, std::size_t offset, std::size_t
   return op;
 }
 
-Object::Ptr run_op(Service& svc, const Object::Ptr& op) {
-  try {
-    return Poco::JSON::Parser().parse(api::handle(svc, api::to_string(op))).extract<Object::Ptr>();
-  } catch (const api::ApiError& e) {
-    throw HttpError(e.code == HOSHITORI_NOTFOUND ? 404 : 400,
-                    e.code == HOSHITORI_NOTFOUND ? "Not Found" : "Bad Request", e.what());
-  }
-}
 }  // namespace
 
 namespace {
@@ -322,110 +273,6 @@ std::string ErpScreens::dashboard_body(const ScreenRequest& r) {
               csv_q.end());
   ctx->set("csv_href", "/erp/suppliers.csv" + query_string(csv_q));
   return render_template("dashboard", ctx);
-}
-
-std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code) {
-  auto ctx = base_context(r);
-  const Object::Ptr& t = labels_.at(r.lang);
-  auto op = obj();
-  op->set("op", "status");
-  op->set("vendor_code", code);
-  auto s = run_op(svc_, op);
-  const std::string real_code = s->getValue<std::string>("vendor_code");
-  const std::string st = s->getValue<std::string>("standing");
-  ctx->set("s", s);
-  ctx->set("symbol", symbol(st));
-  ctx->set("standing_label", t->getValue<std::string>(st));
-  ctx->set("sa", level_text(s, "sa", t));
-  ctx->set("ota", ota_text(s, t));
-  ctx->set("scs", level_text(s, "scs", t));
-  ctx->set("new_request_href", "/erp/requests/new?suppliers=" + url_encode(real_code));
-  ctx->set("back_href",
-           "/erp/" + query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}}));
-
-  op = obj();
-  op->set("op", "history");
-  op->set("vendor_code", real_code);
-  ctx->set("history", run_op(svc_, op)->getArray("history"));
-
-  // requests with their thread and agreement documents; buyers get the forms
-  const bool can_act = static_cast<int>(r.caller.key.role) >= static_cast<int>(records::Role::buyer);
-  ctx->set("csrf", r.csrf);
-  if (!r.notice.empty()) ctx->set("notice", r.notice);
-  if (const std::string done = get(r, "done"); done == "step" || done == "agreement" || done == "confirm")
-    ctx->set("notice", t->getValue<std::string>("done_" + done));
-  if (!r.error.empty()) ctx->set("error", r.error);
-  if (!r.new_link.empty()) ctx->set("new_link", r.new_link);
-  RequestService rs(svc_);
-  Array::Ptr requests = new Array;
-  auto listed = rs.list(real_code)->getArray("requests");
-  for (std::size_t i = 0; i < listed->size(); ++i) {
-    auto detail = rs.show(listed->getObject(static_cast<unsigned>(i))->getValue<std::string>("number"));
-    auto steps = detail->getArray("steps");
-    Array::Ptr shown_steps = new Array;
-    for (std::size_t k = 0; k < steps->size(); ++k) {
-      auto step = steps->getObject(static_cast<unsigned>(k));
-      auto out = obj();
-      const std::string side = step->getValue<std::string>("side");
-      out->set("side", side);
-      out->set("side_label", t->getValue<std::string>(side == "buyer" ? "buyer" : "supplier"));
-      out->set("kind", step->getValue<std::string>("kind"));
-      out->set("at", records::utc_to_jst_display(step->getValue<std::string>("at")));
-      out->set("actor", step->getValue<std::string>("actor"));
-      auto body = step->getObject("body");
-      if (body && body->has("message") && body->get("message").isString())
-        out->set("message", body->getValue<std::string>("message"));
-      shown_steps->add(out);
-    }
-    const std::string state = detail->getValue<std::string>("state"), num = detail->getValue<std::string>("number");
-    const bool open = state != "agreed" && state != "declined" && state != "withdrawn" && state != "expired";
-    detail->set("open", open && state != "draft" && can_act);
-    detail->set("action_base", "/erp/requests/" + url_encode(num));
-    detail->set("steps", shown_steps);
-    detail->set("has_steps", shown_steps->size() > 0);
-    auto agreements = detail->getArray("agreements");
-    for (std::size_t k = 0; k < agreements->size(); ++k) {
-      auto a = agreements->getObject(static_cast<unsigned>(k));
-      std::string who;
-      auto confs = a->getArray("confirmations");
-      for (std::size_t c = 0; c < confs->size(); ++c)
-        who += (who.empty() ? "" : "、") +
-               t->getValue<std::string>(confs->getObject(static_cast<unsigned>(c))->getValue<std::string>("side"));
-      a->set("confirmed", who.empty() ? "—" : who);
-      a->set("buyer_can_confirm", can_act && open && k + 1 == agreements->size() &&
-                                      who.find(t->getValue<std::string>("buyer")) == std::string::npos);
-      a->set("document",
-             rs.agreement(detail->getValue<std::string>("number"), a->getValue<long long>("version")).document);
-    }
-    requests->add(detail);
-  }
-  ctx->set("requests", requests);
-
-  // the audit events about this supplier, newest first (the last 100)
-  std::vector<records::AuditEvent> events;
-  svc_.with_db([&](store::Database& db) {
-    records::AuditFilter f;
-    f.vendor_code = real_code;
-    records::AuditLog(db).scan(f, [&](const records::AuditEvent& e) {
-      events.push_back(e);
-      if (events.size() > 100) events.erase(events.begin());
-      return true;
-    });
-  });
-  Array::Ptr ev = new Array;
-  for (auto it = events.rbegin(); it != events.rend(); ++it) {
-    auto e = obj();
-    e->set("seq", it->seq);
-    e->set("at", records::utc_to_jst_display(it->at));
-    e->set("label", r.lang == "ja" ? records::action_label(it->action) : it->action);
-    e->set("actor", it->actor);
-    e->set("via", api::opt(it->via));
-    ev->add(e);
-  }
-  ctx->set("events", ev);
-  ctx->set("has_events", ev->size() > 0);
-  const std::string name = s->isNull("name") ? real_code : s->getValue<std::string>("name");
-  return page(r, name, render_template("supplier", ctx));
 }
 
 std::string ErpScreens::suppliers_csv(const ScreenRequest& r) {
