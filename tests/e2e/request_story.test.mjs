@@ -6,10 +6,12 @@
 //      is refused with the rule's words and citation; explains it and issues the request;
 //   2. in the supplier panel the buyer makes the supplier's token link (shown once);
 //   3. the supplier opens that link in another browser on a phone-sized screen, reads the
-//      letter, reports SCS ★3 with evidence, asks to negotiate, sends a cost estimate;
-//   4. the buyer answers with a counter-proposal, drafts the agreement and confirms it;
-//   5. the supplier sees the agreement with its SHA-256 and confirms it: 合意が成立;
-//   6. the 星取表 shows the supplier's new standing (充足), and the request is agreed.
+//      letter, reports SCS ★3, sends its confirmation as a PDF, goes through the requested
+//      SCS items as a self-check, asks to negotiate, sends a cost estimate;
+//   4. the buyer sees the file and the self-check in the panel and downloads the file;
+//   5. the buyer answers with a counter-proposal, drafts the agreement and confirms it;
+//   6. the supplier sees the agreement with its SHA-256 and confirms it: 合意が成立;
+//   7. the 星取表 shows the supplier's new standing (充足), and the request is agreed.
 // Screenshots of the screens on the way go to the artefact folder (nothing compares them).
 //
 // usage: node request_story.test.mjs HOSHITORI_BINARY SAMPLE_DIR [ARTIFACT_DIR]
@@ -30,6 +32,11 @@ const { dir: WORK, db: DB, cli } = workspace('hoshitori-story-', BIN);
 const ARTIFACTS = path.resolve(ARTIFACT_ARG || process.env.HOSHITORI_E2E_ARTIFACTS || path.join(WORK, 'screens'));
 const BUYER = '調達部 山田 太郎';
 const CONTACT = '佐々木 恵';
+const ITEMS = ['4-1-3', '4-4-4'];  // the SCS requirement items asked for (in the story's self-check)
+// the supplier's evidence: a small real PDF (its type is judged from its first bytes)
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +
+  '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PDF_NAME = 'SCS★3確認書.pdf';
 const EXPLANATION = '★3の取得にかかる初期費用は当社が半額を負担し、運用費用の分担は見積りを受けて協議のうえ決めます。';
 
 // The form a label belongs to, by the button it ends with.
@@ -78,6 +85,7 @@ async function main() {
     await form.locator('input[name=due]').fill('2027-03-31');
     await form.locator('select[name=cost_method]').selectOption('折半');
     await form.locator('input[name=negotiable]').check();
+    for (const item of ITEMS) await form.locator(`input[name=item][value="${item}"]`).check();
     await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), form.locator('button[value=check]').click()]);
     await page.waitForLoadState('load');
     const refusal = await text(page, 'section.hs-results');
@@ -136,6 +144,23 @@ async function main() {
     await submit(phone, '状況を報告する');
     check((await text(phone, 'main')).includes('★3（2028-10-31 まで）'), 'the page shows the reported ★3', await text(phone, 'main'));
 
+    step('the supplier sends its confirmation as a PDF and goes through the requested items');
+    const upload = formWith(phone, 'ファイルを送る');
+    await upload.locator('input[name=topic][value=scs]').check();
+    await upload.locator('input[type=file]').setInputFiles({ name: PDF_NAME, mimeType: 'application/pdf', buffer: PDF });
+    await upload.locator('input[name=name]').fill(CONTACT);
+    await submit(phone, 'ファイルを送る');
+    check((await text(phone, 'section[aria-labelledby=evidence]')).includes(PDF_NAME), 'the page lists the file sent',
+      await text(phone, 'section[aria-labelledby=evidence]'));
+    const selfCheck = formWith(phone, '自己点検を送信する');
+    await selfCheck.locator(`input[name="sc:${ITEMS[0]}"][value=done]`).check();
+    await selfCheck.locator(`input[name="sc:${ITEMS[1]}"][value=planned]`).check();
+    await selfCheck.locator(`input[name="sc_date:${ITEMS[1]}"]`).fill('2027-02-26');
+    await selfCheck.locator(`input[name="sc_note:${ITEMS[1]}"]`).fill('保守契約の更新に合わせて適用します');
+    await selfCheck.locator('input[name=name]').fill(CONTACT);
+    await submit(phone, '自己点検を送信する');
+    check(await phone.locator(`input[name="sc:${ITEMS[1]}"][value=planned]`).isChecked(), 'the page shows the answers back');
+
     step('the supplier asks to negotiate, then sends an estimate');
     const answer = formWith(phone, '回答を送信する');
     await answer.locator('input[name=choice][value=negotiate]').check();
@@ -151,8 +176,20 @@ async function main() {
     const thread = await text(phone, 'ol.hs-thread');
     check(thread.includes('600,000') || thread.includes('600000'), 'the thread shows the estimate (full-width digits read as 600,000)', thread);
 
-    step('the buyer counter-proposes, drafts the agreement and confirms it');
+    step('the panel shows the evidence and the self-check; the buyer downloads the file');
     await page.reload({ waitUntil: 'load' });
+    const files = await text(page, 'table.hs-evidence');
+    check(files.includes(PDF_NAME) && files.includes('SCS評価制度') && files.includes(CONTACT), 'the panel lists the supplier\'s file', files);
+    const checks = await text(page, 'table.hs-self-check');
+    check(checks.includes('実施済み') && checks.includes('実施予定（2027-02-26）') && checks.includes('保守契約の更新'),
+      'the panel shows the self-check answers', checks);
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.locator('table.hs-evidence a', { hasText: PDF_NAME }).click()]);
+    check(download.suggestedFilename() === PDF_NAME, 'the download keeps the file\'s Japanese name', download.suggestedFilename());
+    const got = fs.readFileSync(await download.path());
+    check(Buffer.compare(got, PDF) === 0, 'the buyer gets the very bytes the supplier sent', got.length);
+
+    step('the buyer counter-proposes, drafts the agreement and confirms it');
     const steps = await text(page, `article.hs-request:has-text("${number}") ol.hs-thread`);
     check(steps.includes('negotiation_request') || steps.includes('協議'), 'the panel shows the supplier\'s request to negotiate', steps);
     await page.locator('details.hs-act > summary').click();

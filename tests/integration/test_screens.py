@@ -444,6 +444,14 @@ class SignIn(ScreenCase):
         p = self.run_cli("erp-link", "--for", "x", "--role", "viewer", "--ttl", "7200")
         self.assertEqual(p.returncode, 2)
 
+    def test_evidence_downloads_need_a_staff_caller_and_a_real_file(self):
+        # (the download itself, bytes and name, is in the e2e request story)
+        self.assertEqual(self.server.request("GET", "/erp/evidence/1").status, 401)
+        for bad in ("1", "0", "abc", "1e3", "9" * 30, "-1"):
+            self.get("/erp/evidence/" + bad, expect=404)
+        _, p = self.page("/erp/suppliers/V0001")
+        self.assertIn("取引先から送られた証跡ファイルはありません。", p.all_text())
+
     def test_static_assets_are_local(self):
         r = self.server.request("GET", "/static/hoshitori.css")
         self.assertEqual(r.status, 200)

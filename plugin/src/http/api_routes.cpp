@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "http/evidence_download.hpp"
 #include "records/audit_export.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
@@ -171,42 +172,11 @@ void supplier_evidence(Exchange& ex, ApiContext& ctx, const Caller& c, const Par
   ex.send_json(200, call(ctx, c, op, false));
 }
 
-// attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded (RFC 6266, 5987)
-std::string attachment_disposition(const std::string& filename) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string fallback, encoded;
-  for (unsigned char c : filename) {
-    if (c >= 0x80 && c < 0xC0) {
-      // a continuation byte: the character already has its "_" in the fallback
-    } else if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '%') {
-      fallback += static_cast<char>(c);
-    } else {
-      fallback += '_';
-    }
-    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-        std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos) {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += hex[c >> 4];
-      encoded += hex[c & 15];
-    }
-  }
-  return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
-}
-
 // The stored bytes, as they were sent, with the type judged from them at upload.
 void evidence_download(Exchange& ex, ApiContext& ctx, const Caller&, const Params& p) {
   copy_query(ex, obj(), {});
-  const std::string& id = p[0];
-  std::optional<records::EvidenceFile> f;
-  if (!id.empty() && id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos)
-    f = SupplierEvidence(ctx.svc).file(std::stoll(id));
-  if (!f) throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, "no evidence file " + id));
-  ex.set_header("Content-Disposition", attachment_disposition(f->filename));
-  ex.set_header("X-Content-Type-Options", "nosniff");
-  ex.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
-  ex.send(200, f->media_type, f->content);
+  if (!send_evidence(ex, ctx.svc, p[0]))
+    throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, "no evidence file " + p[0]));
 }
 
 void requests_list(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {

@@ -2,6 +2,7 @@
 
 #include "http/erp_negotiation.hpp"
 #include "http/erp_request_form.hpp"
+#include "http/evidence_download.hpp"
 #include "records/staff_link.hpp"
 #include "service/requests.hpp"
 
@@ -88,6 +89,11 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
     }
     r.caller = ctx.auth.require(ex, records::Role::viewer);
     r.csrf = ctx.auth.csrf_token(r.caller);
+    if (r.segments.size() == 2 && r.segments[0] == "evidence") {  // a supplier's file, from its panel
+      if (!send_evidence(ex, ctx.screens.service(), r.segments[1]))
+        throw HttpError(404, "Not Found", "no such evidence file");
+      return;
+    }
     if (r.segments.size() == 1 && r.segments[0] == "suppliers.csv") {
       ex.set_header("Content-Disposition", "attachment; filename=\"hoshitori-suppliers.csv\"");
       return ex.send(200, "text/csv; charset=utf-8", ctx.screens.suppliers_csv(r));

@@ -1,0 +1,179 @@
+// The supplier panel (/erp/suppliers/{vendor_code}): statuses with evidence files and
+// history, requests with their thread, self-check and agreements (and the buyer's forms),
+// and the audit events about the supplier.
+#include <Poco/JSON/Array.h>
+
+#include <cstdio>
+
+#include "core/evidence.hpp"
+#include "http/erp_screen_parts.hpp"
+#include "http/erp_screens.hpp"
+#include "records/audit_export.hpp"
+#include "records/letters.hpp"
+#include "records/staff_link.hpp"
+#include "service/json_api.hpp"
+#include "service/json_args.hpp"
+#include "service/requests.hpp"
+#include "service/supplier_evidence.hpp"
+
+namespace hoshi::http {
+
+using api::obj;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using records::url_encode;
+using namespace screen_parts;
+
+namespace {
+std::string size_text(long long bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  if (bytes < 1024 * 1024) return std::to_string((bytes + 512) / 1024) + " KB";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+}  // namespace
+
+std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code) {
+  auto ctx = base_context(r);
+  const Object::Ptr& t = labels_.at(r.lang);
+  auto op = obj();
+  op->set("op", "status");
+  op->set("vendor_code", code);
+  auto s = run_op(svc_, op);
+  const std::string real_code = s->getValue<std::string>("vendor_code");
+  const std::string st = s->getValue<std::string>("standing");
+  ctx->set("s", s);
+  ctx->set("symbol", symbol(st));
+  ctx->set("standing_label", t->getValue<std::string>(st));
+  ctx->set("sa", level_text(s, "sa", t));
+  ctx->set("ota", ota_text(s, t));
+  ctx->set("scs", level_text(s, "scs", t));
+  ctx->set("new_request_href", "/erp/requests/new?suppliers=" + url_encode(real_code));
+  ctx->set("back_href",
+           "/erp/" + query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}}));
+
+  op = obj();
+  op->set("op", "history");
+  op->set("vendor_code", real_code);
+  ctx->set("history", run_op(svc_, op)->getArray("history"));
+
+  // the files the supplier sent (downloaded through /erp/evidence/{id})
+  SupplierEvidence evidence(svc_);
+  Array::Ptr files = new Array;
+  for (const auto& f : evidence.list(real_code)) {
+    auto o = obj();
+    o->set("href", "/erp/evidence/" + std::to_string(f.id));
+    o->set("filename", f.filename);
+    o->set("media_type", f.media_type);
+    o->set("topic_label", std::string(evidence::topic_label(f.topic)));
+    o->set("size_text", size_text(f.size));
+    o->set("sha256", f.sha256);
+    o->set("sha_short", f.sha256.substr(0, 12));
+    o->set("at", records::utc_to_jst_display(f.uploaded_at));
+    o->set("uploaded_by", f.uploaded_by);
+    o->set("number", f.number);
+    files->add(o);
+  }
+  ctx->set("evidence", files);
+  ctx->set("has_evidence", files->size() > 0);
+
+  // requests with their thread and agreement documents; buyers get the forms
+  const bool can_act = static_cast<int>(r.caller.key.role) >= static_cast<int>(records::Role::buyer);
+  ctx->set("csrf", r.csrf);
+  if (!r.notice.empty()) ctx->set("notice", r.notice);
+  if (const std::string done = get(r, "done"); done == "step" || done == "agreement" || done == "confirm")
+    ctx->set("notice", t->getValue<std::string>("done_" + done));
+  if (!r.error.empty()) ctx->set("error", r.error);
+  if (!r.new_link.empty()) ctx->set("new_link", r.new_link);
+  RequestService rs(svc_);
+  Array::Ptr requests = new Array;
+  auto listed = rs.list(real_code)->getArray("requests");
+  for (std::size_t i = 0; i < listed->size(); ++i) {
+    auto detail = rs.show(listed->getObject(static_cast<unsigned>(i))->getValue<std::string>("number"));
+    auto steps = detail->getArray("steps");
+    Array::Ptr shown_steps = new Array;
+    for (std::size_t k = 0; k < steps->size(); ++k) {
+      auto step = steps->getObject(static_cast<unsigned>(k));
+      auto out = obj();
+      const std::string side = step->getValue<std::string>("side");
+      out->set("side", side);
+      out->set("side_label", t->getValue<std::string>(side == "buyer" ? "buyer" : "supplier"));
+      out->set("kind", step->getValue<std::string>("kind"));
+      out->set("at", records::utc_to_jst_display(step->getValue<std::string>("at")));
+      out->set("actor", step->getValue<std::string>("actor"));
+      auto body = step->getObject("body");
+      if (body && body->has("message") && body->get("message").isString())
+        out->set("message", body->getValue<std::string>("message"));
+      shown_steps->add(out);
+    }
+    const std::string state = detail->getValue<std::string>("state"), num = detail->getValue<std::string>("number");
+    const bool open = state != "agreed" && state != "declined" && state != "withdrawn" && state != "expired";
+    detail->set("open", open && state != "draft" && can_act);
+    detail->set("action_base", "/erp/requests/" + url_encode(num));
+    detail->set("steps", shown_steps);
+    Array::Ptr checks = new Array;
+    for (const auto& c : evidence.self_check(num)) {
+      auto o = obj();
+      o->set("item", c.item);
+      o->set("title", c.title);
+      o->set("answer", c.latest ? c.latest->answer : std::string("unanswered"));
+      o->set("answer_label",
+             t->getValue<std::string>("sc_" + (c.latest ? c.latest->answer : std::string("unanswered"))));
+      if (c.latest) {
+        o->set("planned_on", api::opt(c.latest->planned_on));
+        o->set("note", api::opt(c.latest->note));
+        o->set("at", records::utc_to_jst_display(c.latest->answered_at));
+        o->set("by", c.latest->answered_by);
+      }
+      checks->add(o);
+    }
+    detail->set("self_check", checks);
+    detail->set("has_self_check", checks->size() > 0);
+    detail->set("has_steps", shown_steps->size() > 0);
+    auto agreements = detail->getArray("agreements");
+    for (std::size_t k = 0; k < agreements->size(); ++k) {
+      auto a = agreements->getObject(static_cast<unsigned>(k));
+      std::string who;
+      auto confs = a->getArray("confirmations");
+      for (std::size_t c = 0; c < confs->size(); ++c)
+        who += (who.empty() ? "" : "、") +
+               t->getValue<std::string>(confs->getObject(static_cast<unsigned>(c))->getValue<std::string>("side"));
+      a->set("confirmed", who.empty() ? "—" : who);
+      a->set("buyer_can_confirm", can_act && open && k + 1 == agreements->size() &&
+                                      who.find(t->getValue<std::string>("buyer")) == std::string::npos);
+      a->set("document",
+             rs.agreement(detail->getValue<std::string>("number"), a->getValue<long long>("version")).document);
+    }
+    requests->add(detail);
+  }
+  ctx->set("requests", requests);
+
+  // the audit events about this supplier, newest first (the last 100)
+  std::vector<records::AuditEvent> events;
+  svc_.with_db([&](store::Database& db) {
+    records::AuditFilter f;
+    f.vendor_code = real_code;
+    records::AuditLog(db).scan(f, [&](const records::AuditEvent& e) {
+      events.push_back(e);
+      if (events.size() > 100) events.erase(events.begin());
+      return true;
+    });
+  });
+  Array::Ptr ev = new Array;
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    auto e = obj();
+    e->set("seq", it->seq);
+    e->set("at", records::utc_to_jst_display(it->at));
+    e->set("label", r.lang == "ja" ? records::action_label(it->action) : it->action);
+    e->set("actor", it->actor);
+    e->set("via", api::opt(it->via));
+    ev->add(e);
+  }
+  ctx->set("events", ev);
+  ctx->set("has_events", ev->size() > 0);
+  const std::string name = s->isNull("name") ? real_code : s->getValue<std::string>("name");
+  return page(r, name, render_template("supplier", ctx));
+}
+
+}  // namespace hoshi::http

@@ -1,0 +1,43 @@
+#include "http/evidence_download.hpp"
+
+#include <string_view>
+
+#include "service/supplier_evidence.hpp"
+
+namespace hoshi::http {
+
+std::string attachment_disposition(const std::string& filename) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string fallback, encoded;
+  for (unsigned char c : filename) {
+    if (c >= 0x80 && c < 0xC0) {
+      // a continuation byte: the character already has its "_" in the fallback
+    } else if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '%') {
+      fallback += static_cast<char>(c);
+    } else {
+      fallback += '_';
+    }
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+        std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos) {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
+bool send_evidence(Exchange& ex, Service& svc, const std::string& id) {
+  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) return false;
+  auto f = SupplierEvidence(svc).file(std::stoll(id));
+  if (!f) return false;
+  ex.set_header("Content-Disposition", attachment_disposition(f->filename));
+  ex.set_header("X-Content-Type-Options", "nosniff");
+  ex.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
+  ex.send(200, f->media_type, f->content);
+  return true;
+}
+
+}  // namespace hoshi::http
