@@ -388,6 +388,16 @@ class Evidence(FormCase):
         self.assertEqual(p.stdout.decode().split(), [self.number])
         self.assertEqual(self.listed(), [])
 
+    def test_files_and_answers_cannot_be_changed_behind_the_service(self):
+        self.upload([("a.pdf", "application/pdf", pdf_bytes())])
+        self.post("self-check", {"sc:4-1-3": "done"})
+        for sql in ("UPDATE evidence_files SET filename = 'b.pdf'", "DELETE FROM evidence_files",
+                    "UPDATE scs_self_checks SET answer = 'not_planned'", "DELETE FROM scs_self_checks"):
+            with self.assertRaises(subprocess.CalledProcessError, msg=sql) as caught:
+                self.sql(sql)
+            self.assertIn("append-only", caught.exception.stderr.decode(), sql)
+        self.assertEqual([f["filename"] for f in self.listed()], ["a.pdf"])
+
 
 class SelfCheck(FormCase):
     """The SCS self-check over the request's items (fair_request names 4-1-3 and 4-4-4)."""
