@@ -1,6 +1,7 @@
 // The JSON ops over a supplier's evidence files (shared by hoshitori_query_json, the
 // CLI and the REST API). The self-check is shown with the request (request_show).
 #include "core/base64.hpp"
+#include "service/json_api.hpp"
 #include "service/json_args.hpp"
 #include "service/supplier_evidence.hpp"
 
@@ -12,17 +13,11 @@ std::optional<std::string> handle_evidence_op(Service& svc, const std::string& o
     const std::string code = str_arg(req, "vendor_code", true);
     std::optional<std::string> number;
     if (std::string n = str_arg(req, "number", false); !n.empty()) number = n;
-    std::optional<SupplierStanding> s;
-    try {
-      s = svc.get(code);
-    } catch (const AmbiguousKey& e) {
-      throw ApiError(HOSHITORI_CONFLICT, e.what());
-    }
-    if (!s) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
+    const std::string real_code = find_supplier(svc, code).supplier.code();
     Array::Ptr files = new Array;
-    for (const auto& f : SupplierEvidence(svc).list(s->supplier.code(), number)) files->add(evidence_json(f));
+    for (const auto& f : SupplierEvidence(svc).list(real_code, number)) files->add(evidence_json(f));
     auto o = obj();
-    o->set("vendor_code", s->supplier.code());
+    o->set("vendor_code", real_code);
     o->set("files", files);
     return to_string(o);
   }

@@ -77,6 +77,17 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
   return o;
 }
 
+SupplierStanding find_supplier(Service& svc, const std::string& code) {
+  std::optional<SupplierStanding> s;
+  try {
+    s = svc.get(code);
+  } catch (const AmbiguousKey& e) {
+    throw ApiError(HOSHITORI_CONFLICT, e.what());
+  }
+  if (!s) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
+  return std::move(*s);
+}
+
 std::string status_json_text(const SupplierStanding& s) {
   if (auto cached = std::atomic_load(&s.json_text)) return *cached;
   auto text = std::make_shared<const std::string>(to_string(status_json(s)));
@@ -272,15 +283,7 @@ std::string handle(Service& svc, const std::string& request_json) {
 
   if (op == "status") {
     only_keys(req, "status", {"op", "vendor_code"});
-    std::string code = str_arg(req, "vendor_code", true);
-    std::optional<SupplierStanding> s;
-    try {
-      s = svc.get(code);
-    } catch (const AmbiguousKey& e) {
-      throw ApiError(HOSHITORI_CONFLICT, e.what());
-    }
-    if (!s) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
-    return to_string(status_json(*s));
+    return to_string(status_json(find_supplier(svc, str_arg(req, "vendor_code", true))));
   }
   if (op == "suppliers") {
     only_keys(req, "suppliers", {"op", "standing", "department", "name", "offset", "limit"});
@@ -315,7 +318,7 @@ std::string handle(Service& svc, const std::string& request_json) {
   if (op == "history") {
     only_keys(req, "history", {"op", "vendor_code"});
     std::string code = str_arg(req, "vendor_code", true);
-    if (!svc.get(code)) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
+    find_supplier(svc, code);
     Array::Ptr items = new Array;
     for (const auto& e : svc.history(code)) items->add(history_entry_json(e));
     auto o = obj();

@@ -22,6 +22,9 @@ struct ApiError : std::runtime_error {
 };
 
 Poco::JSON::Object::Ptr status_json(const SupplierStanding& s);
+// The supplier with this vendor code (or unambiguous 法人番号); ApiError NOTFOUND when
+// there is none, CONFLICT when a 法人番号 names several.
+SupplierStanding find_supplier(Service& svc, const std::string& code);
 // to_string(status_json(s)), kept with the cached entry after the first call.
 std::string status_json_text(const SupplierStanding& s);
 Poco::JSON::Object::Ptr import_report_json(const importer::ImportReport& r);
