@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -44,25 +45,12 @@ std::string form_value(const FormFields& f, const std::string& key) {
 }
 
 namespace {
-const char* const kMethods[] = {"全額負担", "折半", "取引シェア按分", "価格転嫁協議", "その他"};
-
-// What to change, in the words of this screen's fields (the rule catalogue's remedies
-// name the JSON fields of the API and the CLI's request files).
-const std::pair<const char*, const char*> kScreenRemedies[] = {
-    {"cost-sharing-explained",
-     "「負担の方法」を選び、「取引先への説明」に、どの費用を誰がどう負担するかを具体的に（20文字以上）書いてください"
-     "。"},
-    {"cost-negotiable",
-     "「対策の費用は価格交渉の対象であり、協議の申出に応じることを明記する」にチェックを入れてください。"},
-    {"level-justified",
-     "「求める水準」を判定チャートの水準にするか、「その必要性」欄に取引の内容に即した具体的な理由（20文字以上）を書い"
-     "てください。"},
-    {"no-designated-purchase",
-     "推奨するサービスは例示にとどめ、「利用を取引の条件にする」のチェックを外してください（要請書には「同等の対策であ"
-     "れば可」と書かれます）。"},
-    {"no-pressing-after-refusal",
-     "取引先パネルで前回の要請に提案かメッセージを送って協議してから、条件を見直して要請してください。"},
-};
+// The cost-sharing methods (sent as they are) and their labels' keys.
+const std::pair<const char*, const char*> kMethods[] = {{"全額負担", "rf_m_full"},
+                                                        {"折半", "rf_m_half"},
+                                                        {"取引シェア按分", "rf_m_share"},
+                                                        {"価格転嫁協議", "rf_m_pass"},
+                                                        {"その他", "rf_m_other"}};
 
 // The rule checks' details name the JSON fields too: the same words, in this screen's labels.
 const std::pair<const char*, const char*> kScreenWords[] = {
@@ -83,16 +71,18 @@ std::string screen_words(std::string text) {
   return text;
 }
 
-// The rules that did not pass, for the results list, in this screen's words.
-void set_notes(Object::Ptr res, const Array::Ptr& rules) {
+// The rules that did not pass, for the results list, in this screen's words: its
+// remedy ("remedy_" + the rule id in labels.yaml) and, in Japanese, its field labels.
+void set_notes(Object::Ptr res, const Array::Ptr& rules, const Object::Ptr& t, bool japanese) {
   Array::Ptr notes = new Array;
   for (std::size_t i = 0; rules && i < rules->size(); ++i) {
     auto rule = rules->getObject(static_cast<unsigned>(i));
     if (rule->getValue<std::string>("result") == "pass") continue;
     const std::string id = rule->optValue<std::string>("rule", "");
-    for (const auto& [rid, words] : kScreenRemedies)
-      if (id == rid) rule->set("remedy", std::string(words));
-    if (rule->has("detail") && !rule->isNull("detail"))
+    std::string key = "remedy_" + id;
+    std::replace(key.begin(), key.end(), '-', '_');
+    if (t->has(key)) rule->set("remedy", t->getValue<std::string>(key));
+    if (japanese && rule->has("detail") && !rule->isNull("detail"))
       rule->set("detail", screen_words(rule->getValue<std::string>("detail")));
     notes->add(rule);
   }
@@ -100,7 +90,7 @@ void set_notes(Object::Ptr res, const Array::Ptr& rules) {
   res->set("has_notes", notes->size() > 0);
 }
 const std::pair<const char*, const char*> kLevels[] = {
-    {"3", "SCS評価制度 ★3"}, {"4", "SCS評価制度 ★4"}, {"SA2", "SECURITY ACTION ★★（第一歩として）"}};
+    {"3", "rf_level_3"}, {"4", "rf_level_4"}, {"SA2", "rf_level_sa2"}};
 constexpr std::size_t kMaxSuppliers = 200;
 
 std::vector<std::string> all(const FormFields& f, const std::string& key) {
@@ -172,6 +162,10 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
 
   // the form, filled with what was sent
   ctx->set("csrf", csrf);
+  std::string form_query;  // the form posts back in the same language and mode
+  if (r.lang != "ja") form_query += "?lang=" + r.lang;
+  if (r.fragment) form_query += std::string(form_query.empty() ? "?" : "&") + "fragment=1";
+  ctx->set("form_query", form_query);
   ctx->set("suppliers", form_value(f, "suppliers"));
   ctx->set("due", form_value(f, "due"));
   ctx->set("reason", form_value(f, "reason"));
@@ -184,15 +178,16 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
   for (const auto& [value, label] : kLevels) {
     auto o = obj();
     o->set("value", value);
-    o->set("label", label);
+    o->set("label", t->getValue<std::string>(label));
     o->set("selected", form_value(f, "level") == value);
     levels->add(o);
   }
   ctx->set("levels", levels);
   Array::Ptr methods = new Array;
-  for (const char* m : kMethods) {
+  for (const auto& [m, label] : kMethods) {
     auto o = obj();
-    o->set("value", m);
+    o->set("value", std::string(m));
+    o->set("label", t->getValue<std::string>(label));
     o->set("selected", form_value(f, "cost_method") == m);
     methods->add(o);
   }
@@ -227,19 +222,19 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
         const bool refused = guard->getArray("refused")->size() > 0;
         all_pass = all_pass && !refused;
         res->set("ok", !refused);
-        if (refused) res->set("error", std::string("公正な取引のためのルールにより、このままでは発行できません。"));
+        if (refused) res->set("error", t->getValue<std::string>("rf_refused"));
         if (out->has("number")) {
           res->set("number", out->getValue<std::string>("number"));
-          res->set("panel", "/erp/suppliers/" + code);
+          res->set("panel", "/erp/suppliers/" + code + (r.lang == "ja" ? "" : "?lang=" + r.lang));
         }
-        set_notes(res, guard->getArray("rules"));
+        set_notes(res, guard->getArray("rules"), t, r.lang == "ja");
       } catch (const api::ApiError& e) {
         all_pass = false;
         res->set("ok", false);
         res->set("error", std::string(e.what()));
         if (e.detail) {
-          set_notes(res, e.detail->getArray("rules"));
-          res->set("error", std::string("公正な取引のためのルールにより、このままでは発行できません。"));
+          set_notes(res, e.detail->getArray("rules"), t, r.lang == "ja");
+          res->set("error", t->getValue<std::string>("rf_refused"));
         }
       }
       results->add(res);
@@ -250,7 +245,7 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
     ctx->set("issued", action == "issue");
     ctx->set("can_issue", action == "check" && all_pass);
   }
-  return screens.page(r, "対策要請の作成", screens.render_template("request_form", ctx));
+  return screens.page(r, t->getValue<std::string>("new_request"), screens.render_template("request_form", ctx));
 }
 
 }  // namespace hoshi::http
