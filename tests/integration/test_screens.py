@@ -367,6 +367,10 @@ class PanelNegotiation(StaffForms):
         r = self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "２５０，０００", "share_percent": "50",
                                              "message": "初期費用の半額を当社が負担します"})
         self.assertIn("done=step", r.headers["Location"])
+        r = self.server.request("GET", "/erp/suppliers/V0001", headers=cookie)
+        thread = re.search(r'<ol class="hs-thread">.*?</ol>', r.text, re.S).group(0)
+        self.assertIn("250,000円", thread)  # the amounts of a step, not only its message
+        self.assertIn("50%", thread)
         r = self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "abc"}, expect=400)
         self.assertIn("「当社の負担額（円）」は数字で入力してください", r.text)  # the field, in the screen's words
         self.panel_form(cookie, "agreement", {"sharing": "折半", "buyer_share_percent": "50",

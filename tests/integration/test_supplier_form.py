@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -133,6 +134,12 @@ class Answering(FormCase):
         self.assertEqual(steps[0]["actor"], "supplier:V0001 佐藤")
         self.assertEqual(steps[1]["body"]["initial_cost"], 1200000)
         self.assertEqual(steps[2]["body"]["share_percent"], 50)
+        # each entry of the thread shows its own words and amounts, never the request's reason
+        body, _, _, _ = self.page()
+        thread = re.search(r'<ol class="hs-thread">.*?</ol>', body, re.S).group(0)
+        self.assertNotIn("取引で当社の図面を共有するため", thread)
+        for words in ("1,200,000円", "根拠：MFAの導入", "600,000円", "50%"):
+            self.assertIn(words, thread)
 
         # the buyer drafts the agreement; the supplier confirms the exact document here
         sha = self.api("POST", "/api/v1/requests/%s/steps" % self.number,

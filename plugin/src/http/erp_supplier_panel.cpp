@@ -8,6 +8,7 @@
 #include "core/evidence.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/erp_screens.hpp"
+#include "http/step_view.hpp"
 #include "records/audit_export.hpp"
 #include "records/letters.hpp"
 #include "records/staff_link.hpp"
@@ -94,17 +95,9 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
     auto steps = detail->getArray("steps");
     Array::Ptr shown_steps = new Array;
     for (std::size_t k = 0; k < steps->size(); ++k) {
-      auto step = steps->getObject(static_cast<unsigned>(k));
-      auto out = obj();
-      const std::string side = step->getValue<std::string>("side");
-      out->set("side", side);
-      out->set("side_label", t->getValue<std::string>(side == "buyer" ? "buyer" : "supplier"));
-      out->set("kind", step->getValue<std::string>("kind"));
-      out->set("at", records::utc_to_jst_display(step->getValue<std::string>("at")));
-      out->set("actor", step->getValue<std::string>("actor"));
-      auto body = step->getObject("body");
-      if (body && body->has("message") && body->get("message").isString())
-        out->set("message", body->getValue<std::string>("message"));
+      auto out = step_view(steps->getObject(static_cast<unsigned>(k)));
+      out->set("side_label",
+               t->getValue<std::string>(out->getValue<std::string>("side") == "buyer" ? "buyer" : "supplier"));
       shown_steps->add(out);
     }
     const std::string state = detail->getValue<std::string>("state"), num = detail->getValue<std::string>("number");

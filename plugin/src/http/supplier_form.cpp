@@ -1,5 +1,7 @@
 #include "http/supplier_form.hpp"
 
+#include "http/step_view.hpp"
+
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
@@ -300,19 +302,8 @@ void SupplierForm::handle(Exchange& ex) {
   Array::Ptr steps = detail->getArray("steps");
   Array::Ptr thread = new Array;
   for (std::size_t i = 0; i < steps->size(); ++i) {
-    auto s = steps->getObject(static_cast<unsigned>(i));
-    auto b = s->getObject("body");
-    auto t = obj();
-    t->set("side", s->getValue<std::string>("side"));
-    t->set("side_label", s->getValue<std::string>("side") == "buyer" ? "発注者" : "貴社");
-    t->set("kind", s->getValue<std::string>("kind"));
-    t->set("at", records::utc_to_jst_display(s->getValue<std::string>("at")));
-    for (const char* k : {"message", "reason", "basis"})
-      if (b && b->has(k) && b->get(k).isString()) t->set(k, b->getValue<std::string>(k));
-    for (const char* k : {"initial_cost", "running_cost", "buyer_amount", "amount"})
-      if (b && b->has(k) && b->get(k).isInteger()) t->set(k, records::yen(b->getValue<long long>(k)));
-    if (b && b->has("share_percent") && b->get("share_percent").isInteger())
-      t->set("share_percent", std::to_string(b->getValue<long long>("share_percent")) + "%");
+    auto t = step_view(steps->getObject(static_cast<unsigned>(i)));
+    t->set("side_label", t->getValue<std::string>("side") == "buyer" ? "発注者" : "貴社");
     thread->add(t);
   }
   ctx->set("thread", thread);
