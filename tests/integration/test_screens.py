@@ -393,6 +393,25 @@ class PanelNegotiation(StaffForms):
         r = self.server.request("GET", "/erp/suppliers/V0001", headers=cookie)
         self.assertNotIn(link, r.text)
 
+    def test_forms_and_links_keep_the_language_and_fragment_mode(self):
+        cookie = self.session()
+        self.form(cookie, dict(self.FAIR, suppliers="V0001", action="issue"))
+        r = self.server.request("GET", "/erp/suppliers/V0001?lang=en&fragment=1", headers=cookie)
+        p = Page(r.text)
+        actions = [a["action"] for t, a in p.tags if t == "form"]
+        self.assertTrue(actions)
+        for action in actions:
+            self.assertTrue(action.endswith("?lang=en&fragment=1"), action)
+        self.assertIn("/erp/requests/new?suppliers=V0001&lang=en&fragment=1", p.links())
+        csrf = [a["value"] for t, a in p.tags if t == "input" and a.get("name") == "csrf"][0]
+        step = [a for a in actions if "/step?" in a][0]
+        body = urllib.parse.urlencode({"kind": "message", "message": "ご確認ください", "csrf": csrf}).encode()
+        r = self.server.request("POST", step, raw=body,
+                                headers=dict(cookie, **{"Content-Type": "application/x-www-form-urlencoded"}))
+        self.assertEqual(r.status, 303)
+        self.assertIn("lang=en", r.headers["Location"])
+        self.assertIn("fragment=1", r.headers["Location"])
+
     def test_viewers_get_no_forms_and_posts_need_the_token(self):
         cookie = self.session()
         self.form(cookie, dict(self.FAIR, suppliers="V0001", action="issue"))

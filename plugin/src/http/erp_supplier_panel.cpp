@@ -50,7 +50,11 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   ctx->set("sa", level_text(s, "sa", t));
   ctx->set("ota", ota_text(s, t));
   ctx->set("scs", level_text(s, "scs", t));
-  ctx->set("new_request_href", "/erp/requests/new?suppliers=" + url_encode(real_code));
+  // forms and links keep the language and fragment mode (a panel inside the ERP's frame stays one)
+  const std::string mode = query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}});
+  ctx->set("mode_query", mode);
+  ctx->set("new_request_href",
+           "/erp/requests/new?suppliers=" + url_encode(real_code) + (mode.empty() ? "" : "&" + mode.substr(1)));
   ctx->set("back_href",
            "/erp/" + query_string({{"lang", r.lang == "ja" ? "" : r.lang}, {"fragment", r.fragment ? "1" : ""}}));
 
