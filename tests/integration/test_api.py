@@ -356,6 +356,21 @@ class GuessingLimit(ApiCase):
         r = self.server.request("GET", "/api/v1/suppliers", key=self.keys["viewer"])
         self.assertEqual(r.status, 429)
         self.assertGreater(r.json()["retry_after"], 0)
+        self.assertEqual(r.headers["Retry-After"], str(r.json()["retry_after"]))
+        self.assertEqual(r.headers["Cache-Control"], "no-store")
+
+    def test_forged_sign_in_links_do_not_lock_out_the_api(self):
+        for i in range(25):
+            r = self.server.request("GET", "/erp/login?u=a&r=viewer&next=%%2Ferp%%2F&e=1&n=x%d&s=y" % i)
+        self.assertEqual(r.status, 429)  # the sign-in links are slowed …
+        r = self.server.request("GET", "/api/v1/suppliers", key=self.keys["viewer"])
+        self.assertEqual(r.status, 200)  # … the host's key is not
+
+    def test_acting_user_without_hidden_characters(self):
+        for bad in ("UTF-8''%E2%80%AEadmin", "UTF-8''a%E2%80%8Bb", "UTF-8''%zz"):
+            r = self.server.request("GET", "/api/v1/suppliers", key=self.keys["viewer"], headers={"X-Hoshitori-User": bad})
+            self.assertEqual(r.status, 400, bad)
+            self.assertIn("X-Hoshitori-User", r.json()["detail"])
 
 
 class Evidence(ApiCase):

@@ -83,3 +83,17 @@ BOOST_AUTO_TEST_CASE(utf8_validation_and_safe_truncation) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(hidden_characters_are_stripped) {
+  using hoshi::text::strip_hidden;
+  BOOST_TEST(strip_hidden("佐藤 花子") == "佐藤 花子");
+  BOOST_TEST(strip_hidden("\xE2\x80\xAE"
+                          "fdp.exe") == "fdp.exe");  // U+202E right-to-left override
+  BOOST_TEST(strip_hidden("a\xE2\x80\x8B"
+                          "b\xEF\xBB\xBF") == "ab");  // zero-width space, BOM
+  BOOST_TEST(strip_hidden("x\ty\r\n\x7F"
+                          "z") == "xyz");  // controls
+  BOOST_TEST(strip_hidden("\xE2\x81\xA6"
+                          "a\xE2\x81\xA9") == "a");                            // isolates U+2066 / U+2069
+  BOOST_TEST(strip_hidden("ｶﾀｶﾅ・全角　スペース") == "ｶﾀｶﾅ・全角　スペース");  // visible text stays as it is
+}

@@ -9,33 +9,6 @@ namespace hoshi::evidence {
 namespace {
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// Code points of valid UTF-8, with the byte length of each.
-char32_t decode_at(std::string_view s, std::size_t i, std::size_t& len) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  if (c < 0x80) {
-    len = 1;
-    return c;
-  }
-  if (c < 0xE0) {
-    len = 2;
-    return static_cast<char32_t>(((c & 0x1F) << 6) | (b(1) & 0x3F));
-  }
-  if (c < 0xF0) {
-    len = 3;
-    return static_cast<char32_t>(((c & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F));
-  }
-  len = 4;
-  return static_cast<char32_t>(((c & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F));
-}
-
-// Characters a filename must not carry: controls, and invisible or direction-changing
-// ones that make "exe.pdf" look like something else.
-bool dropped(char32_t c) {
-  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
-         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
-}
-
 bool extension_matches(const std::string& lower_ext, std::string_view media_type) {
   if (media_type == "application/pdf") return lower_ext == "pdf";
   if (media_type == "image/png") return lower_ext == "png";
@@ -79,15 +52,9 @@ std::optional<std::string> clean_filename(std::string_view raw, std::string_view
   if (!text::is_valid_utf8(raw)) return std::nullopt;
   const std::size_t slash = raw.find_last_of("/\\");
   if (slash != std::string_view::npos) raw.remove_prefix(slash + 1);
-  std::string name;
-  for (std::size_t i = 0, len = 0; i < raw.size(); i += len) {
-    const char32_t c = decode_at(raw, i, len);
-    if (dropped(c)) continue;
-    if (c < 0x80 && std::string_view("\\/:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos)
-      name += '_';
-    else
-      name.append(raw.substr(i, len));
-  }
+  std::string name = text::strip_hidden(raw);
+  for (char& c : name)  // ASCII bytes are whole characters in UTF-8
+    if (std::string_view("\\/:*?\"<>|").find(c) != std::string_view::npos) c = '_';
   name = trim_dots_and_spaces(std::move(name));
   const std::string ext = extension_for(media_type);
   std::string stem = name;

@@ -150,4 +150,42 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
   return s.substr(0, n);
 }
 
+namespace {
+// Code points of valid UTF-8, with the byte length of each.
+char32_t decode_at(std::string_view s, std::size_t i, std::size_t& len) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) {
+    len = 1;
+    return c;
+  }
+  if (c < 0xE0) {
+    len = 2;
+    return static_cast<char32_t>(((c & 0x1F) << 6) | (b(1) & 0x3F));
+  }
+  if (c < 0xF0) {
+    len = 3;
+    return static_cast<char32_t>(((c & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F));
+  }
+  len = 4;
+  return static_cast<char32_t>(((c & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F));
+}
+
+// Characters a name must not carry: controls, and invisible or direction-changing
+// ones that make "exe.pdf" look like something else.
+bool dropped(char32_t c) {
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
+}
+
+}  // namespace
+
+std::string strip_hidden(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0, len = 0; i < s.size(); i += len)
+    if (!dropped(decode_at(s, i, len))) out.append(s.substr(i, len));
+  return out;
+}
+
 }  // namespace hoshi::text

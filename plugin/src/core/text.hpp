@@ -32,4 +32,9 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 // ASCII lower case.
 std::string ascii_lower(std::string_view s);
 
+// `s` (valid UTF-8) without control characters and the invisible or direction-changing
+// ones (zero-width, bidi embeddings, overrides and isolates, soft hyphen, BOM) that make
+// a name read as something else (U+202E then "fdp.exe" shows as "exe.pdf").
+std::string strip_hidden(std::string_view s);
+
 }  // namespace hoshi::text

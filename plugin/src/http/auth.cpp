@@ -7,12 +7,16 @@ namespace hoshi::http {
 
 std::string user_header(const std::string& raw) {
   std::string v = raw;
-  if (v.size() >= 7 && (v.compare(0, 7, "UTF-8''") == 0 || v.compare(0, 7, "utf-8''") == 0))
-    v = percent_decode(v.substr(7), false);
+  if (v.size() >= 7 && (v.compare(0, 7, "UTF-8''") == 0 || v.compare(0, 7, "utf-8''") == 0)) try {
+      v = percent_decode(v.substr(7), false);
+    } catch (const HttpError&) {
+      throw HttpError(400, "Bad Request", "X-Hoshitori-User has a bad percent-encoding (UTF-8''%E5%B1%B1…)");
+    }
   if (!text::is_valid_utf8(v)) throw HttpError(400, "Bad Request", "X-Hoshitori-User is not UTF-8");
   if (v.size() > 200) throw HttpError(400, "Bad Request", "X-Hoshitori-User is longer than 200 bytes");
-  for (unsigned char c : v)
-    if (c < 0x20 || c == 0x7f) throw HttpError(400, "Bad Request", "X-Hoshitori-User contains control characters");
+  if (text::strip_hidden(v) != v)
+    throw HttpError(400, "Bad Request",
+                    "X-Hoshitori-User contains control, invisible or direction-changing characters");
   return v;
 }
 
@@ -27,7 +31,8 @@ Caller Authenticator::require(const Exchange& ex, records::Role need) {
   const std::string auth = ex.header("Authorization");
   const std::string scheme = "Bearer ";
   if (auth.size() <= scheme.size() || auth.compare(0, scheme.size(), scheme) != 0)
-    throw HttpError(401, "Unauthorized", "send an API key as \"Authorization: Bearer hsk_…\" (hoshitori apikey create)");
+    throw HttpError(401, "Unauthorized",
+                    "send an API key as \"Authorization: Bearer hsk_…\" (hoshitori apikey create)");
   const std::string presented = auth.substr(scheme.size());
   const std::string digest = sha256_hex(presented);
   const auto now = std::chrono::steady_clock::now();

@@ -212,6 +212,8 @@ void Exchange::problem(const HttpError& e) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(o, out);
   if (e.status == 401) res_.set("WWW-Authenticate", "Bearer realm=\"hoshitori\"");
+  if (e.extra && e.extra->has("retry_after")) res_.set("Retry-After", e.extra->get("retry_after").toString());
+  res_.set("Cache-Control", "no-store");
   send(e.status, "application/problem+json; charset=utf-8", out.str());
 }
 

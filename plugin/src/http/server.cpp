@@ -56,7 +56,8 @@ struct Shared {
         auth(s, key_failures),
         api{s, auth, (std::filesystem::path(s.schemas_dir()) / "openapi.yaml").string(), o.max_body},
         screens(s, records::default_templates_dir(s.schemas_dir())),
-        staff(s, auth, key_failures),
+        signin_failures(o.bad_key_allowance, std::chrono::seconds(60)),
+        staff(s, auth, signin_failures),
         erp{screens, staff, o.frame_ancestors},
         link_guesses(o.bad_key_allowance, std::chrono::seconds(60)),
         supplier_form(s, link_guesses, records::default_templates_dir(s.schemas_dir())) {}
@@ -66,6 +67,9 @@ struct Shared {
   Authenticator auth;
   ApiContext api;
   ErpScreens screens;
+  // bad sign-in links count apart from bad API keys: a flood of forged links (from behind
+  // the same proxy as every user) does not lock the host's API key out
+  FailureLimiter signin_failures;
   StaffAuth staff;
   ErpContext erp;
   FailureLimiter link_guesses;
@@ -84,13 +88,14 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       if (!segs.empty() && segs[0] == "erp") return handle_erp(ex, s_.erp);
       if (!segs.empty() && segs[0] == "static") return handle_static(ex, s_.erp);
       if (!segs.empty() && segs[0] == "s") return s_.supplier_form.handle(ex);
-      throw HttpError(404, "Not Found", "nothing at " + ex.path() + " (the API is under /api/v1/, the screens under /erp/)");
+      throw HttpError(404, "Not Found",
+                      "nothing at " + ex.path() + " (the API is under /api/v1/, the screens under /erp/)");
     } catch (const HttpError& e) {
       reply(ex, e);
     } catch (const store::StoreError& e) {
       reply(ex, HttpError(e.kind == store::StoreError::Kind::busy ? 503 : 500,
-                      e.kind == store::StoreError::Kind::busy ? "Service Unavailable" : "Internal Server Error",
-                      e.what()));
+                          e.kind == store::StoreError::Kind::busy ? "Service Unavailable" : "Internal Server Error",
+                          e.what()));
     } catch (const std::exception& e) {
       reply(ex, HttpError(500, "Internal Server Error", e.what()));
     }

@@ -174,7 +174,7 @@ void SupplierForm::handle(Exchange& ex) {
       return fail_page(
           403, "送信を受け付けられませんでした",
           "ページの有効期間が切れたか、別の画面から送信されました。ページを開き直して、もう一度送信してください。");
-    const std::string who = field(f, "name");
+    const std::string who = text::trim(text::strip_hidden(field(f, "name")));  // no bidi tricks in the actor
     if (who.size() > 200) throw HttpError(400, "Bad Request", "お名前が長すぎます");
     const std::string actor = "supplier:" + vendor + (who.empty() ? "" : " " + who);
     auto step = [&](const std::string& kind, Object::Ptr body) {
