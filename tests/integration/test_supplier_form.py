@@ -184,6 +184,25 @@ class Answering(FormCase):
 
 
 class Protection(FormCase):
+    def test_every_refusal_is_a_page_the_supplier_can_read(self):
+        _, _, csrf, _ = self.page()
+        cases = [
+            (self.path + "/answer", None, None, 405),  # GET where only POST goes
+            (self.path + "/answer", {"csrf": csrf, "choice": "accept", "name": "名" * 100}, None, 400),
+            (self.path + "/answer", None, b'{"choice": "accept"}', 415),
+            (self.path + "/answer", {"csrf": csrf, "choice": "negotiate", "message": "あ" * 30000}, None, 413),
+            ("/s/%zz", None, None, 400),
+        ]
+        for path, form, raw, expect in cases:
+            headers = {"Content-Type": "application/json"} if raw else None
+            status, h, body = self.browser.open(path, form, raw=raw, headers=headers)
+            self.assertEqual(status, expect, path)
+            self.assertTrue(h["Content-Type"].startswith("text/html"), (path, h["Content-Type"]))
+            self.assertIn('lang="ja"', body)
+            self.assertNotIn("Bad Request", body)
+        status, _, body = self.browser.open(self.path + "/answer", {"csrf": csrf, "choice": "accept", "name": "名" * 100})
+        self.assertIn("お名前が長すぎます", body)
+
     def test_csrf_cookie_and_token_are_both_needed(self):
         _, _, csrf, _ = self.page()
         stranger = Browser(self.server.base)  # no cookie: another site's form would look like this

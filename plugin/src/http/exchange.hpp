@@ -43,6 +43,8 @@ class Exchange {
   // on bad percent-encoding or bytes that are not UTF-8.
   const std::vector<std::string>& segments() const { return segments_; }
   const std::string& path() const { return path_; }
+  // The request target as sent (not decoded), for routing an answer whose URL was bad.
+  const std::string& raw_path() const { return req_.getURI(); }
   // The first value of a query parameter (decoded), or nullopt.
   std::optional<std::string> query(const std::string& key) const;
   const std::vector<std::pair<std::string, std::string>>& query_params() const { return query_; }

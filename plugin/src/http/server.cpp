@@ -91,17 +91,29 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       throw HttpError(404, "Not Found",
                       "nothing at " + ex.path() + " (the API is under /api/v1/, the screens under /erp/)");
     } catch (const HttpError& e) {
-      reply(ex, e);
+      answer(ex, e);
     } catch (const store::StoreError& e) {
-      reply(ex, HttpError(e.kind == store::StoreError::Kind::busy ? 503 : 500,
-                          e.kind == store::StoreError::Kind::busy ? "Service Unavailable" : "Internal Server Error",
-                          e.what()));
+      answer(ex, HttpError(e.kind == store::StoreError::Kind::busy ? 503 : 500,
+                           e.kind == store::StoreError::Kind::busy ? "Service Unavailable" : "Internal Server Error",
+                           e.what()));
     } catch (const std::exception& e) {
-      reply(ex, HttpError(500, "Internal Server Error", e.what()));
+      answer(ex, HttpError(500, "Internal Server Error", e.what()));
     }
   }
 
  private:
+  // A supplier (under /s/) gets a page it can read; everyone else a problem document.
+  void answer(Exchange& ex, const HttpError& e) {
+    if (ex.raw_path().rfind("/s/", 0) == 0) {
+      try {
+        return s_.supplier_form.error_page(ex, e);
+      } catch (const std::exception&) {
+        // fall back on the problem document below
+      }
+    }
+    reply(ex, e);
+  }
+
   // A problem document, unless the answer had already begun (then the connection is
   // cut short, which the client sees as a broken transfer, not as success).
   static void reply(Exchange& ex, const HttpError& e) {

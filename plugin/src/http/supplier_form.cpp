@@ -1,5 +1,7 @@
 #include "http/supplier_form.hpp"
 
+#include <algorithm>
+
 #include "http/step_view.hpp"
 
 #include <Poco/JSON/Parser.h>
@@ -87,6 +89,48 @@ const std::string& SupplierForm::secret() {
   if (secret_.empty())
     secret_ = svc_.with_db([](store::Database& db) { return records::server_secret(db, "supplier-form"); });
   return secret_;
+}
+
+void SupplierForm::error_page(Exchange& ex, const HttpError& e) {
+  if (ex.sent()) return;
+  std::string title = "送信を受け付けられませんでした", detail;
+  switch (e.status) {
+    case 404:
+      title = "ページが見つかりません";
+      detail = "リンクをご確認ください。";
+      break;
+    case 405:
+      detail = "ページを開き直して、画面のボタンから送信してください。";
+      break;
+    case 413:
+      detail = "送信された内容が大きすぎます。文章を短くするか、ファイルを分けてお送りください。";
+      break;
+    case 415:
+      detail = "画面のフォームからお送りください。";
+      break;
+    case 503:
+      title = "ただいま混み合っています";
+      detail = "少し時間をおいて、もう一度お試しください。";
+      break;
+    default:
+      if (e.status >= 500) {
+        title = "エラーが発生しました";
+        detail = "お手数ですが、時間をおいてもう一度お試しいただくか、発注者の担当者にお知らせください。";
+      } else {
+        detail = "入力内容をご確認のうえ、ページを開き直してもう一度お送りください。";
+      }
+  }
+  const std::string what = e.what();
+  const bool japanese =
+      std::any_of(what.begin(), what.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  if (japanese && e.status < 500) detail = what;
+  if (e.extra && e.extra->has("retry_after")) ex.set_header("Retry-After", e.extra->get("retry_after").toString());
+  ex.set_header("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
+  ex.set_header("Cache-Control", "no-store");
+  auto ctx = obj();
+  ctx->set("title", title);
+  ctx->set("detail", detail);
+  ex.send(e.status, "text/html; charset=utf-8", templates_.render("supplier_message", ctx));
 }
 
 void SupplierForm::handle(Exchange& ex) {

@@ -27,6 +27,10 @@ class SupplierForm {
  public:
   SupplierForm(Service& svc, FailureLimiter& guesses, const std::string& templates_dir);
   void handle(Exchange& ex);
+  // An error under /s/ as the supplier's kind of page: plain Japanese, no JSON. The
+  // error's own words are shown when they are Japanese (ours for suppliers); a developer's
+  // English detail is replaced by what the supplier can do.
+  void error_page(Exchange& ex, const HttpError& e);
 
   static constexpr std::size_t kMaxForm = 64 * 1024;
   static constexpr const char* kCookie = "hoshitori_form";
