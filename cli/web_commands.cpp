@@ -30,7 +30,16 @@ int cmd_serve(const Globals& g, Args& a) {
       throw UsageError{"--frame-ancestors takes CSP sources separated by spaces ('self' https://erp.example)"};
     o.frame_ancestors = fa;
   }
-  if (!a.positionals().empty()) throw UsageError{"serve takes no arguments besides --listen and --frame-ancestors"};
+  if (std::string url = a.take_value("--public-url"); !url.empty()) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if ((url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) ||
+        url.find_first_of(" \t\r\n\"<>?#") != std::string::npos)
+      throw UsageError{
+          "--public-url takes the base URL suppliers and staff reach the server at (https://hoshitori.example.co.jp)"};
+    o.public_url = url;
+  }
+  if (!a.positionals().empty())
+    throw UsageError{"serve takes no arguments besides --listen, --frame-ancestors and --public-url"};
 
   // Block the stop signals in every thread (the server's inherit the mask), then wait
   // for one here: a clean stop that lets requests in progress finish.

@@ -427,6 +427,19 @@ class PanelNegotiation(StaffForms):
         self.assertEqual(json.loads(self.run_cli("request", "show", number, "--json").out)["steps"], [])
 
 
+class PublicUrl(StaffForms):
+    """Behind a proxy the Host header is not what suppliers reach: --public-url is."""
+    server_args = ("--public-url", "https://hoshitori.example.co.jp/")
+    panel_form = PanelNegotiation.panel_form
+
+    def test_supplier_links_use_the_public_url_whatever_the_host_header(self):
+        cookie = self.session()
+        self.form(cookie, dict(self.FAIR, suppliers="V0001", action="issue"))
+        r = self.panel_form(dict(cookie, Host="evil.example"), "link", {}, expect=200)
+        self.assertRegex(r.text, r"https://hoshitori\.example\.co\.jp/s/[A-Za-z0-9_-]{43}<")
+        self.assertNotIn("evil.example", r.text)
+
+
 class SignIn(ScreenCase):
     server_args = ("--frame-ancestors", "'self' https://erp.example.co.jp")
 

@@ -73,7 +73,7 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       r.segments = {"suppliers", res.vendor_code};
       if (!res.link.empty()) {  // shown once, on this page; never put in a URL
         const std::string scheme = ex.header("X-Forwarded-Proto") == "https" ? "https://" : "http://";
-        const std::string base = scheme + ex.header("Host");
+        const std::string base = ctx.public_url.empty() ? scheme + ex.header("Host") : ctx.public_url;
         r.new_link = base + res.link;
         return ex.send(200, "text/html; charset=utf-8", ctx.screens.render(r));
       }

@@ -13,6 +13,7 @@ struct ErpContext {
   ErpScreens& screens;
   StaffAuth& auth;
   std::string frame_ancestors;  // CSP frame-ancestors: who may frame the screens
+  std::string public_url;       // base of the supplier links made here ("" = the request's Host)
 };
 
 void handle_erp(Exchange& ex, ErpContext& ctx);

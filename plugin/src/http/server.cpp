@@ -58,7 +58,7 @@ struct Shared {
         screens(s, records::default_templates_dir(s.schemas_dir())),
         signin_failures(o.bad_key_allowance, std::chrono::seconds(60)),
         staff(s, auth, signin_failures),
-        erp{screens, staff, o.frame_ancestors},
+        erp{screens, staff, o.frame_ancestors, o.public_url},
         link_guesses(o.bad_key_allowance, std::chrono::seconds(60)),
         supplier_form(s, link_guesses, records::default_templates_dir(s.schemas_dir())) {}
   Service& svc;

@@ -18,6 +18,10 @@ struct WebOptions {
   int bad_key_allowance = 20;      // failed keys per address per minute before 429
   // CSP frame-ancestors of the ERP screens: who may show them in a frame.
   std::string frame_ancestors = "'self'";
+  // Where suppliers reach the server ("https://hoshitori.example.co.jp"), for the links
+  // the screens make; "" takes the request's Host header (fine on loopback, not behind a
+  // proxy that rewrites it).
+  std::string public_url;
 };
 
 // "127.0.0.1:8080", "[::1]:8080", ":8080" or "8080" → host, port; false with `why`.
