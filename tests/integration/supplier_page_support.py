@@ -54,7 +54,8 @@ def multipart(fields, files):
     for name, value in fields:
         out += [b"--" + b, ('Content-Disposition: form-data; name="%s"' % name).encode(), b"", value.encode("utf-8")]
     for filename, ctype, data in files:
-        out += [b"--" + b, ('Content-Disposition: form-data; name="file"; filename="%s"' % filename).encode("utf-8"),
+        raw_name = filename if isinstance(filename, bytes) else filename.encode("utf-8")  # bytes: sent as they are
+        out += [b"--" + b, b'Content-Disposition: form-data; name="file"; filename="' + raw_name + b'"',
                 ("Content-Type: " + ctype).encode(), b"", data]
     out += [b"--" + b + b"--", b""]
     return b"\r\n".join(out), "multipart/form-data; boundary=" + boundary

@@ -494,6 +494,7 @@ class SignIn(ScreenCase):
         self.assertEqual(r.content_type, "text/css")
         for bad in ("/static/../schemas/policy.yaml", "/static/%2e%2e%2fREADME.md", "/static/nothing.css"):
             self.assertEqual(self.server.request("GET", bad).status, 404, bad)
+        self.assertEqual(self.server.request("GET", "/static/hoshitori.css%00.png").status, 400)
 
 
 if __name__ == "__main__":

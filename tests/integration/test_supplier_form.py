@@ -121,6 +121,14 @@ class Reading(FormCase):
 
 
 class Answering(FormCase):
+    def test_a_planned_date_must_be_a_date_from_today_on(self):
+        for bad in ("来月ごろ", "2020-01-01"):
+            _, body = self.post("answer", {"choice": "plan", "plan_date": bad}, expect=400)
+            self.assertIn("完了予定日", body)
+        self.assertEqual(self.shown()["steps"], [])
+        self.post("answer", {"choice": "plan", "plan_date": "令和9年3月31日"})
+        self.assertIn("完了予定: 2027-03-31", self.shown()["steps"][0]["body"]["message"])
+
     def test_negotiate_estimate_counter_and_confirm(self):
         headers, _ = self.post("answer", {"choice": "negotiate", "message": "費用について相談したいです", "name": "佐藤"})
         self.assertTrue(headers["Location"].endswith("?done=answer"))
@@ -277,6 +285,10 @@ class Evidence(FormCase):
         r = self.server.request("GET", href, key=self.key)
         self.assertEqual(r.status, 200, r)
         return r
+
+    def test_a_cp932_file_name_is_read_as_japanese(self):
+        self.upload([("確認書.pdf".encode("cp932"), "application/pdf", pdf_bytes())])
+        self.assertEqual([f["filename"] for f in self.listed()], ["確認書.pdf"])
 
     def test_pdf_png_and_jpeg_come_back_byte_for_byte(self):
         sent = {"SA自己宣言 2026.pdf": ("application/pdf", pdf_bytes()),

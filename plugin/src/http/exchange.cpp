@@ -126,6 +126,7 @@ void parse_target(const std::string& uri, std::string& path, std::vector<std::st
   const std::size_t q = uri.find('?');
   const std::string raw_path = uri.substr(0, q);
   path = checked_utf8(percent_decode(raw_path, false), "the path");
+  if (path.find('\0') != std::string::npos) throw HttpError(400, "Bad Request", "the path holds a NUL byte (%00)");
   std::size_t start = 1;
   while (start <= raw_path.size()) {
     std::size_t end = raw_path.find('/', start);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/date.hpp"
 #include "core/secret.hpp"
 #include "core/text.hpp"
 #include "http/erp_request_form.hpp"
@@ -237,7 +238,15 @@ void SupplierForm::handle(Exchange& ex) {
         auto b = obj();
         if (choice == "accept" || choice == "plan") {
           std::string m = choice == "accept" ? "要請に対応します。" : "対応を計画しています。";
-          if (choice == "plan" && !field(f, "plan_date").empty()) m += "（完了予定: " + field(f, "plan_date") + "）";
+          if (choice == "plan" && !field(f, "plan_date").empty()) {
+            Date planned;
+            std::string why;
+            if (!parse_date(field(f, "plan_date"), planned, why))
+              throw HttpError(400, "Bad Request", "完了予定日を読み取れません（例：2027-03-31）");
+            if (planned < svc_.today())
+              throw HttpError(400, "Bad Request", "完了予定日には今日以降の日付をご記入ください");
+            m += "（完了予定: " + planned.iso() + "）";
+          }
           if (!message.empty()) m += "\n" + message;
           b->set("message", m);
           step("acknowledge", b);

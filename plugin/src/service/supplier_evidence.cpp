@@ -6,6 +6,7 @@
 #include "core/evidence.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
+#include "importer/encoding.hpp"
 #include "records/audit_log.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
@@ -83,7 +84,14 @@ std::vector<EvidenceFile> SupplierEvidence::upload(const std::string& number, co
                                        "」は PDF・PNG・JPEG のどれでもありません（ファイルの中身で判定しています。"
                                        "名前の拡張子を変えても送れません）");
     auto name = evidence::clean_filename(u.filename, *type);
-    if (!name) throw EvidenceRefused(false, "ファイル名が UTF-8 で送られていません。名前を変えてお送りください");
+    if (!name) {  // an older Japanese browser may send the name in CP932
+      try {
+        name = evidence::clean_filename(importer::decode(u.filename, importer::Encoding::cp932).utf8, *type);
+      } catch (const std::exception&) {
+        name.reset();
+      }
+    }
+    if (!name) throw EvidenceRefused(false, "ファイル名を読み取れませんでした。名前を変えてお送りください");
     EvidenceFile f;
     f.number = number;
     f.topic = topic;
