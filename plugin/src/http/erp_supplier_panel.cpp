@@ -105,7 +105,7 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
       shown_steps->add(out);
     }
     const std::string state = detail->getValue<std::string>("state"), num = detail->getValue<std::string>("number");
-    const bool open = state != "agreed" && state != "declined" && state != "withdrawn" && state != "expired";
+    const bool open = !is_final_request_state(state);
     detail->set("open", open && state != "draft" && can_act);
     detail->set("action_base", "/erp/requests/" + url_encode(num));
     detail->set("steps", shown_steps);

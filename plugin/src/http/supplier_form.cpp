@@ -351,7 +351,7 @@ void SupplierForm::handle(Exchange& ex) {
   ctx->set("status", run(status_op));
   ctx->set("state", detail->getValue<std::string>("state"));
   const std::string state = detail->getValue<std::string>("state");
-  ctx->set("open", state != "agreed" && state != "declined" && state != "withdrawn" && state != "expired");
+  ctx->set("open", !is_final_request_state(state));
   Array::Ptr steps = detail->getArray("steps");
   Array::Ptr thread = new Array;
   for (std::size_t i = 0; i < steps->size(); ++i) {

@@ -8,12 +8,9 @@
 #include "core/catalogs.hpp"
 #include "records/request_store.hpp"
 #include "service/json_args.hpp"
+#include "service/requests.hpp"
 
 namespace hoshi::detail {
-
-inline bool is_final_state(const std::string& state) {
-  return state == "agreed" || state == "declined" || state == "withdrawn" || state == "expired";
-}
 
 inline std::string json(const Poco::Dynamic::Var& v) { return api::to_string(v); }
 

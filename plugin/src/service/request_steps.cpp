@@ -114,7 +114,7 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     // request stays declined.
     const bool answers_decline = r->state == "declined" && in.side == "buyer" &&
                                  (in.kind == "message" || in.kind == "proposal" || in.kind == "counter_proposal");
-    if (detail::is_final_state(r->state) && !answers_decline)
+    if (is_final_request_state(r->state) && !answers_decline)
       throw StateConflict("request " + number + " is " + r->state + ": no further steps can be recorded" +
                           (r->state == "declined" ? " (the buyer may still answer the decline with a message or "
                                                     "proposal)"

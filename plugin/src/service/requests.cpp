@@ -47,7 +47,7 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
         !detail::unanswered_step(rs.steps(r.number)).empty())
       ctx.pressing_on.push_back(r.number);
     if (r.level != in.level) continue;
-    if (!detail::is_final_state(r.state) && r.state != "draft")
+    if (!is_final_request_state(r.state) && r.state != "draft")
       throw StateConflict("supplier " + in.vendor_code + " already has open request " + r.number + " for " +
                           records::level_label(r.level) + " (state " + r.state +
                           "): continue it, or withdraw it first");

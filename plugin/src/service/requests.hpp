@@ -16,6 +16,11 @@
 
 namespace hoshi {
 
+// agreed, declined, withdrawn, expired: nothing more happens to the request.
+inline bool is_final_request_state(const std::string& state) {
+  return state == "agreed" || state == "declined" || state == "withdrawn" || state == "expired";
+}
+
 // A guardrail refused; `outcome` names the rules, why, and what would satisfy them.
 struct GuardrailRefusal : std::runtime_error {
   GuardrailRefusal(const std::string& what, records::GuardOutcome o)
