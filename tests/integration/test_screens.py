@@ -439,6 +439,11 @@ class PublicUrl(StaffForms):
         self.assertRegex(r.text, r"https://hoshitori\.example\.co\.jp/s/[A-Za-z0-9_-]{43}<")
         self.assertNotIn("evil.example", r.text)
 
+    def test_cookies_are_secure_when_the_public_url_is_https(self):
+        r = self.server.request("GET", self.link()[len(self.server.base):])
+        self.assertEqual(r.status, 303)
+        self.assertIn("; Secure", r.headers["Set-Cookie"])
+
 
 class SignIn(ScreenCase):
     server_args = ("--frame-ancestors", "'self' https://erp.example.co.jp")
@@ -452,6 +457,7 @@ class SignIn(ScreenCase):
         cookie = r.headers["Set-Cookie"]
         for flag in ("HttpOnly", "SameSite=Strict", "Path=/erp/"):
             self.assertIn(flag, cookie)
+        self.assertNotIn("Secure", cookie)  # plain http on loopback: a Secure cookie would never come back
         session = cookie.split(";")[0]
         r, p = self.page("/erp/", key=None, headers={"Cookie": session})
         self.assertIn("山田 太郎", p.all_text())

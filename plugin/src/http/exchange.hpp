@@ -43,6 +43,10 @@ class Exchange {
   // on bad percent-encoding or bytes that are not UTF-8.
   const std::vector<std::string>& segments() const { return segments_; }
   const std::string& path() const { return path_; }
+  // Whether the user's browser reaches the server over HTTPS (a --public-url https://…,
+  // or a proxy's X-Forwarded-Proto: https): cookies are then marked Secure.
+  void set_secure(bool on) { secure_ = on; }
+  const char* cookie_secure() const { return secure_ ? "; Secure" : ""; }
   // The request target as sent (not decoded), for routing an answer whose URL was bad.
   const std::string& raw_path() const { return req_.getURI(); }
   // The first value of a query parameter (decoded), or nullopt.
@@ -79,6 +83,7 @@ class Exchange {
   [[noreturn]] void refuse_body(const std::string& detail);
   void parse_url();
   Poco::Net::HTTPServerRequest& req_;
+  bool secure_ = false;
   Poco::Net::HTTPServerResponse& res_;
   std::string path_;
   std::vector<std::string> segments_;

@@ -81,6 +81,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   explicit Handler(Shared& s) : s_(s) {}
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
     Exchange ex(req, res);
+    ex.set_secure(s_.options.public_url.rfind("https://", 0) == 0 || ex.header("X-Forwarded-Proto") == "https");
     try {
       ex.validate();
       const auto& segs = ex.segments();

@@ -49,8 +49,8 @@ Caller StaffAuth::require(const Exchange& ex, records::Role need) {
 void StaffAuth::login(Exchange& ex) {
   const std::string address = ex.client_address();
   if (long wait = limiter_.blocked_for(address); wait > 0)
-    throw HttpError(429, "Too Many Requests", "too many bad links from this address; try again in " +
-                                                  std::to_string(wait) + " s");
+    throw HttpError(429, "Too Many Requests",
+                    "too many bad links from this address; try again in " + std::to_string(wait) + " s");
   std::map<std::string, std::string> q(ex.query_params().begin(), ex.query_params().end());
   const long long now = static_cast<long long>(std::time(nullptr));
   std::string why;
@@ -84,13 +84,16 @@ void StaffAuth::login(Exchange& ex) {
     std::lock_guard lock(mutex_);
     if (sessions_.size() >= kMaxSessions) {
       const auto t = std::chrono::steady_clock::now();
-      for (auto it = sessions_.begin(); it != sessions_.end();) it = it->second.expires <= t ? sessions_.erase(it) : std::next(it);
+      for (auto it = sessions_.begin(); it != sessions_.end();)
+        it = it->second.expires <= t ? sessions_.erase(it) : std::next(it);
       if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
     }
     sessions_[sha256_hex(sid)] = std::move(s);
   }
-  ex.set_header("Set-Cookie", std::string(kCookie) + "=" + sid + "; Path=/erp/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kSessionLife).count()));
+  ex.set_header("Set-Cookie",
+                std::string(kCookie) + "=" + sid + "; Path=/erp/; HttpOnly; SameSite=Strict; Max-Age=" +
+                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kSessionLife).count()) +
+                    ex.cookie_secure());
   ex.set_header("Location", claims->next);
   ex.send(303, "text/plain; charset=utf-8", "");
 }

@@ -171,7 +171,8 @@ void SupplierForm::handle(Exchange& ex) {
   std::string form_cookie = ex.cookie(kCookie);
   if (form_cookie.size() != 43) {
     form_cookie = random_token(32);
-    ex.set_header("Set-Cookie", std::string(kCookie) + "=" + form_cookie + "; Path=/s/; HttpOnly; SameSite=Strict");
+    ex.set_header("Set-Cookie", std::string(kCookie) + "=" + form_cookie + "; Path=/s/; HttpOnly; SameSite=Strict" +
+                                    ex.cookie_secure());
   }
   const std::string csrf = hmac_sha256(secret(), form_cookie + "\n" + link->token_id);
   const std::string base = "/s/" + token;
