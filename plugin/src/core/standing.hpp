@@ -12,6 +12,9 @@ enum class Standing { unknown = 0, meets = 1, expiring = 2, expired = 3, below =
 
 const char* standing_name(Standing s);
 bool parse_standing(const std::string& name, Standing& out);
+// Whether a standing meets the buyer's policy (meets, or meets but expiring soon): what
+// the coverage figures count.
+inline bool meets_policy(Standing s) { return s == Standing::meets || s == Standing::expiring; }
 
 struct StandingResult {
   Standing standing = Standing::unknown;

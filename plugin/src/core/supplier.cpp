@@ -26,6 +26,12 @@ int int_of(const std::optional<std::string>& s, int fallback) {
 
 std::string_view field_name(Field f) { return kNames[static_cast<int>(f)]; }
 
+std::optional<Field> field_from_name(std::string_view name) {
+  for (int i = 0; i < kFieldCount; ++i)
+    if (kNames[i] == name) return static_cast<Field>(i);
+  return std::nullopt;
+}
+
 bool is_status_field(Field f) { return f >= Field::sa_level && f <= Field::chart_network; }
 
 StatusView StatusView::from(const Supplier& s) {

@@ -41,6 +41,8 @@ constexpr int kFieldCount = static_cast<int>(Field::count_);
 
 // Column name of a field (also its key in JSON and history records).
 std::string_view field_name(Field f);
+// The field a column name (as field_name gives it) names; nullopt for any other name.
+std::optional<Field> field_from_name(std::string_view name);
 // Fields that describe a status (SA, お助け隊, SCS, decision chart) rather than identity.
 bool is_status_field(Field f);
 

@@ -16,17 +16,6 @@ Date month_end(int year, int month) {
 // The first instant (UTC, as history timestamps are written) after a day ends in Japan.
 std::string after_day_in_tokyo(const Date& d) { return d.iso() + "T15:00:00Z"; }
 
-bool meeting(Standing s) { return s == Standing::meets || s == Standing::expiring; }
-
-Field field_by_name(const std::string& name, bool& found) {
-  for (int i = 0; i < kFieldCount; ++i)
-    if (field_name(static_cast<Field>(i)) == name) {
-      found = true;
-      return static_cast<Field>(i);
-    }
-  found = false;
-  return Field::count_;
-}
 }  // namespace
 
 std::vector<Service::CoveragePoint> Service::coverage(int months) {
@@ -59,10 +48,9 @@ std::vector<Service::CoveragePoint> Service::coverage(int months) {
       for (std::size_t k = 0; k < ends.size(); ++k) {
         const std::string cut = after_day_in_tokyo(ends[k]);
         for (; h < history.size() && history[h].changed_at >= cut; ++h) {
-          bool known = false;
-          const Field f = field_by_name(history[h].field, known);
+          const auto f = field_from_name(history[h].field);
           auto it = by_code.find(history[h].vendor_code);
-          if (known && it != by_code.end()) (*it->second)[f] = history[h].old_value;
+          if (f && it != by_code.end()) (*it->second)[*f] = history[h].old_value;
         }
         CoveragePoint& p = past[ends.size() - 1 - k];
         p.year = ends[k].year;
@@ -73,7 +61,7 @@ std::vector<Service::CoveragePoint> Service::coverage(int months) {
           const SupplierStanding st = evaluate(s, ends[k]);
           if (!st.view.active) continue;
           ++p.total;
-          if (meeting(st.standing.standing)) ++p.meeting;
+          if (meets_policy(st.standing.standing)) ++p.meeting;
         }
       }
       coverage_past_ = std::move(past);

@@ -188,7 +188,7 @@ std::shared_ptr<const Service::Board> Service::board() {
     ++b->counts[static_cast<std::size_t>(r.standing)];
     if (r.active) {
       ++b->active;
-      if (r.standing == Standing::meets || r.standing == Standing::expiring) ++b->meeting;
+      if (meets_policy(r.standing)) ++b->meeting;
     }
     b->rows.push_back(std::move(r));
   }
