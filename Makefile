@@ -10,7 +10,7 @@ BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev 
               libboost-test-dev libsqlite3-dev libpq-dev libicu-dev \
               libkainjow-mustache-dev
 TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui \
-              chromium nodejs fonts-ipafont-gothic
+              chromium nodejs fonts-ipafont-gothic python3-aiosmtpd python3-icalendar openssl
 BENCH_PKGS := sqlite3 wrk nginx curl
 
 .PHONY: all build deps deps-test deps-e2e deps-bench run test bench clean

@@ -55,6 +55,11 @@ std::unique_ptr<Service> open_service(const Globals& g, bool must_exist);
 // refused rules) and returns the exit code, or kOk with `out` set to the response.
 int call(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::JSON::Object::Ptr& out);
 
+// A JSON file (or - for stdin) as an object; UTF-8, or CP932 from older tools.
+Poco::JSON::Object::Ptr read_json_file(const std::string& path);
+// --by USER, else the global acting user.
+std::string by(const Globals& g, Args& a);
+
 int cmd_init(const Globals& g, Args& a);
 int cmd_import(const Globals& g, Args& a);
 int cmd_suppliers(const Globals& g, Args& a);
@@ -69,5 +74,7 @@ int cmd_purge(const Globals& g, Args& a);
 int cmd_serve(const Globals& g, Args& a);
 int cmd_apikey(const Globals& g, Args& a);
 int cmd_erp_link(const Globals& g, Args& a);
+int cmd_campaign(const Globals& g, Args& a);
+int cmd_outbox(const Globals& g, Args& a);
 
 }  // namespace hoshi::cli

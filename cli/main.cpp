@@ -100,6 +100,20 @@ const char* kUsage =
     "  apikey create --name NAME --role viewer|buyer|admin   print a new key, once\n"
     "  apikey list                      the keys (never their secrets)\n"
     "  apikey revoke NAME               stop accepting that key\n"
+    "\n"
+    "mail-outs (README \"Campaigns and the outbox\"; SMTP from --smtp, $HOSHITORI_SMTP or policy mail.smtp):\n"
+    "  campaign create --json FILE [--by USER]   a draft campaign; prints its id\n"
+    "  campaign list [--json]\n"
+    "  campaign preview ID [--lang ja|en] [--eml FILE] [--json]   one rendered message\n"
+    "  campaign send ID [--dry-run] [--queue-only] [--smtp URL] [--by USER] [--json]\n"
+    "                                   dry run: recipients and problems; else render into\n"
+    "                                   the outbox and send (progress bar, summary)\n"
+    "  campaign status ID [--recipients] [--json]   mail states and who answered\n"
+    "  campaign letters ID --out DIR    print-ready letters for suppliers reached by post\n"
+    "  campaign post-only CODE [--off] [--note TEXT]   a supplier wants letters by post\n"
+    "  outbox run [--once] [--smtp URL] [--per-minute N] [--campaign ID]   the sender\n"
+    "  outbox status [--json]\n"
+    "  outbox resolve ID --delivered|--resend [--by USER]   settle an \"unknown\" message\n"
     "  version                          print the version\n";
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -161,6 +175,8 @@ int main(int argc, char** argv) {
     if (cmd == "serve") return cmd_serve(g, args);
     if (cmd == "apikey") return cmd_apikey(g, args);
     if (cmd == "erp-link") return cmd_erp_link(g, args);
+    if (cmd == "campaign") return cmd_campaign(g, args);
+    if (cmd == "outbox") return cmd_outbox(g, args);
     if (cmd == "version") {
       std::cout << "hoshitori " << HOSHITORI_VERSION << "\n";
       return kOk;

@@ -18,10 +18,6 @@ namespace hoshi::cli {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-namespace {
-
-Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
 constexpr std::size_t kMaxJsonFile = 1 << 20;
 
 // A JSON file (or - for stdin) as an object; UTF-8, or CP932 from older tools.
@@ -59,6 +55,17 @@ Object::Ptr read_json_file(const std::string& path) {
   }
 }
 
+std::string by(const Globals& g, Args& a) {
+  std::string u = a.take_value("--by");
+  return u.empty() ? g.actor : u;
+}
+
+namespace {
+
+Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+
+
 int exit_for(int code) {
   switch (code) {
     case HOSHITORI_NOTFOUND:
@@ -93,10 +100,6 @@ void print_refusal(const Object::Ptr& detail) {
   }
 }
 
-std::string by(const Globals& g, Args& a) {
-  std::string u = a.take_value("--by");
-  return u.empty() ? g.actor : u;
-}
 
 // Warnings and overrides; with `all_failures` (a draft) also the refusals that issuing
 // it would meet.

@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
+#include <functional>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -14,11 +16,48 @@ namespace hoshi::catalog {
 
 using detail::Doc;
 
+namespace {
+void load_mail(const Doc& d, const YAML::Node& m, Policy& p) {
+  MailPolicy& mp = p.mail;
+  mp.from = p.buyer.email;
+  mp.from_name = p.buyer.department.empty() ? p.buyer.name : p.buyer.name + " " + p.buyer.department;
+  if (m.IsDefined() && !m.IsNull()) {
+    d.only_keys(m, {"from", "from_name", "reply_to", "smtp", "public_url", "charset", "per_minute",
+                    "retry_base_seconds", "max_attempts", "sender_lease_seconds", "link_days",
+                    "reminder_days_before"});
+    if (m["from"].IsDefined()) mp.from = d.str(m, "from");
+    if (m["from_name"].IsDefined()) mp.from_name = d.str(m, "from_name");
+    mp.reply_to = d.opt_str(m, "reply_to");
+    mp.smtp = d.opt_str(m, "smtp");
+    if (m["public_url"].IsDefined()) mp.public_url = d.str(m, "public_url");
+    if (mp.public_url.rfind("http://", 0) != 0 && mp.public_url.rfind("https://", 0) != 0)
+      throw d.fail(m["public_url"], "'public_url' must start with http:// or https://");
+    while (!mp.public_url.empty() && mp.public_url.back() == '/') mp.public_url.pop_back();
+    if (m["charset"].IsDefined()) mp.charset = d.str(m, "charset");
+    if (mp.charset != "utf-8" && mp.charset != "iso-2022-jp")
+      throw d.fail(m["charset"], "'charset' must be utf-8 or iso-2022-jp");
+    mp.per_minute = d.integer(m, "per_minute", 0, 100000, 120);
+    mp.retry_base_seconds = d.integer(m, "retry_base_seconds", 1, 86400, 60);
+    mp.max_attempts = d.integer(m, "max_attempts", 1, 100, 8);
+    mp.sender_lease_seconds = d.integer(m, "sender_lease_seconds", 10, 86400, 120);
+    mp.link_days = d.integer(m, "link_days", 1, 730, 180);
+    YAML::Node days = m["reminder_days_before"];
+    if (days.IsDefined() && !days.IsNull()) {
+      mp.reminder_days_before.clear();
+      for (const auto& n : d.seq(m, "reminder_days_before"))
+        mp.reminder_days_before.push_back(d.integer(n, "reminder_days_before", 0, 365));
+      std::sort(mp.reminder_days_before.begin(), mp.reminder_days_before.end(), std::greater<int>());
+    }
+  }
+  if (mp.from.empty()) throw d.fail(d.root(), "a sender address is needed: buyer.email or mail.from");
+}
+}  // namespace
+
 Policy load_policy(const std::string& file) {
   Doc d(file);
   const YAML::Node& r = d.root();
   d.only_keys(r, {"policy", "version", "buyer", "required_level", "interim", "expiring_window_days", "validity",
-                  "retention_years", "requests"});
+                  "retention_years", "requests", "mail"});
   d.expect_kind("policy", "buyer");
   Policy p;
   p.version = d.str(r, "version");
@@ -96,6 +135,7 @@ Policy load_policy(const std::string& file) {
       }
     }
   }
+  load_mail(d, r["mail"], p);
   return p;
 }
 

@@ -39,6 +39,20 @@ struct RequestPolicy {
   int min_override_reason_chars = 10;
 };
 
+// How mail-outs are sent (policy.yaml `mail:`).
+struct MailPolicy {
+  std::string from, from_name, reply_to;  // from: buyer.email, from_name: buyer name + department
+  std::string smtp;                       // smtp://host:port (--smtp and $HOSHITORI_SMTP win)
+  std::string public_url = "http://127.0.0.1:8470";  // where supplier links in mails point
+  std::string charset = "utf-8";                     // or iso-2022-jp
+  int per_minute = 120;                              // 0: no limit
+  int retry_base_seconds = 60;
+  int max_attempts = 8;
+  int sender_lease_seconds = 120;
+  int link_days = 180;
+  std::vector<int> reminder_days_before = {7, 3, 1};
+};
+
 struct Policy {
   std::string version;
   Buyer buyer;
@@ -51,6 +65,7 @@ struct Policy {
   int scs4_days = 1095;
   int retention_years = 2;
   RequestPolicy requests;
+  MailPolicy mail;
 };
 
 // One fairness rule from schemas/guardrails.yaml. `check` names the built-in test.

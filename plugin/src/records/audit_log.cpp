@@ -54,8 +54,10 @@ std::optional<std::string> purge_cutoff(const AuditEvent& e) {
 }
 }  // namespace
 
-std::string audit_now() {
-  const auto now = std::chrono::system_clock::now();
+std::string audit_now() { return audit_time_after(0); }
+
+std::string audit_time_after(long long seconds) {
+  const auto now = std::chrono::system_clock::now() + std::chrono::seconds(seconds);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};

@@ -59,6 +59,8 @@ class AuditLog {
 
 // UTC ISO timestamp with milliseconds, the form every audit event carries.
 std::string audit_now();
+// The same form, `seconds` from now (negative: in the past).
+std::string audit_time_after(long long seconds);
 // Bounds for a Japan-time calendar day: 00:00 JST of `iso_date` as UTC, with ms.
 std::string jst_day_start_utc(const std::string& iso_date);
 // "2026-11-23T01:02:03.456Z" → "2026-11-23 10:02:03" (Japan time, for people).

@@ -37,13 +37,25 @@ mu::data to_data(const Poco::Dynamic::Var& v) {
 
 std::string Templates::render(const std::string& lang, const std::string& name, const std::string& format,
                               const Poco::JSON::Object::Ptr& context) const {
-  if (format != "txt" && format != "html") throw std::invalid_argument("format must be txt or html, not " + format);
+  if (format != "txt" && format != "html" && format != "subject")
+    throw std::invalid_argument("format must be txt, html or subject, not " + format);
   const std::string path = dir_ + "/" + lang + "/" + name + "." + format + ".mustache";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": template not found");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return render_mustache(buf.str(), context, format == "html", path);
+  std::shared_ptr<const std::string> source;
+  {
+    std::lock_guard lock(*sources_mutex_);
+    auto it = sources_->find(path);
+    if (it != sources_->end()) source = it->second;
+  }
+  if (!source) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": template not found");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    source = std::make_shared<const std::string>(buf.str());
+    std::lock_guard lock(*sources_mutex_);
+    (*sources_)[path] = source;
+  }
+  return render_mustache(*source, context, format == "html", path);
 }
 
 std::string render_mustache(const std::string& source, const Poco::JSON::Object::Ptr& context, bool html,

@@ -57,6 +57,23 @@ std::string SupplierLinks::create(const std::string& number, int ttl_days, const
   return token;
 }
 
+std::string SupplierLinks::mint_for_outbox(const std::string& number, const std::string& vendor_code, int ttl_days,
+                                           long long outbox_id) {
+  const std::string token = random_token(32);
+  execute(db_,
+          "INSERT INTO supplier_links (token_sha256, number, vendor_code, created_at, created_by, expires_at, "
+          "outbox_id) VALUES (:a, :b, :c, :d, :e, :f, :g)",
+          {sha256_hex(token), number, vendor_code, audit_now(), "outbox", utc_in_days(ttl_days), outbox_id});
+  return token;
+}
+
+int SupplierLinks::revoke_for_outbox(long long outbox_id, const std::string& actor) {
+  return static_cast<int>(execute(db_,
+                                  "UPDATE supplier_links SET revoked_at = :a, revoked_by = :b "
+                                  "WHERE outbox_id = :c AND revoked_at IS NULL",
+                                  {audit_now(), actor, outbox_id}));
+}
+
 std::optional<SupplierLink> SupplierLinks::find(const std::string& token) {
   if (!token_shaped(token)) return std::nullopt;
   const std::string hash = sha256_hex(token);

@@ -23,6 +23,13 @@ class SupplierLinks {
   // Returns the token; throws std::out_of_range for an unknown request,
   // std::invalid_argument for a final-state request or a bad lifetime.
   std::string create(const std::string& number, int ttl_days, const std::string& actor);
+  // Inside the caller's transaction, without an audit event (the sender records the link
+  // with the message's "mail.sent"): a link for the request, made for outbox message
+  // `outbox_id` as it is sent. Returns the token.
+  std::string mint_for_outbox(const std::string& number, const std::string& vendor_code, int ttl_days,
+                              long long outbox_id);
+  // Inside the caller's transaction: revokes the links made for a message that did not go out.
+  int revoke_for_outbox(long long outbox_id, const std::string& actor);
   // nullopt for a token never issued (or not shaped like one).
   std::optional<SupplierLink> find(const std::string& token);
   // Revokes every live link of the request; returns how many.

@@ -345,13 +345,15 @@ std::string handle(Service& svc, const std::string& request_json) {
   if (op == "erp_link") return op_erp_link(svc, req);
   if (auto out = handle_records_op(svc, op, req)) return *out;
   if (auto out = handle_evidence_op(svc, op, req)) return *out;
+  if (auto out = handle_campaign_op(svc, op, req)) return *out;
   throw ApiError(HOSHITORI_INVALID,
                  "unknown op \"" + op +
                      "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
                      "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
                      "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
                      "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check, evidence, "
-                     "evidence_file)");
+                     "evidence_file, campaign_create, campaigns, campaign_status, campaign_plan, campaign_preview, "
+                     "campaign_queue, campaign_letters, mail_preference, outbox_status, outbox_resolve)");
 }
 
 }  // namespace hoshi::api

@@ -35,6 +35,9 @@ std::string handle(Service& service, const std::string& request_json);
 // The requests, negotiation, agreement and audit ops; nullopt for an op it does not know.
 std::optional<std::string> handle_records_op(Service& service, const std::string& op,
                                              const Poco::JSON::Object::Ptr& request);
+// The campaign and outbox ops; nullopt for an op it does not know.
+std::optional<std::string> handle_campaign_op(Service& service, const std::string& op,
+                                              const Poco::JSON::Object::Ptr& request);
 // The audit filter of an export_audit request: "from"/"to" (Japan-time days, inclusive)
 // and "vendor_code". Throws ApiError naming a bad one.
 records::AuditFilter audit_filter(const Poco::JSON::Object::Ptr& request);

@@ -7,29 +7,12 @@
 #include "records/audit_export.hpp"
 #include "records/supplier_links.hpp"
 #include "service/json_args.hpp"
+#include "service/op_errors.hpp"
 #include "service/requests.hpp"
 
 namespace hoshi::api {
 
 namespace {
-Object::Ptr refusal_detail(const records::GuardOutcome& g) { return guard_json(g); }
-
-// Runs fn translating the request service's exceptions into ApiError.
-template <class Fn>
-std::string run(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const GuardrailRefusal& e) {
-    throw ApiError(HOSHITORI_REFUSED, e.what(), refusal_detail(e.outcome));
-  } catch (const StateConflict& e) {
-    throw ApiError(HOSHITORI_CONFLICT, e.what());
-  } catch (const std::out_of_range& e) {
-    throw ApiError(HOSHITORI_NOTFOUND, e.what());
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  }
-}
-
 Object::Ptr head_json(const records::ChainHead& h) {
   auto o = obj();
   o->set("seq", h.seq);

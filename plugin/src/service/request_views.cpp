@@ -131,9 +131,14 @@ std::string RequestService::letter(const std::string& number, const std::string&
 }
 
 Object::Ptr RequestService::letter_context(const std::string& number) {
-  const Catalogs& cat = svc_.catalogs();
   auto r = svc_.with_db([&](store::Database& db) { return RequestStore(db).find(number); });
   if (!r) throw std::out_of_range("no request " + number);
+  return letter_context_of(*r);
+}
+
+Object::Ptr RequestService::letter_context_of(const records::RequestRecord& rec) const {
+  const Catalogs& cat = svc_.catalogs();
+  const records::RequestRecord* r = &rec;
   Object::Ptr body = parse_obj(r->body);
   auto ctx = obj();
   ctx->set("number", r->number);

@@ -64,9 +64,24 @@ records::GuardOutcome RequestService::check(const records::RequestInput& in, con
 
 IssueResult RequestService::issue(const records::RequestInput& in, const std::string& actor, bool draft) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
-  const Catalogs& cat = svc_.catalogs();
-  return svc_.with_db([&](store::Database& db) {
+  IssueResult res = svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
+    IssueResult r = issue_in(db, in, actor, draft);
+    tx.commit();  // a refusal is recorded too
+    return r;
+  });
+  if (res.number.empty()) {
+    std::string ids;
+    for (const auto& id : res.guard.refused_ids()) ids += (ids.empty() ? "" : ", ") + id;
+    throw GuardrailRefusal("refused by guardrail: " + ids, res.guard);
+  }
+  return res;
+}
+
+IssueResult RequestService::issue_in(store::Database& db, const records::RequestInput& in, const std::string& actor,
+                                     bool draft) {
+  const Catalogs& cat = svc_.catalogs();
+  {
     records::GuardContext ctx = context_for(db, in, "");
     IssueResult res;
     res.guard = records::check_issue(cat.guardrails, cat.policy.requests, in, ctx, actor);
@@ -123,10 +138,7 @@ IssueResult RequestService::issue(const records::RequestInput& in, const std::st
       after->set("request", body);
       after->set("guardrails", guard);
       audit.append({actor, "request.refused", in.vendor_code, in.vendor_code, std::nullopt, json(after)});
-      tx.commit();
-      std::string ids;
-      for (const auto& id : res.guard.refused_ids()) ids += (ids.empty() ? "" : ", ") + id;
-      throw GuardrailRefusal("refused by guardrail: " + ids, res.guard);
+      return res;  // no number: refused
     }
     RequestRecord r;
     r.number = RequestStore(db).next_number(cat.policy.requests.number_prefix, svc_.today().year);
@@ -152,11 +164,10 @@ IssueResult RequestService::issue(const records::RequestInput& in, const std::st
       audit.append(
           {actor, "request.issued", r.number, in.vendor_code, json(state_doc("draft")), json(state_doc("issued"))});
     }
-    tx.commit();
     res.number = r.number;
     res.state = draft ? "draft" : "issued";
     return res;
-  });
+  }
 }
 
 IssueResult RequestService::issue_draft(const std::string& number, const std::string& actor) {

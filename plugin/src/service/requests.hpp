@@ -72,6 +72,9 @@ class RequestService {
   // Checks the guardrails and issues (or, with draft, saves unissued); throws
   // GuardrailRefusal, std::invalid_argument (bad input), std::out_of_range (no supplier).
   IssueResult issue(const records::RequestInput& in, const std::string& actor, bool draft);
+  // issue() inside the caller's WriteTransaction (a campaign issues many in one): a
+  // refusal is recorded (request.refused) and returned with an empty number.
+  IssueResult issue_in(store::Database& db, const records::RequestInput& in, const std::string& actor, bool draft);
   // The guardrails' verdict on a request, without saving or recording anything (the
   // issue screen shows it before the buyer submits). Throws as issue() does.
   records::GuardOutcome check(const records::RequestInput& in, const std::string& actor);
@@ -91,6 +94,7 @@ class RequestService {
   // What the letter templates are given: buyer, supplier, level, due (和暦), items,
   // cost sharing, help services, subsidy and 取引かけこみ寺 text. Throws out_of_range.
   Poco::JSON::Object::Ptr letter_context(const std::string& number);
+  Poco::JSON::Object::Ptr letter_context_of(const records::RequestRecord& r) const;
   // The stored bytes of an agreement version (latest when not given).
   records::AgreementRecord agreement(const std::string& number, std::optional<long long> version);
 

@@ -305,14 +305,20 @@ long long Database::generation() {
   });
 }
 
-WriteTransaction::WriteTransaction(Database& db) : db_(db) {
+WriteTransaction::WriteTransaction(Database& db, Mode mode) : db_(db) {
   db_.guarded([&] {
     soci::session& s = db_.session();
     s << (db_.backend() == Backend::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
     open_ = true;
     try {
-      s << "UPDATE meta SET value = value + 1 WHERE key = 'generation'";
-      s << "SELECT value FROM meta WHERE key = 'generation'", soci::into(generation_);
+      if (mode == Mode::bump) {
+        s << "UPDATE meta SET value = value + 1 WHERE key = 'generation'";
+        s << "SELECT value FROM meta WHERE key = 'generation'", soci::into(generation_);
+      } else if (mode == Mode::serialize) {
+        s << (db_.backend() == Backend::sqlite ? "SELECT value FROM meta WHERE key = 'generation'"
+                                               : "SELECT value FROM meta WHERE key = 'generation' FOR UPDATE"),
+            soci::into(generation_);
+      }
     } catch (...) {
       open_ = false;
       rollback_quietly(s);

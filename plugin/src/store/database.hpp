@@ -67,9 +67,14 @@ class Database {
 
 // BEGIN (IMMEDIATE on SQLite) … COMMIT; rolls back unless committed. Taking the
 // change counter's row first serialises writers across processes.
+//   bump:      counts a change the cached standings and board pages must see (default);
+//   serialize: takes the same lock without counting a change (the outbox's marks, whose
+//              audit events need the writers serialised but change no supplier);
+//   plain:     no lock beyond the rows touched (PostgreSQL outbox claims, SKIP LOCKED).
 class WriteTransaction {
  public:
-  explicit WriteTransaction(Database& db);
+  enum class Mode { bump, serialize, plain };
+  explicit WriteTransaction(Database& db, Mode mode = Mode::bump);
   ~WriteTransaction();
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;

@@ -1,0 +1,147 @@
+// What a campaign reached: counts by channel and by mail state, who answered, each
+// recipient's line, and the print-ready letters for those reached by post.
+#include "records/audit_log.hpp"
+#include "records/outbox.hpp"
+#include "records/supplier_links.hpp"
+#include "service/campaign_render.hpp"
+#include "service/campaigns.hpp"
+#include "service/request_common.hpp"
+#include "store/rows.hpp"
+
+namespace hoshi {
+
+using api::obj;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using store::select_rows;
+
+namespace {
+// A supplier that took any step on its request (acknowledged, estimated, negotiated,
+// agreed or declined) has answered.
+bool answered_state(const std::string& s) {
+  return s == "acknowledged" || s == "negotiating" || s == "agreed" || s == "declined";
+}
+}  // namespace
+
+Object::Ptr CampaignService::status(long long id, bool with_recipients) {
+  Loaded l = load(id);
+  auto rows = svc_.with_db([&](store::Database& db) {
+    return select_rows(db,
+                       "SELECT r.vendor_code, s.name, r.topic, r.channel, r.problem, r.request_number, q.state, "
+                       "o.state, o.last_reply, o.sent_at, o.recipient "
+                       "FROM campaign_recipients r LEFT JOIN suppliers s ON s.vendor_code = r.vendor_code "
+                       "LEFT JOIN requests q ON q.number = r.request_number "
+                       "LEFT JOIN outbox o ON o.id = r.outbox_id "
+                       "WHERE r.campaign_id = :a ORDER BY r.vendor_code, r.topic",
+                       {id}, 11);
+  });
+  const records::SendCounts c = svc_.with_db([&](store::Database& db) {
+    return records::Outbox(db, svc_.principal()).counts(id);
+  });
+  auto o = obj();
+  o->set("id", id);
+  o->set("kind", l.spec.kind);
+  o->set("title", l.spec.title);
+  o->set("template", l.spec.templ);
+  o->set("state", l.state);
+  o->set("created_by", l.created_by);
+  long long email = 0, post = 0, none = 0, with_request = 0, answered = 0;
+  Array::Ptr list = new Array;
+  for (const auto& r : rows) {
+    const std::string channel = r[3].value_or("");
+    (channel == "email" ? email : channel == "post" ? post : none)++;
+    const std::string rstate = r[6].value_or("");
+    if (r[5]) {
+      ++with_request;
+      if (answered_state(rstate)) ++answered;
+    }
+    if (!with_recipients) continue;
+    auto e = obj();
+    e->set("vendor_code", *r[0]);
+    e->set("name", r[1].value_or(""));
+    if (!r[2].value_or("").empty()) e->set("topic", *r[2]);
+    e->set("channel", channel);
+    e->set("problem", api::opt(r[4]));
+    e->set("request", api::opt(r[5]));
+    e->set("request_state", api::opt(r[6]));
+    e->set("answered", answered_state(rstate));
+    e->set("mail_state", api::opt(r[7]));
+    e->set("reply", api::opt(r[8]));
+    e->set("sent_at", api::opt(r[9]));
+    e->set("recipient", api::opt(r[10]));
+    list->add(e);
+  }
+  auto ch = obj();
+  ch->set("email", email);
+  ch->set("post", post);
+  ch->set("none", none);
+  o->set("recipients_by_channel", ch);
+  auto mail = obj();
+  mail->set("queued", c.queued);
+  mail->set("sending", c.claimed);
+  mail->set("sent", c.sent);
+  mail->set("failed", c.failed);
+  mail->set("unknown", c.unknown);
+  mail->set("cancelled", c.cancelled);
+  o->set("mail", mail);
+  auto ans = obj();
+  ans->set("requests", with_request);
+  ans->set("answered", answered);
+  ans->set("waiting", with_request - answered);
+  o->set("answers", ans);
+  if (with_recipients) o->set("recipients", list);
+  return o;
+}
+
+std::vector<std::pair<std::string, std::string>> CampaignService::letters(long long id, const std::string& actor) {
+  Loaded l = load(id);
+  std::vector<std::pair<std::string, std::string>> out;
+  auto rows = svc_.with_db([&](store::Database& db) {
+    return select_rows(db,
+                       "SELECT r.vendor_code, r.topic, r.request_number, s.name, s.contact, s.email "
+                       "FROM campaign_recipients r JOIN suppliers s ON s.vendor_code = r.vendor_code "
+                       "WHERE r.campaign_id = :a AND r.channel = 'post' ORDER BY r.vendor_code, r.topic",
+                       {id}, 6);
+  });
+  RequestService requests(svc_);
+  for (const auto& r : rows) {
+    PlannedRecipient p;
+    p.vendor_code = *r[0];
+    p.topic = r[1].value_or("");
+    p.request_number = r[2];
+    p.name = r[3].value_or("");
+    p.contact = r[4].value_or("");
+    p.channel = "post";
+    p.link_request = l.spec.kind == "request" || l.spec.kind == "reminder";
+    std::string text;
+    svc_.with_db([&](store::Database& db) {
+      records::RequestStore rs(db);
+      MailInput mi{id, l.spec, p, l.spec.lang, "utf-8", std::nullopt};
+      if (p.request_number) mi.request = rs.find(*p.request_number);
+      if (l.spec.kind == "request" && mi.request) {
+        // the formal letter itself, with a link of its own printed in it
+        Object::Ptr letter = requests.letter_context_of(*mi.request);
+        if (!is_final_request_state(mi.request->state)) {
+          const std::string token = records::SupplierLinks(db, svc_.principal())
+                                        .create(*p.request_number, svc_.catalogs().policy.mail.link_days, actor);
+          letter->set("token_link", svc_.catalogs().policy.mail.public_url + "/s/" + token);
+        }
+        text = templates_.render(l.spec.lang, "request_letter", "txt", letter);
+      } else {
+        RenderedMail m = render_mail(svc_, templates_, requests, rs, mi);
+        text = m.text;
+        if (p.link_request && p.request_number && mi.request && !is_final_request_state(mi.request->state)) {
+          const std::string token = records::SupplierLinks(db, svc_.principal())
+                                        .create(*p.request_number, svc_.catalogs().policy.mail.link_days, actor);
+          for (std::size_t pos; (pos = text.find(records::kTokenPlaceholder)) != std::string::npos;)
+            text.replace(pos, std::string(records::kTokenPlaceholder).size(), token);
+        }
+      }
+      return 0;
+    });
+    out.emplace_back(p.vendor_code + (p.topic.empty() ? "" : "_" + p.topic), text);
+  }
+  return out;
+}
+
+}  // namespace hoshi

@@ -1,0 +1,371 @@
+#include "service/campaigns.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/secret.hpp"
+#include "core/text.hpp"
+#include "mail/mime.hpp"
+#include "records/audit_log.hpp"
+#include "records/outbox.hpp"
+#include "records/request_input.hpp"
+#include "records/supplier_links.hpp"
+#include "service/campaign_render.hpp"
+#include "service/request_common.hpp"
+#include "store/rows.hpp"
+
+namespace hoshi {
+
+using api::obj;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using store::execute;
+using store::select_rows;
+
+namespace {
+
+bool waiting_for_answer(const std::string& state) { return state == "issued" || state == "acknowledged"; }
+
+// Suppliers the selection names, in vendor-code order.
+std::vector<SupplierStanding> select_suppliers(Service& svc, const CampaignSelection& sel) {
+  std::vector<SupplierStanding> all = svc.list(ListQuery{});
+  std::set<std::string> codes(sel.codes.begin(), sel.codes.end());
+  std::set<std::string> depts(sel.departments.begin(), sel.departments.end());
+  std::vector<SupplierStanding> out;
+  for (auto& s : all) {
+    if (!sel.include_inactive && !s.view.active && !codes.count(s.supplier.code())) continue;
+    if (!sel.all) {
+      if (!codes.empty() && !codes.count(s.supplier.code())) continue;
+      if (!depts.empty() && !depts.count(s.supplier[Field::department].value_or(""))) continue;
+      if (!sel.standings.empty() &&
+          std::find(sel.standings.begin(), sel.standings.end(), s.standing.standing) == sel.standings.end())
+        continue;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+CampaignService::CampaignService(Service& svc)
+    : svc_(svc), templates_(records::default_templates_dir(svc.schemas_dir())) {}
+
+long long CampaignService::create(const Object::Ptr& file, const std::string& actor) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  CampaignSpec spec = parse_campaign_spec(file, svc_.catalogs(), templates_);
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+    const std::string now = records::audit_now();
+    const std::string doc = detail::json(file);
+    execute(db,
+            "INSERT INTO campaigns (kind, template, title, spec, state, send_at, created_at, created_by) "
+            "VALUES (:a, :b, :c, :d, 'draft', :e, :f, :g)",
+            {spec.kind, spec.templ, spec.title, doc, spec.send_at.empty() ? now : spec.send_at, now, actor});
+    auto rows = select_rows(db, "SELECT MAX(id) FROM campaigns WHERE created_at = :a AND created_by = :b",
+                            {now, actor}, 1);
+    const long long id = std::stoll(*rows.at(0)[0]);
+    records::AuditLog(db, svc_.principal())
+        .append({actor, "campaign.created", "campaign:" + std::to_string(id), std::nullopt, std::nullopt, doc});
+    tx.commit();
+    return id;
+  });
+}
+
+CampaignService::Loaded CampaignService::load(long long id) {
+  auto rows = svc_.with_db([&](store::Database& db) {
+    return select_rows(db, "SELECT spec, state, created_by FROM campaigns WHERE id = :a", {id}, 3);
+  });
+  if (rows.empty()) throw std::out_of_range("no campaign " + std::to_string(id));
+  Loaded l;
+  l.id = id;
+  l.file = detail::parse_obj(*rows[0][0]);
+  l.state = *rows[0][1];
+  l.created_by = *rows[0][2];
+  l.spec = parse_campaign_spec(l.file, svc_.catalogs(), templates_);
+  return l;
+}
+
+Array::Ptr CampaignService::list() {
+  auto rows = svc_.with_db([&](store::Database& db) {
+    return select_rows(db,
+                       "SELECT c.id, c.kind, c.title, c.state, c.created_at, c.created_by, c.send_at, "
+                       "(SELECT COUNT(*) FROM campaign_recipients r WHERE r.campaign_id = c.id), "
+                       "(SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.state = 'sent') "
+                       "FROM campaigns c ORDER BY c.id DESC",
+                       {}, 9);
+  });
+  Array::Ptr out = new Array;
+  for (const auto& r : rows) {
+    auto o = obj();
+    o->set("id", std::stoll(*r[0]));
+    o->set("kind", *r[1]);
+    o->set("title", *r[2]);
+    o->set("state", *r[3]);
+    o->set("created_at", *r[4]);
+    o->set("created_by", *r[5]);
+    o->set("send_at", *r[6]);
+    o->set("recipients", std::stoll(r[7].value_or("0")));
+    o->set("sent", std::stoll(r[8].value_or("0")));
+    out->add(o);
+  }
+  return out;
+}
+
+// The campaign step, shared by plan (rolled back), preview (rolled back, first mail
+// only) and queue (committed): who is reached and how, requests issued, messages
+// rendered into the outbox, recipients recorded.
+struct StepRun {
+  std::vector<PlannedRecipient> recipients;
+  std::optional<RenderedMail> first_mail;
+  long long email = 0, post = 0, none = 0;
+};
+
+namespace {
+
+StepRun run_step(Service& svc, const records::Templates& templates, store::Database& db, long long campaign_id,
+                 const CampaignSpec& spec, const std::vector<SupplierStanding>& suppliers, const std::string& actor,
+                 bool preview_only, const std::string& preview_lang) {
+  StepRun run;
+  const Catalogs& cat = svc.catalogs();
+  const MailPolicy& mp = cat.policy.mail;
+  const Date today = svc.today();
+  records::RequestStore rs(db);
+  records::Outbox box(db, svc.principal());
+  RequestService requests(svc);
+  const std::string charset = spec.charset.empty() ? mp.charset : spec.charset;
+  const std::string from_domain = mp.from.substr(mp.from.rfind('@') + 1);
+  auto already = [&](const std::string& code, const std::string& topic) {
+    return !select_rows(db,
+                        "SELECT 1 FROM campaign_recipients WHERE campaign_id = :a AND vendor_code = :b AND topic = :c",
+                        {campaign_id, code, topic}, 1)
+                .empty();
+  };
+  auto once_sent = [&](const std::string& number, int days) {
+    return !select_rows(db, "SELECT 1 FROM reminders_sent WHERE request_number = :a AND days_before = :b",
+                        {number, days}, 1)
+                .empty();
+  };
+  for (const auto& s : suppliers) {
+    if (preview_only && run.first_mail) break;
+    const std::string code = s.supplier.code();
+    const auto records_of = rs.for_supplier(code);
+    if (spec.suppliers.unanswered &&
+        std::none_of(records_of.begin(), records_of.end(),
+                     [](const records::RequestRecord& r) { return waiting_for_answer(r.state); }))
+      continue;
+    PlannedRecipient base;
+    base.vendor_code = code;
+    base.name = s.supplier[Field::name].value_or("");
+    base.contact = s.supplier[Field::contact].value_or("");
+    base.email = text::trim(s.supplier[Field::email].value_or(""));
+    base.channel = "email";
+    auto pref = select_rows(db, "SELECT post_only, note FROM mail_preferences WHERE vendor_code = :a", {code}, 2);
+    if (base.email.empty()) {
+      base.channel = "post";
+      base.problem = "no mail address";
+    } else if (!mail::valid_addr_spec(base.email)) {
+      base.channel = "post";
+      base.problem = "mail address not usable: " + base.email;
+    } else if (!pref.empty() && pref[0][0].value_or("0") == "1") {
+      base.channel = "post";
+      base.problem = "asked for post" + (pref[0][1].value_or("").empty() ? "" : ": " + *pref[0][1]);
+    } else if (box.bounced_before(base.email)) {
+      base.channel = "post";
+      base.problem = "mail to " + base.email + " failed permanently before";
+    }
+    std::vector<PlannedRecipient> mine;
+    if (spec.kind == "briefing") {
+      mine.push_back(base);
+    } else if (spec.kind == "request") {
+      PlannedRecipient p = base;
+      p.link_request = true;
+      Object::Ptr file = new Object(*spec.request);
+      file->set("supplier", code);
+      records::RequestInput in = parse_request_input(file, cat);
+      for (const auto& r : records_of)
+        if (r.level == in.level && r.state != "draft" && !is_final_request_state(r.state)) p.request_number = r.number;
+      if (p.request_number) {
+        p.problem += std::string(p.problem.empty() ? "" : "; ") + "links open request " + *p.request_number;
+      } else {
+        IssueResult res = requests.issue_in(db, in, actor, false);
+        if (res.number.empty()) {
+          std::string ids;
+          for (const auto& id : res.guard.refused_ids()) ids += (ids.empty() ? "" : ", ") + id;
+          p.channel = "none";
+          p.problem = "refused by guardrail: " + ids;
+        } else {
+          p.request_number = res.number;
+        }
+      }
+      mine.push_back(p);
+    } else if (spec.kind == "reminder") {
+      for (const auto& r : records_of) {
+        Date due;
+        if (!waiting_for_answer(r.state) || !parse_iso_date(r.due, due)) continue;
+        const long left = due.days() - today.days();
+        if (left < 0) continue;
+        int window = -1;
+        for (int d : mp.reminder_days_before)
+          if (d >= left) window = d;  // the list is sorted from the largest: the last one that still fits
+        if (window < 0 || once_sent(r.number, window)) continue;
+        PlannedRecipient p = base;
+        p.request_number = r.number;
+        p.link_request = true;
+        p.days_left = static_cast<int>(left);
+        p.topic = r.number + "/d" + std::to_string(window);
+        mine.push_back(p);
+        if (!preview_only)
+          execute(db, "INSERT INTO reminders_sent (request_number, days_before, campaign_id, queued_at) "
+                      "VALUES (:a, :b, :c, :d)",
+                  {r.number, window, campaign_id, records::audit_now()});
+      }
+    } else {  // agreement_notice
+      for (const auto& r : records_of) {
+        if (r.state != "agreed" || once_sent(r.number, -1)) continue;
+        PlannedRecipient p = base;
+        p.request_number = r.number;
+        p.topic = r.number;
+        mine.push_back(p);
+        if (!preview_only)
+          execute(db, "INSERT INTO reminders_sent (request_number, days_before, campaign_id, queued_at) "
+                      "VALUES (:a, :b, :c, :d)",
+                  {r.number, -1, campaign_id, records::audit_now()});
+      }
+    }
+    for (auto& p : mine) {
+      if (already(code, p.topic)) continue;
+      std::optional<long long> outbox_id;
+      if (p.channel == "email" && (!preview_only || !run.first_mail)) {
+        MailInput mi{campaign_id, spec, p, preview_lang.empty() ? spec.lang : preview_lang, charset, std::nullopt};
+        if (p.request_number) mi.request = rs.find(*p.request_number);
+        RenderedMail m = render_mail(svc, templates, requests, rs, mi);
+        if (preview_only) {
+          run.first_mail = m;
+        } else {
+          if (m.charset != charset) p.problem += std::string(p.problem.empty() ? "" : "; ") + m.charset_note;
+          records::OutboxMessage om;
+          om.campaign_id = campaign_id;
+          om.vendor_code = code;
+          if (p.link_request) om.request_number = p.request_number;
+          om.recipient = p.email;
+          om.recipient_name = p.contact.empty() ? p.name : p.name + " " + p.contact;
+          om.lang = mi.lang;
+          om.charset = m.charset;
+          om.subject = m.subject;
+          om.text_body = m.text;
+          om.html_body = m.html;
+          om.ics = m.ics;
+          om.message_id = "hoshitori." + std::to_string(campaign_id) + "." + random_token(12) + "@" + from_domain;
+          om.not_before = spec.send_at.empty() ? records::audit_now() : spec.send_at;
+          outbox_id = records::enqueue(db, om);
+        }
+      }
+      (p.channel == "email" ? run.email : p.channel == "post" ? run.post : run.none)++;
+      execute(db,
+              "INSERT INTO campaign_recipients (campaign_id, vendor_code, topic, channel, problem, request_number, "
+              "outbox_id) VALUES (:a, :b, :c, :d, :e, :f, :g)",
+              {campaign_id, code, p.topic, p.channel,
+               p.problem.empty() ? std::optional<std::string>() : std::optional<std::string>(p.problem),
+               p.request_number,
+               outbox_id ? store::Param(*outbox_id) : store::Param(std::optional<std::string>())});
+      run.recipients.push_back(p);
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+std::vector<PlannedRecipient> CampaignService::plan(long long id) {
+  Loaded l = load(id);
+  auto suppliers = select_suppliers(svc_, l.spec.suppliers);
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);  // rolled back: a dry run
+    return run_step(svc_, templates_, db, id, l.spec, suppliers, l.created_by, false, "").recipients;
+  });
+}
+
+Object::Ptr CampaignService::preview(long long id, const std::string& lang) {
+  if (lang != "ja" && lang != "en") throw std::invalid_argument("lang must be ja or en");
+  Loaded l = load(id);
+  auto suppliers = select_suppliers(svc_, l.spec.suppliers);
+  RenderedMail m;
+  std::string to;
+  svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);  // rolled back
+    StepRun run = run_step(svc_, templates_, db, id, l.spec, suppliers, l.created_by, true, lang);
+    if (!run.first_mail) throw std::out_of_range("campaign " + std::to_string(id) + " has nobody to mail");
+    m = *run.first_mail;
+    for (const auto& r : run.recipients)
+      if (r.channel == "email") {
+        to = r.email;
+        break;
+      }
+    return 0;
+  });
+  auto o = obj();
+  o->set("campaign", id);
+  o->set("lang", lang);
+  o->set("to", to);
+  o->set("charset", m.charset);
+  o->set("subject", m.subject);
+  o->set("text", m.text);
+  o->set("html", m.html);
+  o->set("ics", m.ics);
+  return o;
+}
+
+Object::Ptr CampaignService::queue(long long id, const std::string& actor) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  Loaded l = load(id);
+  const bool repeatable = l.spec.kind == "reminder" || l.spec.kind == "agreement_notice";
+  if (l.state != "draft" && !repeatable)
+    throw StateConflict("campaign " + std::to_string(id) + " is already queued; see `campaign status`");
+  auto suppliers = select_suppliers(svc_, l.spec.suppliers);
+  StepRun run = svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    auto st = select_rows(db, "SELECT state FROM campaigns WHERE id = :a", {id}, 1);
+    if (st.at(0)[0].value_or("") != "draft" && !repeatable)
+      throw StateConflict("campaign " + std::to_string(id) + " was queued meanwhile");
+    StepRun r = run_step(svc_, templates_, db, id, l.spec, suppliers, actor, false, "");
+    execute(db, "UPDATE campaigns SET state = 'queued', queued_at = :a, queued_by = :b WHERE id = :c",
+            {records::audit_now(), actor, id});
+    auto after = obj();
+    after->set("email", r.email);
+    after->set("post", r.post);
+    after->set("none", r.none);
+    records::AuditLog(db, svc_.principal())
+        .append({actor, "campaign.queued", "campaign:" + std::to_string(id), std::nullopt, std::nullopt,
+                 detail::json(after)});
+    tx.commit();
+    return r;
+  });
+  auto o = obj();
+  o->set("campaign", id);
+  o->set("state", std::string("queued"));
+  o->set("email", run.email);
+  o->set("post", run.post);
+  o->set("none", run.none);
+  return o;
+}
+
+void CampaignService::set_post_only(const std::string& vendor_code, bool post_only, const std::string& note,
+                                    const std::string& actor) {
+  svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+    if (!store::SupplierRepository(db).find(vendor_code))
+      throw std::out_of_range("no supplier with vendor code " + vendor_code);
+    execute(db, "DELETE FROM mail_preferences WHERE vendor_code = :a", {vendor_code});
+    execute(db,
+            "INSERT INTO mail_preferences (vendor_code, post_only, note, set_at, set_by) VALUES (:a, :b, :c, :d, :e)",
+            {vendor_code, post_only ? 1 : 0, note, records::audit_now(), actor});
+    records::AuditLog(db, svc_.principal())
+        .append({actor, "supplier.mail_preference", vendor_code, vendor_code, std::nullopt,
+                 std::string("{\"post_only\":") + (post_only ? "true" : "false") + "}"});
+    tx.commit();
+    return 0;
+  });
+}
+
+}  // namespace hoshi
