@@ -3,6 +3,8 @@
 #include <Poco/JSON/Array.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -72,11 +74,8 @@ struct SendFlags {
   bool once = true;
 };
 
-// Runs the sender with a progress bar on a terminal; returns the exit code.
-int run_sender(const Globals& g, const SendFlags& f, std::optional<long long> campaign, long long expected) {
-  auto svc = open_service(g, true);
-  if (!svc) return kUnusable;
-  const MailPolicy& mp = svc->catalogs().policy.mail;
+mail::SenderOptions sender_options(const Service& svc, const SendFlags& f) {
+  const MailPolicy& mp = svc.catalogs().policy.mail;
   mail::SenderOptions o;
   o.smtp = smtp_config(f.smtp, mp);
   o.from_addr = mp.from;
@@ -88,6 +87,14 @@ int run_sender(const Globals& g, const SendFlags& f, std::optional<long long> ca
   o.lease_seconds = mp.sender_lease_seconds;
   o.link_days = mp.link_days;
   o.once = f.once;
+  return o;
+}
+
+// Runs the sender with a progress bar on a terminal; returns the exit code.
+int run_sender(const Globals& g, const SendFlags& f, std::optional<long long> campaign, long long expected) {
+  auto svc = open_service(g, true);
+  if (!svc) return kUnusable;
+  mail::SenderOptions o = sender_options(*svc, f);
   o.campaign = campaign;
   o.stop = &g_stop;
   std::signal(SIGINT, on_stop_signal);
@@ -186,6 +193,37 @@ int write_letters(const Object::Ptr& out, const std::string& dir) {
 }
 
 }  // namespace
+
+std::string configured_smtp(const std::string& flag, const Service& svc) {
+  if (!flag.empty()) return flag;
+  if (const char* e = std::getenv("HOSHITORI_SMTP")) return e;
+  return svc.catalogs().policy.mail.smtp;
+}
+
+BackgroundSender::BackgroundSender(Service& svc, const std::string& smtp) {
+  SendFlags f;
+  f.smtp = smtp;
+  f.once = false;
+  mail::SenderOptions o = sender_options(svc, f);
+  o.stop = &stop_;
+  const std::string url = svc.database_url(), via = svc.principal();
+  thread_ = std::thread([this, o, url, via] {
+    while (!stop_.load()) {
+      try {
+        store::Database db(url);
+        mail::run_outbox(db, via, o);
+      } catch (const std::exception& e) {
+        std::cerr << "hoshitori: mail sender: " << e.what() << " (retrying in 10 s)\n";
+        for (int i = 0; i < 50 && !stop_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
+  });
+}
+
+BackgroundSender::~BackgroundSender() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
 
 int cmd_campaign(const Globals& g, Args& a) {
   const std::string sub = a.take_first();

@@ -2,7 +2,9 @@
 #pragma once
 #include <Poco/JSON/Object.h>
 
+#include <atomic>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,22 @@ int call(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::J
 Poco::JSON::Object::Ptr read_json_file(const std::string& path);
 // --by USER, else the global acting user.
 std::string by(const Globals& g, Args& a);
+
+// The SMTP URL in force: the flag, else $HOSHITORI_SMTP, else the policy's mail.smtp ("" none).
+std::string configured_smtp(const std::string& flag, const Service& svc);
+// `serve --smtp`: the outbox sender as a thread beside the web server, until destroyed
+// (it finishes the message in hand; what it held goes back to the queue).
+class BackgroundSender {
+ public:
+  BackgroundSender(Service& svc, const std::string& smtp);
+  ~BackgroundSender();
+  BackgroundSender(const BackgroundSender&) = delete;
+  BackgroundSender& operator=(const BackgroundSender&) = delete;
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 int cmd_init(const Globals& g, Args& a);
 int cmd_import(const Globals& g, Args& a);

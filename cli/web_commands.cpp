@@ -38,8 +38,9 @@ int cmd_serve(const Globals& g, Args& a) {
           "--public-url takes the base URL suppliers and staff reach the server at (https://hoshitori.example.co.jp)"};
     o.public_url = url;
   }
+  const std::string smtp_flag = a.take_value("--smtp");
   if (!a.positionals().empty())
-    throw UsageError{"serve takes no arguments besides --listen, --frame-ancestors and --public-url"};
+    throw UsageError{"serve takes no arguments besides --listen, --frame-ancestors, --public-url and --smtp"};
 
   // Block the stop signals in every thread (the server's inherit the mask), then wait
   // for one here: a clean stop that lets requests in progress finish.
@@ -60,8 +61,21 @@ int cmd_serve(const Globals& g, Args& a) {
   }
   std::cout << "hoshitori: serving " << server.base_url() << " (REST API under " << server.base_url()
             << "api/v1/, ERP screens under " << server.base_url() << "erp/; stop with Ctrl-C)" << std::endl;
+  std::unique_ptr<BackgroundSender> sender;
+  const std::string smtp = configured_smtp(smtp_flag, *svc);
+  try {
+    if (!smtp.empty()) sender = std::make_unique<BackgroundSender>(*svc, smtp);
+  } catch (const UsageError& e) {
+    std::cerr << "hoshitori: " << e.message << "\n";
+    server.stop();
+    return kUnusable;
+  }
+  std::cerr << (sender ? "hoshitori: sending queued mail through " + smtp
+                       : std::string("hoshitori: no SMTP server (--smtp): campaign mail stays queued"))
+            << std::endl;
   int sig = 0;
   sigwait(&stop, &sig);
+  sender.reset();
   server.stop();
   std::cout << "hoshitori: stopped" << std::endl;
   return kOk;

@@ -53,9 +53,9 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 class Server:
     """`hoshitori --db DB serve --listen 127.0.0.1:0`, the URL read from its first line."""
 
-    def __init__(self, db, *extra_args):
+    def __init__(self, db, *extra_args, pre=()):
         env = cli_support.env()
-        self.proc = subprocess.Popen([cli_support.BIN, "--db", db, "serve", "--listen", "127.0.0.1:0"] +
+        self.proc = subprocess.Popen([cli_support.BIN, "--db", db] + list(pre) + ["serve", "--listen", "127.0.0.1:0"] +
                                      list(extra_args),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         ready, _, _ = select.select([self.proc.stdout], [], [], 30)

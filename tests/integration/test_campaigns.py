@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
 
 import icalendar
 
@@ -367,6 +368,91 @@ class Delivery(CampaignCase):
         self.cli("campaign", "send", str(later), "--smtp", sink.url)
         self.assertEqual(len(sink.raw_messages()), 5)
         self.assertEqual(self.status(later)["mail"]["queued"], 5)
+
+
+class StaffScreen(CampaignCase):
+    """The buyer's way: /erp/campaigns on a real `hoshitori serve --smtp`, signed in through a link."""
+
+    def setUp(self):
+        super().setUp()
+        rows = []
+        for i in range(1, 1001):
+            kw = {"dept": "品質保証部"} if i % 200 == 1 else {}
+            if i % 100 == 0:
+                kw["email"] = ""
+            rows.append(good_row("S%04d" % i, i, **CHART_NO, **kw))
+        self.import_csv(csv_text(JA_HEADER, rows), expect=0)
+        self.mail = self.sink()
+        self.server = Server(self.db, "--smtp", self.mail.url, pre=("--policy", self.policy))
+        link = self.cli("erp-link", "--for", "山田 太郎", "--role", "buyer", "--base", self.server.base).out.strip()
+        r = self.server.request("GET", link[len(self.server.base):])
+        self.assertEqual(r.status, 303)
+        self.cookie = {"Cookie": r.headers["Set-Cookie"].split(";")[0]}
+
+    def tearDown(self):
+        code, _, err = self.server.stop()
+        self.assertEqual(code, 0, err)
+        super().tearDown()
+
+    def get(self, path):
+        r = self.server.request("GET", path, headers=self.cookie)
+        self.assertEqual(r.status, 200, r)
+        return r.body.decode("utf-8")
+
+    def post(self, path, fields):
+        csrf = re.search(r'name="csrf" value="([^"]+)"', self.get("/erp/campaigns")).group(1)
+        body = urllib.parse.urlencode(dict(fields, csrf=csrf), doseq=True).encode()
+        r = self.server.request("POST", path, raw=body,
+                                headers=dict(self.cookie, **{"Content-Type": "application/x-www-form-urlencoded"}))
+        return r
+
+    def wait_sent(self, cid, n):
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.status(cid)["mail"]["sent"] >= n:
+                return
+            time.sleep(0.5)
+        self.fail("campaign %d: %s" % (cid, self.status(cid)))
+
+    def test_invite_a_thousand_send_request_letters_and_see_who_answered(self):
+        r = self.post("/erp/campaigns", {"kind": "briefing", "title": "取引先向けセキュリティ説明会",
+                                         "date": "2027-01-20", "start": "14:00", "end": "15:30",
+                                         "location": "本社3F会議室", "standing": ["below", "unknown"]})
+        self.assertEqual(r.status, 303, r)
+        cid = int(re.search(r"/erp/campaigns/(\d+)$", r.headers["Location"]).group(1))
+        page = self.get("/erp/campaigns/%d" % cid)
+        self.assertIn(BRIEFING_SUBJECT, page)  # the preview
+        self.assertIn("まだ何も送っていません", page)
+        self.assertEqual(self.mail.raw_messages(), [])
+        self.assertEqual(self.post("/erp/campaigns/%d/send" % cid, {}).status, 303)
+        self.wait_sent(cid, 990)
+        self.assertEqual(len({recipient(m) for m in self.mail.raw_messages()}), 990)
+        self.assertEqual(len(self.mail.raw_messages()), 990)
+        page = self.get("/erp/campaigns/%d" % cid)
+        self.assertIn("送付済み", page)
+        self.assertEqual(self.post("/erp/campaigns/%d/send" % cid, {}).status, 400)  # once only
+
+        r = self.post("/erp/campaigns", {"kind": "request", "level": "3", "due": "2027-03-31",
+                                         "reason": "取引で当社の図面を共有するため", "cost_method": "折半",
+                                         "cost_explanation": "初期費用は当社と貴社で折半し、運用費用は取引価格への反映を協議します。",
+                                         "negotiable": "yes", "standing": ["unknown"], "department": "品質保証部"})
+        self.assertEqual(r.status, 303, r)
+        rid = int(re.search(r"/erp/campaigns/(\d+)$", r.headers["Location"]).group(1))
+        self.assertEqual(self.post("/erp/campaigns/%d/send" % rid, {}).status, 303)
+        self.wait_sent(rid, 5)  # S0001, S0201 … S0801: 品質保証部
+        st = self.status(rid)
+        self.assertEqual(st["answers"]["requests"], 5)
+        letters = [m for m in self.mail.raw_messages() if b"X-Hoshitori-Campaign: %d" % rid in m]
+        token = re.search(rb"/s/([A-Za-z0-9_-]{43})", b"".join(
+            email.message_from_bytes(m, policy=email.policy.default).get_body(("plain",)).get_content().encode()
+            for m in letters[:1])).group(1).decode()
+        self.assertEqual(self.server.request("GET", "/s/" + token).status, 200)
+        number = [x["request"] for x in json.loads(self.cli("campaign", "status", str(rid), "--json").out)[
+            "recipients"]][0]
+        self.step(number, {"side": "supplier", "kind": "acknowledge", "message": "確認しました"}, by="supplier")
+        page = self.get("/erp/campaigns/%d" % rid)
+        self.assertIn("回答あり", page)
+        self.assertEqual(self.status(rid)["answers"]["answered"], 1)
 
 
 class BadFiles(CampaignCase):

@@ -141,6 +141,30 @@ Object::Ptr request_json(const FormFields& f, const std::string& code) {
 }
 }  // namespace
 
+Array::Ptr level_options(const Object::Ptr& t, const std::string& selected) {
+  Array::Ptr levels = new Array;
+  for (const auto& [value, label] : kLevels) {
+    auto o = obj();
+    o->set("value", value);
+    o->set("label", t->getValue<std::string>(label));
+    o->set("selected", selected == value);
+    levels->add(o);
+  }
+  return levels;
+}
+
+Array::Ptr method_options(const Object::Ptr& t, const std::string& selected) {
+  Array::Ptr methods = new Array;
+  for (const auto& [m, label] : kMethods) {
+    auto o = obj();
+    o->set("value", std::string(m));
+    o->set("label", t->getValue<std::string>(label));
+    o->set("selected", selected == m);
+    methods->add(o);
+  }
+  return methods;
+}
+
 std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, const FormFields* posted,
                                 const std::string& csrf) {
   Service& svc = screens.service();
@@ -174,23 +198,9 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
   ctx->set("negotiable", form_value(f, "negotiable") == "yes");
   ctx->set("designated_service", form_value(f, "designated_service"));
   ctx->set("designated_mandatory", form_value(f, "designated_mandatory") == "yes");
-  Array::Ptr levels = new Array;
-  for (const auto& [value, label] : kLevels) {
-    auto o = obj();
-    o->set("value", value);
-    o->set("label", t->getValue<std::string>(label));
-    o->set("selected", form_value(f, "level") == value);
-    levels->add(o);
-  }
+  Array::Ptr levels = level_options(t, form_value(f, "level"));
   ctx->set("levels", levels);
-  Array::Ptr methods = new Array;
-  for (const auto& [m, label] : kMethods) {
-    auto o = obj();
-    o->set("value", std::string(m));
-    o->set("label", t->getValue<std::string>(label));
-    o->set("selected", form_value(f, "cost_method") == m);
-    methods->add(o);
-  }
+  Array::Ptr methods = method_options(t, form_value(f, "cost_method"));
   ctx->set("methods", methods);
   const auto chosen = all(f, "item");
   Array::Ptr items = new Array;

@@ -4,6 +4,9 @@
 // saved; "発行する" issues one request per supplier. Buyer role; every POST carries
 // the caller's CSRF token.
 #pragma once
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +20,10 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;
 // GET: the empty form (suppliers from ?suppliers=…); POST: `fields` from the form.
 std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, const FormFields* posted,
                                 const std::string& csrf);
+
+// The level and cost-sharing method choices ({value, label, selected}) in the words `t`.
+Poco::JSON::Array::Ptr level_options(const Poco::JSON::Object::Ptr& t, const std::string& selected);
+Poco::JSON::Array::Ptr method_options(const Poco::JSON::Object::Ptr& t, const std::string& selected);
 
 // application/x-www-form-urlencoded → every (name, value) in order (repeats kept).
 FormFields parse_form_fields(const std::string& body);

@@ -1,5 +1,6 @@
 #include "http/erp_routes.hpp"
 
+#include "http/erp_campaigns.hpp"
 #include "http/erp_negotiation.hpp"
 #include "http/erp_request_form.hpp"
 #include "http/evidence_download.hpp"
@@ -27,6 +28,55 @@ FormFields read_form(Exchange& ex, ErpContext& ctx, const Caller& caller) {
     if (k == "csrf") presented = v;
   ctx.auth.check_csrf(caller, presented);
   return fields;
+}
+long long campaign_id_segment(const std::string& s) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
+    throw HttpError(404, "Not Found", "no such campaign");
+  return std::stoll(s);
+}
+
+std::string with_query(const ScreenRequest& r) {
+  std::string q;
+  if (r.lang != "ja") q += "?lang=" + r.lang;
+  if (r.fragment) q += std::string(q.empty() ? "?" : "&") + "fragment=1";
+  return q;
+}
+
+// /erp/campaigns, /erp/campaigns/{id}, POST /erp/campaigns (a draft), POST …/{id}/send.
+void handle_campaigns(Exchange& ex, ErpContext& ctx, ScreenRequest& r) {
+  const std::size_t n = r.segments.size();
+  if (ex.method() == "POST") {
+    r.caller = ctx.auth.require(ex, records::Role::buyer);
+    r.csrf = ctx.auth.csrf_token(r.caller);
+    const FormFields fields = read_form(ex, ctx, r.caller);
+    std::string to;
+    if (n == 1) {
+      try {
+        to = "/erp/campaigns/" + std::to_string(create_campaign_from_form(ctx.screens, r.caller, fields));
+      } catch (const HttpError& e) {
+        if (e.status != 400) throw;
+        r.error = e.what();
+        return ex.send(400, "text/html; charset=utf-8", campaigns_screen(ctx.screens, r));
+      }
+    } else if (n == 3 && r.segments[2] == "send") {
+      const long long id = campaign_id_segment(r.segments[1]);
+      queue_campaign(ctx.screens, r.caller, id);
+      to = "/erp/campaigns/" + std::to_string(id);
+    } else {
+      throw HttpError(404, "Not Found", "no such screen");
+    }
+    ex.set_header("Location", to + with_query(r));
+    return ex.send(303, "text/plain; charset=utf-8", "");
+  }
+  if (ex.method() != "GET" && ex.method() != "HEAD") {
+    ex.set_header("Allow", "GET, HEAD, POST");
+    throw HttpError(405, "Method Not Allowed", ex.method() + " is not allowed here");
+  }
+  r.caller = ctx.auth.require(ex, records::Role::viewer);
+  r.csrf = ctx.auth.csrf_token(r.caller);
+  if (n == 1) return ex.send(200, "text/html; charset=utf-8", campaigns_screen(ctx.screens, r));
+  if (n == 2) return ex.send(200, "text/html; charset=utf-8", campaign_screen(ctx.screens, r, campaign_id_segment(r.segments[1])));
+  throw HttpError(404, "Not Found", "no such screen");
 }
 }  // namespace
 
@@ -83,6 +133,7 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       ex.set_header("Location", "/erp/suppliers/" + records::url_encode(res.vendor_code) + q);
       return ex.send(303, "text/plain; charset=utf-8", "");
     }
+    if (!r.segments.empty() && r.segments[0] == "campaigns") return handle_campaigns(ex, ctx, r);
     if (ex.method() != "GET" && ex.method() != "HEAD") {
       ex.set_header("Allow", "GET, HEAD");
       throw HttpError(405, "Method Not Allowed", ex.method() + " is not allowed here");

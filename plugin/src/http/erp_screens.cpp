@@ -56,7 +56,7 @@ ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
     if (!labels_["ja"]->has(k)) throw std::runtime_error(path + ": \"" + k + "\" has no Japanese word");
   for (const auto& [lang, words] : labels_) {
     auto few = obj();
-    for (const char* k : {"app", "dashboard", "new_request", "language"}) few->set(k, words->get(k));
+    for (const char* k : {"app", "dashboard", "new_request", "campaigns", "language"}) few->set(k, words->get(k));
     layout_labels_[lang] = few;
   }
 }
