@@ -11,7 +11,7 @@ BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev 
               libkainjow-mustache-dev
 TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui \
               chromium nodejs fonts-ipafont-gothic python3-aiosmtpd python3-icalendar openssl
-BENCH_PKGS := sqlite3 wrk nginx curl
+BENCH_PKGS := sqlite3 wrk nginx curl postfix
 
 .PHONY: all build deps deps-test deps-e2e deps-bench run test bench clean
 
@@ -44,7 +44,10 @@ deps-e2e: deps-test
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }
 	npm ci --prefix tests/e2e --no-audit --no-fund
 
+# postfix only for its smtp-sink/smtp-source tools: preseeded as "No configuration", so
+# installing it starts no mail server
 deps-bench: deps
+	@echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections
 	$(call install_missing,$(BENCH_PKGS))
 
 $(BUILD)/CMakeCache.txt:
@@ -74,6 +77,7 @@ bench: deps-bench build
 	$(BUILD)/tests/perf/hoshitori_bench
 	$(BUILD)/tests/perf/hoshitori_bench_audit
 	tests/perf/bench_web.sh $(BUILD)/hoshitori
+	tests/perf/bench_mail.sh $(BUILD)/hoshitori
 
 clean:
 	rm -rf $(BUILD)

@@ -49,7 +49,6 @@ void load_mail(const Doc& d, const YAML::Node& m, Policy& p) {
       std::sort(mp.reminder_days_before.begin(), mp.reminder_days_before.end(), std::greater<int>());
     }
   }
-  if (mp.from.empty()) throw d.fail(d.root(), "a sender address is needed: buyer.email or mail.from");
 }
 }  // namespace
 

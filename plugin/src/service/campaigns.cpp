@@ -54,6 +54,8 @@ CampaignService::CampaignService(Service& svc)
 long long CampaignService::create(const Object::Ptr& file, const std::string& actor) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
   CampaignSpec spec = parse_campaign_spec(file, svc_.catalogs(), templates_);
+  if (!mail::valid_addr_spec(svc_.catalogs().policy.mail.from))
+    throw std::invalid_argument("the policy names no usable sender address: set buyer.email or mail.from");
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
     const std::string now = records::audit_now();
