@@ -30,9 +30,10 @@ CREATE TABLE campaign_recipients (
 );
 CREATE INDEX campaign_recipients_request ON campaign_recipients (request_number);
 
--- One rendered message. A sender claims rows (claimed_by), sends them in id order and
+-- One message to send. A sender claims rows (claimed_by), sends them in id order and
 -- marks each right after the server's answer; a claimed row of a dead sender is the
--- one that may have been in flight (unknown), the rest go back to queued.
+-- one that may have been in flight (unknown), the rest go back to queued. The rendered
+-- text is in outbox_bodies, written once: marking a message rewrites only this small row.
 CREATE TABLE outbox (
   id             @ID@,
   campaign_id    INTEGER REFERENCES campaigns (id),
@@ -42,10 +43,6 @@ CREATE TABLE outbox (
   recipient_name TEXT NOT NULL,
   lang           TEXT NOT NULL,
   charset        TEXT NOT NULL CHECK (charset IN ('utf-8', 'iso-2022-jp')),
-  subject        TEXT NOT NULL,
-  text_body      TEXT NOT NULL,
-  html_body      TEXT,
-  ics            TEXT,
   message_id     TEXT NOT NULL UNIQUE,
   created_at     TEXT NOT NULL,
   state          TEXT NOT NULL CHECK (state IN ('queued', 'claimed', 'sent', 'failed', 'unknown', 'cancelled')),
@@ -57,8 +54,18 @@ CREATE TABLE outbox (
   last_reply     TEXT
 );
 CREATE INDEX outbox_due ON outbox (state, not_before, id);
-CREATE INDEX outbox_campaign ON outbox (campaign_id, state);
-CREATE INDEX outbox_recipient ON outbox (recipient, state);
+CREATE INDEX outbox_campaign ON outbox (campaign_id);
+CREATE INDEX outbox_recipient ON outbox (recipient);
+
+-- What a message says (subject, text and HTML parts, .ics), as rendered; a supplier
+-- link appears as a placeholder until the message is sent.
+CREATE TABLE outbox_bodies (
+  outbox_id INTEGER PRIMARY KEY REFERENCES outbox (id),
+  subject   TEXT NOT NULL,
+  text_body TEXT NOT NULL,
+  html_body TEXT,
+  ics       TEXT
+);
 
 -- Sender processes, so a restarted sender can tell a dead one's claims from a live one's.
 CREATE TABLE outbox_senders (

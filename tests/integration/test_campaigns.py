@@ -234,7 +234,7 @@ class RequestLetters(CampaignCase):
                 # hashed at rest: neither the link table nor the outbox holds the token
                 digest = hashlib.sha256(token.encode()).hexdigest()
                 self.assertEqual(self.count("SELECT COUNT(*) FROM supplier_links WHERE token_sha256 = '%s'" % digest), 1)
-                self.assertEqual(self.count("SELECT COUNT(*) FROM outbox WHERE text_body LIKE '%%%s%%'" % token), 0)
+                self.assertEqual(self.count("SELECT COUNT(*) FROM outbox_bodies WHERE text_body LIKE '%%%s%%'" % token), 0)
             self.assertEqual(len(set(tokens.values())), 5)
         finally:
             server.stop()

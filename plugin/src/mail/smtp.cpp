@@ -9,6 +9,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 namespace hoshi::mail {
@@ -22,7 +23,19 @@ template <class Base>
 struct Exposed : Base {
   using Base::Base;
   Poco::Net::DialogSocket& dialog() { return this->socket(); }
+  // EHLO, keeping the server's answer (its extensions)
+  std::string ehlo(const std::string& helo) {
+    std::string response;
+    Base::login(helo, response);
+    return response;
+  }
 };
+
+bool offers_pipelining(const std::string& ehlo) {
+  std::string up = ehlo;
+  for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return up.find("PIPELINING") != std::string::npos;
+}
 
 std::string one_line(std::string s) {
   for (char& c : s)
@@ -133,21 +146,21 @@ void SmtpConnection::open() {
           std::make_unique<Exposed<Poco::Net::SecureSMTPClientSession>>(c_.host, static_cast<Poco::UInt16>(c_.port));
       sock_ = &secure->dialog();
       secure->setTimeout(Poco::Timespan(c_.timeout_seconds, 0));
-      secure->login(c_.helo);
+      secure->ehlo(c_.helo);
       Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
           Poco::Net::Context::TLS_CLIENT_USE, c_.ca_file,
           c_.verify ? Poco::Net::Context::VERIFY_RELAXED : Poco::Net::Context::VERIFY_NONE, 9, c_.ca_file.empty());
       if (!secure->startTLS(ctx)) throw SmtpUnavailable(describe(c_) + ": the server does not offer STARTTLS");
+      pipelining_ = offers_pipelining(secure->ehlo(c_.helo));  // the extensions again, now under TLS
       s = std::move(secure);
     } else {
       auto plain = std::make_unique<Exposed<SMTPClientSession>>(c_.host, static_cast<Poco::UInt16>(c_.port));
       sock_ = &plain->dialog();
+      plain->setTimeout(Poco::Timespan(c_.timeout_seconds, 0));
+      pipelining_ = offers_pipelining(plain->ehlo(c_.helo));
       s = std::move(plain);
-      s->setTimeout(Poco::Timespan(c_.timeout_seconds, 0));
     }
-    if (c_.user.empty()) {
-      s->login(c_.helo);
-    } else {
+    if (!c_.user.empty()) {
       const auto method = c_.auth == "login"      ? SMTPClientSession::AUTH_LOGIN
                           : c_.auth == "cram-md5" ? SMTPClientSession::AUTH_CRAM_MD5
                                                   : SMTPClientSession::AUTH_PLAIN;
@@ -168,34 +181,37 @@ void SmtpConnection::close() {
   } catch (...) {
   }
   s_.reset();
+  sock_ = nullptr;
 }
 
 SendOutcome SmtpConnection::send(const std::string& from, const std::string& to, const std::string& data) {
   open();
   bool data_sent = false;
   try {
-    std::string reply;
-    int st = s_->sendCommand("MAIL FROM:", "<" + from + ">", reply);
-    if (st == 421) close();
-    if (st < 200 || st >= 300) {
-      if (s_) s_->sendCommand("RSET", reply);
-      return classify(st, "MAIL FROM: " + reply);
+    std::string r_mail, r_rcpt, r_data;
+    int st_mail = 0, st_rcpt = 0, st_data = 0;
+    if (pipelining_) {
+      // RFC 2920: the three commands in one write, then their three replies in order
+      sock_->sendString("MAIL FROM:<" + from + ">\r\nRCPT TO:<" + to + ">\r\nDATA\r\n");
+      st_mail = sock_->receiveStatusMessage(r_mail);
+      st_rcpt = sock_->receiveStatusMessage(r_rcpt);
+      st_data = sock_->receiveStatusMessage(r_data);
+    } else {
+      st_mail = s_->sendCommand("MAIL FROM:", "<" + from + ">", r_mail);
+      if (st_mail >= 200 && st_mail < 300) st_rcpt = s_->sendCommand("RCPT TO:", "<" + to + ">", r_rcpt);
+      if (st_rcpt >= 200 && st_rcpt < 300) st_data = s_->sendCommand("DATA", r_data);
     }
-    st = s_->sendCommand("RCPT TO:", "<" + to + ">", reply);
-    if (st < 200 || st >= 300) {
-      SendOutcome o = classify(st, "RCPT TO: " + reply);
+    const bool refused = !(st_mail >= 200 && st_mail < 300) || !(st_rcpt >= 200 && st_rcpt < 300) || st_data != 354;
+    if (refused) {
+      SendOutcome o = !(st_mail >= 200 && st_mail < 300) ? classify(st_mail, "MAIL FROM: " + r_mail)
+                      : !(st_rcpt >= 200 && st_rcpt < 300) ? classify(st_rcpt, "RCPT TO: " + r_rcpt)
+                                                           : classify(st_data, "DATA: " + r_data);
       std::string r2;
-      if (st == 421)
-        close();
-      else
-        s_->sendCommand("RSET", r2);
-      return o;
-    }
-    st = s_->sendCommand("DATA", reply);
-    if (st != 354) {
-      SendOutcome o = classify(st, "DATA: " + reply);
-      std::string r2;
-      if (st == 421)
+      if (st_data == 354) {  // a pipelining server that took DATA anyway: end an empty message
+        sock_->sendString(".\r\n");
+        sock_->receiveStatusMessage(r2);
+      }
+      if (st_mail == 421 || st_rcpt == 421 || st_data == 421)
         close();
       else
         s_->sendCommand("RSET", r2);
@@ -203,11 +219,13 @@ SendOutcome SmtpConnection::send(const std::string& from, const std::string& to,
     }
     data_sent = true;
     sock_->sendString(dot_stuffed(data));
-    st = sock_->receiveStatusMessage(reply);
+    std::string reply;
+    const int st = sock_->receiveStatusMessage(reply);
     if (st == 421) close();
     return classify(st, reply);
   } catch (const Poco::Exception& e) {
     s_.reset();  // the session is broken: reconnect next time
+    sock_ = nullptr;
     SendOutcome o;
     o.kind = data_sent ? SendOutcome::Kind::unknown : SendOutcome::Kind::temporary;
     o.reply = one_line("connection: " + e.displayText());

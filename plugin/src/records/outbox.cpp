@@ -21,9 +21,11 @@ using store::WriteTransaction;
 
 namespace {
 
+// the message's columns, from outbox o JOIN outbox_bodies b
 const char* kColumns =
-    "id, campaign_id, vendor_code, request_number, recipient, recipient_name, lang, charset, subject, text_body, "
-    "html_body, ics, message_id, not_before, attempts";
+    "o.id, o.campaign_id, o.vendor_code, o.request_number, o.recipient, o.recipient_name, o.lang, o.charset, "
+    "b.subject, b.text_body, b.html_body, b.ics, o.message_id, o.not_before, o.attempts";
+const char* kFrom = " FROM outbox o JOIN outbox_bodies b ON b.outbox_id = o.id";
 
 OutboxMessage from_row(const store::Row& r) {
   OutboxMessage m;
@@ -132,8 +134,7 @@ SenderId SenderId::for_this_process() {
 long long enqueue(store::Database& db, const OutboxMessage& m) {
   const std::string sql =
       "INSERT INTO outbox (campaign_id, vendor_code, request_number, recipient, recipient_name, lang, charset, "
-      "subject, text_body, html_body, ics, message_id, created_at, state, not_before) VALUES (:a, :b, :c, :d, :e, "
-      ":f, :g, :h, :i, :j, :k, :l, :m, 'queued', :n)";
+      "message_id, created_at, state, not_before) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, 'queued', :j)";
   const std::vector<store::Param> params = {
       m.campaign_id ? store::Param(*m.campaign_id) : store::Param(std::optional<std::string>()),
       m.vendor_code,
@@ -142,16 +143,17 @@ long long enqueue(store::Database& db, const OutboxMessage& m) {
       m.recipient_name,
       m.lang,
       m.charset,
-      m.subject,
-      m.text_body,
-      m.html_body.empty() ? std::optional<std::string>() : std::optional<std::string>(m.html_body),
-      m.ics.empty() ? std::optional<std::string>() : std::optional<std::string>(m.ics),
       m.message_id,
       audit_now(),
       m.not_before};
   execute(db, sql, params);
   auto rows = select_rows(db, "SELECT id FROM outbox WHERE message_id = :a", {m.message_id}, 1);
-  return std::stoll(*rows.at(0)[0]);
+  const long long id = std::stoll(*rows.at(0)[0]);
+  execute(db, "INSERT INTO outbox_bodies (outbox_id, subject, text_body, html_body, ics) VALUES (:a, :b, :c, :d, :e)",
+          {id, m.subject, m.text_body,
+           m.html_body.empty() ? std::optional<std::string>() : std::optional<std::string>(m.html_body),
+           m.ics.empty() ? std::optional<std::string>() : std::optional<std::string>(m.ics)});
+  return id;
 }
 
 void Outbox::register_sender(const SenderId& me) {
@@ -199,8 +201,8 @@ std::pair<int, int> Outbox::recover(const SenderId& me, int lease_seconds) {
       // settled by another recovering sender meanwhile?
       auto still = select_rows(db_, "SELECT stopped_at FROM outbox_senders WHERE id = :a", {*s[0]}, 1);
       if (still.empty() || still[0][0]) return 0;
-      auto held = select_rows(db_, std::string("SELECT ") + kColumns +
-                                       " FROM outbox WHERE state = 'claimed' AND claimed_by = :a ORDER BY id",
+      auto held = select_rows(db_, std::string("SELECT ") + kColumns + kFrom +
+                                       " WHERE o.state = 'claimed' AND o.claimed_by = :a ORDER BY o.id",
                               {*s[0]}, 15);
       SupplierLinks links(db_, via_);
       for (std::size_t i = 0; i < held.size(); ++i) {
@@ -245,7 +247,7 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
     SupplierLinks links(db_, via_);
     for (const auto& r : ids) {
       const long long id = std::stoll(*r[0]);
-      auto row = select_rows(db_, std::string("SELECT ") + kColumns + " FROM outbox WHERE id = :a", {id}, 15);
+      auto row = select_rows(db_, std::string("SELECT ") + kColumns + kFrom + " WHERE o.id = :a", {id}, 15);
       OutboxMessage m = from_row(row.at(0));
       std::string token;
       if (m.request_number) {
@@ -337,7 +339,7 @@ std::optional<std::string> Outbox::next_due(std::optional<long long> campaign) {
 void Outbox::resolve(long long id, bool delivered, const std::string& actor) {
   db_.guarded([&] {
     WriteTransaction tx(db_, WriteTransaction::Mode::serialize);
-    auto rows = select_rows(db_, std::string("SELECT ") + kColumns + ", state FROM outbox WHERE id = :a", {id}, 16);
+    auto rows = select_rows(db_, std::string("SELECT ") + kColumns + ", o.state" + kFrom + " WHERE o.id = :a", {id}, 16);
     if (rows.empty()) throw std::out_of_range("no outbox message " + std::to_string(id));
     if (rows[0][15].value_or("") != "unknown")
       throw std::invalid_argument("outbox message " + std::to_string(id) + " is " + rows[0][15].value_or("") +
