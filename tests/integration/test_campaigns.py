@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_support  # noqa: E402
 from api_support import Server  # noqa: E402
 from cli_support import JA_HEADER, csv_text, good_row  # noqa: E402
-from requests_support import RequestCase, fair_request  # noqa: E402
+from requests_support import BUYER, ESTIMATE, SUPPLIER, TERMS, RequestCase, fair_request  # noqa: E402
 from smtp_support import Sink, free_port, recipient  # noqa: E402
 
 EVENT = {"title": "取引先向けセキュリティ説明会", "start": "2027-01-20T14:00:00+09:00",
@@ -52,6 +52,7 @@ class CampaignCase(RequestCase):
             policy = f.read()
         policy = re.sub(r"per_minute: \d+", "per_minute: 0", policy)
         policy = re.sub(r"retry_base_seconds: \d+", "retry_base_seconds: 1", policy)
+        policy = re.sub(r"min_due_days: \d+", "min_due_days: 0", policy)  # reminders need a near due date
         self.policy = self.write("policy.yaml", policy)
 
     def tearDown(self):
@@ -64,8 +65,10 @@ class CampaignCase(RequestCase):
         self.sinks.append(s)
         return s
 
-    def cli(self, *args, code=0, env_extra=None):
+    def cli(self, *args, code=0, env_extra=None, today=None):
         e = cli_support.env()
+        if today:
+            e["HOSHITORI_TODAY"] = today
         e.update(env_extra or {})
         p = subprocess.run([cli_support.BIN, "--db", self.db, "--policy", self.policy] + list(args),
                            capture_output=True, env=e, timeout=300)
@@ -453,6 +456,64 @@ class StaffScreen(CampaignCase):
         page = self.get("/erp/campaigns/%d" % rid)
         self.assertIn("回答あり", page)
         self.assertEqual(self.status(rid)["answers"]["answered"], 1)
+
+
+class RemindersAndNotices(CampaignCase):
+    def setUp(self):
+        super().setUp()
+        rows = [good_row("V%03d" % i, i, **CHART_NO) for i in range(1, 4)]
+        self.import_csv(csv_text(JA_HEADER, rows), expect=0)
+
+    def issue_at(self, code, due):
+        p = self.cli("request", "issue", "--by", BUYER, "--json", self.jfile(fair_request(code, due=due)))
+        return p.out.strip()
+
+    def test_reminders_go_once_per_window_before_the_due_date_to_those_who_have_not_answered(self):
+        due_soon = self.issue_at("V001", "2026-11-27")     # 7 days after 2026-11-20
+        answered = self.issue_at("V002", "2026-11-27")
+        self.step(answered, {"side": "supplier", "kind": "acknowledge", "message": "確認しました"}, by=SUPPLIER)
+        self.issue_at("V003", "2027-01-31")                  # far away: no reminder yet
+        cid = self.campaign({"kind": "reminder", "suppliers": {"unanswered": True}})
+        sink = self.sink()
+        self.cli("campaign", "send", str(cid), "--smtp", sink.url)
+        raws = sink.raw_messages()
+        self.assertEqual([recipient(r) for r in raws], ["it@v001.example"])
+        m = email.message_from_bytes(raws[0], policy=email.policy.default)
+        self.assertEqual(str(m["Subject"]),
+                         "【ご確認のお願い】サイバーセキュリティ対策のご回答期限まであと7日（%s）" % due_soon)
+        text = m.get_body(("plain",)).get_content()
+        self.assertIn("令和8年11月27日（2026-11-27、あと7日）", text)
+        self.assertRegex(text, r"ご回答ページ：http://127\.0\.0\.1:8470/s/[A-Za-z0-9_-]{43}")
+        # the same day again: nothing new; three days before: the next window
+        self.cli("campaign", "send", str(cid), "--smtp", sink.url)
+        self.assertEqual(len(sink.raw_messages()), 1)
+        self.cli("campaign", "send", str(cid), "--smtp", sink.url, today="2026-11-24")
+        subjects = sorted(str(email.message_from_bytes(r, policy=email.policy.default)["Subject"])
+                          for r in sink.raw_messages())
+        self.assertEqual(len(subjects), 2)
+        self.assertIn("あと3日", subjects[1] if "あと3日" in subjects[1] else subjects[0])
+
+    def test_an_agreement_notice_carries_the_agreed_text_and_its_hash(self):
+        number = self.issue_at("V001", "2027-03-31")
+        self.step(number, ESTIMATE, SUPPLIER)
+        s = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER)
+        sha = s.out.split()[-1]
+        self.cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha)
+        self.cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", sha)
+        cid = self.campaign({"kind": "agreement_notice", "suppliers": "all"})
+        sink = self.sink()
+        self.cli("campaign", "send", str(cid), "--smtp", sink.url)
+        raws = sink.raw_messages()
+        self.assertEqual([recipient(r) for r in raws], ["it@v001.example"])
+        m = email.message_from_bytes(raws[0], policy=email.policy.default)
+        self.assertIn(number, str(m["Subject"]))
+        text = m.get_body(("plain",)).get_content()
+        self.assertIn(sha, text)
+        document = self.cli("agreement", number).out
+        self.assertIn(document.strip().splitlines()[0], text)
+        self.assertNotIn("/s/", text)  # an agreed request has no answer page any more
+        self.cli("campaign", "send", str(cid), "--smtp", sink.url)
+        self.assertEqual(len(sink.raw_messages()), 1)  # once
 
 
 class BadFiles(CampaignCase):

@@ -15,14 +15,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using store::select_rows;
 
-namespace {
-// A supplier that took any step on its request (acknowledged, estimated, negotiated,
-// agreed or declined) has answered.
-bool answered_state(const std::string& s) {
-  return s == "acknowledged" || s == "negotiating" || s == "agreed" || s == "declined";
-}
-}  // namespace
-
 Object::Ptr CampaignService::status(long long id, bool with_recipients) {
   Loaded l = load(id);
   auto rows = svc_.with_db([&](store::Database& db) {
@@ -53,7 +45,7 @@ Object::Ptr CampaignService::status(long long id, bool with_recipients) {
     const std::string rstate = r[6].value_or("");
     if (r[5]) {
       ++with_request;
-      if (answered_state(rstate)) ++answered;
+      if (is_answered_request_state(rstate)) ++answered;
     }
     if (!with_recipients) continue;
     auto e = obj();
@@ -64,7 +56,7 @@ Object::Ptr CampaignService::status(long long id, bool with_recipients) {
     e->set("problem", api::opt(r[4]));
     e->set("request", api::opt(r[5]));
     e->set("request_state", api::opt(r[6]));
-    e->set("answered", answered_state(rstate));
+    e->set("answered", is_answered_request_state(rstate));
     e->set("mail_state", api::opt(r[7]));
     e->set("reply", api::opt(r[8]));
     e->set("sent_at", api::opt(r[9]));

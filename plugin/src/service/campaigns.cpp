@@ -24,7 +24,7 @@ using store::select_rows;
 
 namespace {
 
-bool waiting_for_answer(const std::string& state) { return state == "issued" || state == "acknowledged"; }
+bool waiting_for_answer(const std::string& state) { return state == "issued"; }
 
 // Suppliers the selection names, in vendor-code order.
 std::vector<SupplierStanding> select_suppliers(Service& svc, const CampaignSelection& sel) {

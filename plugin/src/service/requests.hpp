@@ -21,6 +21,13 @@ inline bool is_final_request_state(const std::string& state) {
   return state == "agreed" || state == "declined" || state == "withdrawn" || state == "expired";
 }
 
+// The supplier has taken a step on the request (acknowledged it, estimated, negotiated,
+// agreed or declined): what a campaign counts as answered. An issued request awaits its
+// first answer (the one reminders are for).
+inline bool is_answered_request_state(const std::string& state) {
+  return state == "acknowledged" || state == "negotiating" || state == "agreed" || state == "declined";
+}
+
 // A guardrail refused; `outcome` names the rules, why, and what would satisfy them.
 struct GuardrailRefusal : std::runtime_error {
   GuardrailRefusal(const std::string& what, records::GuardOutcome o)
