@@ -4,6 +4,7 @@ BUILD     ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DB        ?= hoshitori.db
 PORT      ?= 8470
+MAIL_PORT ?= 8025
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev \
@@ -12,8 +13,9 @@ BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev 
 TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui \
               chromium nodejs fonts-ipafont-gothic python3-aiosmtpd python3-icalendar openssl
 BENCH_PKGS := sqlite3 wrk nginx curl postfix
+RUN_PKGS   := python3-aiosmtpd
 
-.PHONY: all build deps deps-test deps-e2e deps-bench run test bench clean
+.PHONY: all build deps deps-test deps-e2e deps-bench deps-run run test bench clean
 
 all: build
 
@@ -46,6 +48,10 @@ deps-e2e: deps-test
 
 # postfix only for its smtp-sink/smtp-source tools: preseeded as "No configuration", so
 # installing it starts no mail server
+# make run's local mail sink (sample-data/serve-demo.sh)
+deps-run:
+	$(call install_missing,$(RUN_PKGS))
+
 deps-bench: deps
 	@echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections
 	$(call install_missing,$(BENCH_PKGS))
@@ -58,7 +64,7 @@ build: deps $(BUILD)/CMakeCache.txt
 
 # Loads the sample suppliers into the embedded SQLite default, prints a sign-in link to
 # the ERP screens and a sample request's supplier link, and serves them (and the REST API) on 127.0.0.1 until Ctrl-C.
-run: build
+run: build deps-run
 	$(BUILD)/hoshitori --db $(DB) init
 	$(BUILD)/hoshitori --db $(DB) import suppliers sample-data/suppliers.csv
 	$(BUILD)/hoshitori --db $(DB) import suppliers sample-data/suppliers-cp932.csv
@@ -68,7 +74,7 @@ run: build
 	@sample-data/sample-request.sh $(BUILD)/hoshitori $(DB) http://127.0.0.1:$(PORT)
 	@echo "REST API: make a key with  $(BUILD)/hoshitori --db $(DB) apikey create --name me --role viewer"
 	@echo
-	$(BUILD)/hoshitori --db $(DB) serve --listen 127.0.0.1:$(PORT)
+	@sample-data/serve-demo.sh $(BUILD)/hoshitori $(DB) $(PORT) $(MAIL_PORT)
 
 test: deps-test deps-e2e build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
