@@ -4,12 +4,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "cli.hpp"
 #include "mail/mime.hpp"
@@ -141,8 +141,8 @@ void print_status(const Object::Ptr& s, bool recipients) {
   Object::Ptr ch = s->getObject("recipients_by_channel"), m = s->getObject("mail"), ans = s->getObject("answers");
   std::cout << "campaign " << str(s, "id") << " (" << str(s, "kind") << ") " << str(s, "title") << " — "
             << str(s, "state") << "\n";
-  std::cout << "recipients: " << str(ch, "email") << " by mail, " << str(ch, "post") << " by post, "
-            << str(ch, "none") << " not reached\n";
+  std::cout << "recipients: " << str(ch, "email") << " by mail, " << str(ch, "post") << " by post, " << str(ch, "none")
+            << " not reached\n";
   std::cout << "mail: " << str(m, "sent") << " sent, " << str(m, "queued") << " queued, " << str(m, "sending")
             << " sending, " << str(m, "failed") << " failed, " << str(m, "unknown") << " unknown, "
             << str(m, "cancelled") << " cancelled\n";
@@ -162,10 +162,14 @@ void print_status(const Object::Ptr& s, bool recipients) {
 std::string html_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '&') o += "&amp;";
-    else if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else o += c;
+    if (c == '&')
+      o += "&amp;";
+    else if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else
+      o += c;
   }
   return o;
 }
@@ -188,7 +192,8 @@ int write_letters(const Object::Ptr& out, const std::string& dir) {
   }
   html += "</body></html>\n";
   std::ofstream(dir + "/letters.html", std::ios::binary) << html;
-  std::cerr << "hoshitori: " << list->size() << " letters in " << dir << " (one .txt each; letters.html prints them all)\n";
+  std::cerr << "hoshitori: " << list->size() << " letters in " << dir
+            << " (one .txt each; letters.html prints them all)\n";
   return kOk;
 }
 
@@ -318,9 +323,8 @@ int cmd_campaign(const Globals& g, Args& a) {
       req->set("actor", actor);
       rc = call(g, false, req, out);
       if (rc != kOk) return rc;
-      std::cerr << "hoshitori: campaign " << id << " queued: " << str(out, "email") << " by mail, "
-                << str(out, "post") << " by post (campaign letters " << id << " --out DIR), " << str(out, "none")
-                << " not reached\n";
+      std::cerr << "hoshitori: campaign " << id << " queued: " << str(out, "email") << " by mail, " << str(out, "post")
+                << " by post (campaign letters " << id << " --out DIR), " << str(out, "none") << " not reached\n";
     }
     if (!queue_only) {
       call(g, true, st, out);

@@ -113,8 +113,9 @@ std::string campaign_screen(ErpScreens& screens, const ScreenRequest& r, long lo
     o->set("panel", "/erp/suppliers/" + records::url_encode(e->getValue<std::string>("vendor_code")) + lang_query(r));
     o->set("name", e->optValue<std::string>("name", ""));
     const std::string channel = e->getValue<std::string>("channel");
-    o->set("channel", t->optValue<std::string>(channel == "email" ? "by_mail" : channel == "post" ? "by_post"
-                                                                                                 : "not_reached",
+    o->set("channel", t->optValue<std::string>(channel == "email"  ? "by_mail"
+                                               : channel == "post" ? "by_post"
+                                                                   : "not_reached",
                                                channel));
     o->set("problem", e->isNull("problem") ? "" : e->optValue<std::string>("problem", ""));
     o->set("request", e->isNull("request") ? "" : e->optValue<std::string>("request", ""));

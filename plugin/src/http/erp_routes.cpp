@@ -75,7 +75,9 @@ void handle_campaigns(Exchange& ex, ErpContext& ctx, ScreenRequest& r) {
   r.caller = ctx.auth.require(ex, records::Role::viewer);
   r.csrf = ctx.auth.csrf_token(r.caller);
   if (n == 1) return ex.send(200, "text/html; charset=utf-8", campaigns_screen(ctx.screens, r));
-  if (n == 2) return ex.send(200, "text/html; charset=utf-8", campaign_screen(ctx.screens, r, campaign_id_segment(r.segments[1])));
+  if (n == 2)
+    return ex.send(200, "text/html; charset=utf-8",
+                   campaign_screen(ctx.screens, r, campaign_id_segment(r.segments[1])));
   throw HttpError(404, "Not Found", "no such screen");
 }
 }  // namespace

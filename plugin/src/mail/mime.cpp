@@ -32,8 +32,7 @@ bool plain_ascii(std::string_view s) {
 }
 
 void no_line_breaks(std::string_view v, const char* what) {
-  if (v.find_first_of("\r\n") != std::string_view::npos)
-    throw MimeError(std::string(what) + " holds a line break");
+  if (v.find_first_of("\r\n") != std::string_view::npos) throw MimeError(std::string(what) + " holds a line break");
 }
 
 struct Iconv {
@@ -155,8 +154,7 @@ std::string rfc5322_date(std::time_t t) {
   std::tm tm{};
   gmtime_r(&jst, &tm);
   static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   char buf[48];
   std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0900", days[tm.tm_wday], tm.tm_mday,
                 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -274,9 +272,8 @@ std::string build(const Message& m, std::time_t date) {
   std::string body = text_part(m);
   if (!m.html.empty()) {
     const std::string alt = boundary_for(m.message_id, "alt");
-    body = "Content-Type: multipart/alternative;\r\n boundary=\"" + alt + "\"\r\n\r\n--" + alt + "\r\n" + body +
-           "--" + alt +
-           "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+    body = "Content-Type: multipart/alternative;\r\n boundary=\"" + alt + "\"\r\n\r\n--" + alt + "\r\n" + body + "--" +
+           alt + "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
            base64_lines(crlf(m.html)) + "--" + alt + "--\r\n";
   }
   if (!m.ics.empty()) {

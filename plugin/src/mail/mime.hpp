@@ -21,11 +21,11 @@ struct Address {
 struct Message {
   Address from, to;
   std::optional<Address> reply_to;
-  std::string subject;  // UTF-8
-  std::string text;     // UTF-8; the text/plain part
-  std::string html;     // UTF-8; empty: no HTML part
-  std::string ics;      // an iCalendar object (METHOD:REQUEST); empty: none
-  std::string message_id;  // without the angle brackets
+  std::string subject;            // UTF-8
+  std::string text;               // UTF-8; the text/plain part
+  std::string html;               // UTF-8; empty: no HTML part
+  std::string ics;                // an iCalendar object (METHOD:REQUEST); empty: none
+  std::string message_id;         // without the angle brackets
   std::string charset = "utf-8";  // or "iso-2022-jp": headers and text part in ISO-2022-JP
   std::vector<std::pair<std::string, std::string>> extra_headers;  // ASCII names and values
 };

@@ -38,15 +38,14 @@ long long backoff_seconds(const SenderOptions& o, int attempts) {
 
 }  // namespace
 
-RunSummary run_outbox(store::Database& db, const std::string& via, const SenderOptions& o,
-                      const Progress& progress) {
+RunSummary run_outbox(store::Database& db, const std::string& via, const SenderOptions& o, const Progress& progress) {
   RunSummary sum;
   records::Outbox box(db, via);
   const records::SenderId me = records::SenderId::for_this_process();
   box.register_sender(me);
   SmtpConnection conn(o.smtp);
-  const auto interval = o.per_minute > 0 ? std::chrono::microseconds(60'000'000LL / o.per_minute)
-                                         : std::chrono::microseconds(0);
+  const auto interval =
+      o.per_minute > 0 ? std::chrono::microseconds(60'000'000LL / o.per_minute) : std::chrono::microseconds(0);
   auto next_send = Clock::now();
   auto next_recover = Clock::now();
   int unavailable_streak = 0;
@@ -132,12 +131,12 @@ RunSummary run_outbox(store::Database& db, const std::string& via, const SenderO
             break;
           case SendOutcome::Kind::temporary:
             if (m.attempts + 1 >= o.max_attempts) {
-              box.mark(m, MarkKind::failed, out.reply + " (gave up after " + std::to_string(m.attempts + 1) +
-                                                " attempts)", "", "");
+              box.mark(m, MarkKind::failed,
+                       out.reply + " (gave up after " + std::to_string(m.attempts + 1) + " attempts)", "", "");
               ++sum.failed;
             } else {
-              box.mark(m, MarkKind::retry, out.reply,
-                       records::audit_time_after(backoff_seconds(o, m.attempts + 1)), "");
+              box.mark(m, MarkKind::retry, out.reply, records::audit_time_after(backoff_seconds(o, m.attempts + 1)),
+                       "");
               ++sum.deferred;
             }
             break;

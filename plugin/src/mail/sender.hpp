@@ -21,9 +21,9 @@ struct SenderOptions {
   int max_attempts = 8;
   int lease_seconds = 120;
   int link_days = 180;
-  int batch = 100;  // messages claimed at once (a throttled sender takes fewer)
-  bool once = false;                     // stop when nothing is due now
-  std::optional<long long> campaign;     // only this campaign's messages
+  int batch = 100;                          // messages claimed at once (a throttled sender takes fewer)
+  bool once = false;                        // stop when nothing is due now
+  std::optional<long long> campaign;        // only this campaign's messages
   const std::atomic<bool>* stop = nullptr;  // set from a signal handler
 };
 

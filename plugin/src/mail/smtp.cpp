@@ -203,7 +203,7 @@ SendOutcome SmtpConnection::send(const std::string& from, const std::string& to,
     }
     const bool refused = !(st_mail >= 200 && st_mail < 300) || !(st_rcpt >= 200 && st_rcpt < 300) || st_data != 354;
     if (refused) {
-      SendOutcome o = !(st_mail >= 200 && st_mail < 300) ? classify(st_mail, "MAIL FROM: " + r_mail)
+      SendOutcome o = !(st_mail >= 200 && st_mail < 300)   ? classify(st_mail, "MAIL FROM: " + r_mail)
                       : !(st_rcpt >= 200 && st_rcpt < 300) ? classify(st_rcpt, "RCPT TO: " + r_rcpt)
                                                            : classify(st_data, "DATA: " + r_data);
       std::string r2;

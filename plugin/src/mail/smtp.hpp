@@ -9,7 +9,7 @@
 namespace Poco::Net {
 class SMTPClientSession;
 class DialogSocket;
-}
+}  // namespace Poco::Net
 
 namespace hoshi::mail {
 
@@ -64,7 +64,7 @@ class SmtpConnection {
   SmtpConfig c_;
   std::unique_ptr<Poco::Net::SMTPClientSession> s_;
   Poco::Net::DialogSocket* sock_ = nullptr;  // s_'s own socket
-  bool pipelining_ = false;                   // the server offers PIPELINING (RFC 2920)
+  bool pipelining_ = false;                  // the server offers PIPELINING (RFC 2920)
 };
 
 }  // namespace hoshi::mail

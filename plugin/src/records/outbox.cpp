@@ -86,22 +86,32 @@ std::string json_escape(const std::string& s) {
 
 const char* action_of(MarkKind k) {
   switch (k) {
-    case MarkKind::sent: return "mail.sent";
-    case MarkKind::retry: return "mail.deferred";
-    case MarkKind::failed: return "mail.failed";
-    case MarkKind::unknown: return "mail.unknown";
-    case MarkKind::cancelled: return "mail.cancelled";
+    case MarkKind::sent:
+      return "mail.sent";
+    case MarkKind::retry:
+      return "mail.deferred";
+    case MarkKind::failed:
+      return "mail.failed";
+    case MarkKind::unknown:
+      return "mail.unknown";
+    case MarkKind::cancelled:
+      return "mail.cancelled";
   }
   return "mail.unknown";
 }
 
 const char* state_of(MarkKind k) {
   switch (k) {
-    case MarkKind::sent: return "sent";
-    case MarkKind::retry: return "queued";
-    case MarkKind::failed: return "failed";
-    case MarkKind::unknown: return "unknown";
-    case MarkKind::cancelled: return "cancelled";
+    case MarkKind::sent:
+      return "sent";
+    case MarkKind::retry:
+      return "queued";
+    case MarkKind::failed:
+      return "failed";
+    case MarkKind::unknown:
+      return "unknown";
+    case MarkKind::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -114,8 +124,8 @@ void append_event(store::Database& db, const std::string& via, const std::string
   if (m.request_number) after += ",\"request\":\"" + json_escape(*m.request_number) + "\"";
   if (!link_id.empty()) after += ",\"link\":\"" + link_id + "\"";
   after += ",\"reply\":\"" + json_escape(reply) + "\"}";
-  AuditLog(db, via).append({actor, action_of(kind), "outbox:" + std::to_string(m.id), m.vendor_code, std::nullopt,
-                            after});
+  AuditLog(db, via).append(
+      {actor, action_of(kind), "outbox:" + std::to_string(m.id), m.vendor_code, std::nullopt, after});
 }
 
 }  // namespace
@@ -193,17 +203,18 @@ std::pair<int, int> Outbox::recover(const SenderId& me, int lease_seconds) {
   for (const auto& s : senders) {
     const bool same_host = s[1].value_or("") == me.host;
     const long long pid = std::stoll(s[2].value_or("0"));
-    const bool dead = (same_host && (pid == me.pid || !process_alive(pid, s[3].value_or("")))) ||
-                      s[4].value_or("") < stale;
+    const bool dead =
+        (same_host && (pid == me.pid || !process_alive(pid, s[3].value_or("")))) || s[4].value_or("") < stale;
     if (!dead) continue;
     db_.guarded([&] {
       WriteTransaction tx(db_, WriteTransaction::Mode::serialize);
       // settled by another recovering sender meanwhile?
       auto still = select_rows(db_, "SELECT stopped_at FROM outbox_senders WHERE id = :a", {*s[0]}, 1);
       if (still.empty() || still[0][0]) return 0;
-      auto held = select_rows(db_, std::string("SELECT ") + kColumns + kFrom +
-                                       " WHERE o.state = 'claimed' AND o.claimed_by = :a ORDER BY o.id",
-                              {*s[0]}, 15);
+      auto held = select_rows(
+          db_,
+          std::string("SELECT ") + kColumns + kFrom + " WHERE o.state = 'claimed' AND o.claimed_by = :a ORDER BY o.id",
+          {*s[0]}, 15);
       SupplierLinks links(db_, via_);
       for (std::size_t i = 0; i < held.size(); ++i) {
         OutboxMessage m = from_row(held[i]);
@@ -226,8 +237,8 @@ std::pair<int, int> Outbox::recover(const SenderId& me, int lease_seconds) {
   return result;
 }
 
-std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optional<long long> campaign,
-                                         int link_days, std::vector<std::string>& tokens) {
+std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optional<long long> campaign, int link_days,
+                                         std::vector<std::string>& tokens) {
   tokens.clear();
   return db_.guarded([&] {
     WriteTransaction tx(db_, WriteTransaction::Mode::plain);
@@ -282,8 +293,7 @@ void Outbox::mark(const OutboxMessage& m, MarkKind kind, const std::string& repl
               "last_reply = :b WHERE id = :c",
               {next_attempt, reply, m.id});
     else
-      execute(db_,
-              "UPDATE outbox SET state = :a, attempts = attempts + 1, last_reply = :b, sent_at = :c WHERE id = :d",
+      execute(db_, "UPDATE outbox SET state = :a, attempts = attempts + 1, last_reply = :b, sent_at = :c WHERE id = :d",
               {state_of(kind), reply, kind == MarkKind::sent ? std::optional<std::string>(now) : std::nullopt, m.id});
     if (kind == MarkKind::retry || kind == MarkKind::failed) SupplierLinks(db_, via_).revoke_for_outbox(m.id, "outbox");
     append_event(db_, via_, "outbox", kind, m, reply, link_id);
@@ -339,7 +349,8 @@ std::optional<std::string> Outbox::next_due(std::optional<long long> campaign) {
 void Outbox::resolve(long long id, bool delivered, const std::string& actor) {
   db_.guarded([&] {
     WriteTransaction tx(db_, WriteTransaction::Mode::serialize);
-    auto rows = select_rows(db_, std::string("SELECT ") + kColumns + ", o.state" + kFrom + " WHERE o.id = :a", {id}, 16);
+    auto rows =
+        select_rows(db_, std::string("SELECT ") + kColumns + ", o.state" + kFrom + " WHERE o.id = :a", {id}, 16);
     if (rows.empty()) throw std::out_of_range("no outbox message " + std::to_string(id));
     if (rows[0][15].value_or("") != "unknown")
       throw std::invalid_argument("outbox message " + std::to_string(id) + " is " + rows[0][15].value_or("") +
@@ -350,13 +361,13 @@ void Outbox::resolve(long long id, bool delivered, const std::string& actor) {
               {audit_now(), "confirmed delivered by " + actor, id});
     } else {
       SupplierLinks(db_, via_).revoke_for_outbox(id, actor);
-      execute(db_, "UPDATE outbox SET state = 'queued', claimed_by = NULL, not_before = :a, last_reply = :b "
-                   "WHERE id = :c",
+      execute(db_,
+              "UPDATE outbox SET state = 'queued', claimed_by = NULL, not_before = :a, last_reply = :b "
+              "WHERE id = :c",
               {audit_now(), "to be sent again, decided by " + actor, id});
     }
     AuditLog(db_, via_).append({actor, delivered ? "mail.confirmed" : "mail.resend", "outbox:" + std::to_string(id),
-                                m.vendor_code, std::nullopt,
-                                "{\"message_id\":\"" + json_escape(m.message_id) + "\"}"});
+                                m.vendor_code, std::nullopt, "{\"message_id\":\"" + json_escape(m.message_id) + "\"}"});
     tx.commit();
   });
 }

@@ -61,8 +61,10 @@ std::vector<std::string> text_list(const Object::Ptr& o, const std::string& key,
 
 CampaignSelection parse_selection(const Object::Ptr& file) {
   CampaignSelection sel;
-  if (!file->has("suppliers")) bad("suppliers", "is required: \"all\", or {\"standing\": [...]}, "
-                                                "{\"department\": [...]}, {\"codes\": [...]}, {\"unanswered\": true}");
+  if (!file->has("suppliers"))
+    bad("suppliers",
+        "is required: \"all\", or {\"standing\": [...]}, "
+        "{\"department\": [...]}, {\"codes\": [...]}, {\"unanswered\": true}");
   auto v = file->get("suppliers");
   if (v.isString()) {
     if (v.extract<std::string>() != "all") bad("suppliers", "must be \"all\" or an object");
@@ -151,7 +153,8 @@ CampaignSpec parse_campaign_spec(const Object::Ptr& file, const Catalogs& cat, c
                                                                       {"reminder", "reminder"},
                                                                       {"agreement_notice", "agreement_notice"}};
   auto dt = default_template.find(c.kind);
-  if (dt == default_template.end()) bad("kind", "'" + c.kind + "' is not briefing, request, reminder or agreement_notice");
+  if (dt == default_template.end())
+    bad("kind", "'" + c.kind + "' is not briefing, request, reminder or agreement_notice");
   c.templ = text_field(file, "template", "", false);
   if (c.templ.empty()) c.templ = dt->second;
   for (char ch : c.templ)

@@ -27,9 +27,8 @@ Object::Ptr CampaignService::status(long long id, bool with_recipients) {
                        "WHERE r.campaign_id = :a ORDER BY r.vendor_code, r.topic",
                        {id}, 11);
   });
-  const records::SendCounts c = svc_.with_db([&](store::Database& db) {
-    return records::Outbox(db, svc_.principal()).counts(id);
-  });
+  const records::SendCounts c =
+      svc_.with_db([&](store::Database& db) { return records::Outbox(db, svc_.principal()).counts(id); });
   auto o = obj();
   o->set("id", id);
   o->set("kind", l.spec.kind);

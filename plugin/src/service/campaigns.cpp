@@ -64,8 +64,8 @@ long long CampaignService::create(const Object::Ptr& file, const std::string& ac
             "INSERT INTO campaigns (kind, template, title, spec, state, send_at, created_at, created_by) "
             "VALUES (:a, :b, :c, :d, 'draft', :e, :f, :g)",
             {spec.kind, spec.templ, spec.title, doc, spec.send_at.empty() ? now : spec.send_at, now, actor});
-    auto rows = select_rows(db, "SELECT MAX(id) FROM campaigns WHERE created_at = :a AND created_by = :b",
-                            {now, actor}, 1);
+    auto rows =
+        select_rows(db, "SELECT MAX(id) FROM campaigns WHERE created_at = :a AND created_by = :b", {now, actor}, 1);
     const long long id = std::stoll(*rows.at(0)[0]);
     records::AuditLog(db, svc_.principal())
         .append({actor, "campaign.created", "campaign:" + std::to_string(id), std::nullopt, std::nullopt, doc});
@@ -218,8 +218,9 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
         p.topic = r.number + "/d" + std::to_string(window);
         mine.push_back(p);
         if (!preview_only)
-          execute(db, "INSERT INTO reminders_sent (request_number, days_before, campaign_id, queued_at) "
-                      "VALUES (:a, :b, :c, :d)",
+          execute(db,
+                  "INSERT INTO reminders_sent (request_number, days_before, campaign_id, queued_at) "
+                  "VALUES (:a, :b, :c, :d)",
                   {r.number, window, campaign_id, records::audit_now()});
       }
     } else {  // agreement_notice
@@ -230,8 +231,9 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
         p.topic = r.number;
         mine.push_back(p);
         if (!preview_only)
-          execute(db, "INSERT INTO reminders_sent (request_number, days_before, campaign_id, queued_at) "
-                      "VALUES (:a, :b, :c, :d)",
+          execute(db,
+                  "INSERT INTO reminders_sent (request_number, days_before, campaign_id, queued_at) "
+                  "VALUES (:a, :b, :c, :d)",
                   {r.number, -1, campaign_id, records::audit_now()});
       }
     }
@@ -269,8 +271,7 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
               "outbox_id) VALUES (:a, :b, :c, :d, :e, :f, :g)",
               {campaign_id, code, p.topic, p.channel,
                p.problem.empty() ? std::optional<std::string>() : std::optional<std::string>(p.problem),
-               p.request_number,
-               outbox_id ? store::Param(*outbox_id) : store::Param(std::optional<std::string>())});
+               p.request_number, outbox_id ? store::Param(*outbox_id) : store::Param(std::optional<std::string>())});
       run.recipients.push_back(p);
     }
   }

@@ -27,7 +27,7 @@ struct CampaignSelection {
 };
 
 struct CampaignSpec {
-  std::string kind;  // briefing | request | reminder | agreement_notice
+  std::string kind;                                // briefing | request | reminder | agreement_notice
   std::string templ, title, lang = "ja", charset;  // charset "": the policy's
   CampaignSelection suppliers;
   std::optional<mail::BriefingEvent> event;
@@ -69,8 +69,7 @@ class CampaignService {
   // A request letter gets a supplier link of its own (recorded), printed in the letter.
   std::vector<std::pair<std::string, std::string>> letters(long long id, const std::string& actor);
   // Mark a supplier as wanting letters by post (or not).
-  void set_post_only(const std::string& vendor_code, bool post_only, const std::string& note,
-                     const std::string& actor);
+  void set_post_only(const std::string& vendor_code, bool post_only, const std::string& note, const std::string& actor);
 
  private:
   struct Loaded {
