@@ -48,12 +48,14 @@ void line(std::string& out, const std::string& content) {
   out += "\r\n";
 }
 
-std::string utc_stamp(std::time_t t) {
+// "20270120T050000" + suffix: the instant's wall-clock time `offset` seconds east of UTC.
+std::string basic_time(std::time_t t, long offset, const char* suffix) {
+  const std::time_t shifted = t + offset;
   std::tm tm{};
-  gmtime_r(&t, &tm);
+  gmtime_r(&shifted, &tm);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, suffix);
   return buf;
 }
 
@@ -98,15 +100,7 @@ std::time_t parse_instant(const std::string& text, const std::string& field) {
   return timegm(&tm) - offset;
 }
 
-std::string tokyo_local(std::time_t t) {
-  std::time_t j = t + 9 * 3600;
-  std::tm tm{};
-  gmtime_r(&j, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec);
-  return buf;
-}
+std::string tokyo_local(std::time_t t) { return basic_time(t, 9 * 3600, ""); }
 
 std::string ics(const Invitation& inv) {
   const BriefingEvent& e = inv.event;
@@ -127,7 +121,7 @@ std::string ics(const Invitation& inv) {
   line(o, "END:VTIMEZONE");
   line(o, "BEGIN:VEVENT");
   line(o, "UID:" + inv.uid);
-  line(o, "DTSTAMP:" + utc_stamp(inv.stamp));
+  line(o, "DTSTAMP:" + basic_time(inv.stamp, 0, "Z"));
   line(o, "DTSTART;TZID=Asia/Tokyo:" + tokyo_local(parse_instant(e.start, "event.start")));
   line(o, "DTEND;TZID=Asia/Tokyo:" + tokyo_local(parse_instant(e.end, "event.end")));
   line(o, "SEQUENCE:0");

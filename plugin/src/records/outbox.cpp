@@ -10,6 +10,7 @@
 #include "core/secret.hpp"
 #include "records/audit_log.hpp"
 #include "records/supplier_links.hpp"
+#include "service/json_api.hpp"
 #include "service/requests.hpp"
 #include "store/rows.hpp"
 
@@ -67,23 +68,6 @@ bool process_alive(long long pid, const std::string& proc_start) {
   return proc_start_of(pid) == proc_start;
 }
 
-std::string json_escape(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o += buf;
-    } else {
-      o += static_cast<char>(c);
-    }
-  }
-  return o;
-}
-
 const char* action_of(MarkKind k) {
   switch (k) {
     case MarkKind::sent:
@@ -118,14 +102,22 @@ const char* state_of(MarkKind k) {
 
 void append_event(store::Database& db, const std::string& via, const std::string& actor, MarkKind kind,
                   const OutboxMessage& m, const std::string& reply, const std::string& link_id) {
-  std::string after = "{\"recipient\":\"" + json_escape(m.recipient) + "\",\"message_id\":\"" +
-                      json_escape(m.message_id) + "\",\"attempt\":" + std::to_string(m.attempts + 1);
-  if (m.campaign_id) after += ",\"campaign\":" + std::to_string(*m.campaign_id);
-  if (m.request_number) after += ",\"request\":\"" + json_escape(*m.request_number) + "\"";
-  if (!link_id.empty()) after += ",\"link\":\"" + link_id + "\"";
-  after += ",\"reply\":\"" + json_escape(reply) + "\"}";
+  Poco::JSON::Object after(Poco::JSON_PRESERVE_KEY_ORDER);
+  after.set("recipient", m.recipient);
+  after.set("message_id", m.message_id);
+  after.set("attempt", m.attempts + 1);
+  if (m.campaign_id) after.set("campaign", *m.campaign_id);
+  if (m.request_number) after.set("request", *m.request_number);
+  if (!link_id.empty()) after.set("link", link_id);
+  after.set("reply", reply);
   AuditLog(db, via).append(
-      {actor, action_of(kind), "outbox:" + std::to_string(m.id), m.vendor_code, std::nullopt, after});
+      {actor, action_of(kind), "outbox:" + std::to_string(m.id), m.vendor_code, std::nullopt, api::to_string(after)});
+}
+
+std::string message_id_doc(const OutboxMessage& m) {
+  Poco::JSON::Object o;
+  o.set("message_id", m.message_id);
+  return api::to_string(o);
 }
 
 }  // namespace
@@ -367,7 +359,7 @@ void Outbox::resolve(long long id, bool delivered, const std::string& actor) {
               {audit_now(), "to be sent again, decided by " + actor, id});
     }
     AuditLog(db_, via_).append({actor, delivered ? "mail.confirmed" : "mail.resend", "outbox:" + std::to_string(id),
-                                m.vendor_code, std::nullopt, "{\"message_id\":\"" + json_escape(m.message_id) + "\"}"});
+                                m.vendor_code, std::nullopt, message_id_doc(m)});
     tx.commit();
   });
 }
