@@ -57,8 +57,8 @@ export function workspace(prefix, bin) {
 }
 
 // `hoshitori serve --listen 127.0.0.1:0`; the address comes from its first stdout line.
-export function startServer(bin, db) {
-  const proc = spawn(bin, ['--db', db, 'serve', '--listen', '127.0.0.1:0'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(bin, db, extra = []) {
+  const proc = spawn(bin, ['--db', db, 'serve', '--listen', '127.0.0.1:0', ...extra], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (d) => { stderr += d; });
@@ -104,9 +104,9 @@ export function killServer(server) {
 // Serves the test's database and opens Chromium, runs `body(base, browser)`, which returns
 // its screenshots, then closes the browser and stops the server with SIGTERM (it must exit
 // 0); on a failure, kills what is left.
-export async function serving(bin, db, body) {
+export async function serving(bin, db, body, extra = []) {
   step('hoshitori serve on a free loopback port, and Chromium');
-  const server = startServer(bin, db);
+  const server = startServer(bin, db, extra);
   let browser;
   try {
     const base = await server.base;

@@ -260,6 +260,27 @@ class CtypesHost(unittest.TestCase):
         rc, resp = self.query({"op": "suppliers", "standing": "nonsense"})
         self.assertEqual(rc, INVALID)
 
+    def test_campaign_through_query_json(self):
+        spec = {"kind": "briefing", "suppliers": {"standing": ["below"]},
+                "event": {"title": "説明会", "start": "2027-01-20T14:00:00+09:00",
+                          "end": "2027-01-20T15:30:00+09:00", "location": "本社"}}
+        rc, resp = self.query({"op": "campaign_create", "actor": "host-user",
+                               "campaign": dict(spec, suppliers={"standing": ["bellow"]})})
+        self.assertEqual(rc, INVALID)
+        self.assertIn("suppliers.standing[0]", self.errmsg())
+        rc, resp = self.query({"op": "campaign_create", "actor": "host-user", "campaign": spec})
+        self.assertEqual(rc, OK, self.errmsg())
+        cid = resp["campaign"]
+        rc, plan = self.query({"op": "campaign_plan", "campaign": cid})
+        self.assertEqual(rc, OK, self.errmsg())
+        below = self.query({"op": "suppliers", "standing": "below"})[1]["suppliers"]
+        self.assertEqual(sorted(r["vendor_code"] for r in plan["recipients"]), sorted(s["vendor_code"] for s in below))
+        rc, preview = self.query({"op": "campaign_preview", "campaign": cid})
+        self.assertEqual(rc, OK, self.errmsg())
+        self.assertIn("BEGIN:VCALENDAR", preview["ics"])
+        rc, _ = self.query({"op": "campaign_status", "campaign": cid + 1000})
+        self.assertEqual(rc, NOTFOUND)
+
     def test_second_handle(self):
         handle = ctypes.c_void_p()
         rc = self.lib.hoshitori_open(DATABASE.encode("utf-8"), ctypes.byref(handle))

@@ -51,6 +51,33 @@ std::string jst_instant(const std::string& date, const std::string& hhmm, const 
   return date + "T" + hhmm + ":00+09:00";
 }
 
+// A recipient's problems (service words, "; "-separated) in the screen's words.
+std::string problem_words(const Object::Ptr& t, const std::string& problems) {
+  static const std::pair<const char*, const char*> kWords[] = {
+      {"no mail address", "p_no_address"},   {"mail address not usable: ", "p_bad_address"},
+      {"asked for post", "p_post_only"},     {"mail to ", "p_bounced"},
+      {"links open request ", "p_linked"},   {"refused by guardrail: ", "p_refused"}};
+  std::string out;
+  for (std::size_t i = 0; i <= problems.size();) {
+    std::size_t end = problems.find("; ", i);
+    if (end == std::string::npos) end = problems.size();
+    const std::string one = problems.substr(i, end - i);
+    std::string said = one;
+    for (const auto& [prefix, key] : kWords) {
+      if (one.rfind(prefix, 0) != 0) continue;
+      said = t->getValue<std::string>(key);
+      const std::string rest = one.substr(std::string(prefix).size());
+      if (std::string(key) == "p_post_only" && rest.size() > 2) said += "（" + rest.substr(2) + "）";
+      if (std::string(key) == "p_bad_address" || std::string(key) == "p_linked" || std::string(key) == "p_refused")
+        said += "：" + rest;
+    }
+    if (one.find("ISO-2022-JP") != std::string::npos) said = t->getValue<std::string>("p_charset");
+    if (!said.empty()) out += (out.empty() ? "" : "／") + said;
+    i = end + 2;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string campaigns_screen(ErpScreens& screens, const ScreenRequest& r) {
@@ -117,7 +144,7 @@ std::string campaign_screen(ErpScreens& screens, const ScreenRequest& r, long lo
                                                : channel == "post" ? "by_post"
                                                                    : "not_reached",
                                                channel));
-    o->set("problem", e->isNull("problem") ? "" : e->optValue<std::string>("problem", ""));
+    o->set("problem", e->isNull("problem") ? "" : problem_words(t, e->optValue<std::string>("problem", "")));
     o->set("request", e->isNull("request") ? "" : e->optValue<std::string>("request", ""));
     if (!planned) {
       const std::string ms = e->isNull("mail_state") ? "" : e->getValue<std::string>("mail_state");
