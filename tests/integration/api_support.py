@@ -6,10 +6,8 @@ validator that checks every answer against schemas/openapi.yaml.
 Run with Debian's /usr/bin/python3 (python3-yaml, python3-jsonschema from apt).
 """
 import json
-import os
 import re
 import select
-import signal
 import subprocess
 import urllib.error
 import urllib.parse
@@ -72,14 +70,8 @@ class Server:
 
     def stop(self):
         """SIGTERM by PID; the server must finish cleanly (exit 0)."""
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                raise AssertionError("hoshitori serve did not stop within 20 s of SIGTERM")
+        if not cli_support.terminate(self.proc):
+            raise AssertionError("hoshitori serve did not stop within 20 s of SIGTERM")
         rest = self.proc.stdout.read().decode("utf-8")
         err = self.proc.stderr.read().decode("utf-8")
         self.proc.stdout.close()

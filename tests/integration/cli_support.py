@@ -14,6 +14,7 @@ Each test gets a fresh database and writes its own CSV files, byte for byte.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -98,6 +99,21 @@ def env():
 
 
 _counter = [0]
+
+
+def terminate(proc, timeout=20):
+    """SIGTERM by PID and up to `timeout` s for the exit; SIGKILL after that. True when it
+    stopped by itself (or had already)."""
+    if proc.poll() is not None:
+        return True
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return False
 
 
 def pg_admin_url():

@@ -5,10 +5,10 @@ import email.policy
 import mailbox
 import os
 import select
-import signal
 import socket
 import subprocess
-import sys
+
+import cli_support  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -36,13 +36,7 @@ class Sink:
         self.url = "smtp://127.0.0.1:%d" % self.port
 
     def stop(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        cli_support.terminate(self.proc)
         self.proc.stdout.close()
         self.proc.stderr.close()
 
