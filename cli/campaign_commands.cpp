@@ -281,7 +281,7 @@ int cmd_campaign(const Globals& g, Args& a) {
       m.html = str(out, "html");
       m.ics = str(out, "ics");
       m.charset = str(out, "charset");
-      m.message_id = "preview." + str(out, "campaign") + "@" + mp.from.substr(mp.from.rfind('@') + 1);
+      m.message_id = "preview." + str(out, "campaign") + "@" + mp.domain();
       std::ofstream(eml, std::ios::binary) << mail::build(m, std::time(nullptr));
       std::cerr << "hoshitori: wrote " << eml << " (open it in a mail program)\n";
     }

@@ -41,8 +41,8 @@ struct RequestPolicy {
 
 // How mail-outs are sent (policy.yaml `mail:`).
 struct MailPolicy {
-  std::string from, from_name, reply_to;  // from: buyer.email, from_name: buyer name + department
-  std::string smtp;                       // smtp://host:port (--smtp and $HOSHITORI_SMTP win)
+  std::string from, from_name, reply_to;             // from: buyer.email, from_name: buyer name + department
+  std::string smtp;                                  // smtp://host:port (--smtp and $HOSHITORI_SMTP win)
   std::string public_url = "http://127.0.0.1:8470";  // where supplier links in mails point
   std::string charset = "utf-8";                     // or iso-2022-jp
   int per_minute = 120;                              // 0: no limit
@@ -51,6 +51,8 @@ struct MailPolicy {
   int sender_lease_seconds = 120;
   int link_days = 180;
   std::vector<int> reminder_days_before = {7, 3, 1};
+  // The domain of `from` (Message-IDs and calendar UIDs are made under it).
+  std::string domain() const { return from.substr(from.rfind('@') + 1); }
 };
 
 struct Policy {

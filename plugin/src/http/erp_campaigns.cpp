@@ -15,13 +15,6 @@ namespace {
 
 const char* kStandings[] = {"below", "unknown", "expired", "expiring", "meets"};
 
-std::string lang_query(const ScreenRequest& r) {
-  std::string q;
-  if (r.lang != "ja") q += "?lang=" + r.lang;
-  if (r.fragment) q += std::string(q.empty() ? "?" : "&") + "fragment=1";
-  return q;
-}
-
 Object::Ptr op(const std::string& name) {
   auto o = obj();
   o->set("op", name);
@@ -54,9 +47,9 @@ std::string jst_instant(const std::string& date, const std::string& hhmm, const 
 // A recipient's problems (service words, "; "-separated) in the screen's words.
 std::string problem_words(const Object::Ptr& t, const std::string& problems) {
   static const std::pair<const char*, const char*> kWords[] = {
-      {"no mail address", "p_no_address"},   {"mail address not usable: ", "p_bad_address"},
-      {"asked for post", "p_post_only"},     {"mail to ", "p_bounced"},
-      {"links open request ", "p_linked"},   {"refused by guardrail: ", "p_refused"}};
+      {"no mail address", "p_no_address"}, {"mail address not usable: ", "p_bad_address"},
+      {"asked for post", "p_post_only"},   {"mail to ", "p_bounced"},
+      {"links open request ", "p_linked"}, {"refused by guardrail: ", "p_refused"}};
   std::string out;
   for (std::size_t i = 0; i <= problems.size();) {
     std::size_t end = problems.find("; ", i);
@@ -90,7 +83,7 @@ std::string campaigns_screen(ErpScreens& screens, const ScreenRequest& r) {
     Object::Ptr c = list->getObject(static_cast<unsigned>(i));
     auto o = obj();
     o->set("id", c->getValue<long long>("id"));
-    o->set("href", "/erp/campaigns/" + std::to_string(c->getValue<long long>("id")) + lang_query(r));
+    o->set("href", "/erp/campaigns/" + std::to_string(c->getValue<long long>("id")) + screen_parts::screen_query(r));
     o->set("kind", kind_word(t, c->getValue<std::string>("kind")));
     o->set("title", c->getValue<std::string>("title"));
     o->set("state", t->optValue<std::string>("state_" + c->getValue<std::string>("state"), ""));
@@ -101,7 +94,7 @@ std::string campaigns_screen(ErpScreens& screens, const ScreenRequest& r) {
   }
   ctx->set("campaigns", rows);
   ctx->set("has_campaigns", rows->size() > 0);
-  ctx->set("form_query", lang_query(r));
+  ctx->set("form_query", screen_parts::screen_query(r));
   ctx->set("csrf", r.csrf);
   ctx->set("can_create", r.caller.key.role >= records::Role::buyer);
   ctx->set("standings", standing_choices(t));
@@ -130,14 +123,15 @@ std::string campaign_screen(ErpScreens& screens, const ScreenRequest& r, long lo
   ctx->set("has_requests", st->getObject("answers")->getValue<long long>("requests") > 0);
   ctx->set("channels", st->getObject("recipients_by_channel"));
   ctx->set("csrf", r.csrf);
-  ctx->set("form_query", lang_query(r));
+  ctx->set("form_query", screen_parts::screen_query(r));
   ctx->set("can_send", draft && r.caller.key.role >= records::Role::buyer);
-  ctx->set("back", "/erp/campaigns" + lang_query(r));
+  ctx->set("back", "/erp/campaigns" + screen_parts::screen_query(r));
   Array::Ptr rows = new Array;
   auto add_row = [&](const Object::Ptr& e, bool planned) {
     auto o = obj();
     o->set("code", e->getValue<std::string>("vendor_code"));
-    o->set("panel", "/erp/suppliers/" + records::url_encode(e->getValue<std::string>("vendor_code")) + lang_query(r));
+    o->set("panel", "/erp/suppliers/" + records::url_encode(e->getValue<std::string>("vendor_code")) +
+                        screen_parts::screen_query(r));
     o->set("name", e->optValue<std::string>("name", ""));
     const std::string channel = e->getValue<std::string>("channel");
     o->set("channel", t->optValue<std::string>(channel == "email"  ? "by_mail"

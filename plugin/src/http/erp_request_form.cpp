@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/text.hpp"
+#include "http/erp_screen_parts.hpp"
 #include "http/exchange.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
@@ -186,10 +187,7 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
 
   // the form, filled with what was sent
   ctx->set("csrf", csrf);
-  std::string form_query;  // the form posts back in the same language and mode
-  if (r.lang != "ja") form_query += "?lang=" + r.lang;
-  if (r.fragment) form_query += std::string(form_query.empty() ? "?" : "&") + "fragment=1";
-  ctx->set("form_query", form_query);
+  ctx->set("form_query", screen_parts::screen_query(r));  // the form posts back in the same language and mode
   ctx->set("suppliers", form_value(f, "suppliers"));
   ctx->set("due", form_value(f, "due"));
   ctx->set("reason", form_value(f, "reason"));

@@ -3,6 +3,7 @@
 #include "http/erp_campaigns.hpp"
 #include "http/erp_negotiation.hpp"
 #include "http/erp_request_form.hpp"
+#include "http/erp_screen_parts.hpp"
 #include "http/evidence_download.hpp"
 #include "records/staff_link.hpp"
 #include "service/requests.hpp"
@@ -35,13 +36,6 @@ long long campaign_id_segment(const std::string& s) {
   return std::stoll(s);
 }
 
-std::string with_query(const ScreenRequest& r) {
-  std::string q;
-  if (r.lang != "ja") q += "?lang=" + r.lang;
-  if (r.fragment) q += std::string(q.empty() ? "?" : "&") + "fragment=1";
-  return q;
-}
-
 // /erp/campaigns, /erp/campaigns/{id}, POST /erp/campaigns (a draft), POST …/{id}/send.
 void handle_campaigns(Exchange& ex, ErpContext& ctx, ScreenRequest& r) {
   const std::size_t n = r.segments.size();
@@ -65,7 +59,7 @@ void handle_campaigns(Exchange& ex, ErpContext& ctx, ScreenRequest& r) {
     } else {
       throw HttpError(404, "Not Found", "no such screen");
     }
-    ex.set_header("Location", to + with_query(r));
+    ex.set_header("Location", to + screen_parts::screen_query(r));
     return ex.send(303, "text/plain; charset=utf-8", "");
   }
   if (ex.method() != "GET" && ex.method() != "HEAD") {
@@ -129,9 +123,8 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
         r.new_link = base + res.link;
         return ex.send(200, "text/html; charset=utf-8", ctx.screens.render(r));
       }
-      std::string q = "?done=" + res.done;
-      if (r.lang != "ja") q += "&lang=" + r.lang;
-      if (r.fragment) q += "&fragment=1";
+      const std::string keep = screen_parts::screen_query(r);
+      const std::string q = "?done=" + res.done + (keep.empty() ? "" : "&" + keep.substr(1));
       ex.set_header("Location", "/erp/suppliers/" + records::url_encode(res.vendor_code) + q);
       return ex.send(303, "text/plain; charset=utf-8", "");
     }

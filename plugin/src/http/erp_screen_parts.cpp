@@ -29,6 +29,10 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
   return out;
 }
 
+std::string screen_query(const ScreenRequest& r) {
+  return query_string({{"lang", r.lang != "ja" ? r.lang : ""}, {"fragment", r.fragment ? "1" : ""}});
+}
+
 std::string get(const ScreenRequest& r, const std::string& key) {
   for (const auto& [k, v] : r.query)
     if (k == key) return v;

@@ -15,6 +15,9 @@ namespace hoshi::http::screen_parts {
 const char* symbol(const std::string& standing);
 // "?k=v&…" of the non-empty values, percent-encoded; "" when none.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& q);
+// "?lang=en&fragment=1" (what is not the default): the query that keeps a screen's
+// language and fragment mode across a link, a form or a redirect ("" for ja, whole page).
+std::string screen_query(const ScreenRequest& r);
 // The first value of a query parameter, "" when absent.
 std::string get(const ScreenRequest& r, const std::string& key);
 // A status document's お助け隊 and SA/SCS level ("sa" | "scs") in the screen's words `t`.

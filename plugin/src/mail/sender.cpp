@@ -24,12 +24,6 @@ void nap(const SenderOptions& o, std::chrono::milliseconds d) {
     std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(200), until - Clock::now()));
 }
 
-std::string replace_all(std::string s, const std::string& what, const std::string& with) {
-  if (with.empty() && what.empty()) return s;
-  for (std::size_t p = 0; (p = s.find(what, p)) != std::string::npos; p += with.size()) s.replace(p, what.size(), with);
-  return s;
-}
-
 long long backoff_seconds(const SenderOptions& o, int attempts) {
   long long s = o.retry_base_seconds;
   for (int i = 1; i < attempts && s < 6 * 3600; ++i) s *= 2;
@@ -93,8 +87,8 @@ RunSummary run_outbox(store::Database& db, const std::string& via, const SenderO
         msg.to = {m.recipient, m.recipient_name};
         if (!o.reply_to.empty()) msg.reply_to = Address{o.reply_to, o.from_name};
         msg.subject = m.subject;
-        msg.text = replace_all(m.text_body, records::kTokenPlaceholder, token);
-        msg.html = replace_all(m.html_body, records::kTokenPlaceholder, token);
+        msg.text = records::with_token(m.text_body, token);
+        msg.html = records::with_token(m.html_body, token);
         msg.ics = m.ics;
         msg.message_id = m.message_id;
         msg.charset = m.charset;

@@ -94,6 +94,12 @@ GuardResult base(const GuardrailRule& r) {
 }
 }  // namespace
 
+std::string GuardOutcome::refused_list() const {
+  std::string ids;
+  for (const auto& id : refused_ids()) ids += (ids.empty() ? "" : ", ") + id;
+  return ids;
+}
+
 std::vector<std::string> GuardOutcome::refused_ids() const {
   std::vector<std::string> out;
   for (const auto& g : results)

@@ -30,6 +30,8 @@ struct GuardOutcome {
   std::vector<GuardResult> results;
   // Rules that refuse and were not (validly) overridden.
   std::vector<std::string> refused_ids() const;
+  // The same ids as one line: "cost-sharing-explained, due-date-minimum".
+  std::string refused_list() const;
   bool refused() const { return !refused_ids().empty(); }
 };
 

@@ -122,6 +122,13 @@ std::string message_id_doc(const OutboxMessage& m) {
 
 }  // namespace
 
+std::string with_token(std::string text, const std::string& token) {
+  const std::string placeholder = kTokenPlaceholder;
+  for (std::size_t p = 0; (p = text.find(placeholder, p)) != std::string::npos; p += token.size())
+    text.replace(p, placeholder.size(), token);
+  return text;
+}
+
 SenderId SenderId::for_this_process() {
   SenderId s;
   char host[256] = {0};

@@ -32,6 +32,8 @@ long long enqueue(store::Database& db, const OutboxMessage& m);
 // The placeholder a rendered message carries where its supplier link goes; the sender
 // replaces it with a token made as the message is sent (tokens are never at rest).
 inline constexpr const char* kTokenPlaceholder = "@@HOSHITORI_TOKEN@@";
+// `text` with every placeholder replaced by `token`.
+std::string with_token(std::string text, const std::string& token);
 
 struct SenderId {
   std::string id, host, proc_start;

@@ -133,7 +133,7 @@ RenderedMail render_mail(Service& svc, const records::Templates& templates, Requ
     mail::Invitation inv;
     inv.event = *in.spec.event;
     inv.uid = "campaign-" + std::to_string(in.campaign_id) + "-" + in.to.vendor_code + "@" +
-              svc.catalogs().policy.mail.from.substr(svc.catalogs().policy.mail.from.rfind('@') + 1);
+              svc.catalogs().policy.mail.domain();
     inv.organizer_email = svc.catalogs().policy.mail.from;
     inv.organizer_name = svc.catalogs().policy.mail.from_name;
     inv.attendee_email = in.to.email;

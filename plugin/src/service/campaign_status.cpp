@@ -124,8 +124,7 @@ std::vector<std::pair<std::string, std::string>> CampaignService::letters(long l
         if (p.link_request && p.request_number && mi.request && !is_final_request_state(mi.request->state)) {
           const std::string token = records::SupplierLinks(db, svc_.principal())
                                         .create(*p.request_number, svc_.catalogs().policy.mail.link_days, actor);
-          for (std::size_t pos; (pos = text.find(records::kTokenPlaceholder)) != std::string::npos;)
-            text.replace(pos, std::string(records::kTokenPlaceholder).size(), token);
+          text = records::with_token(text, token);
         }
       }
       return 0;

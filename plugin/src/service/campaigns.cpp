@@ -136,7 +136,7 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
   records::Outbox box(db, svc.principal());
   RequestService requests(svc);
   const std::string charset = spec.charset.empty() ? mp.charset : spec.charset;
-  const std::string from_domain = mp.from.substr(mp.from.rfind('@') + 1);
+  const std::string from_domain = mp.domain();
   auto already = [&](const std::string& code, const std::string& topic) {
     return !select_rows(db,
                         "SELECT 1 FROM campaign_recipients WHERE campaign_id = :a AND vendor_code = :b AND topic = :c",
@@ -192,10 +192,8 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
       } else {
         IssueResult res = requests.issue_in(db, in, actor, false);
         if (res.number.empty()) {
-          std::string ids;
-          for (const auto& id : res.guard.refused_ids()) ids += (ids.empty() ? "" : ", ") + id;
           p.channel = "none";
-          p.problem = "refused by guardrail: " + ids;
+          p.problem = "refused by guardrail: " + res.guard.refused_list();
         } else {
           p.request_number = res.number;
         }

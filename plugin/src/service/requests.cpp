@@ -71,9 +71,7 @@ IssueResult RequestService::issue(const records::RequestInput& in, const std::st
     return r;
   });
   if (res.number.empty()) {
-    std::string ids;
-    for (const auto& id : res.guard.refused_ids()) ids += (ids.empty() ? "" : ", ") + id;
-    throw GuardrailRefusal("refused by guardrail: " + ids, res.guard);
+    throw GuardrailRefusal("refused by guardrail: " + res.guard.refused_list(), res.guard);
   }
   return res;
 }
