@@ -335,16 +335,6 @@ SendCounts Outbox::counts(std::optional<long long> campaign) {
   return c;
 }
 
-std::optional<std::string> Outbox::next_due(std::optional<long long> campaign) {
-  auto rows = db_.guarded([&] {
-    return campaign ? select_rows(db_, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued' AND campaign_id = :a",
-                                  {*campaign}, 1)
-                    : select_rows(db_, "SELECT MIN(not_before) FROM outbox WHERE state = 'queued'", {}, 1);
-  });
-  if (rows.empty() || !rows[0][0]) return std::nullopt;
-  return rows[0][0];
-}
-
 void Outbox::resolve(long long id, bool delivered, const std::string& actor) {
   db_.guarded([&] {
     WriteTransaction tx(db_, WriteTransaction::Mode::serialize);

@@ -43,7 +43,6 @@ struct SenderId {
 
 struct SendCounts {
   long long queued = 0, claimed = 0, sent = 0, failed = 0, unknown = 0, cancelled = 0;
-  long long total() const { return queued + claimed + sent + failed + unknown + cancelled; }
 };
 
 enum class MarkKind { sent, retry, failed, unknown, cancelled };
@@ -72,8 +71,6 @@ class Outbox {
   int release(const SenderId& me, const std::string& not_before);
 
   SendCounts counts(std::optional<long long> campaign);
-  // Earliest not_before of a queued message (of the campaign), if any.
-  std::optional<std::string> next_due(std::optional<long long> campaign);
   // For `outbox resolve`: an unknown message was delivered (sent) or must go again (resend).
   void resolve(long long id, bool delivered, const std::string& actor);
   // Addresses with a permanent failure (5xx) on record.
