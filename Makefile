@@ -9,9 +9,10 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev \
               libboost-test-dev libsqlite3-dev libpq-dev libicu-dev \
-              libkainjow-mustache-dev
+              libkainjow-mustache-dev libcpprest-dev
 TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui \
-              chromium nodejs fonts-ipafont-gothic python3-aiosmtpd python3-icalendar openssl
+              chromium nodejs fonts-ipafont-gothic python3-aiosmtpd python3-icalendar openssl \
+              tryton-server tryton-modules-party tryton-modules-purchase
 BENCH_PKGS := sqlite3 wrk nginx curl postfix
 RUN_PKGS   := python3-aiosmtpd
 

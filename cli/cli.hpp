@@ -14,6 +14,7 @@ class Service;
 
 namespace hoshi::cli {
 
+
 // Exit codes (the CLI contract in README.md).
 enum Exit { kOk = 0, kRejected = 1, kUnusable = 2, kNotFound = 3, kRefused = 4 };
 
@@ -66,6 +67,21 @@ std::string by(const Globals& g, Args& a);
 std::string configured_smtp(const std::string& flag, const Service& svc);
 // `serve --smtp`: the outbox sender as a thread beside the web server, until destroyed
 // (it finishes the message in hand; what it held goes back to the queue).
+// `serve --connectors FILE`: webhook delivery (every second) and each connector's sync
+// on its every_minutes schedule, as a thread beside the web server, until destroyed.
+// Throws catalog::CatalogError for a bad file.
+class BackgroundConnectors {
+ public:
+  BackgroundConnectors(Service& svc, const std::string& config_file, const std::string& actor);
+  ~BackgroundConnectors();
+  BackgroundConnectors(const BackgroundConnectors&) = delete;
+  BackgroundConnectors& operator=(const BackgroundConnectors&) = delete;
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 class BackgroundSender {
  public:
   BackgroundSender(Service& svc, const std::string& smtp);
@@ -94,5 +110,8 @@ int cmd_apikey(const Globals& g, Args& a);
 int cmd_erp_link(const Globals& g, Args& a);
 int cmd_campaign(const Globals& g, Args& a);
 int cmd_outbox(const Globals& g, Args& a);
+int cmd_export_suppliers(const Globals& g, Args& a);
+int cmd_sync(const Globals& g, Args& a);
+int cmd_webhook(const Globals& g, Args& a);
 
 }  // namespace hoshi::cli

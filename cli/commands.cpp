@@ -3,9 +3,12 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include <Poco/JSON/Array.h>
 
@@ -13,9 +16,11 @@
 #include "cli.hpp"
 #include "core/levels.hpp"
 #include "core/text.hpp"
+#include "importer/supplier_export.hpp"
 #include "progress.hpp"
 #include "service/json_api.hpp"
 #include "service/service.hpp"
+#include "store/supplier_repository.hpp"
 
 namespace hoshi::cli {
 
@@ -83,6 +88,41 @@ int cmd_init(const Globals& g, Args& a) {
   auto svc = open(g, false);
   if (!svc) return kUnusable;
   std::cout << "hoshitori: database " << g.db << " is ready\n";
+  return kOk;
+}
+
+int cmd_export_suppliers(const Globals& g, Args& a) {
+  const std::string enc = a.take_value("--encoding"), file = a.take_value("--out");
+  if (!a.positionals().empty()) throw UsageError{"usage: export suppliers [--encoding utf-8|cp932] [--out FILE]"};
+  importer::Encoding encoding = importer::Encoding::utf8;
+  if (!enc.empty() && (!importer::parse_encoding(enc, encoding) || encoding == importer::Encoding::automatic))
+    throw UsageError{"--encoding must be utf-8 or cp932"};
+  auto svc = open(g, true);
+  if (!svc) return kUnusable;
+  auto suppliers = svc->with_db([](store::Database& db) { return store::SupplierRepository(db).list(); });
+  std::ostringstream csv;
+  try {
+    importer::write_suppliers_csv(suppliers, encoding, csv);
+  } catch (const std::exception& e) {
+    std::cerr << "hoshitori: " << e.what() << "\n";
+    return kRejected;
+  }
+  if (file.empty() || file == "-") {
+    std::cout << csv.str() << std::flush;
+  } else {
+    // written beside the target and renamed: a reader never sees half a file
+    const std::string tmp = file + ".tmp";
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << csv.str();
+    out.close();
+    if (!out || std::rename(tmp.c_str(), file.c_str()) != 0) {
+      std::remove(tmp.c_str());
+      std::cerr << "hoshitori: " << file << ": cannot write\n";
+      return kUnusable;
+    }
+  }
+  std::cerr << "hoshitori: exported " << suppliers.size() << " suppliers ("
+            << (encoding == importer::Encoding::cp932 ? "CP932" : "UTF-8 with BOM") << ")\n";
   return kOk;
 }
 

@@ -88,14 +88,17 @@ const char* kUsage =
     "  agreement NUMBER --confirm-as buyer|supplier --by USER --sha256 HASH [--method HOW]\n"
     "  agreement NUMBER [--version N] [--out FILE]   the agreement document's exact bytes\n"
     "  verify [--expected-head HASH] [--json]   re-walk the audit chain (exit 1: broken)\n"
+    "  export suppliers [--encoding utf-8|cp932] [--out FILE]   the supplier master as CSV in\n"
+    "                                   the import's columns (UTF-8 with BOM by default)\n"
     "  export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]\n"
     "  purge [--dry-run] [--by USER]    remove records past the retention period\n"
     "\n"
     "web (README \"REST API\"):\n"
     "  serve [--listen HOST:PORT] [--frame-ancestors SOURCES] [--public-url URL] [--smtp URL]\n"
-    "                                   serve the REST API and the ERP screens (default\n"
+    "        [--connectors FILE]        serve the REST API and the ERP screens (default\n"
     "                                   127.0.0.1:8470; port 0: any free port, printed);\n"
-    "                                   with an SMTP server it also sends queued mail\n"
+    "                                   with an SMTP server it also sends queued mail; with\n"
+    "                                   connectors.yaml it posts webhooks and syncs on schedule\n"
     "  erp-link --for NAME --role viewer|buyer|admin [--next /erp/…] [--ttl S] [--base URL]\n"
     "                                   a signed sign-in link to the screens (default 300 s)\n"
     "  apikey create --name NAME --role viewer|buyer|admin   print a new key, once\n"
@@ -115,6 +118,14 @@ const char* kUsage =
     "  outbox run [--once] [--smtp URL] [--per-minute N] [--campaign ID]   the sender\n"
     "  outbox status [--json]\n"
     "  outbox resolve ID --delivered|--resend [--by USER]   settle an \"unknown\" message\n"
+    "\n"
+    "connectors and webhooks (README \"Connectors\"; --config FILE, $HOSHITORI_CONNECTORS, ./connectors.yaml):\n"
+    "  sync [--connector NAME] [--dry-run] [--json] [--by USER]   read each connector's supplier\n"
+    "                                   master (the ERP owns codes and names, Hoshitori statuses;\n"
+    "                                   gone from the ERP: inactive) and write the standings back\n"
+    "  webhook run [--once]             post queued events to the configured webhooks\n"
+    "  webhook status [--json]          per webhook: state, pending, delivered, last error\n"
+    "  webhook enable NAME [--by USER]  resume a webhook disabled after repeated failures\n"
     "  version                          print the version\n";
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -178,6 +189,8 @@ int main(int argc, char** argv) {
     if (cmd == "erp-link") return cmd_erp_link(g, args);
     if (cmd == "campaign") return cmd_campaign(g, args);
     if (cmd == "outbox") return cmd_outbox(g, args);
+    if (cmd == "sync") return cmd_sync(g, args);
+    if (cmd == "webhook") return cmd_webhook(g, args);
     if (cmd == "version") {
       std::cout << "hoshitori " << HOSHITORI_VERSION << "\n";
       return kOk;

@@ -377,8 +377,9 @@ int cmd_verify(const Globals& g, Args& a) {
 
 int cmd_export(const Globals& g, Args& a) {
   const std::string what = a.take_first();
+  if (what == "suppliers") return cmd_export_suppliers(g, a);
   if (what != "audit")
-    throw UsageError{"export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]"};
+    throw UsageError{"export suppliers [--encoding utf-8|cp932] [--out FILE], or export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]"};
   const std::string format = a.take_value("--format"), file = a.take_value("--out");
   const bool by_supplier = a.has("--supplier");
   const std::string from = a.take_value("--from"), to = a.take_value("--to"), supplier = a.take_value("--supplier");

@@ -38,9 +38,10 @@ int cmd_serve(const Globals& g, Args& a) {
           "--public-url takes the base URL suppliers and staff reach the server at (https://hoshitori.example.co.jp)"};
     o.public_url = url;
   }
-  const std::string smtp_flag = a.take_value("--smtp");
+  const std::string smtp_flag = a.take_value("--smtp"), connectors_file = a.take_value("--connectors");
   if (!a.positionals().empty())
-    throw UsageError{"serve takes no arguments besides --listen, --frame-ancestors, --public-url and --smtp"};
+    throw UsageError{
+        "serve takes no arguments besides --listen, --frame-ancestors, --public-url, --smtp and --connectors"};
 
   // Block the stop signals in every thread (the server's inherit the mask), then wait
   // for one here: a clean stop that lets requests in progress finish.
@@ -70,11 +71,24 @@ int cmd_serve(const Globals& g, Args& a) {
     server.stop();
     return kUnusable;
   }
+  std::unique_ptr<BackgroundConnectors> connectors;
+  if (!connectors_file.empty()) {
+    try {
+      connectors = std::make_unique<BackgroundConnectors>(*svc, connectors_file, g.actor);
+    } catch (const std::exception& e) {
+      std::cerr << "hoshitori: " << e.what() << "\n";
+      sender.reset();
+      server.stop();
+      return kUnusable;
+    }
+    std::cerr << "hoshitori: connectors and webhooks from " << connectors_file << std::endl;
+  }
   std::cerr << (sender ? "hoshitori: sending queued mail through " + smtp
                        : std::string("hoshitori: no SMTP server (--smtp): campaign mail stays queued"))
             << std::endl;
   int sig = 0;
   sigwait(&stop, &sig);
+  connectors.reset();
   sender.reset();
   server.stop();
   std::cout << "hoshitori: stopped" << std::endl;

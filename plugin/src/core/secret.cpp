@@ -42,13 +42,27 @@ std::string random_token(std::size_t bytes) {
   return base64url(raw);
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
+namespace {
+std::string hmac_raw(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
             data.size(), out, &len))
     throw std::runtime_error("HMAC-SHA256 failed");
-  return base64url(std::string_view(reinterpret_cast<const char*>(out), len));
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view data) { return base64url(hmac_raw(key, data)); }
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : hmac_raw(key, data)) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -14,6 +14,8 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 
 // HMAC-SHA256 of `data` under `key`, as unpadded base64url.
 std::string hmac_sha256(std::string_view key, std::string_view data);
+// The same, as lowercase hex (webhook signatures: what receivers' examples compare).
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 // Base64url without padding (RFC 4648 §5).
 std::string base64url(std::string_view data);

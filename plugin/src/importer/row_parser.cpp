@@ -26,6 +26,12 @@ std::string unwrap_excel_text(const std::string& cell) {
   return cell;
 }
 
+// '=SUM(…), '+81…, '-1, '@x: how exports neutralise a cell a spreadsheet would run as a
+// formula (supplier_export.cpp); the apostrophe is not part of the value.
+bool is_neutralised(const std::string& cell) {
+  return cell.size() >= 2 && cell[0] == '\'' && std::string_view("=+-@\t").find(cell[1]) != std::string_view::npos;
+}
+
 bool plausible_email(const std::string& s) {
   auto at = s.find('@');
   if (at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos) return false;
@@ -179,8 +185,19 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
       out = b ? "1" : "0";
       return true;
     }
+    case Field::active: {
+      const std::string v = text::ascii_lower(text::clean_cell(raw));
+      if (v == "取引中" || v == "有効" || v == "1" || v == "active") {
+        out = "1";
+      } else if (v == "取引停止" || v == "停止" || v == "無効" || v == "0" || v == "inactive") {
+        out = "0";
+      } else {
+        why = "取引状態が読めません: \"" + std::string(text::utf8_prefix(text::trim(raw), 40)) + "\" (取引中 or 取引停止)";
+        return false;
+      }
+      return true;
+    }
     case Field::name_normalized:
-    case Field::active:
     case Field::count_:
       break;
   }
@@ -212,7 +229,8 @@ bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, S
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const ColumnSpec* spec = columns_[i];
       if (!spec || ((spec->field == Field::ota_provider) != (pass == 0))) continue;
-      const std::string& cell = cells[i].size() >= 3 && cells[i].find("=\"") != std::string::npos
+      const std::string& cell = is_neutralised(cells[i]) ? unwrapped.emplace_back(cells[i].substr(1))
+                                : cells[i].size() >= 3 && cells[i].find("=\"") != std::string::npos
                                     ? unwrapped.emplace_back(unwrap_excel_text(cells[i]))
                                     : cells[i];
       if (text::trim(cell).empty()) {
@@ -239,7 +257,7 @@ bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, S
     }
   }
   patch[Field::name_normalized] = text::normalize_company_name(*patch[Field::name]);
-  patch[Field::active] = "1";
+  if (!patch[Field::active]) patch[Field::active] = "1";  // an imported supplier is in business unless told
   if (patch[Field::ota_start] && patch[Field::ota_end] && *patch[Field::ota_end] < *patch[Field::ota_start]) {
     why.column = "お助け隊契約期限";
     why.reason = "契約期限 " + *patch[Field::ota_end] + " が開始日 " + *patch[Field::ota_start] + " より前です";

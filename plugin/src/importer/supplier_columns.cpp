@@ -59,6 +59,7 @@ const std::vector<ColumnSpec>& supplier_columns() {
       {Field::chart_network,
        "社内システム接続",
        {"社内システム接続", "社内システムへの接続", "社内ネットワーク接続", "network_access", "chart_network"}},
+      {Field::active, "取引状態", {"取引状態", "取引区分", "active"}},
   };
   return kColumns;
 }

@@ -18,6 +18,7 @@
 #include "importer/csv_reader.hpp"
 #include "importer/row_parser.hpp"
 #include "records/audit_log.hpp"
+#include "records/webhook_queue.hpp"
 #include "store/supplier_repository.hpp"
 
 namespace hoshi::importer {
@@ -111,8 +112,17 @@ std::vector<Checked> check_rows(const RowParser& parser, const std::vector<CsvRe
 // changed (one history entry per changed field), counts the unchanged.
 class BlockWriter {
  public:
-  BlockWriter(store::Database& db, store::WriteTransaction& tx, const std::string& file, const std::string& actor)
-      : repo_(db), tx_(tx), file_(file), actor_(actor), now_(utc_now_iso()) {}
+  BlockWriter(store::Database& db, store::WriteTransaction& tx, const std::string& file, const std::string& actor,
+              const Policy& policy, const Date& today)
+      : db_(db),
+        repo_(db),
+        tx_(tx),
+        file_(file),
+        actor_(actor),
+        now_(utc_now_iso()),
+        policy_(policy),
+        today_(today),
+        events_wanted_(records::webhooks_want(db, "supplier.standing_changed")) {}
 
   void write(std::vector<Valid>& rows, ImportReport& report) {
     std::vector<std::string> codes;
@@ -122,17 +132,24 @@ class BlockWriter {
     std::vector<store::SupplierRepository::NewRow> inserts;
     std::vector<store::HistoryEntry> history;
     std::vector<Supplier> updates;
+    std::vector<records::WebhookEvent> events;
     for (Valid& row : rows) {
       std::string source = "csv:" + file_ + ":" + std::to_string(row.line);
       auto it = existing.find(row.patch.code());
       if (it == existing.end()) {
+        if (events_wanted_)
+          if (auto e = records::standing_event(policy_, nullptr, row.patch, today_)) events.push_back(std::move(*e));
         inserts.push_back({&row.patch, std::move(source)});
         continue;
       }
       Supplier& merged = it->second;
+      std::optional<Supplier> before;
+      if (events_wanted_) before = merged;
       bool changed = store::merge_patch(merged, row.patch,
                                         {merged.code(), tx_.generation(), now_, actor_, source, "", {}, {}}, history);
       if (changed) {
+        if (before)
+          if (auto e = records::standing_event(policy_, &*before, merged, today_)) events.push_back(std::move(*e));
         updates.push_back(merged);
         ++report.updated;
       } else {
@@ -143,14 +160,19 @@ class BlockWriter {
     repo_.insert(inserts, tx_.generation(), now_, actor_);
     report.imported += inserts.size();
     repo_.add_history(history);
+    records::enqueue_webhook_events(db_, events);
   }
 
  private:
+  store::Database& db_;
   store::SupplierRepository repo_;
   store::WriteTransaction& tx_;
   const std::string& file_;
   const std::string& actor_;
   std::string now_;
+  const Policy& policy_;
+  const Date& today_;
+  bool events_wanted_;
 };
 }  // namespace
 
@@ -220,7 +242,7 @@ ImportReport import_suppliers_bytes(store::Database& db, const Catalogs& catalog
 
   db.guarded([&] {
     store::WriteTransaction tx(db);
-    BlockWriter writer(db, tx, name, options.actor);
+    BlockWriter writer(db, tx, name, options.actor, catalogs.policy, options.today);
     ImportReport counts;  // written by the writing thread only
     std::unordered_map<std::string, std::size_t> first_line;
     std::vector<CsvRecord> block;

@@ -6,6 +6,7 @@
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/requests.hpp"
+#include "records/webhook_queue.hpp"
 
 namespace hoshi {
 
@@ -182,6 +183,16 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
       auto to_doc = obj();
       to_doc->set("state", to);
       audit.append({actor, "request." + to, number, r->vendor_code, json(from_doc), json(to_doc)});
+      if (r->state == "issued" && (to == "acknowledged" || to == "declined" || to == "negotiating")) {
+        auto data = obj();
+        data->set("request", number);
+        data->set("vendor_code", r->vendor_code);
+        data->set("answer", to);
+        data->set("step", in.kind);
+        data->set("side", in.side);
+        data->set("at", now);
+        records::enqueue_webhook_events(db, {{"request.answered", r->vendor_code, data}});
+      }
       res.state = to;
     }
     tx.commit();

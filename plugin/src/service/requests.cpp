@@ -1,4 +1,5 @@
 #include "service/requests.hpp"
+#include "records/webhook_queue.hpp"
 
 #include <Poco/JSON/Parser.h>
 
@@ -266,6 +267,13 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
       to->set("version", latest.version);
       to->set("sha256", want);
       audit.append({actor, "request.agreed", number, r->vendor_code, json(state_doc(r->state)), json(to)});
+      auto data = obj();
+      data->set("request", number);
+      data->set("vendor_code", r->vendor_code);
+      data->set("version", latest.version);
+      data->set("sha256", want);
+      data->set("confirmed_at", now);
+      records::enqueue_webhook_events(db, {{"agreement.confirmed", r->vendor_code, data}});
       res.state = "agreed";
     }
     tx.commit();

@@ -12,6 +12,7 @@
 #include "core/corporate_number.hpp"
 #include "core/text.hpp"
 #include "records/audit_log.hpp"
+#include "records/webhook_queue.hpp"
 
 namespace hoshi {
 
@@ -289,6 +290,8 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
       Poco::JSON::Stringifier::condense(after, a);
       records::AuditLog(db_, principal())
           .append({u.actor, "supplier.updated", u.vendor_code, u.vendor_code, b.str(), a.str()});
+      if (auto event = records::standing_event(catalogs_.policy, &*current, merged, today()))
+        records::enqueue_webhook_events(db_, {*event});
       tx.commit();
       return 0;
     });

@@ -1,0 +1,284 @@
+#include "connectors/sync.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "connectors/registry.hpp"
+#include "core/text.hpp"
+#include "importer/row_parser.hpp"
+#include "records/audit_log.hpp"
+#include "service/service.hpp"
+#include "store/rows.hpp"
+#include "store/supplier_repository.hpp"
+
+namespace hoshi::connectors {
+
+using store::execute;
+using store::select_rows;
+
+namespace {
+
+Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+std::string condensed(const Poco::JSON::Object::Ptr& o) {
+  std::ostringstream s;
+  Poco::JSON::Stringifier::condense(o, s);
+  return s.str();
+}
+
+// The words the ERP screens use (templates/web/labels.yaml).
+const char* standing_label(Standing s) {
+  switch (s) {
+    case Standing::meets:
+      return "充足";
+    case Standing::expiring:
+      return "期限間近";
+    case Standing::expired:
+      return "期限切れ";
+    case Standing::below:
+      return "不足";
+    case Standing::unknown:
+      break;
+  }
+  return "未報告";
+}
+
+struct Checked {
+  const SourceSupplier* from;
+  Supplier patch;  // only the fields the source owns and gave
+};
+
+// The source's fields through the import's own rules (same limits, same words).
+bool check(const Catalogs& catalogs, const Date& today, const SourceSupplier& in, Supplier& patch, SyncRejected& why) {
+  const std::pair<Field, const std::optional<std::string>*> fields[] = {
+      {Field::corporate_number, &in.corporate_number},
+      {Field::email, &in.email},
+      {Field::contact, &in.contact},
+      {Field::department, &in.department}};
+  auto one = [&](Field f, const std::string& raw, const char* label) {
+    std::string reason;
+    if (importer::parse_cell(catalogs, today, f, raw, patch, reason)) return true;
+    why.field = label;
+    why.reason = reason;
+    return false;
+  };
+  if (text::trim(in.code).empty()) {
+    why.field = "取引先コード";
+    why.reason = "コードがありません (give the supplier a code in the source system)";
+    return false;
+  }
+  if (!one(Field::vendor_code, in.code, "取引先コード")) return false;
+  if (text::trim(in.name).empty()) {
+    why.field = "会社名";
+    why.reason = "名前がありません";
+    return false;
+  }
+  if (!one(Field::name, in.name, "会社名")) return false;
+  patch[Field::name_normalized] = text::normalize_company_name(*patch[Field::name]);
+  const char* labels[] = {"法人番号", "メールアドレス", "担当者", "部署"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& v = *fields[i].second;
+    if (v && !text::trim(*v).empty() && !one(fields[i].first, *v, labels[i])) return false;
+  }
+  return true;
+}
+
+void record_run(store::Database& db, const SyncReport& r, const std::string& started, const std::string& actor,
+                const std::string& via, const Poco::JSON::Object::Ptr& doc) {
+  execute(db,
+          "INSERT INTO sync_runs (connector, started_at, finished_at, dry_run, outcome, report) "
+          "VALUES (:a, :b, :c, 0, :d, :e)",
+          {r.connector, started, records::audit_now(), r.ok() ? "ok" : "failed", condensed(doc)});
+  records::AuditLog(db, via).append(
+      {actor, r.ok() ? "sync.run" : "sync.failed", r.connector, std::nullopt, std::nullopt, condensed(doc)});
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr sync_report_json(const SyncReport& r) {
+  auto o = object();
+  o->set("connector", r.connector);
+  o->set("dry_run", r.dry_run);
+  o->set("ok", r.ok());
+  if (!r.ok()) o->set("error", r.error);
+  o->set("read", r.read);
+  o->set("created", r.created);
+  o->set("updated", r.updated);
+  o->set("unchanged", r.unchanged);
+  o->set("deactivated", r.deactivated);
+  Poco::JSON::Array::Ptr rejected = new Poco::JSON::Array;
+  for (const auto& x : r.rejected) {
+    auto e = object();
+    e->set("where", x.where);
+    e->set("field", x.field);
+    e->set("reason", x.reason);
+    rejected->add(e);
+  }
+  o->set("rejected", rejected);
+  if (r.pushed) {
+    auto p = object();
+    p->set("written", r.push.written);
+    p->set("unchanged", r.push.unchanged);
+    o->set("standings", p);
+  }
+  return o;
+}
+
+std::string last_sync_at(Service& svc, const std::string& connector) {
+  return svc.with_db([&](store::Database& db) {
+    auto rows = select_rows(db, "SELECT MAX(finished_at) FROM sync_runs WHERE connector = :a", {connector}, 1);
+    return rows.empty() ? std::string() : rows[0][0].value_or("");
+  });
+}
+
+SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_run, const std::string& actor) {
+  SyncReport report;
+  report.connector = settings.name;
+  report.dry_run = dry_run;
+  const std::string started = records::audit_now();
+  auto connector = make_connector(settings);
+  auto fail = [&](const std::string& error) {
+    report.error = error;
+    if (!dry_run)
+      svc.with_db([&](store::Database& db) {
+        store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+        record_run(db, report, started, actor, svc.principal(), sync_report_json(report));
+        tx.commit();
+      });
+    return report;
+  };
+
+  std::vector<std::string> listed;  // codes the source lists this run (valid or not)
+  if (connector->reads_suppliers()) {
+    std::vector<SourceSupplier> source;
+    try {
+      source = connector->read_suppliers();
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+    report.read = static_cast<long long>(source.size());
+    const Date today = svc.today();
+    std::vector<Checked> valid;
+    std::map<std::string, std::string> first_where;  // code → where it was first seen
+    for (const auto& s : source) {
+      Checked c{&s, {}};
+      const std::string& where = s.where.empty() ? s.external_id : s.where;
+      SyncRejected why{where, "", ""};
+      listed.push_back(text::trim(s.code));
+      if (!check(svc.catalogs(), today, s, c.patch, why)) {
+        report.rejected.push_back(std::move(why));
+        continue;
+      }
+      auto [it, fresh] = first_where.emplace(c.patch.code(), where);
+      if (!fresh) {
+        report.rejected.push_back(
+            {where, "取引先コード", "コード " + c.patch.code() + " は " + it->second + " と重複しています"});
+        continue;
+      }
+      valid.push_back(std::move(c));
+    }
+
+    svc.with_db([&](store::Database& db) {
+      store::WriteTransaction tx(db);
+      store::SupplierRepository repo(db);
+      const std::string now = utc_now_iso();
+      std::vector<std::string> codes;
+      for (const auto& c : valid) codes.push_back(c.patch.code());
+      auto existing = repo.find_many(codes);
+      std::vector<store::SupplierRepository::NewRow> inserts;
+      std::vector<Supplier> updates;
+      std::vector<store::HistoryEntry> history;
+      const std::string source = "sync:" + settings.name;
+      for (auto& c : valid) {
+        c.patch[Field::active] = "1";  // listed by the source: in business
+        auto it = existing.find(c.patch.code());
+        if (it == existing.end()) {
+          inserts.push_back({&c.patch, source + ":" + c.from->external_id});
+          ++report.created;
+        } else if (store::merge_patch(it->second, c.patch,
+                                      {c.patch.code(), tx.generation(), now, actor, source, "", {}, {}}, history)) {
+          updates.push_back(it->second);
+          ++report.updated;
+        } else {
+          ++report.unchanged;
+        }
+      }
+      // linked before, not listed now (a rejected row is still listed): inactive, kept
+      std::set<std::string> still(listed.begin(), listed.end());
+      std::vector<std::string> gone;
+      for (auto& r : select_rows(db, "SELECT vendor_code FROM connector_links WHERE connector = :a", {settings.name}, 1))
+        if (!still.count(*r[0])) gone.push_back(*r[0]);
+      for (auto& [code, s] : repo.find_many(gone)) {
+        Supplier patch;
+        patch[Field::active] = "0";
+        if (store::merge_patch(s, patch, {code, tx.generation(), now, actor, source, "", {}, {}}, history)) {
+          updates.push_back(s);
+          ++report.deactivated;
+        }
+      }
+      repo.update_many(updates, tx.generation(), now);
+      repo.insert(inserts, tx.generation(), now, actor);
+      repo.add_history(history);
+      for (const auto& c : valid) {
+        const std::vector<store::Param> p = {settings.name, c.patch.code(), c.from->external_id, now};
+        if (execute(db,
+                    "UPDATE connector_links SET external_id = :c, seen_at = :d WHERE connector = :a AND vendor_code = :b",
+                    {p[2], p[3], p[0], p[1]}) == 0)
+          execute(db,
+                  "INSERT INTO connector_links (connector, vendor_code, external_id, seen_at) VALUES (:a, :b, :c, :d)",
+                  p);
+      }
+      if (!dry_run) {
+        record_run(db, report, started, actor, svc.principal(), sync_report_json(report));
+        tx.commit();
+      }
+      return 0;
+    });
+    if (!dry_run) svc.refresh();
+  }
+
+  if (connector->writes_standings()) {
+    std::vector<StandingRow> rows;
+    svc.with_db([&](store::Database& db) {
+      for (auto& r : select_rows(db, "SELECT vendor_code, external_id FROM connector_links WHERE connector = :a "
+                                 "ORDER BY vendor_code", {settings.name}, 2))
+        rows.push_back({*r[0], *r[1], Standing::unknown, 3, ""});
+      return 0;
+    });
+    std::set<std::string> still(listed.begin(), listed.end());
+    std::vector<StandingRow> out;
+    for (auto& row : rows) {
+      if (connector->reads_suppliers() && !still.count(row.vendor_code)) continue;  // gone from the source
+      auto s = svc.get(row.vendor_code);
+      if (!s) continue;
+      row.standing = s->standing.standing;
+      row.required_scs = s->standing.required_scs;
+      row.label = standing_label(row.standing);
+      out.push_back(std::move(row));
+    }
+    try {
+      report.push = connector->write_standings(out, dry_run);
+      report.pushed = true;
+    } catch (const std::exception& e) {
+      return fail(std::string("writing standings: ") + e.what());
+    }
+    if (!dry_run && report.push.written > 0)
+      svc.with_db([&](store::Database& db) {
+        store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+        auto doc = object();
+        doc->set("written", report.push.written);
+        doc->set("unchanged", report.push.unchanged);
+        records::AuditLog(db, svc.principal())
+            .append({actor, "sync.standings_written", settings.name, std::nullopt, std::nullopt, condensed(doc)});
+        tx.commit();
+        return 0;
+      });
+  }
+  return report;
+}
+
+}  // namespace hoshi::connectors
