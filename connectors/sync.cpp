@@ -152,7 +152,8 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
     return report;
   };
 
-  std::vector<std::string> listed;  // codes the source lists this run (valid or not)
+  std::vector<std::string> listed;                           // codes the source lists (valid or not)
+  std::vector<std::pair<std::string, std::string>> written;  // valid ones: code, external id
   if (connector->reads_suppliers()) {
     std::vector<SourceSupplier> source;
     try {
@@ -179,6 +180,7 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
             {where, "取引先コード", "コード " + c.patch.code() + " は " + it->second + " と重複しています"});
         continue;
       }
+      written.emplace_back(c.patch.code(), s.external_id);
       valid.push_back(std::move(c));
     }
 
@@ -242,23 +244,26 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
   }
 
   if (connector->writes_standings()) {
-    std::vector<StandingRow> rows;
-    svc.with_db([&](store::Database& db) {
-      for (auto& r : select_rows(db, "SELECT vendor_code, external_id FROM connector_links WHERE connector = :a "
-                                 "ORDER BY vendor_code", {settings.name}, 2))
-        rows.push_back({*r[0], *r[1], Standing::unknown, 3, ""});
-      return 0;
-    });
-    std::set<std::string> still(listed.begin(), listed.end());
+    // the suppliers the source listed this run (a sink-only connector: those it linked)
     std::vector<StandingRow> out;
-    for (auto& row : rows) {
-      if (connector->reads_suppliers() && !still.count(row.vendor_code)) continue;  // gone from the source
-      auto s = svc.get(row.vendor_code);
-      if (!s) continue;
-      row.standing = s->standing.standing;
-      row.required_scs = s->standing.required_scs;
+    if (connector->reads_suppliers()) {
+      for (const auto& [code, external] : written) out.push_back({code, external, Standing::unknown, 3, ""});
+    } else {
+      svc.with_db([&](store::Database& db) {
+        for (auto& r : select_rows(db,
+                                   "SELECT vendor_code, external_id FROM connector_links WHERE connector = :a "
+                                   "ORDER BY vendor_code",
+                                   {settings.name}, 2))
+          out.push_back({*r[0], *r[1], Standing::unknown, 3, ""});
+        return 0;
+      });
+    }
+    for (auto& row : out) {
+      if (auto s = svc.get(row.vendor_code)) {  // absent only in a dry run that would create it
+        row.standing = s->standing.standing;
+        row.required_scs = s->standing.required_scs;
+      }
       row.label = standing_label(row.standing);
-      out.push_back(std::move(row));
     }
     try {
       report.push = connector->write_standings(out, dry_run);

@@ -168,6 +168,7 @@ class TrytonSync(ConnectorCase):
 
         dry, _ = self.sync(cfg, "--dry-run")
         self.assertEqual(self.counts(dry), (3, 3, 0, 0, 0, 0))
+        self.assertEqual(dry["standings"], {"written": 3, "unchanged": 0}, "what a real run would write")
         self.assertEqual(self.codes(), [], "a dry run keeps nothing")
 
         first, _ = self.sync(cfg)

@@ -4,11 +4,12 @@
 #   start STATE [PORT]  writes STATE/url (http://127.0.0.1:PORT/), STATE/database,
 #                       STATE/password (the admin user's), STATE/pid
 #   stop STATE          stops that server by its PID and removes its files
+#   template            only makes the template below (no server is left running)
 # The initialised database is kept as a template in $TRYTON_TEMPLATE_DIR (default
 # /tmp/hoshitori-tryton-template) so later starts take a second, not half a minute.
 set -eu
 cmd=$1
-state=$2
+state=${2:-}
 name=hoshitori
 template_dir=${TRYTON_TEMPLATE_DIR:-/tmp/hoshitori-tryton-template}
 command -v trytond >/dev/null 2>&1 || {
@@ -17,6 +18,13 @@ command -v trytond >/dev/null 2>&1 || {
 }
 
 case "$cmd" in
+template)
+  work=$(mktemp -d /tmp/hoshitori-tryton-init.XXXXXX)
+  sh "$0" start "$work/state" > /dev/null
+  sh "$0" stop "$work/state"
+  rm -rf "$work"
+  echo "Tryton template in ${TRYTON_TEMPLATE_DIR:-/tmp/hoshitori-tryton-template}"
+  ;;
 start)
   port=${3:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   rm -rf "$state"
@@ -73,7 +81,7 @@ stop)
   rm -rf "$state"
   ;;
 *)
-  echo "usage: $0 start STATE_DIR [PORT] | stop STATE_DIR" >&2
+  echo "usage: $0 start STATE_DIR [PORT] | stop STATE_DIR | template" >&2
   exit 2
   ;;
 esac
