@@ -190,7 +190,8 @@ int cmd_webhook(const Globals& g, Args& a) {
     auto svc = open_service(g, true);
     if (!svc) return kUnusable;
     try {
-      svc->with_db([&](store::Database& db) { return records::WebhookQueue(db, svc->principal()).enable(pos[0], actor), 0; });
+      svc->with_db(
+          [&](store::Database& db) { return records::WebhookQueue(db, svc->principal()).enable(pos[0], actor), 0; });
     } catch (const std::out_of_range& e) {
       std::cerr << "hoshitori: " << e.what() << "\n";
       return kNotFound;

@@ -112,7 +112,8 @@ ConnectorsConfig load_connectors_config(const std::string& path) {
     for (const auto& n : doc->seq(root, "webhooks")) {
       if (!n.IsMap()) throw doc->fail(n, "each webhook is a mapping (name:, url:, …)");
       auto w = webhook_from(*doc, n);
-      if (!hooks.insert(w.endpoint.name).second) throw doc->fail(n["name"], "two webhooks are named " + w.endpoint.name);
+      if (!hooks.insert(w.endpoint.name).second)
+        throw doc->fail(n["name"], "two webhooks are named " + w.endpoint.name);
       cfg.webhooks.push_back(std::move(w));
     }
   }

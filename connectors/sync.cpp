@@ -54,11 +54,10 @@ struct Checked {
 
 // The source's fields through the import's own rules (same limits, same words).
 bool check(const Catalogs& catalogs, const Date& today, const SourceSupplier& in, Supplier& patch, SyncRejected& why) {
-  const std::pair<Field, const std::optional<std::string>*> fields[] = {
-      {Field::corporate_number, &in.corporate_number},
-      {Field::email, &in.email},
-      {Field::contact, &in.contact},
-      {Field::department, &in.department}};
+  const std::pair<Field, const std::optional<std::string>*> fields[] = {{Field::corporate_number, &in.corporate_number},
+                                                                        {Field::email, &in.email},
+                                                                        {Field::contact, &in.contact},
+                                                                        {Field::department, &in.department}};
   auto one = [&](Field f, const std::string& raw, const char* label) {
     std::string reason;
     if (importer::parse_cell(catalogs, today, f, raw, patch, reason)) return true;
@@ -212,7 +211,8 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
       // linked before, not listed now (a rejected row is still listed): inactive, kept
       std::set<std::string> still(listed.begin(), listed.end());
       std::vector<std::string> gone;
-      for (auto& r : select_rows(db, "SELECT vendor_code FROM connector_links WHERE connector = :a", {settings.name}, 1))
+      for (auto& r :
+           select_rows(db, "SELECT vendor_code FROM connector_links WHERE connector = :a", {settings.name}, 1))
         if (!still.count(*r[0])) gone.push_back(*r[0]);
       for (auto& [code, s] : repo.find_many(gone)) {
         Supplier patch;
@@ -227,9 +227,10 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
       repo.add_history(history);
       for (const auto& c : valid) {
         const std::vector<store::Param> p = {settings.name, c.patch.code(), c.from->external_id, now};
-        if (execute(db,
-                    "UPDATE connector_links SET external_id = :c, seen_at = :d WHERE connector = :a AND vendor_code = :b",
-                    {p[2], p[3], p[0], p[1]}) == 0)
+        if (execute(
+                db,
+                "UPDATE connector_links SET external_id = :c, seen_at = :d WHERE connector = :a AND vendor_code = :b",
+                {p[2], p[3], p[0], p[1]}) == 0)
           execute(db,
                   "INSERT INTO connector_links (connector, vendor_code, external_id, seen_at) VALUES (:a, :b, :c, :d)",
                   p);

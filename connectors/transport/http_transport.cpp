@@ -37,9 +37,11 @@ HttpResponse http_send(const HttpRequest& request, std::size_t max_body) {
     out.status = resp.status_code();
     for (const auto& [name, value] : resp.headers()) out.headers.emplace_back(name, value);
     auto length = resp.headers().content_length();
-    if (length > max_body) throw TransportError(request.url + ": the answer is larger than " + std::to_string(max_body) + " bytes");
+    if (length > max_body)
+      throw TransportError(request.url + ": the answer is larger than " + std::to_string(max_body) + " bytes");
     std::vector<unsigned char> bytes = resp.extract_vector().get();
-    if (bytes.size() > max_body) throw TransportError(request.url + ": the answer is larger than " + std::to_string(max_body) + " bytes");
+    if (bytes.size() > max_body)
+      throw TransportError(request.url + ": the answer is larger than " + std::to_string(max_body) + " bytes");
     out.body.assign(bytes.begin(), bytes.end());
     return out;
   } catch (const TransportError&) {

@@ -11,9 +11,10 @@
 
 namespace hoshi::connectors {
 
-TrytonRpc::TrytonRpc(std::string url, std::string database, std::string user, SecretRef password,
-                     int timeout_seconds)
-    : endpoint_(std::move(url)), user_(std::move(user)), password_(std::move(password)),
+TrytonRpc::TrytonRpc(std::string url, std::string database, std::string user, SecretRef password, int timeout_seconds)
+    : endpoint_(std::move(url)),
+      user_(std::move(user)),
+      password_(std::move(password)),
       timeout_seconds_(timeout_seconds) {
   if (endpoint_.empty() || endpoint_.back() != '/') endpoint_ += '/';
   endpoint_ += database + "/";

@@ -74,9 +74,8 @@ class TrytonConnector : public Connector {
       domain->add(list("id", "in", ids_of({parties.begin(), parties.end()})));
     }
     auto parties = array_of(
-        rpc_.call("model.party.party.search_read",
-                  list(domain, 0, Var(), list(list("id", "ASC")), list("code", "name", "email", "categories"),
-                       empty_context())),
+        rpc_.call("model.party.party.search_read", list(domain, 0, Var(), list(list("id", "ASC")),
+                                                        list("code", "name", "email", "categories"), empty_context())),
         "party.party.search_read");
     std::vector<long long> ids;
     current_categories_.clear();
@@ -98,11 +97,11 @@ class TrytonConnector : public Connector {
       out.push_back(std::move(s));
     }
     if (!ids.empty()) {
-      auto identifiers = array_of(
-          rpc_.call("model.party.identifier.search_read",
-                    list(list(list("party", "in", ids_of(ids)), list("type", "=", "jp_cn")), 0, Var(),
-                         list(list("id", "ASC")), list("party", "code"), empty_context())),
-          "party.identifier.search_read");
+      auto identifiers =
+          array_of(rpc_.call("model.party.identifier.search_read",
+                             list(list(list("party", "in", ids_of(ids)), list("type", "=", "jp_cn")), 0, Var(),
+                                  list(list("id", "ASC")), list("party", "code"), empty_context())),
+                   "party.identifier.search_read");
       std::map<long long, std::string> numbers;
       for (std::size_t i = 0; i < identifiers->size(); ++i) {
         auto r = identifiers->getObject(static_cast<unsigned>(i));
@@ -123,13 +122,15 @@ class TrytonConnector : public Connector {
     std::vector<long long> ids;
     for (const auto& r : rows) ids.push_back(std::stoll(r.external_id));
     if (!read_) {  // a sink-only run: read the parties' categories now
-      auto parties = array_of(rpc_.call("model.party.party.read", list(ids_of(ids), list("categories"), empty_context())),
-                              "party.party.read");
+      auto parties =
+          array_of(rpc_.call("model.party.party.read", list(ids_of(ids), list("categories"), empty_context())),
+                   "party.party.read");
       for (std::size_t i = 0; i < parties->size(); ++i) {
         auto p = parties->getObject(static_cast<unsigned>(i));
         auto cats = p->getArray("categories");
         for (std::size_t j = 0; cats && j < cats->size(); ++j)
-          current_categories_[p->getValue<long long>("id")].insert(cats->getElement<long long>(static_cast<unsigned>(j)));
+          current_categories_[p->getValue<long long>("id")].insert(
+              cats->getElement<long long>(static_cast<unsigned>(j)));
       }
     }
     std::map<std::string, long long> children = standing_categories(dry_run);
@@ -184,10 +185,10 @@ class TrytonConnector : public Connector {
     }
     std::map<std::string, long long> out;
     if (root_id == 0) return out;
-    auto children = array_of(rpc_.call("model.party.category.search_read",
-                                       list(list(list("parent", "=", root_id)), 0, Var(), Var(), list("name"),
-                                            empty_context())),
-                             "party.category.search_read");
+    auto children =
+        array_of(rpc_.call("model.party.category.search_read",
+                           list(list(list("parent", "=", root_id)), 0, Var(), Var(), list("name"), empty_context())),
+                 "party.category.search_read");
     for (std::size_t i = 0; i < children->size(); ++i) {
       auto c = children->getObject(static_cast<unsigned>(i));
       out.emplace(text_of(c, "name"), c->getValue<long long>("id"));
@@ -231,7 +232,8 @@ std::unique_ptr<Connector> make_tryton_connector(const ConnectorSettings& s) {
   if (n["suppliers"].IsDefined() && !n["suppliers"].IsNull()) {
     const YAML::Node& sel = n["suppliers"];
     if (!sel.IsMap() || sel.size() != 1)
-      throw doc.fail(sel, "connector " + s.name + ": suppliers takes one of category: NAME, purchased: true, all: true");
+      throw doc.fail(sel,
+                     "connector " + s.name + ": suppliers takes one of category: NAME, purchased: true, all: true");
     doc.only_keys(sel, {"category", "purchased", "all"});
     if (sel["category"].IsDefined()) {
       select = "category";

@@ -136,11 +136,14 @@ BOOST_AUTO_TEST_CASE(mistakes_name_the_line_and_the_reason) {
                         "    path: y\n") == "5: two connectors are named a");
   BOOST_TEST(load_error("connectors:\n  - name: a\n    kind: csv\n    path: x\n    pasword: y\n") ==
              "5: unknown key 'pasword'");
-  BOOST_TEST(load_error("webhooks:\n  - name: h\n    url: http://x/\n    secret_env: S\n    events: [supplier.deleted]\n")
-                 .find("5: webhook h: unknown event 'supplier.deleted'") == 0);
-  BOOST_TEST(load_error("webhooks:\n  - name: h\n    url: http://x/\n").find("exactly one of secret_env or secret_file") !=
-             std::string::npos);
-  BOOST_TEST(load_error("webhooks:\n  - name: h\n    url: ftp://x/\n    secret_env: S\n").find("3: webhook h: url") == 0);
+  BOOST_TEST(
+      load_error("webhooks:\n  - name: h\n    url: http://x/\n    secret_env: S\n    events: [supplier.deleted]\n")
+          .find("5: webhook h: unknown event 'supplier.deleted'") == 0);
+  BOOST_TEST(
+      load_error("webhooks:\n  - name: h\n    url: http://x/\n").find("exactly one of secret_env or secret_file") !=
+      std::string::npos);
+  BOOST_TEST(load_error("webhooks:\n  - name: h\n    url: ftp://x/\n    secret_env: S\n").find("3: webhook h: url") ==
+             0);
   BOOST_TEST(load_error("connectors:\n  - name: t\n    kind: tryton\n    url: http://x/\n    database: d\n"
                         "    user: u\n    password_env: P\n    suppliers: {category: a, all: true}\n")
                  .find("8: connector t: suppliers takes one of") == 0);

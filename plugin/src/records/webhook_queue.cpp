@@ -77,8 +77,8 @@ void enqueue_webhook_events(store::Database& db, const std::vector<WebhookEvent>
     const std::string uid = "evt_" + random_token(16);
     execute(db, "INSERT INTO webhook_events (uid, type, vendor_code, occurred_at, data) VALUES (:a, :b, :c, :d, :e)",
             {uid, e.type, e.vendor_code, now, condensed(e.data)});
-    const long long event_id = std::stoll(*select_rows(db, "SELECT id FROM webhook_events WHERE uid = :a", {uid}, 1)
-                                               .at(0)[0]);
+    const long long event_id =
+        std::stoll(*select_rows(db, "SELECT id FROM webhook_events WHERE uid = :a", {uid}, 1).at(0)[0]);
     for (long long endpoint : to)
       execute(db,
               "INSERT INTO webhook_deliveries (endpoint_id, event_id, vendor_code, state) "
@@ -283,8 +283,8 @@ bool WebhookQueue::failed(long long endpoint, const std::string& worker, const W
     after->set("failures", failures);
     after->set("last_error", error);
     after->set("waiting_event", d.uid);
-    AuditLog(db_, via_).append({"hoshitori", "webhook.disabled", *row[1], std::nullopt, std::nullopt,
-                                condensed(after)});
+    AuditLog(db_, via_).append(
+        {"hoshitori", "webhook.disabled", *row[1], std::nullopt, std::nullopt, condensed(after)});
   }
   tx.commit();
   return disable;
