@@ -135,6 +135,14 @@ std::string action_label(const std::string& action) {
       {"records.purged", "保存期間を過ぎた記録の削除"},
       {"supplier.updated", "取引先の状況の変更"},
       {"suppliers.imported", "取引先の取込"},
+      {"sync.run", "取引先マスタの同期"},
+      {"sync.failed", "取引先マスタの同期の失敗"},
+      {"sync.standings_written", "判定の書き戻し（連携先）"},
+      {"webhook.registered", "通知先（Webhook）の登録"},
+      {"webhook.changed", "通知先（Webhook）の変更"},
+      {"webhook.removed", "通知先（Webhook）の削除"},
+      {"webhook.disabled", "通知先（Webhook）の停止（失敗の連続）"},
+      {"webhook.enabled", "通知先（Webhook）の再開"},
   };
   auto it = labels.find(action);
   return it == labels.end() ? action : it->second;
