@@ -188,6 +188,7 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
       store::SupplierRepository repo(db);
       const std::string now = utc_now_iso();
       std::vector<std::string> codes;
+      codes.reserve(valid.size());
       for (const auto& c : valid) codes.push_back(c.patch.code());
       auto existing = repo.find_many(codes);
       std::vector<store::SupplierRepository::NewRow> inserts;

@@ -11,7 +11,8 @@
 
 namespace hoshi::connectors {
 
-TrytonRpc::TrytonRpc(std::string url, std::string database, std::string user, SecretRef password, int timeout_seconds)
+TrytonRpc::TrytonRpc(std::string url, const std::string& database, std::string user, SecretRef password,
+                     int timeout_seconds)
     : endpoint_(std::move(url)),
       user_(std::move(user)),
       password_(std::move(password)),

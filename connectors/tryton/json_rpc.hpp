@@ -14,7 +14,7 @@ namespace hoshi::connectors {
 class TrytonRpc {
  public:
   // `url`: the server (http://host:8000/); `database`: the Tryton database name.
-  TrytonRpc(std::string url, std::string database, std::string user, SecretRef password, int timeout_seconds);
+  TrytonRpc(std::string url, const std::string& database, std::string user, SecretRef password, int timeout_seconds);
 
   // Calls `method` (e.g. "model.party.party.search_read") with `params`; returns the
   // result. Throws ConnectorError naming the method and Tryton's message.

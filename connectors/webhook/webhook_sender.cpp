@@ -93,7 +93,7 @@ WebhookPass deliver_webhooks(Service& svc, const std::vector<WebhookSettings>& h
         std::string error;
         int status = 0;
         try {
-          status = http_send(req, 64 * 1024).status;
+          status = http_send(req, std::size_t{64} * 1024).status;
           if (status < 200 || status > 299) error = "HTTP " + std::to_string(status);
         } catch (const TransportError& e) {
           error = e.what();
