@@ -1,16 +1,15 @@
 #include "connectors/sync.hpp"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "connectors/registry.hpp"
 #include "core/text.hpp"
 #include "importer/row_parser.hpp"
 #include "records/audit_log.hpp"
+#include "service/json_api.hpp"
 #include "service/service.hpp"
 #include "store/rows.hpp"
 #include "store/supplier_repository.hpp"
@@ -23,29 +22,6 @@ using store::select_rows;
 namespace {
 
 Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-std::string condensed(const Poco::JSON::Object::Ptr& o) {
-  std::ostringstream s;
-  Poco::JSON::Stringifier::condense(o, s);
-  return s.str();
-}
-
-// The words the ERP screens use (templates/web/labels.yaml).
-const char* standing_label(Standing s) {
-  switch (s) {
-    case Standing::meets:
-      return "充足";
-    case Standing::expiring:
-      return "期限間近";
-    case Standing::expired:
-      return "期限切れ";
-    case Standing::below:
-      return "不足";
-    case Standing::unknown:
-      break;
-  }
-  return "未報告";
-}
 
 struct Checked {
   const SourceSupplier* from;
@@ -91,9 +67,9 @@ void record_run(store::Database& db, const SyncReport& r, const std::string& sta
   execute(db,
           "INSERT INTO sync_runs (connector, started_at, finished_at, dry_run, outcome, report) "
           "VALUES (:a, :b, :c, 0, :d, :e)",
-          {r.connector, started, records::audit_now(), r.ok() ? "ok" : "failed", condensed(doc)});
+          {r.connector, started, records::audit_now(), r.ok() ? "ok" : "failed", api::to_string(doc)});
   records::AuditLog(db, via).append(
-      {actor, r.ok() ? "sync.run" : "sync.failed", r.connector, std::nullopt, std::nullopt, condensed(doc)});
+      {actor, r.ok() ? "sync.run" : "sync.failed", r.connector, std::nullopt, std::nullopt, api::to_string(doc)});
 }
 
 }  // namespace
@@ -265,7 +241,7 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
         row.standing = s->standing.standing;
         row.required_scs = s->standing.required_scs;
       }
-      row.label = standing_label(row.standing);
+      row.label = standing_label_ja(row.standing);
     }
     try {
       report.push = connector->write_standings(out, dry_run);
@@ -280,7 +256,7 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
         doc->set("written", report.push.written);
         doc->set("unchanged", report.push.unchanged);
         records::AuditLog(db, svc.principal())
-            .append({actor, "sync.standings_written", settings.name, std::nullopt, std::nullopt, condensed(doc)});
+            .append({actor, "sync.standings_written", settings.name, std::nullopt, std::nullopt, api::to_string(doc)});
         tx.commit();
         return 0;
       });

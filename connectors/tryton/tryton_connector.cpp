@@ -196,8 +196,8 @@ class TrytonConnector : public Connector {
     if (dry_run) return out;
     Array::Ptr missing = new Array;
     std::vector<std::string> names;
-    for (const char* label : {"充足", "期限間近", "期限切れ", "不足", "未報告"})
-      if (!out.count(label)) {
+    for (Standing st : kAllStandings)
+      if (const char* label = standing_label_ja(st); !out.count(label)) {
         Object::Ptr v = new Object;
         v->set("name", std::string(label));
         v->set("parent", root_id);

@@ -22,6 +22,11 @@ const char* standing_name(Standing s) {
   return "unknown";
 }
 
+const char* standing_label_ja(Standing s) {
+  static const char* const kLabels[] = {"未報告", "充足", "期限間近", "期限切れ", "不足"};  // by Standing
+  return kLabels[static_cast<int>(s)];
+}
+
 bool parse_standing(const std::string& name, Standing& out) {
   for (Standing s : {Standing::unknown, Standing::meets, Standing::expiring, Standing::expired, Standing::below}) {
     if (name == standing_name(s)) {

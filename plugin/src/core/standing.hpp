@@ -11,6 +11,11 @@ namespace hoshi {
 enum class Standing { unknown = 0, meets = 1, expiring = 2, expired = 3, below = 4 };
 
 const char* standing_name(Standing s);
+// The word the screens and the ERP categories use: 充足, 期限間近, 期限切れ, 不足, 未報告
+// (templates/web/labels.yaml says the same for the screens, with English beside it).
+const char* standing_label_ja(Standing s);
+inline constexpr Standing kAllStandings[] = {Standing::unknown, Standing::meets, Standing::expiring, Standing::expired,
+                                             Standing::below};
 bool parse_standing(const std::string& name, Standing& out);
 // Whether a standing meets the buyer's policy (meets, or meets but expiring soon): what
 // the coverage figures count.
