@@ -3,9 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -100,26 +98,17 @@ int cmd_export_suppliers(const Globals& g, Args& a) {
   auto svc = open(g, true);
   if (!svc) return kUnusable;
   auto suppliers = svc->with_db([](store::Database& db) { return store::SupplierRepository(db).list(); });
-  std::ostringstream csv;
+  std::ostringstream csv;  // all or nothing: a character CP932 lacks stops it before any output
   try {
     importer::write_suppliers_csv(suppliers, encoding, csv);
+    if (file.empty() || file == "-") {
+      std::cout << csv.str() << std::flush;
+    } else {
+      importer::replace_file(file, csv.str());
+    }
   } catch (const std::exception& e) {
     std::cerr << "hoshitori: " << e.what() << "\n";
     return kRejected;
-  }
-  if (file.empty() || file == "-") {
-    std::cout << csv.str() << std::flush;
-  } else {
-    // written beside the target and renamed: a reader never sees half a file
-    const std::string tmp = file + ".tmp";
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << csv.str();
-    out.close();
-    if (!out || std::rename(tmp.c_str(), file.c_str()) != 0) {
-      std::remove(tmp.c_str());
-      std::cerr << "hoshitori: " << file << ": cannot write\n";
-      return kUnusable;
-    }
   }
   std::cerr << "hoshitori: exported " << suppliers.size() << " suppliers ("
             << (encoding == importer::Encoding::cp932 ? "CP932" : "UTF-8 with BOM") << ")\n";

@@ -152,53 +152,35 @@ int cmd_webhook(const Globals& g, Args& a) {
   if (sub == "status") {
     const bool json = a.take_switch("--json");
     if (!a.positionals().empty()) throw UsageError{"webhook status [--json]"};
-    auto svc = open_service(g, true);
-    if (!svc) return kUnusable;
-    auto list = svc->with_db([&](store::Database& db) { return records::WebhookQueue(db, "").status(); });
-    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+    Poco::JSON::Object::Ptr req = new Poco::JSON::Object, out;
+    req->set("op", "webhook_status");
+    if (int rc = call(g, true, req, out); rc != kOk) return rc;
+    auto hooks = out->getArray("webhooks");
     bool disabled = false;
-    for (const auto& s : list) {
-      disabled |= s.state == "disabled";
-      if (!json) {
-        std::cout << s.name << "  " << s.state << "  " << s.url << "  pending " << s.pending << ", delivered "
-                  << s.delivered;
-        if (s.failures) std::cout << ", failures in a row " << s.failures << " (next try " << s.next_at << ")";
-        if (s.last_error) std::cout << ", last error: " << *s.last_error;
-        std::cout << "\n";
-        continue;
-      }
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      o->set("name", s.name);
-      o->set("url", s.url);
-      o->set("events", s.events);
-      o->set("state", s.state);
-      o->set("pending", s.pending);
-      o->set("delivered", s.delivered);
-      o->set("failures", s.failures);
-      o->set("next_at", s.next_at);
-      o->set("last_error", s.last_error ? Poco::Dynamic::Var(*s.last_error) : Poco::Dynamic::Var());
-      o->set("disabled_at", s.disabled_at ? Poco::Dynamic::Var(*s.disabled_at) : Poco::Dynamic::Var());
-      arr->add(o);
+    for (std::size_t i = 0; i < hooks->size(); ++i) {
+      auto h = hooks->getObject(static_cast<unsigned>(i));
+      auto text = [&](const char* key) { return h->isNull(key) ? std::string() : h->getValue<std::string>(key); };
+      disabled |= text("state") == "disabled";
+      if (json) continue;
+      std::cout << text("name") << "  " << text("state") << "  " << text("url") << "  pending "
+                << h->getValue<long long>("pending") << ", delivered " << h->getValue<long long>("delivered");
+      if (h->getValue<long long>("failures"))
+        std::cout << ", failures in a row " << h->getValue<long long>("failures") << " (next try " << text("next_at")
+                  << ")";
+      if (!text("last_error").empty()) std::cout << ", last error: " << text("last_error");
+      std::cout << "\n";
     }
-    if (json) std::cout << api::to_string(arr) << "\n";
+    if (json) std::cout << api::to_string(hooks) << "\n";
     return disabled ? kRejected : kOk;
   }
   if (sub == "enable") {
-    const std::string actor = by(g, a);
+    Poco::JSON::Object::Ptr req = new Poco::JSON::Object, out;
+    req->set("op", "webhook_enable");
+    req->set("actor", by(g, a));
     auto pos = a.positionals();
     if (pos.size() != 1) throw UsageError{"webhook enable NAME [--by USER]"};
-    auto svc = open_service(g, true);
-    if (!svc) return kUnusable;
-    try {
-      svc->with_db(
-          [&](store::Database& db) { return records::WebhookQueue(db, svc->principal()).enable(pos[0], actor), 0; });
-    } catch (const std::out_of_range& e) {
-      std::cerr << "hoshitori: " << e.what() << "\n";
-      return kNotFound;
-    } catch (const std::exception& e) {
-      std::cerr << "hoshitori: " << e.what() << "\n";
-      return kUnusable;
-    }
+    req->set("name", pos[0]);
+    if (int rc = call(g, true, req, out); rc != kOk) return rc;
     std::cout << "webhook " << pos[0] << " is active again; its queued events go at the next run\n";
     return kOk;
   }

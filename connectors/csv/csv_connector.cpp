@@ -1,6 +1,5 @@
 #include "connectors/csv/csv_connector.hpp"
 
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -90,13 +89,10 @@ class CsvConnector : public Connector {
       text += importer::neutralise_cell(r.vendor_code) + "," + value + "\r\n";
     }
     if (dry_run || (report.written == 0 && before.size() == rows.size())) return report;
-    const std::string tmp = out_ + ".tmp";
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f || std::rename(tmp.c_str(), out_.c_str()) != 0) {
-      std::remove(tmp.c_str());
-      throw ConnectorError(out_ + ": cannot write the standings file");
+    try {
+      importer::replace_file(out_, text);
+    } catch (const importer::ExportError& e) {
+      throw ConnectorError(std::string(e.what()) + " (the standings file)");
     }
     return report;
   }

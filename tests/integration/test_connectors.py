@@ -433,6 +433,49 @@ class CsvOut(ConnectorCase):
         with open(out, encoding="utf-8-sig") as f:
             self.assertEqual(f.read().splitlines(), ["取引先コード,星取表,要求SCS", "K1,未報告,★3"])
 
+    def test_a_host_syncs_and_reads_webhooks_through_the_c_abi(self):
+        import ctypes
+        import glob
+        lib = ctypes.CDLL(sorted(glob.glob(os.path.join(os.path.dirname(cli_support.BIN), "libhoshitori.so*")))[0])
+        lib.hoshitori_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+        lib.hoshitori_query_json.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+        lib.hoshitori_free.argtypes = [ctypes.c_void_p]
+        lib.hoshitori_close.argtypes = [ctypes.c_void_p]
+        master = self.write("m.csv", csv_text(["取引先コード", "会社名"], [["H1", "株式会社丁"], ["H2", "株式会社戊"]]))
+        cfg = self.write("abi.yaml", "connectors:\n  - name: files\n    kind: csv\n    path: %s\nwebhooks:\n"
+                         "  - name: erp\n    url: http://127.0.0.1:%d/\n    secret_env: TEST_WEBHOOK_SECRET\n"
+                         % (master, self.hook_port))
+        os.environ["HOSHITORI_SCHEMAS"] = env()["HOSHITORI_SCHEMAS"]
+        db = ctypes.c_void_p()
+        self.assertEqual(lib.hoshitori_open(self.db.encode(), ctypes.byref(db)), 0)
+
+        def query(doc):
+            out = ctypes.c_void_p()
+            rc = lib.hoshitori_query_json(db, json.dumps(doc).encode(), ctypes.byref(out))
+            text = ctypes.string_at(out).decode() if out.value else ""
+            lib.hoshitori_free(out)
+            return rc, json.loads(text) if text else None
+
+        try:
+            rc, out = query({"op": "sync", "config": cfg, "actor": "erp:batch"})
+            self.assertEqual(rc, 0, out)
+            self.assertEqual((out["runs"][0]["created"], out["runs"][0]["ok"]), (2, True))
+            rc, out = query({"op": "webhook_status"})
+            self.assertEqual([(h["name"], h["state"], h["events"]) for h in out["webhooks"]],
+                             [("erp", "active", ["supplier.standing_changed", "request.answered",
+                                                 "agreement.confirmed"])])
+            rc, out = query({"op": "sync", "config": cfg, "actor": "erp:batch", "connector": "nosuch"})
+            self.assertEqual(rc, -3)
+            rc, out = query({"op": "sync", "config": "/nonexistent.yaml", "actor": "erp:batch"})
+            self.assertEqual(rc, -2)
+            self.assertIn("file not found", out["error"])
+            path = os.path.join(self.tmp, "abi.csv")
+            rc, out = query({"op": "export_suppliers", "out": path})
+            self.assertEqual((rc, out["exported"]), (0, 2))
+        finally:
+            lib.hoshitori_close(db)
+        self.assertEqual(self.status("H1")["name"], "株式会社丁")
+
 
 def header_line(text):
     return text.split("\r\n")[0]

@@ -1,5 +1,8 @@
 #include "importer/supplier_export.hpp"
 
+#include <cstdio>
+#include <fstream>
+
 #include "core/levels.hpp"
 #include "importer/supplier_columns.hpp"
 
@@ -75,6 +78,17 @@ void write_suppliers_csv(const std::vector<Supplier>& suppliers, Encoding encodi
       }
       throw;
     }
+  }
+}
+
+void replace_file(const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".tmp";
+  std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+  f << bytes;
+  f.close();
+  if (!f || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw ExportError(path + ": cannot write");
   }
 }
 

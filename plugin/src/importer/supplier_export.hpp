@@ -22,4 +22,8 @@ struct ExportError : std::runtime_error {
 };
 void write_suppliers_csv(const std::vector<Supplier>& suppliers, Encoding encoding, std::ostream& out);
 
+// Writes `bytes` to `path` through a temporary file beside it and a rename, so a reader
+// never sees half a file; throws ExportError naming the path when it cannot.
+void replace_file(const std::string& path, const std::string& bytes);
+
 }  // namespace hoshi::importer

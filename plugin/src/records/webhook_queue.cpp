@@ -49,6 +49,8 @@ long long number(const std::optional<std::string>& v) { return v ? std::stoll(*v
 
 }  // namespace
 
+std::vector<std::string> split_event_types(const std::string& events) { return split_words(events); }
+
 bool is_webhook_event_type(const std::string& type) {
   return std::any_of(std::begin(kWebhookEventTypes), std::end(kWebhookEventTypes),
                      [&](const char* t) { return type == t; });

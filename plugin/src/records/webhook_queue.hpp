@@ -26,6 +26,8 @@ namespace hoshi::records {
 inline constexpr const char* kWebhookEventTypes[] = {"supplier.standing_changed", "request.answered",
                                                      "agreement.confirmed"};
 bool is_webhook_event_type(const std::string& type);
+// The types of an endpoint's `events` column (space separated).
+std::vector<std::string> split_event_types(const std::string& events);
 
 struct WebhookEvent {
   std::string type, vendor_code;

@@ -346,6 +346,7 @@ std::string handle(Service& svc, const std::string& request_json) {
   if (auto out = handle_records_op(svc, op, req)) return *out;
   if (auto out = handle_evidence_op(svc, op, req)) return *out;
   if (auto out = handle_campaign_op(svc, op, req)) return *out;
+  if (auto out = handle_connector_op(svc, op, req)) return *out;
   throw ApiError(HOSHITORI_INVALID,
                  "unknown op \"" + op +
                      "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
@@ -353,7 +354,8 @@ std::string handle(Service& svc, const std::string& request_json) {
                      "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
                      "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check, evidence, "
                      "evidence_file, campaign_create, campaigns, campaign_status, campaign_plan, campaign_preview, "
-                     "campaign_queue, campaign_letters, mail_preference, outbox_status, outbox_resolve)");
+                     "campaign_queue, campaign_letters, mail_preference, outbox_status, outbox_resolve, sync, "
+                     "webhooks_deliver, webhook_status, webhook_enable, export_suppliers)");
 }
 
 }  // namespace hoshi::api

@@ -38,6 +38,10 @@ std::optional<std::string> handle_records_op(Service& service, const std::string
 // The campaign and outbox ops; nullopt for an op it does not know.
 std::optional<std::string> handle_campaign_op(Service& service, const std::string& op,
                                               const Poco::JSON::Object::Ptr& request);
+// The connector ops (connectors/connector_ops.cpp): sync, webhooks_deliver,
+// webhook_status, webhook_enable, export_suppliers; nullopt for an op it does not know.
+std::optional<std::string> handle_connector_op(Service& service, const std::string& op,
+                                               const Poco::JSON::Object::Ptr& request);
 // The audit filter of an export_audit request: "from"/"to" (Japan-time days, inclusive)
 // and "vendor_code". Throws ApiError naming a bad one.
 records::AuditFilter audit_filter(const Poco::JSON::Object::Ptr& request);

@@ -1,0 +1,147 @@
+// The connector ops of hoshitori_query_json (and the CLI): sync, webhooks_deliver,
+// webhook_status, webhook_enable, export_suppliers. A host that embeds the library calls
+// sync and webhooks_deliver from its own scheduler instead of running `hoshitori serve`.
+#include <unistd.h>
+
+#include <sstream>
+
+#include "catalog/catalog_loader.hpp"
+#include "connectors/config.hpp"
+#include "connectors/sync.hpp"
+#include "connectors/webhook/webhook_sender.hpp"
+#include "importer/supplier_export.hpp"
+#include "records/webhook_queue.hpp"
+#include "service/json_args.hpp"
+#include "service/op_errors.hpp"
+#include "store/supplier_repository.hpp"
+
+namespace hoshi::api {
+
+namespace {
+
+connectors::ConnectorsConfig config_of(const Object::Ptr& req) {
+  try {
+    return connectors::load_connectors_config(str_arg(req, "config", true));
+  } catch (const catalog::CatalogError& e) {
+    throw ApiError(HOSHITORI_INVALID, e.what());
+  }
+}
+
+Array::Ptr strings(const std::vector<std::string>& v) {
+  Array::Ptr a = new Array;
+  for (const auto& s : v) a->add(s);
+  return a;
+}
+
+std::string op_sync(Service& svc, const Object::Ptr& req) {
+  only_keys(req, "sync", {"op", "config", "connector", "dry_run", "actor"});
+  const std::string actor = str_arg(req, "actor", true), only = str_arg(req, "connector", false);
+  const bool dry = bool_arg(req, "dry_run", false);
+  auto cfg = config_of(req);
+  if (!only.empty() && !cfg.find(only))
+    throw ApiError(HOSHITORI_NOTFOUND, cfg.file + " has no connector named " + only);
+  if (!dry) connectors::register_webhooks(svc, cfg, actor);
+  Array::Ptr runs = new Array;
+  for (const auto& c : cfg.connectors) {
+    if (!only.empty() && c.name != only) continue;
+    connectors::SyncReport r;
+    try {
+      r = connectors::run_sync(svc, c, dry, actor);
+    } catch (const std::exception& e) {
+      r.connector = c.name;
+      r.error = e.what();
+    }
+    runs->add(connectors::sync_report_json(r));
+  }
+  auto out = obj();
+  out->set("runs", runs);
+  return to_string(out);
+}
+
+std::string op_webhooks_deliver(Service& svc, const Object::Ptr& req) {
+  only_keys(req, "webhooks_deliver", {"op", "config"});
+  auto cfg = config_of(req);
+  connectors::register_webhooks(svc, cfg, "hoshitori");
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  auto pass = connectors::deliver_webhooks(svc, cfg.webhooks, std::string(host) + ":" + std::to_string(getpid()));
+  auto out = obj();
+  out->set("delivered", pass.delivered);
+  out->set("failed", pass.failed);
+  out->set("disabled", strings(pass.disabled));
+  out->set("problems", strings(pass.problems));
+  return to_string(out);
+}
+
+std::string op_webhook_status(Service& svc, const Object::Ptr& req) {
+  only_keys(req, "webhook_status", {"op"});
+  auto list = svc.with_db([&](store::Database& db) { return records::WebhookQueue(db, "").status(); });
+  Array::Ptr hooks = new Array;
+  for (const auto& s : list) {
+    auto o = obj();
+    o->set("name", s.name);
+    o->set("url", s.url);
+    o->set("events", strings(records::split_event_types(s.events)));
+    o->set("state", s.state);
+    o->set("pending", s.pending);
+    o->set("delivered", s.delivered);
+    o->set("failures", s.failures);
+    o->set("next_at", s.next_at);
+    o->set("last_error", opt(s.last_error));
+    o->set("disabled_at", opt(s.disabled_at));
+    hooks->add(o);
+  }
+  auto out = obj();
+  out->set("webhooks", hooks);
+  return to_string(out);
+}
+
+std::string op_webhook_enable(Service& svc, const Object::Ptr& req) {
+  only_keys(req, "webhook_enable", {"op", "name", "actor"});
+  const std::string name = str_arg(req, "name", true), actor = str_arg(req, "actor", true);
+  return run([&] {
+    svc.with_db([&](store::Database& db) { return records::WebhookQueue(db, svc.principal()).enable(name, actor), 0; });
+    auto out = obj();
+    out->set("name", name);
+    out->set("state", "active");
+    return to_string(out);
+  });
+}
+
+std::string op_export_suppliers(Service& svc, const Object::Ptr& req) {
+  only_keys(req, "export_suppliers", {"op", "encoding", "out"});
+  importer::Encoding encoding = importer::Encoding::utf8;
+  const std::string enc = str_arg(req, "encoding", false), file = str_arg(req, "out", true);
+  if (!enc.empty() && (!importer::parse_encoding(enc, encoding) || encoding == importer::Encoding::automatic))
+    throw ApiError(HOSHITORI_INVALID, "\"encoding\" must be utf-8 or cp932");
+  auto suppliers = svc.with_db([](store::Database& db) { return store::SupplierRepository(db).list(); });
+  std::ostringstream csv;
+  try {
+    importer::write_suppliers_csv(suppliers, encoding, csv);
+  } catch (const importer::ExportError& e) {
+    throw ApiError(HOSHITORI_INVALID, e.what());
+  }
+  try {
+    importer::replace_file(file, csv.str());
+  } catch (const importer::ExportError& e) {
+    throw ApiError(HOSHITORI_ERROR, e.what());
+  }
+  auto out = obj();
+  out->set("exported", static_cast<long long>(suppliers.size()));
+  out->set("encoding", encoding == importer::Encoding::cp932 ? "cp932" : "utf-8");
+  out->set("out", file);
+  return to_string(out);
+}
+
+}  // namespace
+
+std::optional<std::string> handle_connector_op(Service& svc, const std::string& op, const Object::Ptr& req) {
+  if (op == "sync") return op_sync(svc, req);
+  if (op == "webhooks_deliver") return op_webhooks_deliver(svc, req);
+  if (op == "webhook_status") return op_webhook_status(svc, req);
+  if (op == "webhook_enable") return op_webhook_enable(svc, req);
+  if (op == "export_suppliers") return op_export_suppliers(svc, req);
+  return std::nullopt;
+}
+
+}  // namespace hoshi::api
