@@ -8,6 +8,8 @@ receiver that was down for a while exactly once, signed, in order per supplier.
 usage: /usr/bin/python3 test_connectors.py HOSHITORI_BINARY BACKEND PG_URL_FILE SAMPLE_DIR
 """
 import base64
+import ctypes
+import glob
 import hashlib
 import hmac
 import http.server
@@ -103,6 +105,53 @@ class Receiver:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class Abi:
+    """libhoshitori through ctypes, as a host embeds it."""
+
+    def __init__(self, database):
+        self.c = ctypes
+        lib = ctypes.CDLL(sorted(glob.glob(os.path.join(os.path.dirname(cli_support.BIN), "libhoshitori.so*")))[0])
+        lib.hoshitori_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+        lib.hoshitori_query_json.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+        lib.hoshitori_render_html.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                                              ctypes.POINTER(ctypes.c_void_p)]
+        lib.hoshitori_free.argtypes = [ctypes.c_void_p]
+        lib.hoshitori_close.argtypes = [ctypes.c_void_p]
+        self.lib = lib
+        os.environ["HOSHITORI_SCHEMAS"] = env()["HOSHITORI_SCHEMAS"]
+        self.db = ctypes.c_void_p()
+        assert lib.hoshitori_open(database.encode(), ctypes.byref(self.db)) == 0
+
+    def _taken(self, out):
+        text = self.c.string_at(out).decode() if out.value else ""
+        self.lib.hoshitori_free(out)
+        return text
+
+    def query(self, doc):
+        out = self.c.c_void_p()
+        rc = self.lib.hoshitori_query_json(self.db, json.dumps(doc).encode(), self.c.byref(out))
+        text = self._taken(out)
+        return rc, json.loads(text) if text else None
+
+    def screen(self, path="/erp/"):
+        out = self.c.c_void_p()
+        rc = self.lib.hoshitori_render_html(self.db, path.encode(), b"staff", b"viewer", self.c.byref(out))
+        assert rc == 0, rc
+        return self._taken(out)
+
+    def close(self):
+        self.lib.hoshitori_close(self.db)
+
+
+def board(database, path="/erp/"):
+    """The 星取表 as a fresh host renders it (its notice is read anew)."""
+    abi = Abi(database)
+    try:
+        return abi.screen(path)
+    finally:
+        abi.close()
 
 
 class ConnectorCase(RequestCase):
@@ -226,6 +275,9 @@ class TrytonSync(ConnectorCase):
         self.assertEqual(self.counts(report)[0], 0)
         self.assertEqual(len(self.codes()), 1, "nothing was made inactive by a failed read")
         self.assertTrue(self.suppliers()[0]["active"])
+        page = board(self.db)
+        self.assertIn("取引先マスタの同期が失敗しました", page)
+        self.assertIn("Tryton is not reachable", page)
         text = self.cli("sync", "--config", down, expect=2)
         self.assertIn("failed", text.err)
         self.assertIn("next run tries again", text.err)
@@ -239,6 +291,7 @@ class TrytonSync(ConnectorCase):
         # Tryton back: the next run goes through
         report, _ = self.sync(cfg)
         self.assertTrue(report["ok"])
+        self.assertNotIn('role="alert"', board(self.db))
 
     def test_bad_configuration_names_file_and_line(self):
         bad = self.write("bad.yaml", "connectors:\n  - name: x\n    kind: tryton\n    url: ftp://x\n")
@@ -364,6 +417,11 @@ class Webhooks(ConnectorCase):
         events, _ = self.events()
         self.assertEqual([e["action"] for e in events if e["action"].startswith("webhook.")],
                          ["webhook.registered", "webhook.disabled"])
+        page = board(self.db)
+        self.assertIn('role="alert"', page, "staff see it on the 星取表")
+        self.assertIn("通知先（Webhook）が失敗の連続で停止しています", page)
+        self.assertIn("hoshitori webhook enable host", page)
+        self.assertIn("Webhook disabled after repeated failures", board(self.db, "/erp/?lang=en"))
         # still queueing while disabled
         self.changes(["V0001"], 1)
         receiver = Receiver(self.hook_port)
@@ -374,6 +432,7 @@ class Webhooks(ConnectorCase):
         finally:
             receiver.stop()
         self.assertEqual(len({b["id"] for _, b in receiver.got}), queued + 1)
+        self.assertNotIn('role="alert"', board(self.db), "gone once it delivers again")
         self.cli("webhook", "enable", "nosuch", expect=3)
 
 
@@ -434,28 +493,12 @@ class CsvOut(ConnectorCase):
             self.assertEqual(f.read().splitlines(), ["取引先コード,星取表,要求SCS", "K1,未報告,★3"])
 
     def test_a_host_syncs_and_reads_webhooks_through_the_c_abi(self):
-        import ctypes
-        import glob
-        lib = ctypes.CDLL(sorted(glob.glob(os.path.join(os.path.dirname(cli_support.BIN), "libhoshitori.so*")))[0])
-        lib.hoshitori_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
-        lib.hoshitori_query_json.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
-        lib.hoshitori_free.argtypes = [ctypes.c_void_p]
-        lib.hoshitori_close.argtypes = [ctypes.c_void_p]
         master = self.write("m.csv", csv_text(["取引先コード", "会社名"], [["H1", "株式会社丁"], ["H2", "株式会社戊"]]))
         cfg = self.write("abi.yaml", "connectors:\n  - name: files\n    kind: csv\n    path: %s\nwebhooks:\n"
                          "  - name: erp\n    url: http://127.0.0.1:%d/\n    secret_env: TEST_WEBHOOK_SECRET\n"
                          % (master, self.hook_port))
-        os.environ["HOSHITORI_SCHEMAS"] = env()["HOSHITORI_SCHEMAS"]
-        db = ctypes.c_void_p()
-        self.assertEqual(lib.hoshitori_open(self.db.encode(), ctypes.byref(db)), 0)
-
-        def query(doc):
-            out = ctypes.c_void_p()
-            rc = lib.hoshitori_query_json(db, json.dumps(doc).encode(), ctypes.byref(out))
-            text = ctypes.string_at(out).decode() if out.value else ""
-            lib.hoshitori_free(out)
-            return rc, json.loads(text) if text else None
-
+        abi = Abi(self.db)
+        query = abi.query
         try:
             rc, out = query({"op": "sync", "config": cfg, "actor": "erp:batch"})
             self.assertEqual(rc, 0, out)
@@ -473,7 +516,7 @@ class CsvOut(ConnectorCase):
             rc, out = query({"op": "export_suppliers", "out": path})
             self.assertEqual((rc, out["exported"]), (0, 2))
         finally:
-            lib.hoshitori_close(db)
+            abi.close()
         self.assertEqual(self.status("H1")["name"], "株式会社丁")
 
 

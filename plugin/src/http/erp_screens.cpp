@@ -35,7 +35,7 @@ const char* const kStandings[] = {"meets", "expiring", "expired", "below", "unkn
 }  // namespace
 
 ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
-    : svc_(svc), dir_(templates_dir + "/web"), templates_(dir_) {
+    : svc_(svc), dir_(templates_dir + "/web"), templates_(dir_), notice_(svc) {
   const std::string path = dir_ + "/labels.yaml";
   YAML::Node root;
   try {
@@ -173,7 +173,14 @@ std::string ErpScreens::dashboard(const ScreenRequest& r) {
       dashboard_cache_.emplace(key, body);
     }
   }
-  return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), *body);
+  std::string notice;  // outside the cached body: these change without a data version
+  if (auto problems = notice_.problems()) {
+    auto ctx = base_context(r);
+    ctx->set("webhooks", problems->get("webhooks"));
+    ctx->set("syncs", problems->get("syncs"));
+    notice = render_template("integration_notice", ctx);
+  }
+  return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), notice + *body);
 }
 
 std::string ErpScreens::dashboard_body(const ScreenRequest& r) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http/auth.hpp"
+#include "http/erp_integrations.hpp"
 #include "http/template_cache.hpp"
 #include "service/service.hpp"
 
@@ -68,6 +69,7 @@ class ErpScreens {
   std::map<std::string, Poco::JSON::Object::Ptr> layout_labels_;  // lang → the layout's few words
   // Rendered dashboard bodies by filters, page, language and fragment mode, valid for one
   // Service::board_version() (emptied when it changes, or when it holds too many).
+  IntegrationNotice notice_;
   std::mutex dashboard_mutex_;
   std::pair<long long, long> dashboard_version_{-1, -1};
   std::unordered_map<std::string, std::shared_ptr<const std::string>> dashboard_cache_;
