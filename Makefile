@@ -85,6 +85,7 @@ bench: deps-bench build
 	$(BUILD)/tests/perf/hoshitori_bench_audit
 	tests/perf/bench_web.sh $(BUILD)/hoshitori
 	tests/perf/bench_mail.sh $(BUILD)/hoshitori
+	tests/perf/bench_webhooks.sh $(BUILD)/hoshitori
 
 clean:
 	rm -rf $(BUILD)

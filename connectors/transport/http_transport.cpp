@@ -3,6 +3,8 @@
 #include <cpprest/http_client.h>
 #include <pplx/threadpool.h>
 
+#include <map>
+#include <memory>
 #include <mutex>
 
 namespace hoshi::connectors {
@@ -22,14 +24,32 @@ void small_threadpool() {
 }
 }  // namespace
 
+// One client per server and timeout, per thread: a client keeps its connection open, so a
+// run of webhook posts or JSON-RPC calls does not connect anew for each.
+web::http::client::http_client& client_for(const web::uri& url, int timeout_seconds) {
+  thread_local std::map<std::string, std::unique_ptr<web::http::client::http_client>> clients;
+  web::uri_builder base;
+  base.set_scheme(url.scheme()).set_host(url.host()).set_port(url.port());
+  const web::uri root = base.to_uri();
+  const std::string key = root.to_string() + " " + std::to_string(timeout_seconds);
+  auto it = clients.find(key);
+  if (it == clients.end()) {
+    if (clients.size() >= 16) clients.clear();
+    web::http::client::http_client_config config;
+    config.set_timeout(std::chrono::seconds(timeout_seconds));
+    it = clients.emplace(key, std::make_unique<web::http::client::http_client>(root, config)).first;
+  }
+  return *it->second;
+}
+
 HttpResponse http_send(const HttpRequest& request, std::size_t max_body) {
   small_threadpool();
   using namespace web::http;
   try {
-    client::http_client_config config;
-    config.set_timeout(std::chrono::seconds(request.timeout_seconds));
-    client::http_client client(web::uri(request.url), config);
+    const web::uri url(request.url);
+    auto& client = client_for(url, request.timeout_seconds);
     http_request req(request.method);
+    req.set_request_uri(url.resource());
     for (const auto& [name, value] : request.headers) req.headers().add(name, value);
     if (!request.body.empty() || request.method == methods::POST) req.set_body(request.body, request.content_type);
     http_response resp = client.request(req).get();
