@@ -236,19 +236,25 @@ class TrytonSync(ConnectorCase):
 
         # the ERP renames a supplier; Hoshitori's statuses are not the ERP's to change
         t.model("party.party", "write", [b], {"name": "みどり工業株式会社"})
-        rows = [good_row(codes[b], 2, name="別の名前", scs="★3", scs_until="2027-06-30", c1="はい")]
+        rows = [good_row(codes[b], 2, name="別の名前", scs="★3", scs_until="2027-06-30", c1="はい"),
+                good_row(codes[a], 1, name="株式会社青葉製作所", email="info@aoba.example.jp", scs="★3",
+                         scs_until="2026-10-31", c1="いいえ", c2="いいえ", c3="いいえ")]
         self.import_csv(csv_text(JA_HEADER, rows), expect=0)
         renamed, _ = self.sync(cfg)
         self.assertEqual(self.counts(renamed), (3, 0, 1, 2, 0, 0))
         s = self.status(codes[b])
         self.assertEqual(s["name"], "みどり工業株式会社", "the ERP owns the name")
         self.assertEqual(s["scs"]["level"], 3, "Hoshitori owns the statuses")
-        label = LABELS[s["standing"]]
-        self.assertEqual(renamed["standings"], {"written": 1, "unchanged": 2})
-        cats = t.categories_of(b)
-        self.assertIn("星取表-%s / %s" % (self.category, label), cats)
-        self.assertNotIn("星取表-%s / 未報告" % self.category, cats, "the old standing is taken off")
-        self.assertIn(self.category_name, cats, "the buyer's own categories stay")
+        self.assertEqual(renamed["standings"], {"written": 2, "unchanged": 1})
+        labels = {}
+        for p in (a, b):  # two standings, written in one Tryton call
+            labels[p] = LABELS[self.status(codes[p])["standing"]]
+            cats = t.categories_of(p)
+            self.assertIn("星取表-%s / %s" % (self.category, labels[p]), cats)
+            self.assertEqual(len([c for c in cats if c.startswith("星取表-")]), 1, cats)
+            self.assertIn(self.category_name, cats, "the buyer's own categories stay")
+        self.assertNotEqual(labels[a], labels[b])
+        self.assertNotIn("未報告", labels.values(), "the old standing is taken off")
         self.assertIn("sync:tryton", json.dumps(self.history(codes[b]), ensure_ascii=False))
 
         # archived in Tryton: inactive here, never deleted
