@@ -4,6 +4,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -65,8 +66,10 @@ WebhookPass deliver_webhooks(Service& svc, const std::vector<WebhookSettings>& h
         return fn(q);
       });
     };
+    // the lease outlasts any one post, so a slow host never lets a second worker in behind us
+    const int lease = std::max(kLeaseSeconds, 3 * hook.timeout_seconds);
     auto id = queue([&](records::WebhookQueue& q) { return q.endpoint_id(hook.endpoint.name); });
-    if (!id || !queue([&](records::WebhookQueue& q) { return q.acquire(*id, worker, kLeaseSeconds); })) continue;
+    if (!id || !queue([&](records::WebhookQueue& q) { return q.acquire(*id, worker, lease); })) continue;
     std::string secret;
     try {
       secret = hook.secret.read();
@@ -75,9 +78,9 @@ WebhookPass deliver_webhooks(Service& svc, const std::vector<WebhookSettings>& h
       queue([&](records::WebhookQueue& q) { return q.release(*id, worker), 0; });
       continue;
     }
-    bool endpoint_failed = false;
-    while (!endpoint_failed && !stopping()) {
-      auto batch = queue([&](records::WebhookQueue& q) { return q.claim(*id, worker, kBatch, kLeaseSeconds); });
+    bool endpoint_failed = false, lost = false;
+    while (!endpoint_failed && !lost && !stopping()) {
+      auto batch = queue([&](records::WebhookQueue& q) { return q.claim(*id, worker, kBatch, lease); });
       if (batch.empty()) break;
       for (const auto& d : batch) {
         if (stopping()) break;
@@ -99,9 +102,11 @@ WebhookPass deliver_webhooks(Service& svc, const std::vector<WebhookSettings>& h
           error = e.what();
         }
         if (error.empty()) {
-          queue([&](records::WebhookQueue& q) { return q.delivered(*id, d, status), 0; });
           ++pass.delivered;
-          continue;
+          if (queue([&](records::WebhookQueue& q) { return q.delivered(*id, worker, d, status, lease); })) continue;
+          pass.problems.push_back("webhook " + hook.endpoint.name + ": another worker took over (this one stalled)");
+          lost = true;
+          break;
         }
         ++pass.failed;
         pass.problems.push_back("webhook " + hook.endpoint.name + ": " + d.uid + " (" + d.type + ", attempt " +
@@ -112,7 +117,7 @@ WebhookPass deliver_webhooks(Service& svc, const std::vector<WebhookSettings>& h
         break;
       }
     }
-    if (!endpoint_failed)  // what a stop left in flight goes back untouched by failed()
+    if (!endpoint_failed && !lost)  // what a stop left in flight goes back untouched by failed()
       queue([&](records::WebhookQueue& q) { return q.release(*id, worker), 0; });
   }
   return pass;

@@ -405,6 +405,32 @@ class Webhooks(ConnectorCase):
         after = json.loads(self.cli("webhook", "status", "--json").out)[0]
         self.assertEqual((after["pending"], after["delivered"], after["failures"]), (0, expected, 0))
 
+    def test_two_workers_on_one_queue_deliver_each_event_once(self):
+        cfg = self.config(webhook="host")
+        self.cli("webhook", "run", "--once", "--config", cfg)
+        codes = ["W%03d" % i for i in range(1, 121)]
+        self.changes(codes, 2)
+        receiver = Receiver(self.hook_port)
+        try:
+            e = env()
+            e["TEST_WEBHOOK_SECRET"] = SECRET
+            workers = [subprocess.Popen([cli_support.BIN, "--db", self.db, "webhook", "run", "--config", cfg], env=e,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+            try:
+                deadline = time.time() + 60
+                while time.time() < deadline and len(receiver.got) < 240:
+                    time.sleep(0.2)
+                time.sleep(1.5)
+            finally:
+                for w in workers:
+                    terminate(w)
+        finally:
+            receiver.stop()
+        ids = [b["id"] for _, b in receiver.got]
+        self.assertEqual((len(ids), len(set(ids))), (240, 240), "each once, though two workers ran")
+        seqs = [b["sequence"] for _, b in receiver.got]
+        self.assertEqual(seqs, sorted(seqs), "in order: one worker holds the webhook at a time")
+
     def test_disabled_after_repeated_failure_reported_and_resumed(self):
         cfg = self.config(webhook="host", retry_base_seconds=1, max_backoff_seconds=1, disable_after=3)
         self.cli("webhook", "run", "--once", "--config", cfg)

@@ -248,15 +248,19 @@ std::vector<WebhookDelivery> WebhookQueue::claim(long long endpoint, const std::
   return out;
 }
 
-void WebhookQueue::delivered(long long endpoint, const WebhookDelivery& d, int status) {
+bool WebhookQueue::delivered(long long endpoint, const std::string& worker, const WebhookDelivery& d, int status,
+                             int lease_seconds) {
   store::WriteTransaction tx(db_, store::WriteTransaction::Mode::plain);
   execute(db_,
           "UPDATE webhook_deliveries SET state = 'delivered', inflight = NULL, last_status = :a, delivered_at = :b "
           "WHERE endpoint_id = :c AND event_id = :d",
           {std::to_string(status), audit_now(), endpoint, d.event_id});
-  execute(db_, "UPDATE webhook_endpoints SET failures = 0, last_error = NULL WHERE id = :a AND failures <> 0",
-          {endpoint});
+  const bool held = execute(db_,
+                            "UPDATE webhook_endpoints SET failures = 0, last_error = NULL, worker_until = :a "
+                            "WHERE id = :b AND worker = :c",
+                            {audit_time_after(lease_seconds), endpoint, worker}) == 1;
   tx.commit();
+  return held;
 }
 
 bool WebhookQueue::failed(long long endpoint, const std::string& worker, const WebhookDelivery& d,
@@ -270,7 +274,13 @@ bool WebhookQueue::failed(long long endpoint, const std::string& worker, const W
           "UPDATE webhook_deliveries SET inflight = NULL, attempts = attempts - 1 WHERE endpoint_id = :a AND "
           "inflight = :b",
           {endpoint, worker});
-  auto row = select_rows(db_, "SELECT failures, name FROM webhook_endpoints WHERE id = :a", {endpoint}, 2).at(0);
+  auto rows = select_rows(db_, "SELECT failures, name FROM webhook_endpoints WHERE id = :a AND worker = :b",
+                          {endpoint, worker}, 2);
+  if (rows.empty()) {  // another worker holds it now: its count, not ours
+    tx.commit();
+    return false;
+  }
+  const auto& row = rows[0];
   const long long failures = number(row[0]) + 1;
   const bool disable = failures >= backoff.disable_after;
   const std::string now = audit_now();

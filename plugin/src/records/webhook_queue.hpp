@@ -88,8 +88,10 @@ class WebhookQueue {
   void release(long long endpoint, const std::string& worker);
   // Up to `max` pending deliveries in event order, marked in flight (attempt counted).
   std::vector<WebhookDelivery> claim(long long endpoint, const std::string& worker, int max, int lease_seconds);
-  // The host answered 2xx.
-  void delivered(long long endpoint, const WebhookDelivery& d, int status);
+  // The host answered 2xx; the lease is renewed. False when `worker` no longer holds the
+  // endpoint (it stalled past its lease and another took over): it must stop posting.
+  bool delivered(long long endpoint, const std::string& worker, const WebhookDelivery& d, int status,
+                 int lease_seconds);
   // The attempt failed: the endpoint backs off (or is disabled, with its audit event,
   // returning true); what `worker` still holds goes back to the queue untried.
   bool failed(long long endpoint, const std::string& worker, const WebhookDelivery& d, const std::string& error,
