@@ -11,15 +11,8 @@
 # in and keep; default a fresh temporary one, removed at the end). The sink is started
 # here, bound to 127.0.0.1, and stopped by its PID on the way out.
 set -eu
-unset LC_ALL; export LC_NUMERIC=C
-
-die() { echo "bench_mail: $*" >&2; exit 2; }
-[ $# -ge 1 ] || die "usage: $0 path/to/hoshitori"
-HOSHITORI=$1
-[ -x "$HOSHITORI" ] || die "$HOSHITORI is not an executable (build first: make build)"
-case $HOSHITORI in /*) ;; *) HOSHITORI=$PWD/$HOSHITORI ;; esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-export HOSHITORI_SCHEMAS=${HOSHITORI_SCHEMAS:-$(cd "$HERE/../.." && pwd)/schemas}
+BENCH_NAME=bench_mail
+. "$(dirname "$0")/bench_prologue.sh"
 SINK=/usr/sbin/smtp-sink SOURCE=/usr/sbin/smtp-source
 [ -x $SINK ] && [ -x $SOURCE ] || die "postfix's smtp-sink and smtp-source are needed (make deps-bench)"
 N=${BENCH_MAIL_MESSAGES:-10000}

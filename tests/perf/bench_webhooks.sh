@@ -10,15 +10,8 @@
 # wrk, hoshitori, …; medians printed), BENCH_HOOK_DURATION (5s a wrk run).
 # nginx and the work folder are the script's own; nginx is stopped by its PID on the way out.
 set -eu
-unset LC_ALL; export LC_NUMERIC=C
-
-die() { echo "bench_webhooks: $*" >&2; exit 2; }
-[ $# -ge 1 ] || die "usage: $0 path/to/hoshitori"
-HOSHITORI=$1
-[ -x "$HOSHITORI" ] || die "$HOSHITORI is not an executable (build first: make build)"
-case $HOSHITORI in /*) ;; *) HOSHITORI=$PWD/$HOSHITORI ;; esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-export HOSHITORI_SCHEMAS=${HOSHITORI_SCHEMAS:-$(cd "$HERE/../.." && pwd)/schemas}
+BENCH_NAME=bench_webhooks
+. "$(dirname "$0")/bench_prologue.sh"
 EVENTS=${BENCH_HOOK_EVENTS:-5000}
 ROUNDS=${BENCH_HOOK_ROUNDS:-3}
 DURATION=${BENCH_HOOK_DURATION:-5s}
