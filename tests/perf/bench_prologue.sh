@@ -9,3 +9,4 @@ HOSHITORI=$1
 case $HOSHITORI in /*) ;; *) HOSHITORI=$PWD/$HOSHITORI ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 export HOSHITORI_SCHEMAS=${HOSHITORI_SCHEMAS:-$(cd "$HERE/../.." && pwd)/schemas}
+[ -d "$HOSHITORI_SCHEMAS" ] || die "no schemas folder at $HOSHITORI_SCHEMAS (set HOSHITORI_SCHEMAS)"

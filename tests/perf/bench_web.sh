@@ -17,19 +17,9 @@
 # own configuration and prefix in the work folder, as the current user, not as a daemon)
 # and stopped by their PIDs on the way out, whatever the way out.
 set -eu
-unset LC_ALL; export LC_NUMERIC=C  # printf and awk read "12345.67"
-
-die() { echo "bench_web: $*" >&2; exit 2; }
-
-[ $# -ge 1 ] || die "usage: $0 path/to/hoshitori"
-HOSHITORI=$1
-[ -x "$HOSHITORI" ] || die "$HOSHITORI is not an executable (build first: make build)"
-case $HOSHITORI in /*) ;; *) HOSHITORI=$PWD/$HOSHITORI ;; esac
-
-HERE=$(cd "$(dirname "$0")" && pwd)
+BENCH_NAME=bench_web
+. "$(dirname "$0")/bench_prologue.sh"
 LUA=$HERE/bench_web.lua
-export HOSHITORI_SCHEMAS=${HOSHITORI_SCHEMAS:-$(cd "$HERE/../.." && pwd)/schemas}
-[ -d "$HOSHITORI_SCHEMAS" ] || die "no schemas folder at $HOSHITORI_SCHEMAS (set HOSHITORI_SCHEMAS)"
 
 ROWS=${BENCH_WEB_ROWS:-100000}
 NCODES=${BENCH_WEB_CODES:-1000}
