@@ -127,8 +127,8 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
     return report;
   };
 
-  std::vector<std::string> listed;                           // codes the source lists (valid or not)
-  std::vector<std::pair<std::string, std::string>> written;  // valid ones: code, external id
+  std::vector<std::string> listed;                             // codes the source lists (valid or not)
+  std::vector<std::pair<std::string, std::string>> listed_ok;  // the valid ones: code, external id
   if (connector->reads_suppliers()) {
     std::vector<SourceSupplier> source;
     try {
@@ -155,7 +155,7 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
             {where, "取引先コード", "コード " + c.patch.code() + " は " + it->second + " と重複しています"});
         continue;
       }
-      written.emplace_back(c.patch.code(), s.external_id);
+      listed_ok.emplace_back(c.patch.code(), s.external_id);
       valid.push_back(std::move(c));
     }
 
@@ -225,7 +225,7 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
     // the suppliers the source listed this run (a sink-only connector: those it linked)
     std::vector<StandingRow> out;
     if (connector->reads_suppliers()) {
-      for (const auto& [code, external] : written) out.push_back({code, external, Standing::unknown, 3, ""});
+      for (const auto& [code, external] : listed_ok) out.push_back({code, external, Standing::unknown, 3, ""});
     } else {
       svc.with_db([&](store::Database& db) {
         for (auto& r : select_rows(db,
