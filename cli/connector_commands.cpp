@@ -1,17 +1,14 @@
 // `hoshitori sync`, `hoshitori webhook …` and the connectors thread of `serve`.
-#include <unistd.h>
-
 #include <chrono>
 #include <iostream>
 #include <thread>
 
-#include "catalog/catalog_loader.hpp"
 #include "cli.hpp"
 #include "connectors/config.hpp"
 #include "connectors/sync.hpp"
 #include "connectors/webhook/webhook_sender.hpp"
 #include "records/audit_log.hpp"
-#include "records/webhook_queue.hpp"
+#include "records/outbox.hpp"
 #include "service/json_api.hpp"
 #include "service/service.hpp"
 
@@ -39,11 +36,6 @@ bool load(const std::string& path, connectors::ConnectorsConfig& out) {
   }
 }
 
-std::string worker_id() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(getpid());
-}
 
 void print_sync(const connectors::SyncReport& r) {
   for (const auto& x : r.rejected)
@@ -136,7 +128,7 @@ int cmd_webhook(const Globals& g, Args& a) {
     auto svc = open_service(g, false);
     if (!svc) return kUnusable;
     register_webhooks_or_say(*svc, cfg, g.actor);
-    const std::string me = worker_id();
+    const std::string me = records::SenderId::for_this_process().id;
     long long delivered = 0, failed = 0;
     for (;;) {
       auto pass = connectors::deliver_webhooks(*svc, cfg.webhooks, me);
@@ -191,7 +183,7 @@ BackgroundConnectors::BackgroundConnectors(Service& svc, const std::string& conf
   connectors::ConnectorsConfig cfg = connectors::load_connectors_config(config_file);  // mistakes stop serve
   register_webhooks_or_say(svc, cfg, actor);
   thread_ = std::thread([this, &svc, cfg, actor] {
-    const std::string me = worker_id();
+    const std::string me = records::SenderId::for_this_process().id;
     while (!stop_.load()) {
       try {
         print_pass(connectors::deliver_webhooks(svc, cfg.webhooks, me, &stop_));

@@ -1,8 +1,6 @@
 // The connector ops of hoshitori_query_json (and the CLI): sync, webhooks_deliver,
 // webhook_status, webhook_enable, export_suppliers. A host that embeds the library calls
 // sync and webhooks_deliver from its own scheduler instead of running `hoshitori serve`.
-#include <unistd.h>
-
 #include <sstream>
 
 #include "catalog/catalog_loader.hpp"
@@ -10,6 +8,7 @@
 #include "connectors/sync.hpp"
 #include "connectors/webhook/webhook_sender.hpp"
 #include "importer/supplier_export.hpp"
+#include "records/outbox.hpp"
 #include "records/webhook_queue.hpp"
 #include "service/json_args.hpp"
 #include "service/op_errors.hpp"
@@ -62,9 +61,7 @@ std::string op_webhooks_deliver(Service& svc, const Object::Ptr& req) {
   only_keys(req, "webhooks_deliver", {"op", "config"});
   auto cfg = config_of(req);
   connectors::register_webhooks(svc, cfg, "hoshitori");
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  auto pass = connectors::deliver_webhooks(svc, cfg.webhooks, std::string(host) + ":" + std::to_string(getpid()));
+  auto pass = connectors::deliver_webhooks(svc, cfg.webhooks, records::SenderId::for_this_process().id);
   auto out = obj();
   out->set("delivered", pass.delivered);
   out->set("failed", pass.failed);
