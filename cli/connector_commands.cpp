@@ -36,7 +36,6 @@ bool load(const std::string& path, connectors::ConnectorsConfig& out) {
   }
 }
 
-
 void print_sync(const connectors::SyncReport& r) {
   for (const auto& x : r.rejected)
     std::cerr << r.connector << ": " << x.where << ": " << x.field << ": " << x.reason << "\n";
