@@ -92,15 +92,7 @@ int cmd_sync(const Globals& g, Args& a) {
   if (!dry) register_webhooks_or_say(*svc, cfg, actor);
   int rc = kOk;
   Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
-  for (const auto& c : cfg.connectors) {
-    if (!only.empty() && c.name != only) continue;
-    connectors::SyncReport r;
-    try {
-      r = connectors::run_sync(*svc, c, dry, actor);
-    } catch (const std::exception& e) {
-      r.connector = c.name;
-      r.error = e.what();
-    }
+  for (const auto& r : connectors::run_syncs(*svc, cfg.connectors, only, dry, actor)) {
     if (json) {
       all->add(connectors::sync_report_json(r));
     } else {

@@ -41,17 +41,8 @@ std::string op_sync(Service& svc, const Object::Ptr& req) {
     throw ApiError(HOSHITORI_NOTFOUND, cfg.file + " has no connector named " + only);
   if (!dry) connectors::register_webhooks(svc, cfg, actor);
   Array::Ptr runs = new Array;
-  for (const auto& c : cfg.connectors) {
-    if (!only.empty() && c.name != only) continue;
-    connectors::SyncReport r;
-    try {
-      r = connectors::run_sync(svc, c, dry, actor);
-    } catch (const std::exception& e) {
-      r.connector = c.name;
-      r.error = e.what();
-    }
+  for (const auto& r : connectors::run_syncs(svc, cfg.connectors, only, dry, actor))
     runs->add(connectors::sync_report_json(r));
-  }
   auto out = obj();
   out->set("runs", runs);
   return to_string(out);

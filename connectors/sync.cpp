@@ -264,4 +264,22 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
   return report;
 }
 
+std::vector<SyncReport> run_syncs(Service& svc, const std::vector<ConnectorSettings>& connectors,
+                                  const std::string& only, bool dry_run, const std::string& actor) {
+  std::vector<SyncReport> out;
+  for (const auto& c : connectors) {
+    if (!only.empty() && c.name != only) continue;
+    try {
+      out.push_back(run_sync(svc, c, dry_run, actor));
+    } catch (const std::exception& e) {
+      SyncReport r;
+      r.connector = c.name;
+      r.dry_run = dry_run;
+      r.error = e.what();
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
 }  // namespace hoshi::connectors

@@ -33,6 +33,10 @@ struct SyncReport {
 };
 
 SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_run, const std::string& actor);
+// run_sync for each connector of `connectors` (only the one named `only` when not
+// empty), in order; a connector that throws gets a report with its error.
+std::vector<SyncReport> run_syncs(Service& svc, const std::vector<ConnectorSettings>& connectors,
+                                  const std::string& only, bool dry_run, const std::string& actor);
 Poco::JSON::Object::Ptr sync_report_json(const SyncReport& r);
 // When the connector last ran (finished_at, UTC ISO, "" never), for serve's schedule.
 std::string last_sync_at(Service& svc, const std::string& connector);
