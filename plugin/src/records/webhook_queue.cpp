@@ -47,6 +47,23 @@ std::string join_words(const std::vector<std::string>& words) {
 
 long long number(const std::optional<std::string>& v) { return v ? std::stoll(*v) : 0; }
 
+// Endpoint id → the types it takes. A disabled endpoint keeps queueing (nothing is lost
+// while a person looks into it), a removed one does not.
+std::vector<std::pair<long long, std::vector<std::string>>> queueing_endpoints(store::Database& db) {
+  std::vector<std::pair<long long, std::vector<std::string>>> out;
+  for (auto& r : select_rows(db, "SELECT id, events FROM webhook_endpoints WHERE state <> 'removed'", {}, 2))
+    out.emplace_back(std::stoll(*r[0]), split_words(r[1].value_or("")));
+  return out;
+}
+
+// What `worker` claimed and did not post goes back to the queue; that attempt did not happen.
+void return_untried(store::Database& db, long long endpoint, const std::string& worker) {
+  execute(db,
+          "UPDATE webhook_deliveries SET inflight = NULL, attempts = attempts - 1 WHERE endpoint_id = :a AND "
+          "inflight = :b",
+          {endpoint, worker});
+}
+
 }  // namespace
 
 std::vector<std::string> split_event_types(const std::string& events) { return split_words(events); }
@@ -64,11 +81,7 @@ long long Backoff::after_failures(long long n) const {
 
 void enqueue_webhook_events(store::Database& db, const std::vector<WebhookEvent>& events) {
   if (events.empty()) return;
-  // endpoint id → the types it takes; a disabled endpoint keeps queueing (nothing is lost
-  // while a person looks into it), a removed one does not
-  std::vector<std::pair<long long, std::vector<std::string>>> endpoints;
-  for (auto& r : select_rows(db, "SELECT id, events FROM webhook_endpoints WHERE state <> 'removed'", {}, 2))
-    endpoints.emplace_back(std::stoll(*r[0]), split_words(r[1].value_or("")));
+  const auto endpoints = queueing_endpoints(db);
   if (endpoints.empty()) return;
   const std::string now = audit_now();
   for (const auto& e : events) {
@@ -90,10 +103,8 @@ void enqueue_webhook_events(store::Database& db, const std::vector<WebhookEvent>
 }
 
 bool webhooks_want(store::Database& db, const std::string& type) {
-  for (auto& r : select_rows(db, "SELECT events FROM webhook_endpoints WHERE state <> 'removed'", {}, 1)) {
-    auto types = split_words(r[0].value_or(""));
+  for (const auto& [id, types] : queueing_endpoints(db))
     if (std::find(types.begin(), types.end(), type) != types.end()) return true;
-  }
   return false;
 }
 
@@ -207,11 +218,7 @@ void WebhookQueue::release(long long endpoint, const std::string& worker) {
   store::WriteTransaction tx(db_, store::WriteTransaction::Mode::plain);
   execute(db_, "UPDATE webhook_endpoints SET worker = NULL, worker_until = NULL WHERE id = :a AND worker = :b",
           {endpoint, worker});
-  // claimed but not posted (a stop in the middle of a batch): that attempt did not happen
-  execute(db_,
-          "UPDATE webhook_deliveries SET inflight = NULL, attempts = attempts - 1 WHERE endpoint_id = :a AND "
-          "inflight = :b",
-          {endpoint, worker});
+  return_untried(db_, endpoint, worker);  // a stop in the middle of a batch
   tx.commit();
 }
 
@@ -269,11 +276,7 @@ bool WebhookQueue::failed(long long endpoint, const std::string& worker, const W
   execute(db_,
           "UPDATE webhook_deliveries SET inflight = NULL, last_status = :a WHERE endpoint_id = :b AND event_id = :c",
           {error, endpoint, d.event_id});
-  // the rest of the batch was not tried: its attempt does not count
-  execute(db_,
-          "UPDATE webhook_deliveries SET inflight = NULL, attempts = attempts - 1 WHERE endpoint_id = :a AND "
-          "inflight = :b",
-          {endpoint, worker});
+  return_untried(db_, endpoint, worker);  // the rest of the batch
   auto rows = select_rows(db_, "SELECT failures, name FROM webhook_endpoints WHERE id = :a AND worker = :b",
                           {endpoint, worker}, 2);
   if (rows.empty()) {  // another worker holds it now: its count, not ours
