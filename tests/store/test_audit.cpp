@@ -21,7 +21,6 @@ ServiceOptions options(const std::string& url, Date today = {2026, 11, 20}) {
   o.database = url;
   o.schemas_dir = HOSHITORI_SOURCE_SCHEMAS_DIR;
   o.today = today;
-  o.cache_check_ms = 0;
   return o;
 }
 

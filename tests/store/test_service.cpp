@@ -13,12 +13,11 @@ using namespace hoshi;
 BOOST_TEST_DONT_PRINT_LOG_VALUE(hoshi::Standing)
 
 namespace {
-ServiceOptions options(const std::string& url, int cache_check_ms = 0) {
+ServiceOptions options(const std::string& url) {
   ServiceOptions o;
   o.database = url;
   o.schemas_dir = HOSHITORI_SOURCE_SCHEMAS_DIR;
   o.today = Date{2026, 11, 20};
-  o.cache_check_ms = cache_check_ms;
   return o;
 }
 
@@ -73,8 +72,8 @@ BOOST_AUTO_TEST_CASE(a_corporate_number_shared_by_two_vendor_codes_is_ambiguous)
 
 BOOST_AUTO_TEST_CASE(a_change_by_another_handle_reaches_the_cache) {
   std::string url = test::fresh_database();
-  Service erp(options(url, 0));  // checks the change counter on every call
-  Service other(options(url, 0));
+  Service erp(options(url));  // checks the change counter on every call
+  Service other(options(url));
   other.import_file(write_csv("b.csv", "取引先コード,会社名,SA\nB1,株式会社ビー,★\n"), as("test"));
   auto before = erp.get("B1");
   BOOST_TEST_REQUIRE(before.has_value());

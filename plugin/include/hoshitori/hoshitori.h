@@ -85,8 +85,10 @@ typedef struct hoshitori_open_options {
   const char *policy_file; /* buyer policy (NULL: $HOSHITORI_POLICY or schemas_dir/policy.yaml) */
   const char *today;       /* "YYYY-MM-DD" fixed clock for tests (NULL: $HOSHITORI_TODAY or real date, Asia/Tokyo) */
   int create;              /* 1: create/migrate the schema on open (default 1) */
-  int cache_check_ms;      /* how often a cached status is re-checked against other
-                              processes' changes, in ms (default 1000; 0 = every call) */
+  int cache_check_ms;      /* ignored (kept for binary compatibility): every read is
+                              checked against the database's change counter, so an
+                              answer reflects every change committed before the call
+                              began, by any process */
 } hoshitori_open_options;
 
 #define HOSHITORI_OPEN_OPTIONS_VERSION 1
@@ -119,8 +121,8 @@ HOSHITORI_API const char *hoshitori_errmsg(hoshitori *db);
 /*
  * Status of one supplier by ERP vendor code (取引先コード), or by 法人番号 (13 digits, also
  * written with hyphens, full-width digits or the invoice number's "T") when no vendor
- * code matches. No allocation once the supplier is cached; safe from many threads on
- * one handle. Returns HOSHITORI_NOTFOUND when no such supplier, HOSHITORI_CONFLICT when
+ * code matches. No allocation once the supplier is cached (one point query on the
+ * database's change counter per call); safe from many threads on one handle. Returns HOSHITORI_NOTFOUND when no such supplier, HOSHITORI_CONFLICT when
  * the 法人番号 belongs to several vendor codes (ask by vendor code then).
  */
 HOSHITORI_API int hoshitori_supplier_status(hoshitori *db, const char *vendor_code, hoshitori_supplier_status_t *out);

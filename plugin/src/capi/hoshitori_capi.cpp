@@ -122,7 +122,6 @@ int hoshitori_open_v2(const char* database, const hoshitori_open_options* option
       if (options->schemas_dir) o.schemas_dir = options->schemas_dir;
       if (options->policy_file) o.policy_file = options->policy_file;
       o.create = options->create != 0;
-      o.cache_check_ms = options->cache_check_ms;
     }
     if (o.policy_file.empty())
       if (const char* p = std::getenv("HOSHITORI_POLICY"); p && *p) o.policy_file = p;

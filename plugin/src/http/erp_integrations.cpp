@@ -8,19 +8,9 @@
 
 namespace hoshi::http {
 
-namespace {
-constexpr auto kFreshFor = std::chrono::seconds(5);
-}
-
-Poco::JSON::Object::Ptr IntegrationNotice::problems() {
-  std::lock_guard lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  if (read_at_ == std::chrono::steady_clock::time_point{} || now - read_at_ >= kFreshFor) {
-    cached_ = read();
-    read_at_ = now;
-  }
-  return cached_;
-}
+// Read on every call (two small queries on a staff screen): another server may have
+// disabled a webhook or failed a sync a moment ago.
+Poco::JSON::Object::Ptr IntegrationNotice::problems() { return read(); }
 
 Poco::JSON::Object::Ptr IntegrationNotice::read() {
   Poco::JSON::Array::Ptr webhooks = new Poco::JSON::Array, syncs = new Poco::JSON::Array;

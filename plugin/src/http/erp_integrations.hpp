@@ -1,12 +1,9 @@
 // What the 星取表 tells staff about the connections to other systems when something is
 // wrong: a webhook disabled after repeated failures, a connector whose last sync failed.
-// Read from the database at most every few seconds (the board itself is cached by data
-// version, which these do not change).
+// Read from the database on every call (the board itself is cached by data version,
+// which these do not change).
 #pragma once
 #include <Poco/JSON/Object.h>
-
-#include <chrono>
-#include <mutex>
 
 #include "service/service.hpp"
 
@@ -22,9 +19,6 @@ class IntegrationNotice {
  private:
   Poco::JSON::Object::Ptr read();
   Service& svc_;
-  std::mutex mutex_;
-  std::chrono::steady_clock::time_point read_at_{};
-  Poco::JSON::Object::Ptr cached_;
 };
 
 }  // namespace hoshi::http

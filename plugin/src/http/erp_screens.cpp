@@ -167,20 +167,25 @@ std::string ErpScreens::dashboard(const ScreenRequest& r) {
   }
   if (!body) {
     body = std::make_shared<const std::string>(dashboard_body(r));
+    // kept only when nothing committed while it was built: then it is the page of `version`
+    if (svc_.board_version() != version) return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), notice_html(r) + *body);
     std::lock_guard lock(dashboard_mutex_);
     if (dashboard_version_ == version) {
       if (dashboard_cache_.size() >= kDashboardCacheSize) dashboard_cache_.clear();
       dashboard_cache_.emplace(key, body);
     }
   }
-  std::string notice;  // outside the cached body: these change without a data version
-  if (auto problems = notice_.problems()) {
-    auto ctx = base_context(r);
-    ctx->set("webhooks", problems->get("webhooks"));
-    ctx->set("syncs", problems->get("syncs"));
-    notice = render_template("integration_notice", ctx);
-  }
-  return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), notice + *body);
+  return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), notice_html(r) + *body);
+}
+
+// Outside the cached body: webhook and sync failures change without a data version.
+std::string ErpScreens::notice_html(const ScreenRequest& r) {
+  auto problems = notice_.problems();
+  if (!problems) return {};
+  auto ctx = base_context(r);
+  ctx->set("webhooks", problems->get("webhooks"));
+  ctx->set("syncs", problems->get("syncs"));
+  return render_template("integration_notice", ctx);
 }
 
 std::string ErpScreens::dashboard_body(const ScreenRequest& r) {

@@ -59,6 +59,7 @@ class ErpScreens {
 
  private:
   std::string dashboard(const ScreenRequest& r);
+  std::string notice_html(const ScreenRequest& r);
   std::string dashboard_body(const ScreenRequest& r);
   std::string supplier(const ScreenRequest& r, const std::string& code);
 

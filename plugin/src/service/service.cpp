@@ -17,11 +17,6 @@
 namespace hoshi {
 
 namespace {
-long long steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string schemas_or_default(const std::string& dir) {
   return catalog::default_schemas_dir(dir.empty() ? nullptr : dir.c_str());
 }
@@ -40,8 +35,7 @@ Service::Service(const ServiceOptions& options)
       schemas_dir_(schemas_or_default(options.schemas_dir)),
       principal_(options.principal),
       fixed_today_(options.today),
-      db_(options.database),
-      check_interval_ns_(static_cast<long long>(std::max(0, options.cache_check_ms)) * 1000000LL) {
+      db_(options.database) {
   if (options.create) db_.migrate();
   const int have = db_.schema_version(), want = db_.latest_version();
   if (have == 0)
@@ -57,7 +51,6 @@ Service::Service(const ServiceOptions& options)
                                                                 std::to_string(want) + "): upgrade Hoshitori");
   known_generation_ = db_.generation();
   evaluated_for_ = today().days();
-  next_check_ns_ = steady_ns() + check_interval_ns_;
 }
 
 Date Service::today() const { return fixed_today_ ? *fixed_today_ : Date::today_tokyo(); }
@@ -75,13 +68,17 @@ SupplierStanding Service::evaluate(Supplier s, const Date& today) const {
   return out;
 }
 
+// Every read is validated against the database's change counter, never by time alone:
+// an answer reflects every change committed before the read began, whichever process
+// made it. Readers that arrive together share one check: a check covers every reader that
+// arrived before the check began (it reads the counter after they arrived).
 void Service::maybe_refresh() {
-  long long now = steady_ns();
-  if (now < next_check_ns_.load(std::memory_order_relaxed)) return;
-  std::unique_lock guard(refresh_mutex_, std::try_to_lock);
-  if (!guard.owns_lock()) return;  // another thread is refreshing
-  next_check_ns_.store(now + check_interval_ns_, std::memory_order_relaxed);
+  const unsigned long long ticket = arrivals_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  std::lock_guard guard(refresh_mutex_);
+  if (covered_ >= ticket) return;
+  const unsigned long long cover = arrivals_.load(std::memory_order_acquire);
   refresh_locked();
+  covered_ = cover;
 }
 
 void Service::refresh_now() {
@@ -199,26 +196,37 @@ std::shared_ptr<const Service::Board> Service::board() {
 }
 
 std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* total) {
-  auto b = board();
   std::string needle;
   if (q.filter.name_like)
     for (char c : *q.filter.name_like)
       if (c != '%' && c != '_' && c != '\\') needle += c;  // as the SQL path: no wildcards
-  std::vector<const BoardRow*> page;
-  std::size_t matched = 0;
-  for (const BoardRow& r : b->rows) {
-    if (q.filter.department && r.department != *q.filter.department) continue;
-    if (!q.filter.include_inactive && !r.active) continue;
-    if (!needle.empty() && r.name_normalized.find(needle) == std::string::npos) continue;
-    if (q.standing && r.standing != *q.standing) continue;
-    if (matched++ < q.offset) continue;
-    if (q.limit == 0 || page.size() < q.limit) page.push_back(&r);
+  // The filters run on the board, the rows come from the cache: both must be of one
+  // version, or a row could say "below" on a page filtered for "meets". A change that
+  // commits while the page is gathered is seen by the closing read of the counter, and
+  // the page is gathered again (a few times at most; then it is as fresh as any read).
+  for (int attempt = 0;; ++attempt) {
+    auto b = board();
+    std::vector<const BoardRow*> page;
+    std::size_t matched = 0;
+    for (const BoardRow& r : b->rows) {
+      if (q.filter.department && r.department != *q.filter.department) continue;
+      if (!q.filter.include_inactive && !r.active) continue;
+      if (!needle.empty() && r.name_normalized.find(needle) == std::string::npos) continue;
+      if (q.standing && r.standing != *q.standing) continue;
+      if (matched++ < q.offset) continue;
+      if (q.limit == 0 || page.size() < q.limit) page.push_back(&r);
+    }
+    if (total) *total = matched;
+    std::vector<SupplierStanding> out;
+    out.reserve(page.size());
+    for (const BoardRow* r : page) with_status(r->code, [&](const SupplierStanding& st) { out.push_back(st); });
+    if (attempt == 3 || current_generation() == b->generation) return out;
   }
-  if (total) *total = matched;
-  std::vector<SupplierStanding> out;
-  out.reserve(page.size());
-  for (const BoardRow* r : page) with_status(r->code, [&](const SupplierStanding& st) { out.push_back(st); });
-  return out;
+}
+
+long long Service::current_generation() {
+  std::lock_guard db_lock(db_mutex_);
+  return db_.generation();
 }
 
 std::array<std::size_t, 5> Service::standing_counts() { return board()->counts; }

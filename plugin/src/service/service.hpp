@@ -33,7 +33,6 @@ struct ServiceOptions {
   std::string policy_file;  // empty: schemas_dir/policy.yaml
   std::optional<Date> today;
   bool create = true;
-  int cache_check_ms = 1000;
   // The identity the program itself knows (a CLI run's operating-system login; a
   // REST API key): recorded as "via" on every audit event, beside the named actor.
   std::string principal;
@@ -87,8 +86,10 @@ class Service {
   std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
   // Counts by standing of every supplier (active or not), from the same index.
   std::array<std::size_t, 5> standing_counts();
-  // What the board pages are computed from: {generation, day}. Equal versions, equal
-  // pages (a screen may keep what it rendered for as long as this stays the same).
+  // What the board pages are computed from: {generation, day}, read from the database on
+  // each call. Equal versions, equal pages: a screen may keep a page it rendered while
+  // this stays the same, when the version read before rendering equals the one read after
+  // (then nothing committed in between).
   std::pair<long long, long> board_version();
   // Coverage over time: how many active suppliers met the policy (standing meets or
   // expiring) at the end of each of the last `months` calendar months in Japan, oldest
@@ -141,6 +142,7 @@ class Service {
     std::size_t active = 0, meeting = 0;  // active suppliers, and those meeting the policy
   };
   std::shared_ptr<const Board> board();
+  long long current_generation();
   SupplierStanding evaluate(Supplier s, const Date& today) const;
   void maybe_refresh();
   void refresh_now();
@@ -165,8 +167,8 @@ class Service {
   long coverage_for_ = -1;                    // year * 12 + month the past points were replayed in
   std::vector<CoveragePoint> coverage_past_;  // oldest first, without the current month
   long long known_generation_ = 0;
-  std::atomic<long long> next_check_ns_{0};
-  long long check_interval_ns_;
+  std::atomic<unsigned long long> arrivals_{0};  // readers that asked for a check
+  unsigned long long covered_ = 0;                // readers the last check covered (refresh_mutex_)
 };
 
 // While alive, audit events appended on this thread name `principal` as their "via".

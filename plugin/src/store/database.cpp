@@ -300,6 +300,12 @@ int Database::schema_version() {
 long long Database::generation() {
   return guarded([&] {
     long long g = 0;
+    if (backend_ == Backend::sqlite) {  // every read of a cached answer asks: kept prepared
+      SqliteStatement& st = cached_statement("SELECT value FROM meta WHERE key = 'generation'");
+      SqliteStatement::Reset reset{st};
+      if (st.step()) g = sqlite3_column_int64(st.get(), 0);
+      return g;
+    }
     *session_ << "SELECT value FROM meta WHERE key = 'generation'", soci::into(g);
     return g;
   });
