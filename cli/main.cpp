@@ -95,6 +95,8 @@ const char* kUsage =
     "\n"
     "web (README \"REST API\"):\n"
     "  serve [--listen HOST:PORT] [--frame-ancestors SOURCES] [--public-url URL] [--smtp URL]\n"
+    "        [--workers N] [--max-connections N] [--max-per-address N]\n"
+    "        [--head-timeout S] [--idle-timeout S]  (README \"Limits\")\n"
     "        [--connectors FILE]        serve the REST API and the ERP screens (default\n"
     "                                   127.0.0.1:8470; port 0: any free port, printed);\n"
     "                                   with an SMTP server it also sends queued mail; with\n"

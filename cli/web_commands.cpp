@@ -5,6 +5,7 @@
 
 #include <iomanip>
 #include <iostream>
+#include <type_traits>
 
 #include <Poco/JSON/Parser.h>
 
@@ -38,10 +39,26 @@ int cmd_serve(const Globals& g, Args& a) {
           "--public-url takes the base URL suppliers and staff reach the server at (https://hoshitori.example.co.jp)"};
     o.public_url = url;
   }
+  // the front's bounds (README: Limits)
+  auto count = [&](const char* flag, long lo, long hi, auto& field, long scale = 1) {
+    const std::string v = a.take_value(flag);
+    if (v.empty()) return;
+    if (v.size() > 7 || v.find_first_not_of("0123456789") != std::string::npos || std::stol(v) < lo ||
+        std::stol(v) > hi)
+      throw UsageError{std::string(flag) + " takes a whole number from " + std::to_string(lo) + " to " +
+                       std::to_string(hi) + ", not \"" + v + "\""};
+    field = static_cast<std::remove_reference_t<decltype(field)>>(std::stol(v) * scale);
+  };
+  count("--workers", 2, 256, o.max_threads);
+  count("--max-connections", 16, 1000000, o.max_connections);
+  count("--max-per-address", 0, 1000000, o.max_per_address);
+  count("--head-timeout", 1, 3600, o.head_timeout_ms, 1000);
+  count("--idle-timeout", 1, 3600, o.idle_timeout_ms, 1000);
   const std::string smtp_flag = a.take_value("--smtp"), connectors_file = a.take_value("--connectors");
   if (!a.positionals().empty())
     throw UsageError{
-        "serve takes no arguments besides --listen, --frame-ancestors, --public-url, --smtp and --connectors"};
+        "serve takes no arguments besides --listen, --frame-ancestors, --public-url, --smtp, --connectors, "
+        "--workers, --max-connections, --max-per-address, --head-timeout and --idle-timeout"};
 
   // Block the stop signals in every thread (the server's inherit the mask), then wait
   // for one here: a clean stop that lets requests in progress finish.

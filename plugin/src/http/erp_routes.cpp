@@ -105,6 +105,11 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       r.csrf = ctx.auth.csrf_token(r.caller);
       const FormFields fields = read_form(ex, ctx, r.caller);
       const std::string number = r.segments[1], action = r.segments[2];
+      // a supplier link is shown as a whole URL: never one without a host in it
+      if (action == "link" && ctx.public_url.empty() && ex.host().empty())
+        throw HttpError(400, "Bad Request",
+                        "リンクの URL を作れません: この要求はホスト名 (Host) を名乗っていません。"
+                        "hoshitori serve --public-url で公開 URL を設定してください");
       PanelResult res;
       try {
         res = panel_action(ctx.screens.service(), r.caller, number, action, fields, ctx.screens.words(r.lang));
@@ -119,7 +124,7 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       r.segments = {"suppliers", res.vendor_code};
       if (!res.link.empty()) {  // shown once, on this page; never put in a URL
         const std::string scheme = ex.header("X-Forwarded-Proto") == "https" ? "https://" : "http://";
-        const std::string base = ctx.public_url.empty() ? scheme + ex.header("Host") : ctx.public_url;
+        const std::string base = ctx.public_url.empty() ? scheme + ex.host() : ctx.public_url;
         r.new_link = base + res.link;
         return ex.send(200, "text/html; charset=utf-8", ctx.screens.render(r));
       }

@@ -168,7 +168,8 @@ std::string ErpScreens::dashboard(const ScreenRequest& r) {
   if (!body) {
     body = std::make_shared<const std::string>(dashboard_body(r));
     // kept only when nothing committed while it was built: then it is the page of `version`
-    if (svc_.board_version() != version) return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), notice_html(r) + *body);
+    if (svc_.board_version() != version)
+      return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), notice_html(r) + *body);
     std::lock_guard lock(dashboard_mutex_);
     if (dashboard_version_ == version) {
       if (dashboard_cache_.size() >= kDashboardCacheSize) dashboard_cache_.clear();

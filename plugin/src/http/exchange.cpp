@@ -1,13 +1,14 @@
 #include "http/exchange.hpp"
 
 #include <Poco/JSON/Stringifier.h>
-#include <Poco/Net/HTTPResponse.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <sstream>
 #include <streambuf>
 
 #include "core/text.hpp"
+#include "http/http_front.hpp"
 
 namespace hoshi::http {
 
@@ -46,10 +47,9 @@ std::string percent_decode(const std::string& s, bool plus_is_space) {
   return out;
 }
 
-Exchange::Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) : req_(req), res_(res) {
+Exchange::Exchange(Request& req, Responder& res) : req_(req), res_(res) {
   // Every answer: no sniffing, no referrer (the supplier's token is in the URL).
-  res_.set("X-Content-Type-Options", "nosniff");
-  res_.set("Referrer-Policy", "no-referrer");
+  out_headers_ = {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}};
   try {
     parse_url();
   } catch (const HttpError& e) {
@@ -59,67 +59,35 @@ Exchange::Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRespo
   }
 }
 
-// Hands on at most `limit` bytes of the request body, then ends; notes whether the
-// body went on past that.
-class LimitedBodyBuf : public std::streambuf {
- public:
-  LimitedBodyBuf(std::istream& in, std::size_t limit) : in_(in), left_(limit) {}
-  bool cut_short() const { return cut_short_; }
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (left_ == 0) {
-      if (!cut_short_ && in_ && in_.peek() != traits_type::eof()) cut_short_ = true;
-      return traits_type::eof();
-    }
-    if (!in_) return traits_type::eof();
-    in_.read(buf_, static_cast<std::streamsize>(std::min(sizeof buf_, left_)));
-    const auto n = static_cast<std::size_t>(in_.gcount());
-    if (n == 0) return traits_type::eof();
-    left_ -= n;
-    setg(buf_, buf_, buf_ + n);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  std::istream& in_;
-  std::size_t left_;
-  bool cut_short_ = false;
-  char buf_[16384];
-};
-
 Exchange::~Exchange() = default;
 
-void Exchange::refuse_body(const std::string& detail) {
-  constexpr std::streamsize kDrain = 16 << 20;
-  std::istream& in = req_.stream();
-  char buf[16384];
-  std::streamsize drained = 0;
-  while (in && drained <= kDrain) {
-    in.read(buf, sizeof buf);
-    drained += in.gcount();
-  }
-  if (drained > kDrain) res_.setKeepAlive(false);
-  throw HttpError(413, "Payload Too Large", detail);
+const std::string& Exchange::method() const { return req_.head.method; }
+const std::string& Exchange::raw_path() const { return req_.head.target; }
+
+void Exchange::set_header(const std::string& name, const std::string& value) {
+  for (auto& [k, v] : out_headers_)
+    if (strcasecmp(k.c_str(), name.c_str()) == 0) {
+      v = value;
+      return;
+    }
+  out_headers_.emplace_back(name, value);
 }
 
 std::istream& Exchange::body_stream(std::size_t limit) {
-  if (req_.hasContentLength() && req_.getContentLength64() > static_cast<Poco::Int64>(limit))
-    refuse_body("the request body is " + std::to_string(req_.getContentLength64()) + " bytes; at most " +
-                std::to_string(limit) + " are accepted");
-  limited_buf_ = std::make_unique<LimitedBodyBuf>(req_.stream(), limit);
-  limited_in_ = std::make_unique<std::istream>(limited_buf_.get());
-  return *limited_in_;
+  if (req_.body.size() > limit)
+    throw HttpError(413, "Content Too Large",
+                    "the request body is " + std::to_string(req_.body.size()) + " bytes; at most " +
+                        std::to_string(limit) + " are accepted");
+  body_in_ = std::make_unique<std::istringstream>(std::move(req_.body));
+  req_.body.clear();
+  return *body_in_;
 }
-
-bool Exchange::body_cut_short() const { return limited_buf_ && limited_buf_->cut_short(); }
 
 void Exchange::validate() const {
   if (bad_url_) throw *bad_url_;
 }
 
-void Exchange::parse_url() { parse_target(req_.getURI(), path_, segments_, query_); }
+void Exchange::parse_url() { parse_target(req_.head.target, path_, segments_, query_); }
 
 void parse_target(const std::string& uri, std::string& path, std::vector<std::string>& segments,
                   std::vector<std::pair<std::string, std::string>>& query) {
@@ -158,7 +126,10 @@ std::optional<std::string> Exchange::query(const std::string& key) const {
   return std::nullopt;
 }
 
-std::string Exchange::header(const std::string& name) const { return req_.get(name, ""); }
+std::string Exchange::header(const std::string& name) const {
+  const std::string* v = req_.head.find(name);
+  return v ? *v : std::string();
+}
 
 std::string Exchange::cookie(const std::string& name) const {
   const std::string all = header("Cookie");
@@ -173,33 +144,20 @@ std::string Exchange::cookie(const std::string& name) const {
   return {};
 }
 
-std::string Exchange::client_address() const { return req_.clientAddress().host().toString(); }
+std::string Exchange::client_address() const { return req_.peer; }
 
 std::string Exchange::body(std::size_t limit) {
-  if (req_.hasContentLength() && req_.getContentLength64() > static_cast<Poco::Int64>(limit))
-    refuse_body("the request body is " + std::to_string(req_.getContentLength64()) + " bytes; at most " +
-                std::to_string(limit) + " are accepted");
-  std::string out;
-  std::istream& in = req_.stream();
-  char buf[16384];
-  while (in) {
-    in.read(buf, sizeof buf);
-    out.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (out.size() > limit) refuse_body("the request body is over " + std::to_string(limit) + " bytes");
-  }
-  return out;
+  if (req_.body.size() > limit)
+    throw HttpError(413, "Content Too Large",
+                    "the request body is " + std::to_string(req_.body.size()) + " bytes; at most " +
+                        std::to_string(limit) + " are accepted");
+  return req_.body;
 }
 
 void Exchange::send(int status, const std::string& content_type, const std::string& body) {
-  res_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  res_.setContentType(content_type);
-  res_.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  set_header("Content-Type", content_type);
   sent_ = true;
-  if (method() == "HEAD") {
-    res_.send();
-    return;
-  }
-  res_.sendBuffer(body.data(), body.size());
+  res_.send(status, out_headers_, body);
 }
 
 void Exchange::problem(const HttpError& e) {
@@ -212,18 +170,18 @@ void Exchange::problem(const HttpError& e) {
     for (const auto& k : e.extra->getNames()) o.set(k, e.extra->get(k));
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(o, out);
-  if (e.status == 401) res_.set("WWW-Authenticate", "Bearer realm=\"hoshitori\"");
-  if (e.extra && e.extra->has("retry_after")) res_.set("Retry-After", e.extra->get("retry_after").toString());
-  res_.set("Cache-Control", "no-store");
+  if (e.status == 401) set_header("WWW-Authenticate", "Bearer realm=\"hoshitori\"");
+  if (e.extra && e.extra->has("retry_after")) set_header("Retry-After", e.extra->get("retry_after").toString());
+  set_header("Cache-Control", "no-store");
   send(e.status, "application/problem+json; charset=utf-8", out.str());
 }
 
+void Exchange::abort() { res_.abort(); }
+
 std::ostream& Exchange::stream(int status, const std::string& content_type) {
-  res_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  res_.setContentType(content_type);
-  res_.setChunkedTransferEncoding(true);
+  set_header("Content-Type", content_type);
   sent_ = true;
-  return res_.send();
+  return res_.stream(status, out_headers_);
 }
 
 }  // namespace hoshi::http

@@ -3,19 +3,21 @@
 // (RFC 9457) or a stream.
 #pragma once
 #include <Poco/JSON/Object.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 
 #include <istream>
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace hoshi::http {
+
+struct Request;
+class Responder;
 
 // A reply the handler could not give: becomes a problem+json document.
 struct HttpError : std::runtime_error {
@@ -26,19 +28,18 @@ struct HttpError : std::runtime_error {
   Poco::JSON::Object::Ptr extra;  // more members of the problem document
 };
 
-class LimitedBodyBuf;
-
 class Exchange {
  public:
-  // Never throws: a URL that cannot be decoded is kept for validate() to report.
-  Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res);
+  // Never throws: a URL that cannot be decoded is kept for validate() to report. The
+  // request was read whole by the front (http_front.hpp), its body within the route's bound.
+  Exchange(Request& req, Responder& res);
   ~Exchange();
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
   // HttpError 400 when the URL was bad (then segments and query are empty).
   void validate() const;
 
-  const std::string& method() const { return req_.getMethod(); }
+  const std::string& method() const;
   // "/api/v1/suppliers/V%2F1" → {"api", "v1", "suppliers", "V/1"}; throws HttpError 400
   // on bad percent-encoding or bytes that are not UTF-8.
   const std::vector<std::string>& segments() const { return segments_; }
@@ -48,7 +49,7 @@ class Exchange {
   void set_secure(bool on) { secure_ = on; }
   const char* cookie_secure() const { return secure_ ? "; Secure" : ""; }
   // The request target as sent (not decoded), for routing an answer whose URL was bad.
-  const std::string& raw_path() const { return req_.getURI(); }
+  const std::string& raw_path() const;
   // The first value of a query parameter (decoded), or nullopt.
   std::optional<std::string> query(const std::string& key) const;
   const std::vector<std::pair<std::string, std::string>>& query_params() const { return query_; }
@@ -58,40 +59,40 @@ class Exchange {
   std::string cookie(const std::string& name) const;
   std::string client_address() const;
 
-  // The whole body; HttpError 413 past `limit` bytes (checked before reading when
-  // Content-Length says so, and while reading a chunked body).
+  // The whole body; HttpError 413 past `limit` bytes.
   std::string body(std::size_t limit);
   // The body as a stream, for a large upload read part by part (multipart/form-data):
-  // HttpError 413 at once when Content-Length says more than `limit`; otherwise the
-  // stream ends after `limit` bytes and body_cut_short() tells that more was coming.
-  // Call once, instead of body().
+  // HttpError 413 when it is over `limit` bytes. Call once, instead of body().
   std::istream& body_stream(std::size_t limit);
-  bool body_cut_short() const;
+  // Kept for the upload reader: a body is never cut short (it is read whole or refused).
+  bool body_cut_short() const { return false; }
+  // The Host the client named ("" when it named none: an HTTP/1.0 request may not).
+  std::string host() const { return header("Host"); }
 
   void send(int status, const std::string& content_type, const std::string& body);
   void send_json(int status, const std::string& json) { send(status, "application/json; charset=utf-8", json); }
   void problem(const HttpError& e);
   // A chunked body, for long answers (the audit export); headers go out first.
   std::ostream& stream(int status, const std::string& content_type);
-  void set_header(const std::string& name, const std::string& value) { res_.set(name, value); }
+  // Sets a response header, replacing one of the same name.
+  void set_header(const std::string& name, const std::string& value);
   bool sent() const { return sent_; }
+  // After a failure part-way through a streamed answer: the connection is cut without
+  // the closing chunk, so the client sees a broken transfer, not a complete one.
+  void abort();
 
  private:
-  // 413 for a body over `limit`. The rest of the body (up to 16 MiB) is read and dropped
-  // first, so that a client still sending gets the answer instead of a reset connection;
-  // past that the connection is closed after the answer.
-  [[noreturn]] void refuse_body(const std::string& detail);
   void parse_url();
-  Poco::Net::HTTPServerRequest& req_;
+  Request& req_;
+  Responder& res_;
   bool secure_ = false;
-  Poco::Net::HTTPServerResponse& res_;
+  std::vector<std::pair<std::string, std::string>> out_headers_;
   std::string path_;
   std::vector<std::string> segments_;
   std::vector<std::pair<std::string, std::string>> query_;
   bool sent_ = false;
   std::optional<HttpError> bad_url_;
-  std::unique_ptr<LimitedBodyBuf> limited_buf_;
-  std::unique_ptr<std::istream> limited_in_;
+  std::unique_ptr<std::istringstream> body_in_;
 };
 
 // "/erp/suppliers/V%2F1?lang=en" → decoded path, its segments and query pairs.

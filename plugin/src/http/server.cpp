@@ -1,14 +1,6 @@
 #include "http/server.hpp"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
-
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -16,8 +8,10 @@
 #include "http/auth.hpp"
 #include "http/erp_routes.hpp"
 #include "http/exchange.hpp"
+#include "http/http_front.hpp"
 #include "http/rate_limit.hpp"
 #include "http/supplier_form.hpp"
+#include "http/supplier_uploads.hpp"
 #include "records/letters.hpp"
 #include "store/database.hpp"
 
@@ -76,10 +70,10 @@ struct Shared {
   SupplierForm supplier_form;
 };
 
-class Handler : public Poco::Net::HTTPRequestHandler {
+class Handler {
  public:
   explicit Handler(Shared& s) : s_(s) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
+  void handle(Request& req, Responder& res) {
     Exchange ex(req, res);
     ex.set_secure(s_.options.public_url.rfind("https://", 0) == 0 || ex.header("X-Forwarded-Proto") == "https");
     try {
@@ -118,7 +112,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   // A problem document, unless the answer had already begun (then the connection is
   // cut short, which the client sees as a broken transfer, not as success).
   static void reply(Exchange& ex, const HttpError& e) {
-    if (ex.sent()) return;
+    if (ex.sent()) return ex.abort();
     try {
       ex.problem(e);
     } catch (const std::exception&) {
@@ -127,24 +121,20 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   Shared& s_;
 };
 
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(Shared& s) : s_(s) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(s_);
-  }
-
- private:
-  Shared& s_;
-};
+// The most a request may send: an evidence upload under /s/, else a form or JSON body.
+std::size_t body_limit(const RequestHead& head, const WebOptions& o) {
+  const std::size_t usual = std::max<std::size_t>({o.max_body, SupplierForm::kMaxForm, 64 * 1024});
+  if (head.target.rfind("/s/", 0) == 0) return std::max(usual, kMaxUploadBody);
+  return usual;
+}
 
 }  // namespace
 
 struct WebServer::Impl {
-  Impl(Service& svc, const WebOptions& o) : shared(svc, o), pool(2, std::max(2, o.max_threads)) {}
+  Impl(Service& svc, const WebOptions& o) : shared(svc, o), handler(shared) {}
   Shared shared;
-  Poco::ThreadPool pool;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
+  Handler handler;
+  std::unique_ptr<HttpFront> front;
   int port = 0;
   bool running = false;
 };
@@ -156,31 +146,28 @@ WebServer::~WebServer() { stop(); }
 void WebServer::start() {
   if (impl_->running) return;
   const WebOptions& o = impl_->shared.options;
-  Poco::Net::ServerSocket socket;
-  try {
-    socket.bind(Poco::Net::SocketAddress(o.host, static_cast<Poco::UInt16>(o.port)), true);
-    socket.listen(128);
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + e.displayText());
-  }
-  impl_->port = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(std::max(2, o.max_threads));
-  params->setMaxQueued(o.max_queued);
-  params->setKeepAlive(true);
-  params->setMaxKeepAliveRequests(1000);
-  params->setTimeout(Poco::Timespan(30, 0));
-  params->setServerName("hoshitori");
-  impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->shared), impl_->pool, socket, params);
-  impl_->server->start();
+  FrontOptions f;
+  f.host = o.host;
+  f.port = o.port;
+  f.workers = std::max(2, o.max_threads);
+  f.max_queued = static_cast<std::size_t>(std::max(1, o.max_queued));
+  f.max_connections = o.max_connections;
+  f.max_per_address = o.max_per_address;
+  f.head_timeout_ms = o.head_timeout_ms;
+  f.idle_timeout_ms = o.idle_timeout_ms;
+  Impl* impl = impl_.get();
+  impl_->front = std::make_unique<HttpFront>(
+      f, [impl](Request& req, Responder& res) { impl->handler.handle(req, res); },
+      [impl](const RequestHead& head) { return body_limit(head, impl->shared.options); });
+  impl_->front->start();
+  impl_->port = impl_->front->port();
   impl_->running = true;
 }
 
 void WebServer::stop() {
   if (!impl_ || !impl_->running) return;
-  impl_->server->stopAll(true);
-  impl_->pool.joinAll();
-  impl_->server.reset();
+  impl_->front->stop();
+  impl_->front.reset();
   impl_->running = false;
 }
 

@@ -168,7 +168,7 @@ class Service {
   std::vector<CoveragePoint> coverage_past_;  // oldest first, without the current month
   long long known_generation_ = 0;
   std::atomic<unsigned long long> arrivals_{0};  // readers that asked for a check
-  unsigned long long covered_ = 0;                // readers the last check covered (refresh_mutex_)
+  unsigned long long covered_ = 0;               // readers the last check covered (refresh_mutex_)
 };
 
 // While alive, audit events appended on this thread name `principal` as their "via".
