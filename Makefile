@@ -86,6 +86,7 @@ bench: deps-bench build
 	tests/perf/bench_web.sh $(BUILD)/hoshitori
 	tests/perf/bench_mail.sh $(BUILD)/hoshitori
 	tests/perf/bench_webhooks.sh $(BUILD)/hoshitori
+	tests/perf/bench_slow_clients.py $(BUILD)/hoshitori
 
 clean:
 	rm -rf $(BUILD)
