@@ -365,5 +365,63 @@ class PageQueries(EvidenceCase):
         self.assertEqual(self.download(self.listed()[0]).body, data)
 
 
+
+class Migration(EvidenceCase):
+    """Files stored before migration 012 (bytes in evidence_files.content_base64) move to
+    evidence_blobs, one blob per distinct content."""
+
+    DOWNGRADE = {
+        "sqlite": [
+            "DROP TRIGGER evidence_blobs_kept", "DROP TRIGGER evidence_blobs_no_update", "DROP TABLE evidence_downloads", "DROP TABLE evidence_withdrawals",
+            "DROP TRIGGER evidence_files_release_blob", "DROP INDEX evidence_files_sha256",
+            "DROP INDEX evidence_files_link", "ALTER TABLE evidence_files DROP COLUMN link_id",
+            "ALTER TABLE evidence_files ADD COLUMN content_base64 TEXT NOT NULL DEFAULT ''",
+            "DROP TRIGGER evidence_files_no_update",
+            "UPDATE evidence_files SET content_base64 = (SELECT b.content_base64 FROM evidence_blobs b "
+            "WHERE b.sha256 = evidence_files.sha256)",
+            "CREATE TRIGGER evidence_files_no_update BEFORE UPDATE ON evidence_files BEGIN "
+            "SELECT RAISE(ABORT, 'evidence_files is append-only'); END",
+            "DROP TABLE evidence_blobs", "DELETE FROM schema_version WHERE version = 12"],
+        "postgresql": [
+            "DROP TABLE evidence_downloads", "DROP TABLE evidence_withdrawals",
+            "DROP TRIGGER evidence_files_release_blob ON evidence_files",
+            "DROP FUNCTION hoshitori_evidence_release_blob()", "DROP INDEX evidence_files_sha256",
+            "DROP INDEX evidence_files_link", "ALTER TABLE evidence_files DROP COLUMN link_id",
+            "ALTER TABLE evidence_files ADD COLUMN content_base64 TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE evidence_files DISABLE TRIGGER evidence_files_append_only",
+            "UPDATE evidence_files SET content_base64 = (SELECT b.content_base64 FROM evidence_blobs b "
+            "WHERE b.sha256 = evidence_files.sha256)",
+            "ALTER TABLE evidence_files ENABLE TRIGGER evidence_files_append_only",
+            "DROP TABLE evidence_blobs", "DROP FUNCTION hoshitori_evidence_blob_kept()",
+            "DELETE FROM schema_version WHERE version = 12"],
+    }
+
+    def test_files_stored_before_012_move_to_one_blob_per_content(self):
+        same, other = pdf(KiB, "same"), png_bytes()
+        self.upload([("a.pdf", same), ("b.pdf", same), ("c.png", other)])
+        before = self.listed()
+        code, _, err = self.server.stop()
+        self.assertEqual(code, 0, err)
+        self.servers = []
+        # back to the shape 007–010 left: the bytes in each row, no blobs
+        for statement in self.DOWNGRADE[cli_support.BACKEND]:
+            self.sql(statement)
+        self.assertEqual(self.query("SELECT COUNT(*) FROM evidence_files WHERE content_base64 <> ''"), [("3",)])
+        self.server = Server(self.db, pre=["--policy", self.policy])  # migrates
+        self.servers = [self.server]
+        self.browser = Browser(self.server.base)
+        self.assertEqual(self.query("SELECT MAX(version) FROM schema_version"), [("12",)])
+        self.assertEqual(sorted(self.query("SELECT sha256 FROM evidence_blobs")),
+                         sorted({(hashlib.sha256(d).hexdigest(),) for d in (same, other)}))
+        after = self.listed()
+        self.assertEqual([(f["id"], f["sha256"], f["withdrawn_at"], f["content_stored"]) for f in after],
+                         [(f["id"], f["sha256"], None, True) for f in before])
+        for f, data in zip(after, (same, same, other)):
+            self.assertEqual(self.download(f).body, data)
+        # and they behave like any other: withdrawn before a download, a shared content stays
+        self.withdraw(after[0]["id"])
+        self.assertEqual(self.count("evidence_blobs"), 2)
+
+
 if __name__ == "__main__":
     sys.exit(cli_support.main())
