@@ -451,9 +451,10 @@ class Evidence(ApiCase):
         self.assertIn("colour", ops[3][1]["error"])
         # content changed behind the service's back (its append-only trigger dropped first,
         # as someone with the database's owner rights could) is not handed out
-        self.sql("DROP TRIGGER evidence_files_no_update" if cli_support.BACKEND == "sqlite"
-                 else "DROP TRIGGER evidence_files_append_only ON evidence_files")
-        self.sql("UPDATE evidence_files SET content_base64 = 'JVBERi0xLjQK' WHERE filename = '宣言書.pdf'")
+        self.sql("DROP TRIGGER evidence_blobs_no_update" if cli_support.BACKEND == "sqlite"
+                 else "DROP TRIGGER evidence_blobs_append_only ON evidence_blobs")
+        self.sql("UPDATE evidence_blobs SET content_base64 = 'JVBERi0xLjQK' WHERE sha256 = '%s'"
+                 % listed["files"][0]["sha256"])
         r = self.call("GET", listed["files"][0]["href"], role="viewer", expect=500)
         self.assertIn("SHA-256", r.json()["detail"])
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <set>
 
+#include "catalog/evidence_limits.hpp"
 #include "catalog/yaml_doc.hpp"
 #include "core/text.hpp"
 
@@ -56,7 +57,7 @@ Policy load_policy(const std::string& file) {
   Doc d(file);
   const YAML::Node& r = d.root();
   d.only_keys(r, {"policy", "version", "buyer", "required_level", "interim", "expiring_window_days", "validity",
-                  "retention_years", "requests", "mail"});
+                  "retention_years", "requests", "mail", "evidence"});
   d.expect_kind("policy", "buyer");
   Policy p;
   p.version = d.str(r, "version");
@@ -135,6 +136,7 @@ Policy load_policy(const std::string& file) {
     }
   }
   load_mail(d, r["mail"], p);
+  load_evidence_policy(d, r["evidence"], p);
   return p;
 }
 

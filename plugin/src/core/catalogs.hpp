@@ -55,6 +55,16 @@ struct MailPolicy {
   std::string domain() const { return from.substr(from.rfind('@') + 1); }
 };
 
+// What a supplier may send as evidence files (policy.yaml `evidence:`); see README
+// "Evidence limits". Bytes are counted in bytes (the file may write "5 MiB").
+struct EvidencePolicy {
+  long long max_file_bytes = 5LL * 1024 * 1024;          // one file
+  int max_files_per_upload = 3;                          // one form submission
+  int max_files_per_request = 10;                        // one request's standing files (withdrawn ones not counted)
+  long long max_bytes_per_request = 30LL * 1024 * 1024;  // their sizes added up
+  int max_uploads_per_link_per_hour = 20;                // files received through one link in the last hour
+};
+
 struct Policy {
   std::string version;
   Buyer buyer;
@@ -68,6 +78,7 @@ struct Policy {
   int retention_years = 2;
   RequestPolicy requests;
   MailPolicy mail;
+  EvidencePolicy evidence;
 };
 
 // One fairness rule from schemas/guardrails.yaml. `check` names the built-in test.

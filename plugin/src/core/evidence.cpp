@@ -79,4 +79,10 @@ std::string size_label(long long bytes) {
   return buf;
 }
 
+std::string limits_words(const EvidencePolicy& p) {
+  return "1ファイル " + size_label(p.max_file_bytes) + " まで、一度に " + std::to_string(p.max_files_per_upload) +
+         " 個まで、この要請には合計 " + std::to_string(p.max_files_per_request) + " 個・" +
+         size_label(p.max_bytes_per_request) + " まで";
+}
+
 }  // namespace hoshi::evidence

@@ -8,12 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/catalogs.hpp"
+
 namespace hoshi::evidence {
 
-inline constexpr std::size_t kMaxFileBytes = 5 * 1024 * 1024;  // per file
-inline constexpr std::size_t kMaxFilesPerUpload = 3;           // per form submission
-inline constexpr std::size_t kMaxFilenameBytes = 120;          // UTF-8 bytes, extension included
-inline constexpr std::size_t kMaxNameBytes = 200;              // the uploader's self-declared name
+// How many files and bytes are taken is the buyer's policy (policy.yaml `evidence:`,
+// EvidencePolicy in core/catalogs.hpp).
+inline constexpr std::size_t kMaxFilenameBytes = 120;  // UTF-8 bytes, extension included
+inline constexpr std::size_t kMaxNameBytes = 200;      // the uploader's self-declared name
 
 // "application/pdf" (%PDF-), "image/png" (\x89PNG\r\n\x1a\n), "image/jpeg" (\xFF\xD8\xFF);
 // nullopt for anything else.
@@ -36,5 +38,9 @@ std::optional<std::string> clean_filename(std::string_view raw, std::string_view
 
 // "532 バイト", "12.3 KB", "4.8 MB" (1 KB = 1024 bytes).
 std::string size_label(long long bytes);
+
+// The limits as the supplier page states them: "1ファイル 5.0 MB まで、一度に 3 個まで、
+// この要請には合計 10 個・30.0 MB まで".
+std::string limits_words(const EvidencePolicy& p);
 
 }  // namespace hoshi::evidence

@@ -173,9 +173,9 @@ void supplier_evidence(Exchange& ex, ApiContext& ctx, const Caller& c, const Par
 }
 
 // The stored bytes, as they were sent, with the type judged from them at upload.
-void evidence_download(Exchange& ex, ApiContext& ctx, const Caller&, const Params& p) {
+void evidence_download(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
   copy_query(ex, obj(), {});
-  if (!send_evidence(ex, ctx.svc, p[0]))
+  if (!send_evidence(ex, ctx.svc, p[0], c.actor, c.via))
     throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, "no evidence file " + p[0]));
 }
 

@@ -141,7 +141,7 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
     r.caller = ctx.auth.require(ex, records::Role::viewer);
     r.csrf = ctx.auth.csrf_token(r.caller);
     if (r.segments.size() == 2 && r.segments[0] == "evidence") {  // a supplier's file, from its panel
-      if (!send_evidence(ex, ctx.screens.service(), r.segments[1]))
+      if (!send_evidence(ex, ctx.screens.service(), r.segments[1], r.caller.actor, r.caller.via))
         throw HttpError(404, "Not Found", "no such evidence file");
       return;
     }

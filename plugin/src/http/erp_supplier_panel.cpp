@@ -63,7 +63,8 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   op->set("vendor_code", real_code);
   ctx->set("history", run_op(svc_, op)->getArray("history"));
 
-  // the files the supplier sent (downloaded through /erp/evidence/{id})
+  // the files the supplier sent (downloaded through /erp/evidence/{id}); metadata only
+  // here, the bytes are read only by the download
   SupplierEvidence evidence(svc_);
   Array::Ptr files = new Array;
   for (const auto& f : evidence.list(real_code)) {
@@ -78,6 +79,12 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
     o->set("at", records::utc_to_jst_display(f.uploaded_at));
     o->set("uploaded_by", f.uploaded_by);
     o->set("number", f.number);
+    if (f.withdrawn_at) {  // withdrawn by the supplier: its bytes kept (the buyer had them) or deleted
+      o->set("withdrawn_at", records::utc_to_jst_display(*f.withdrawn_at));
+      o->set("content_deleted", !f.content_stored);
+      o->set("kept_downloaded", f.content_stored && f.downloaded);
+      o->set("kept_shared", f.content_stored && !f.downloaded);
+    }
     files->add(o);
   }
   ctx->set("evidence", files);

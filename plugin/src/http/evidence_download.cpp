@@ -1,5 +1,6 @@
 #include "http/evidence_download.hpp"
 
+#include <optional>
 #include <string_view>
 
 #include "service/supplier_evidence.hpp"
@@ -29,9 +30,16 @@ std::string attachment_disposition(const std::string& filename) {
   return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
 }
 
-bool send_evidence(Exchange& ex, Service& svc, const std::string& id) {
+bool send_evidence(Exchange& ex, Service& svc, const std::string& id, const std::string& actor,
+                   const std::string& via) {
   if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) return false;
-  auto f = SupplierEvidence(svc).file(std::stoll(id));
+  std::optional<records::EvidenceFile> f;
+  try {
+    ScopedPrincipal as(via);
+    f = SupplierEvidence(svc).download(std::stoll(id), actor);
+  } catch (const EvidenceGone& e) {
+    throw HttpError(410, "Gone", e.what());
+  }
   if (!f) return false;
   ex.set_header("Content-Disposition", attachment_disposition(f->filename));
   ex.set_header("X-Content-Type-Options", "nosniff");

@@ -7,6 +7,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/date.hpp"
@@ -78,6 +79,7 @@ const char* done_message(const std::string& done) {
   if (done == "confirm") return "合意書を確認しました。";
   if (done == "evidence") return "証跡ファイルを受け取りました。";
   if (done == "self-check") return "自己点検の結果を記録しました。";
+  if (done == "withdraw") return "ファイルを取り下げました。";
   return nullptr;
 }
 }  // namespace
@@ -198,9 +200,17 @@ void SupplierForm::handle(Exchange& ex) {
     // the evidence upload is multipart and may be large (supplier_uploads.hpp); every
     // other form is a small urlencoded one
     EvidenceForm upload;
+    std::optional<EvidenceRefused> refused;  // no room for even one more file: the body is not read
     if (action == "evidence") {
+      const EvidencePolicy& limits = svc_.catalogs().policy.evidence;
       try {
-        upload = read_evidence_form(ex, csrf_ok);
+        SupplierEvidence(svc_).check_room(number, link->token_id);
+      } catch (const EvidenceRefused& e) {
+        drop_upload_body(ex, limits);
+        refused = e;
+      }
+      try {
+        if (!refused) upload = read_evidence_form(ex, csrf_ok, limits);
       } catch (const HttpError& e) {
         if (e.status != 413) throw;
         return fail_page(
@@ -216,7 +226,7 @@ void SupplierForm::handle(Exchange& ex) {
     }
     std::map<std::string, std::string> f;
     for (const auto& [k, v] : posted) f[k] = v;
-    if (upload.stopped_before_files || !csrf_ok(field(f, "csrf")))
+    if (!refused && (upload.stopped_before_files || !csrf_ok(field(f, "csrf"))))
       return fail_page(
           403, "送信を受け付けられませんでした",
           "ページの有効期間が切れたか、別の画面から送信されました。ページを開き直して、もう一度送信してください。");
@@ -234,6 +244,7 @@ void SupplierForm::handle(Exchange& ex) {
       run(op);
     };
     try {
+      if (refused) throw *refused;
       if (action == "answer") {
         const std::string choice = field(f, "choice"), message = field(f, "message"), reason = field(f, "reason");
         auto b = obj();
@@ -313,7 +324,12 @@ void SupplierForm::handle(Exchange& ex) {
           throw HttpError(400, "Bad Request", "更新する項目をご記入ください");
         run(op);
       } else if (action == "evidence") {
-        SupplierEvidence(svc_).upload(number, field(f, "topic"), upload.files, who, actor);
+        SupplierEvidence(svc_).upload(number, field(f, "topic"), upload.files, who, actor, link->token_id);
+      } else if (action == "withdraw") {
+        const std::string id = field(f, "file");
+        if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos)
+          throw HttpError(400, "Bad Request", "取り下げるファイルを選んでください");
+        SupplierEvidence(svc_).withdraw(number, std::stoll(id), actor, link->token_id);
       } else if (action == "self-check") {
         SupplierEvidence(svc_).record_self_check(number, self_check_answers(posted), actor);
       } else {
@@ -328,10 +344,16 @@ void SupplierForm::handle(Exchange& ex) {
       if (e.code == HOSHITORI_ERROR || e.code == HOSHITORI_BUSY) throw;
       error = e.what();
     } catch (const EvidenceRefused& e) {
-      if (e.too_large)
+      using Kind = EvidenceRefused::Kind;
+      if (e.kind == Kind::rate_limited) {
+        ex.set_header("Retry-After", std::to_string(e.retry_after_seconds));
+        return fail_page(429, "しばらくお待ちください", std::string(e.what()) + "。何も保存していません。");
+      }
+      if (e.kind == Kind::file_too_large)
         return fail_page(413, "ファイルが大きすぎます", std::string(e.what()) + "。何も保存していません。");
       error = e.what();
-      error_status = 422;
+      if (e.kind != Kind::bad_file) error += "。何も保存していません";
+      error_status = e.http_status();
     } catch (const StateConflict& e) {
       error = e.what();
     } catch (const std::invalid_argument& e) {  // the self-check's and the upload's own checks

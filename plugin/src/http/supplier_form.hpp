@@ -7,6 +7,7 @@
 //   POST /s/<token>/status    SECURITY ACTION, お助け隊, SCS as the supplier reports them
 //   POST /s/<token>/confirm   the agreement document, confirmed by its SHA-256
 //   POST /s/<token>/evidence  evidence files (PDF, PNG, JPEG), multipart — supplier_uploads.hpp
+//   POST /s/<token>/withdraw  withdraws one of the files sent (file=<id>)
 //   POST /s/<token>/self-check  done / planned (date) / not planned per requirement item
 // Each POST carries a CSRF token bound to a SameSite=Strict cookie and the link, and
 // acts only on the link's own request and supplier. Unknown links answer 404 (and

@@ -19,7 +19,7 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 namespace {
-constexpr std::size_t kMaxParts = 16;
+constexpr std::size_t kMaxFieldParts = 16;  // the form's own fields (and a few to spare)
 constexpr std::size_t kMaxFieldBytes = 8 * 1024;
 
 // Up to `limit` bytes of a part; reads the part to its end when it is shorter.
@@ -33,12 +33,7 @@ std::string read_up_to(std::istream& in, std::size_t limit) {
   return out;
 }
 
-std::string limits_words() {
-  return "1ファイル " + evidence::size_label(static_cast<long long>(evidence::kMaxFileBytes)) + " まで、一度に " +
-         std::to_string(evidence::kMaxFilesPerUpload) + " 個まで";
-}
-
-// Reads and drops the rest of the body (it is bounded by kMaxUploadBody), so the
+// Reads and drops the rest of the body (it is bounded by max_upload_body), so the
 // client, which sends it all before it reads the answer, gets the answer; a body cut
 // short at the bound closes the connection instead.
 void discard_rest(Exchange& ex, std::istream& body) {
@@ -57,7 +52,24 @@ std::string display_name(const std::string& raw) {
 }
 }  // namespace
 
-EvidenceForm read_evidence_form(Exchange& ex, const std::function<bool(const std::string&)>& csrf_ok) {
+std::size_t max_upload_body(const EvidencePolicy& limits) {
+  return static_cast<std::size_t>(limits.max_files_per_upload) * static_cast<std::size_t>(limits.max_file_bytes) +
+         64 * 1024;
+}
+
+void drop_upload_body(Exchange& ex, const EvidencePolicy& limits) {
+  try {
+    discard_rest(ex, ex.body_stream(max_upload_body(limits)));
+  } catch (const HttpError&) {
+    ex.set_header("Connection", "close");  // too large from Content-Length alone: nothing was read
+  }
+}
+
+EvidenceForm read_evidence_form(Exchange& ex, const std::function<bool(const std::string&)>& csrf_ok,
+                                const EvidencePolicy& limits) {
+  const std::string limits_words = evidence::limits_words(limits);
+  const std::size_t max_file = static_cast<std::size_t>(limits.max_file_bytes);
+  const std::size_t max_files = static_cast<std::size_t>(limits.max_files_per_upload);
   std::string boundary;
   try {
     Poco::Net::MediaType type(ex.header("Content-Type"));
@@ -69,18 +81,18 @@ EvidenceForm read_evidence_form(Exchange& ex, const std::function<bool(const std
     throw HttpError(415, "Unsupported Media Type", "send the files as multipart/form-data (the page's form does)");
   std::istream* body = nullptr;
   try {
-    body = &ex.body_stream(kMaxUploadBody);
+    body = &ex.body_stream(max_upload_body(limits));
   } catch (const HttpError& e) {
     if (e.status != 413) throw;
     ex.set_header("Connection", "close");  // refused from Content-Length alone: nothing was read
-    throw HttpError(413, e.title, "送られたデータが大きすぎます（" + limits_words() + "）。");
+    throw HttpError(413, e.title, "送られたデータが大きすぎます（" + limits_words + "）。");
   }
   EvidenceForm out;
   try {
     Poco::Net::MultipartReader reader(*body, boundary);
     std::size_t parts = 0;
     while (reader.hasNextPart()) {
-      if (++parts > kMaxParts) throw HttpError(400, "Bad Request", "送られた項目が多すぎます");
+      if (++parts > kMaxFieldParts + max_files) throw HttpError(400, "Bad Request", "送られた項目が多すぎます");
       Poco::Net::MessageHeader header;
       reader.nextPart(header);
       std::string disposition;
@@ -94,20 +106,18 @@ EvidenceForm read_evidence_form(Exchange& ex, const std::function<bool(const std
           return out;
         }
         const std::string filename = params.get("filename");
-        std::string content = read_up_to(part, evidence::kMaxFileBytes + 1);
-        if (content.size() > evidence::kMaxFileBytes) {
+        std::string content = read_up_to(part, max_file + 1);
+        if (content.size() > max_file) {
           content.clear();
           content.shrink_to_fit();
           discard_rest(ex, *body);
-          throw too_large(ex, "「" + display_name(filename) + "」は " +
-                                  evidence::size_label(static_cast<long long>(evidence::kMaxFileBytes)) +
-                                  " を超えています（" + limits_words() + "）。");
+          throw too_large(ex, "「" + display_name(filename) + "」は " + evidence::size_label(limits.max_file_bytes) +
+                                  " を超えています（" + limits_words + "）。");
         }
         if (filename.empty() && content.empty()) continue;  // the file input left empty
-        if (out.files.size() == evidence::kMaxFilesPerUpload)
+        if (out.files.size() == max_files)
           throw HttpError(400, "Bad Request",
-                          "一度に送れるファイルは " + std::to_string(evidence::kMaxFilesPerUpload) +
-                              " 個までです。分けてお送りください");
+                          "一度に送れるファイルは " + std::to_string(max_files) + " 個までです。分けてお送りください");
         out.files.push_back({filename, std::move(content)});
       } else {
         std::string value = read_up_to(part, kMaxFieldBytes + 1);
@@ -123,11 +133,11 @@ EvidenceForm read_evidence_form(Exchange& ex, const std::function<bool(const std
     throw;
   } catch (const Poco::Exception&) {
     discard_rest(ex, *body);
-    if (ex.body_cut_short()) throw too_large(ex, "送られたデータが大きすぎます（" + limits_words() + "）。");
+    if (ex.body_cut_short()) throw too_large(ex, "送られたデータが大きすぎます（" + limits_words + "）。");
     throw HttpError(400, "Bad Request",
                     "送られたフォームを読み取れませんでした。ページを開き直して、もう一度お送りください");
   }
-  if (ex.body_cut_short()) throw too_large(ex, "送られたデータが大きすぎます（" + limits_words() + "）。");
+  if (ex.body_cut_short()) throw too_large(ex, "送られたデータが大きすぎます（" + limits_words + "）。");
   return out;
 }
 
@@ -160,20 +170,36 @@ std::vector<SelfCheckAnswer> self_check_answers(const FormFields& f) {
 void add_supplier_uploads_context(Object::Ptr& ctx, Service& svc, const std::string& number,
                                   const std::string& vendor_code, const FormFields* posted) {
   SupplierEvidence ev(svc);
+  const EvidencePolicy& limits = svc.catalogs().policy.evidence;
   Array::Ptr files = new Array;
-  for (const auto& f : ev.list(vendor_code, number)) {
+  long long standing = 0, standing_bytes = 0;
+  for (const auto& f : ev.list(vendor_code, number)) {  // metadata only: no bytes are read
     auto o = obj();
+    o->set("id", f.id);
     o->set("filename", f.filename);
     o->set("topic_label", std::string(evidence::topic_label(f.topic)));
     o->set("size", evidence::size_label(f.size));
     o->set("sha256", f.sha256);
     o->set("at", records::utc_to_jst_display(f.uploaded_at));
     if (!f.uploaded_by.empty()) o->set("by", f.uploaded_by);
+    o->set("downloaded", f.downloaded);
+    if (f.withdrawn_at) {
+      o->set("withdrawn_at", records::utc_to_jst_display(*f.withdrawn_at));
+      o->set("content_deleted", !f.content_stored);
+      o->set("kept_downloaded", f.content_stored && f.downloaded);
+      o->set("kept_shared", f.content_stored && !f.downloaded);
+    } else {
+      o->set("standing", true);
+      ++standing;
+      standing_bytes += f.size;
+    }
     files->add(o);
   }
   ctx->set("evidence", files);
   ctx->set("has_evidence", files->size() > 0);
-  ctx->set("evidence_limits", "PDF・PNG・JPEG、" + limits_words());
+  ctx->set("evidence_limits", "PDF・PNG・JPEG、" + evidence::limits_words(limits));
+  ctx->set("evidence_usage", "受付済み " + std::to_string(standing) + " 個・" + evidence::size_label(standing_bytes) +
+                                 "（取り下げたものは数えません）");
 
   std::map<std::string, SelfCheckAnswer> shown;
   if (posted)

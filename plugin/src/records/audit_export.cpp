@@ -130,6 +130,8 @@ std::string action_label(const std::string& action) {
       {"supplier_link.created", "取引先用リンクの発行"},
       {"supplier_link.revoked", "取引先用リンクの失効"},
       {"evidence.uploaded", "証跡ファイルの受領"},
+      {"evidence.withdrawn", "証跡ファイルの取り下げ（取引先）"},
+      {"evidence.downloaded", "証跡ファイルのダウンロード"},
       {"self_check.answered", "要求事項の自己点検"},
       {"apikey.revoked", "APIキーの失効"},
       {"records.purged", "保存期間を過ぎた記録の削除"},

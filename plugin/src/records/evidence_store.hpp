@@ -1,8 +1,13 @@
-// Reads and writes what a supplier sends besides its answers: evidence files (kept
-// as base64 text with their SHA-256, so both backends store them alike) and its
-// self-check against the request's SCS requirement items (append-only: every answer
-// is a new row, the latest per item is the one that counts). Callers own the
-// transaction (store::WriteTransaction for writes) and the audit event.
+// Reads and writes what a supplier sends besides its answers: evidence files and its
+// self-check against the request's SCS requirement items (append-only: every answer is
+// a new row, the latest per item is the one that counts). Callers own the transaction
+// (store::WriteTransaction for writes) and the audit event.
+//
+// An evidence file is a metadata row (evidence_files) naming its bytes by SHA-256; the
+// bytes are kept once per content in evidence_blobs (base64 text, so both backends store
+// them alike; migration 012). Listing reads only metadata: the bytes are read only by
+// content(), for a download. A file may be withdrawn by its supplier
+// (evidence_withdrawals) and every staff download is recorded (evidence_downloads).
 #pragma once
 #include <optional>
 #include <string>
@@ -19,7 +24,12 @@ struct EvidenceFile {
   std::string filename, media_type;
   long long size = 0;
   std::string sha256, uploaded_at, uploaded_by;
-  std::string content;  // the bytes: filled only by EvidenceStore::file
+  std::string link_id;                      // the supplier link it came through ("" when unknown)
+  std::optional<std::string> withdrawn_at;  // set once the supplier withdrew it
+  std::string withdrawn_by;                 // the withdrawal's actor
+  bool content_stored = true;               // false: withdrawn and its bytes deleted
+  bool downloaded = false;                  // staff downloaded it at least once
+  std::string content;                      // the bytes: filled only for a download
 };
 
 struct SelfCheckRecord {
@@ -29,18 +39,41 @@ struct SelfCheckRecord {
   std::string answered_at, answered_by;
 };
 
+// A request's standing (not withdrawn) files, and what one link received since a time.
+struct EvidenceUsage {
+  long long files = 0, bytes = 0;
+};
+
 class EvidenceStore {
  public:
   explicit EvidenceStore(store::Database& db) : db_(db) {}
 
-  // Inserts the file (f.content holds the bytes) and returns its id.
+  // Inserts the file's row (f.content holds the bytes; f.sha256 is computed here) and
+  // its bytes unless a blob with that SHA-256 is stored already. Returns the new id.
   long long add_file(const EvidenceFile& f);
-  // Without content, oldest first. `number` narrows to one request.
+  // Metadata only (no bytes are read), oldest first. `number` narrows to one request.
   std::vector<EvidenceFile> files_for_supplier(const std::string& vendor_code,
                                                const std::optional<std::string>& number = std::nullopt);
-  // With content; nullopt when there is no such file. Throws std::runtime_error when
-  // the stored text no longer decodes to bytes with the recorded SHA-256.
-  std::optional<EvidenceFile> file(long long id);
+  // One file's metadata; nullopt when there is no such file.
+  std::optional<EvidenceFile> find(long long id);
+  // The file's bytes, checked against its SHA-256 and size; nullopt when they were
+  // deleted. Throws std::runtime_error when the stored text no longer matches.
+  std::optional<std::string> content(const EvidenceFile& f);
+
+  // Count and bytes of the request's files that are not withdrawn.
+  EvidenceUsage standing(const std::string& number);
+  // When each file received through `link_id` after `since` (UTC ISO) was received, oldest first.
+  std::vector<std::string> received_through_link(const std::string& link_id, const std::string& since);
+
+  // Records the withdrawal (at most one per file: a second throws from the store).
+  void add_withdrawal(const EvidenceFile& f, const std::string& at, const std::string& actor,
+                      const std::string& link_id);
+  // Whether the bytes with this SHA-256 are still needed: a file with them stands (not
+  // withdrawn), or was downloaded by staff (then they are kept until the purge).
+  bool content_needed(const std::string& sha256);
+  // Deletes the bytes (the store refuses while content_needed). True when there were some.
+  bool delete_content(const std::string& sha256);
+  void add_download(const EvidenceFile& f, const std::string& at, const std::string& actor, const std::string& via);
 
   void add_self_check(const std::string& number, const std::string& vendor_code, const SelfCheckRecord& r);
   // The latest answer for each item of the request, by item number.

@@ -1,5 +1,6 @@
 // The JSON ops over a supplier's evidence files (shared by hoshitori_query_json, the
 // CLI and the REST API). The self-check is shown with the request (request_show).
+// evidence_file hands out the bytes and records the download (see SupplierEvidence).
 #include "core/base64.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
@@ -22,10 +23,20 @@ std::optional<std::string> handle_evidence_op(Service& svc, const std::string& o
     return to_string(o);
   }
   if (op == "evidence_file") {
-    only_keys(req, op, {"op", "id"});
+    only_keys(req, op, {"op", "id", "actor"});
     const auto id = int_arg(req, "id", 1, LLONG_MAX);
     if (!id) throw ApiError(HOSHITORI_INVALID, "\"id\" is required");
-    auto f = SupplierEvidence(svc).file(*id);
+    // the download is recorded (a withdrawal keeps the bytes the buyer has): by the
+    // acting user when given, else by the handle's principal, else as "host"
+    std::string actor = str_arg(req, "actor", false);
+    if (actor.empty()) actor = svc.principal();
+    if (actor.empty()) actor = "host";
+    std::optional<records::EvidenceFile> f;
+    try {
+      f = SupplierEvidence(svc).download(*id, actor);
+    } catch (const EvidenceGone& e) {
+      throw ApiError(HOSHITORI_NOTFOUND, e.what());
+    }
     if (!f) throw ApiError(HOSHITORI_NOTFOUND, "no evidence file " + std::to_string(*id));
     auto o = evidence_json(*f);
     o->set("content_base64", base64_encode(f->content));

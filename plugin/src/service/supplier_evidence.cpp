@@ -50,6 +50,13 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// What an audit event says of a file: never its content, nor where to fetch it.
+Object::Ptr audited(const EvidenceFile& f) {
+  auto o = evidence_json(f);
+  for (const char* k : {"href", "withdrawn_at", "withdrawn_by", "content_stored"}) o->remove(k);
+  return o;
+}
+
 records::RequestRecord existing_request(store::Database& db, const std::string& number) {
   auto r = records::RequestStore(db).find(number);
   if (!r) throw std::out_of_range("no request " + number);
@@ -59,30 +66,35 @@ records::RequestRecord existing_request(store::Database& db, const std::string& 
 
 std::vector<EvidenceFile> SupplierEvidence::upload(const std::string& number, const std::string& topic,
                                                    const std::vector<EvidenceUpload>& files,
-                                                   const std::string& uploaded_by, const std::string& actor) {
+                                                   const std::string& uploaded_by, const std::string& actor,
+                                                   const std::string& link_id) {
+  using Kind = EvidenceRefused::Kind;
+  const EvidencePolicy& policy = svc_.catalogs().policy.evidence;
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
   if (!evidence::valid_topic(topic))
     throw std::invalid_argument("どの状況の証跡か（SECURITY ACTION・お助け隊サービス・SCS評価制度）を選んでください");
   if (!text::is_valid_utf8(uploaded_by) || uploaded_by.size() > evidence::kMaxNameBytes)
     throw std::invalid_argument("お名前が長すぎます");
   if (files.empty()) throw std::invalid_argument("送るファイルを選んでください");
-  if (files.size() > evidence::kMaxFilesPerUpload)
-    throw std::invalid_argument("一度に送れるファイルは " + std::to_string(evidence::kMaxFilesPerUpload) +
+  if (files.size() > static_cast<std::size_t>(policy.max_files_per_upload))
+    throw std::invalid_argument("一度に送れるファイルは " + std::to_string(policy.max_files_per_upload) +
                                 " 個までです。分けてお送りください");
-  const std::string limit = evidence::size_label(static_cast<long long>(evidence::kMaxFileBytes));
+  const std::string limit = evidence::size_label(policy.max_file_bytes);
   std::vector<EvidenceFile> checked;
+  long long total = 0;
   for (const auto& u : files) {
     const std::string shown = text::is_valid_utf8(u.filename) ? u.filename : std::string("（名前を読めないファイル）");
-    if (u.content.size() > evidence::kMaxFileBytes)
-      throw EvidenceRefused(true, "「" + shown + "」は " +
-                                      evidence::size_label(static_cast<long long>(u.content.size())) +
-                                      " あり、1ファイル " + limit + " までの上限を超えています");
-    if (u.content.empty()) throw EvidenceRefused(false, "「" + shown + "」は空のファイルです");
+    if (static_cast<long long>(u.content.size()) > policy.max_file_bytes)
+      throw EvidenceRefused(Kind::file_too_large, "「" + shown + "」は " +
+                                                      evidence::size_label(static_cast<long long>(u.content.size())) +
+                                                      " あり、1ファイル " + limit + " までの上限を超えています");
+    if (u.content.empty()) throw EvidenceRefused(Kind::bad_file, "「" + shown + "」は空のファイルです");
     auto type = evidence::sniff_media_type(u.content);
     if (!type)
-      throw EvidenceRefused(false, "「" + shown +
-                                       "」は PDF・PNG・JPEG のどれでもありません（ファイルの中身で判定しています。"
-                                       "名前の拡張子を変えても送れません）");
+      throw EvidenceRefused(Kind::bad_file,
+                            "「" + shown +
+                                "」は PDF・PNG・JPEG のどれでもありません（ファイルの中身で判定しています。"
+                                "名前の拡張子を変えても送れません）");
     auto name = evidence::clean_filename(u.filename, *type);
     if (!name) {  // an older Japanese browser may send the name in CP932
       try {
@@ -91,7 +103,7 @@ std::vector<EvidenceFile> SupplierEvidence::upload(const std::string& number, co
         name.reset();
       }
     }
-    if (!name) throw EvidenceRefused(false, "ファイル名を読み取れませんでした。名前を変えてお送りください");
+    if (!name) throw EvidenceRefused(Kind::bad_file, "ファイル名を読み取れませんでした。名前を変えてお送りください");
     EvidenceFile f;
     f.number = number;
     f.topic = topic;
@@ -100,12 +112,15 @@ std::vector<EvidenceFile> SupplierEvidence::upload(const std::string& number, co
     f.size = static_cast<long long>(u.content.size());
     f.sha256 = sha256_hex(u.content);
     f.uploaded_by = text::trim(uploaded_by);
+    f.link_id = link_id;
     f.content = u.content;
+    total += f.size;
     checked.push_back(std::move(f));
   }
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     const records::RequestRecord r = existing_request(db, number);
+    check_evidence_limits(db, policy, number, link_id, static_cast<long long>(checked.size()), total);
     EvidenceStore store(db);
     records::AuditLog audit(db, svc_.principal());
     const std::string now = records::audit_now();
@@ -113,9 +128,7 @@ std::vector<EvidenceFile> SupplierEvidence::upload(const std::string& number, co
       f.vendor_code = r.vendor_code;  // the request's own supplier, whoever asks
       f.uploaded_at = now;
       f.id = store.add_file(f);
-      auto after = evidence_json(f);
-      after->remove("href");
-      audit.append({actor, "evidence.uploaded", number, r.vendor_code, std::nullopt, detail::json(after)});
+      audit.append({actor, "evidence.uploaded", number, r.vendor_code, std::nullopt, detail::json(audited(f))});
       f.content.clear();
     }
     tx.commit();
@@ -128,8 +141,63 @@ std::vector<EvidenceFile> SupplierEvidence::list(const std::string& vendor_code,
   return svc_.with_db([&](store::Database& db) { return EvidenceStore(db).files_for_supplier(vendor_code, number); });
 }
 
-std::optional<EvidenceFile> SupplierEvidence::file(long long id) {
-  return svc_.with_db([&](store::Database& db) { return EvidenceStore(db).file(id); });
+records::EvidenceUsage SupplierEvidence::usage(const std::string& number) {
+  return svc_.with_db([&](store::Database& db) { return EvidenceStore(db).standing(number); });
+}
+
+std::optional<EvidenceFile> SupplierEvidence::download(long long id, const std::string& actor) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  return svc_.with_db([&](store::Database& db) -> std::optional<EvidenceFile> {
+    // serialised like every writer (the audit chain), without counting a change: a
+    // download changes no standing
+    store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+    EvidenceStore store(db);
+    auto f = store.find(id);
+    if (!f) return std::nullopt;
+    auto bytes = store.content(*f);
+    if (!bytes)
+      throw EvidenceGone("evidence file " + std::to_string(id) + " was withdrawn by the supplier on " +
+                         f->withdrawn_at.value_or("?") + " and its content deleted (no one had downloaded it)");
+    const std::string now = records::audit_now();
+    store.add_download(*f, now, actor, svc_.principal());
+    auto after = audited(*f);
+    if (f->withdrawn_at) after->set("withdrawn_at", *f->withdrawn_at);
+    records::AuditLog(db, svc_.principal())
+        .append({actor, "evidence.downloaded", f->number, f->vendor_code, std::nullopt, detail::json(after)});
+    tx.commit();
+    f->content = std::move(*bytes);
+    f->downloaded = true;
+    return f;
+  });
+}
+
+EvidenceFile SupplierEvidence::withdraw(const std::string& number, long long id, const std::string& actor,
+                                        const std::string& link_id) {
+  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  return svc_.with_db([&](store::Database& db) {
+    store::WriteTransaction tx(db);
+    existing_request(db, number);
+    EvidenceStore store(db);
+    auto f = store.find(id);
+    if (!f || f->number != number)
+      throw std::invalid_argument(
+          "取り下げるファイルが見つかりません（この要請でお送りいただいたファイルだけを取り下げられます）");
+    if (f->withdrawn_at) throw std::invalid_argument("「" + f->filename + "」はすでに取り下げられています");
+    const std::string now = records::audit_now();
+    store.add_withdrawal(*f, now, actor, link_id);
+    // the bytes go at once unless the buyer has them (a download of any file with this
+    // content) or a standing file still shows them; then they stay until the purge
+    const bool deleted = !store.content_needed(f->sha256) && store.delete_content(f->sha256);
+    auto after = audited(*f);
+    after->set("content", deleted ? "deleted" : f->downloaded ? "kept_downloaded" : "kept_in_use");
+    records::AuditLog(db, svc_.principal())
+        .append({actor, "evidence.withdrawn", number, f->vendor_code, std::nullopt, detail::json(after)});
+    tx.commit();
+    f->withdrawn_at = now;
+    f->withdrawn_by = actor;
+    f->content_stored = !deleted;
+    return *f;
+  });
 }
 
 void SupplierEvidence::record_self_check(const std::string& number, const std::vector<SelfCheckAnswer>& answers,
@@ -228,6 +296,9 @@ Object::Ptr evidence_json(const EvidenceFile& f) {
   o->set("uploaded_at", f.uploaded_at);
   o->set("uploaded_by", f.uploaded_by);
   o->set("href", "/api/v1/evidence/" + std::to_string(f.id));
+  o->set("withdrawn_at", api::opt(f.withdrawn_at));
+  o->set("withdrawn_by", f.withdrawn_at ? Poco::Dynamic::Var(f.withdrawn_by) : Poco::Dynamic::Var());
+  o->set("content_stored", f.content_stored);
   return o;
 }
 

@@ -1,6 +1,7 @@
 // What a supplier sends from its request page besides its answers, checked and stored
 // with their audit events, one write transaction per submission (all of it or none):
-// evidence files for its SECURITY ACTION / お助け隊 / SCS status, and its self-check
+// evidence files for its SECURITY ACTION / お助け隊 / SCS status — within the policy's
+// limits (policy.yaml `evidence:`), withdrawable by the supplier — and its self-check
 // against the request's SCS requirement items. Messages are Japanese: the supplier
 // reads them on its page.
 #pragma once
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/catalogs.hpp"
 #include "records/evidence_store.hpp"
 #include "service/service.hpp"
 
@@ -21,10 +23,26 @@ struct EvidenceUpload {
   std::string content;   // the bytes
 };
 
-// A file was refused; what() names the file and why. too_large: over evidence::kMaxFileBytes.
+// A file or a submission was refused; what() says why, in Japanese, naming the file or
+// the limit (policy.yaml `evidence:`). Nothing was stored.
 struct EvidenceRefused : std::invalid_argument {
-  EvidenceRefused(bool large, const std::string& what) : std::invalid_argument(what), too_large(large) {}
-  bool too_large;
+  enum class Kind {
+    bad_file,           // not PDF/PNG/JPEG, empty, unreadable name — 422
+    file_too_large,     // one file over max_file_bytes — 413
+    request_full,       // the request would hold more than max_files_per_request — 400
+    request_too_large,  // … or more than max_bytes_per_request — 413
+    rate_limited,       // the link received max_uploads_per_link_per_hour files in the last hour — 429
+  };
+  EvidenceRefused(Kind k, const std::string& what, long retry_after = 0)
+      : std::invalid_argument(what), kind(k), retry_after_seconds(retry_after) {}
+  int http_status() const;
+  Kind kind;
+  long retry_after_seconds;  // rate_limited: when the link may send one file again
+};
+
+// A download of a file that its supplier withdrew and whose bytes were deleted.
+struct EvidenceGone : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct SelfCheckAnswer {
@@ -44,19 +62,42 @@ class SupplierEvidence {
  public:
   explicit SupplierEvidence(Service& svc) : svc_(svc) {}
 
-  // Checks every file (PDF, PNG or JPEG judged by its first bytes; 1 byte to
-  // evidence::kMaxFileBytes; a UTF-8 name) and stores them all for the request's own
-  // supplier, each with an evidence.uploaded audit event (name, type, size, SHA-256;
-  // never the content). Throws EvidenceRefused naming the file; std::invalid_argument
-  // (topic, no file, too many, name too long); std::out_of_range (no request).
+  // Checks every file (PDF, PNG or JPEG judged by its first bytes; 1 byte to the
+  // policy's max_file_bytes; a UTF-8 name) and the policy's limits (files per upload;
+  // per request, counting its standing files; per link and hour, counted in the database
+  // from the files received through `link_id`), then stores them all for the request's
+  // own supplier — bytes already stored (same SHA-256) are not stored again — each with
+  // an evidence.uploaded audit event (name, type, size, SHA-256; never the content), in
+  // one write transaction. Throws EvidenceRefused naming the file or the limit;
+  // std::invalid_argument (topic, no file, too many at once, name too long);
+  // std::out_of_range (no request).
   std::vector<records::EvidenceFile> upload(const std::string& number, const std::string& topic,
                                             const std::vector<EvidenceUpload>& files, const std::string& uploaded_by,
-                                            const std::string& actor);
-  // A supplier's files without content, oldest first (`number`: one request's only).
+                                            const std::string& actor, const std::string& link_id = "");
+  // Before the body is read: throws EvidenceRefused (request_full, request_too_large,
+  // rate_limited) when not even one more small file could be taken for the request
+  // through `link_id`. upload() checks again, exactly, under the write lock.
+  void check_room(const std::string& number, const std::string& link_id);
+  // A supplier's files, metadata only (no bytes are read), oldest first (`number`: one
+  // request's only); withdrawn ones too, marked.
   std::vector<records::EvidenceFile> list(const std::string& vendor_code,
                                           const std::optional<std::string>& number = std::nullopt);
-  // One file with its bytes (their SHA-256 checked); nullopt when there is none.
-  std::optional<records::EvidenceFile> file(long long id);
+  // The request's standing files: how many and their bytes.
+  records::EvidenceUsage usage(const std::string& number);
+  // One file with its bytes (their SHA-256 checked) for staff: the download is recorded
+  // (evidence_downloads and an evidence.downloaded audit event, `actor` and the thread's
+  // principal as via) in the same transaction that reads the bytes, so a withdrawal
+  // always knows whether the buyer has them. nullopt when there is no such file; throws
+  // EvidenceGone when it was withdrawn and its bytes deleted.
+  std::optional<records::EvidenceFile> download(long long id, const std::string& actor);
+  // The supplier withdraws file `id` of request `number` (a file of another request is
+  // not found). Recorded (evidence_withdrawals and an evidence.withdrawn audit event);
+  // the bytes are deleted at once unless staff downloaded a file with this content or a
+  // standing file has it — then they stay until the request is purged past retention.
+  // Returns the file as it is now. Throws std::invalid_argument (no such file in this
+  // request, or already withdrawn; Japanese), std::out_of_range (no request).
+  records::EvidenceFile withdraw(const std::string& number, long long id, const std::string& actor,
+                                 const std::string& link_id);
 
   // Records the answers (each for an item the request names; planned needs a date
   // from today on) with one self_check.answered audit event. Throws
@@ -71,8 +112,14 @@ class SupplierEvidence {
   Service& svc_;
 };
 
+// Inside a write transaction: throws EvidenceRefused when `files` more files of `bytes`
+// bytes in all would break the policy's limits for request `number` or link `link_id`.
+void check_evidence_limits(store::Database& db, const EvidencePolicy& policy, const std::string& number,
+                           const std::string& link_id, long long files, long long bytes);
+
 // {"id", "number", "topic", "topic_label", "filename", "media_type", "size", "sha256",
-//  "uploaded_at", "uploaded_by", "href"} — the staff's view of a file (no content).
+//  "uploaded_at", "uploaded_by", "href", "withdrawn_at" (null while it stands),
+//  "content_stored"} — the staff's view of a file (no content).
 Poco::JSON::Object::Ptr evidence_json(const records::EvidenceFile& f);
 // {"item", "answer", "planned_on", "note", "answered_at", "answered_by"}.
 Poco::JSON::Object::Ptr self_check_json(const records::SelfCheckRecord& r);
