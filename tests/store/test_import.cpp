@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
                "B6,A社,,,,存在しない隊,,,,\r\n"        // 7 registry
                "B7,A社,,,,,,,,たぶん\r\n"              // 8 yes/no
                "B8,A社,,,2027-01-01,,,,,\r\n"          // 9 future declaration
-               "B9\xE2\x80\x8B,\"A社\r\n(改行)\",,,,,,,,\r\n"  // 10-11 zero-width space in the code
+               "B9\u200B,\"A\r\n(改行)\",,,,,,,,\r\n"  // 10-11 zero-width space in the code
                "OK1,良い会社,,,,,,,,\r\n"              // 12
                "OK1,重複,,,,,,,,\r\n"                  // 13 duplicate
                "B10,A社,,,,,,,,,extra\r\n");           // 14 too many columns
