@@ -1,5 +1,6 @@
 #include "catalog/yaml_load.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
 #include <filesystem>
@@ -85,6 +86,8 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& name) {
       if (++documents > 1)
         throw CatalogError(name + ": holds more than one YAML document (a second '---'); only one is read");
     return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw CatalogError(at(name, e.mark) + "nested too deeply (" + std::to_string(e.depth()) + " levels)");
   } catch (const YAML::ParserException& e) {
     throw CatalogError(at(name, e.mark) + e.msg);
   } catch (const YAML::Exception& e) {
