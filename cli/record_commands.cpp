@@ -8,9 +8,12 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "core/sha256.hpp"
+#include "core/text.hpp"
 #include "hoshitori/hoshitori.h"
 #include "importer/encoding.hpp"
 #include "service/json_api.hpp"
+#include "service/json_parse.hpp"
 #include "service/service.hpp"
 
 namespace hoshi::cli {
@@ -44,10 +47,12 @@ Object::Ptr read_json_file(const std::string& path) {
                      false};
   }
   try {
-    auto v = Poco::JSON::Parser().parse(text);
+    auto v = api::parse_json(text);
     auto o = v.extract<Object::Ptr>();
     if (!o) throw UsageError{path + ": the file must hold one JSON object", false};
     return o;
+  } catch (const api::DuplicateKey& e) {
+    throw UsageError{path + ": " + e.what() + ": give each key once", false};
   } catch (const Poco::BadCastException&) {
     throw UsageError{path + ": the file must hold one JSON object", false};
   } catch (const Poco::Exception& e) {
@@ -63,8 +68,6 @@ std::string by(const Globals& g, Args& a) {
 namespace {
 
 Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-
 
 int exit_for(int code) {
   switch (code) {
@@ -99,7 +102,6 @@ void print_refusal(const Object::Ptr& detail) {
               << "    根拠: " << r->getValue<std::string>("citation") << "\n";
   }
 }
-
 
 // Warnings and overrides; with `all_failures` (a draft) also the refusals that issuing
 // it would meet.
@@ -174,7 +176,6 @@ int call(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::J
     return kRejected;
   }
 }
-
 
 int cmd_request(const Globals& g, Args& a) {
   const std::string sub = a.take_first();
@@ -354,8 +355,16 @@ int cmd_agreement(const Globals& g, Args& a) {
 
 int cmd_verify(const Globals& g, Args& a) {
   const bool json_out = a.take_switch("--json");
-  const std::string head = a.take_value("--expected-head");
+  std::string head = a.take_value("--expected-head");
   if (!a.positionals().empty()) throw UsageError{"verify [--expected-head HASH] [--json]"};
+  // a typo is a usage error, never a "BROKEN" tamper alarm
+  if (!head.empty() && !is_sha256_hex(head))
+    throw UsageError{
+        "--expected-head takes the 64 hexadecimal digits of a head hash (from an earlier verify or "
+        "export), not \"" +
+            std::string(text::utf8_prefix(head, 80)) + "\"",
+        false};
+  head = text::ascii_lower(head);
   Object::Ptr req = obj(), out;
   req->set("op", "verify");
   if (!head.empty()) req->set("expected_head", head);
@@ -379,7 +388,9 @@ int cmd_export(const Globals& g, Args& a) {
   const std::string what = a.take_first();
   if (what == "suppliers") return cmd_export_suppliers(g, a);
   if (what != "audit")
-    throw UsageError{"export suppliers [--encoding utf-8|cp932] [--out FILE], or export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]"};
+    throw UsageError{
+        "export suppliers [--encoding utf-8|cp932] [--out FILE], or export audit [--from DATE] [--to DATE] [--supplier "
+        "CODE] --format csv|jsonl [--out FILE]"};
   const std::string format = a.take_value("--format"), file = a.take_value("--out");
   const bool by_supplier = a.has("--supplier");
   const std::string from = a.take_value("--from"), to = a.take_value("--to"), supplier = a.take_value("--supplier");

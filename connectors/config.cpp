@@ -24,9 +24,27 @@ bool valid_name(const std::string& n) {
   return true;
 }
 
+using Doc = catalog::detail::Doc;
+using Key = Doc::Key;
+constexpr auto kText = Doc::Shape::scalar;
+constexpr auto kList = Doc::Shape::list;
+
+// connectors.yaml's schema (Doc::keys). Both sections are optional, but a section that is
+// there must hold its list: "webhooks:" with nothing under it is a cut file. Each
+// connector kind checks its own keys (registry.cpp).
+constexpr Key kTop[] = {{"connectors", kList, false}, {"webhooks", kList, false}};
+constexpr Key kWebhook[] = {{"name", kText, true},
+                            {"url", kText, true},
+                            {"secret_env", kText, false},
+                            {"secret_file", kText, false},
+                            {"events", kList, false},
+                            {"retry_base_seconds", kText, false},
+                            {"max_backoff_seconds", kText, false},
+                            {"disable_after", kText, false},
+                            {"timeout_seconds", kText, false}};
+
 WebhookSettings webhook_from(const catalog::detail::Doc& doc, const YAML::Node& n) {
-  doc.only_keys(n, {"name", "url", "secret_env", "secret_file", "events", "retry_base_seconds", "max_backoff_seconds",
-                    "disable_after", "timeout_seconds"});
+  doc.keys(n, "webhooks", kWebhook);
   WebhookSettings w;
   w.endpoint.name = doc.str(n, "name");
   if (!valid_name(w.endpoint.name)) throw doc.fail(n["name"], "webhook name: letters, digits, - _ . (at most 64)");
@@ -88,7 +106,9 @@ const ConnectorSettings* ConnectorsConfig::find(const std::string& name) const {
 ConnectorsConfig load_connectors_config(const std::string& path) {
   auto doc = std::make_shared<catalog::detail::Doc>(path);
   const YAML::Node& root = doc->root();
-  doc->only_keys(root, {"connectors", "webhooks"});
+  doc->keys(root, "", kTop);
+  if (!root["connectors"].IsDefined() && !root["webhooks"].IsDefined())
+    throw doc->fail(root, "configures nothing: give a 'connectors:' or a 'webhooks:' section");
   ConnectorsConfig cfg;
   cfg.file = path;
   std::set<std::string> names;

@@ -8,6 +8,7 @@
 
 #include "connectors/transport/http_transport.hpp"
 #include "core/base64.hpp"
+#include "service/json_parse.hpp"
 
 namespace hoshi::connectors {
 
@@ -45,7 +46,7 @@ Poco::Dynamic::Var TrytonRpc::post(const std::string& method, const Poco::JSON::
     throw ConnectorError("Tryton answered HTTP " + std::to_string(status) + " to " + method + " at " + endpoint_);
   Poco::Dynamic::Var parsed;
   try {
-    parsed = Poco::JSON::Parser().parse(resp.body);
+    parsed = api::parse_json(resp.body);  // a key given twice is refused, not read as the last
   } catch (const std::exception& e) {
     throw ConnectorError("Tryton's answer to " + method + " is not JSON (" + e.what() + ")");
   }

@@ -21,6 +21,30 @@ from requests_support import ESTIMATE, EXPLANATION, TERMS, fair_request  # noqa:
 from supplier_page_support import Browser, jpeg_bytes, pdf_bytes  # noqa: E402
 from test_screens import Page  # noqa: E402
 
+def query_json_raw(db, text):
+    """(result code, answer document) of hoshitori_query_json(text) on `db`, text as given."""
+    import ctypes
+    lib = ctypes.CDLL(os.path.join(os.path.dirname(cli_support.BIN), "libhoshitori.so"))
+    lib.hoshitori_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.hoshitori_close.argtypes = [ctypes.c_void_p]
+    lib.hoshitori_query_json.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.hoshitori_free.argtypes = [ctypes.c_void_p]
+    saved = dict(os.environ)
+    os.environ.update(cli_support.env())
+    handle = ctypes.c_void_p()
+    try:
+        assert lib.hoshitori_open(db.encode(), ctypes.byref(handle)) == 0
+        answer = ctypes.c_void_p()
+        rc = lib.hoshitori_query_json(handle, text.encode(), ctypes.byref(answer))
+        out = json.loads(ctypes.string_at(answer.value).decode("utf-8")) if answer.value else None
+        lib.hoshitori_free(answer)
+        return rc, out
+    finally:
+        lib.hoshitori_close(handle)
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 SPEC = None  # OpenApi, loaded once; remembers the operations the suites reached
 
 
@@ -371,6 +395,42 @@ class GuessingLimit(ApiCase):
             r = self.server.request("GET", "/api/v1/suppliers", key=self.keys["viewer"], headers={"X-Hoshitori-User": bad})
             self.assertEqual(r.status, 400, bad)
             self.assertIn("X-Hoshitori-User", r.json()["detail"])
+
+
+class Strictness(ApiCase):
+    """What comes in is read one way: no key given twice, no hidden characters kept."""
+
+    def test_duplicate_json_keys_are_refused_by_name(self):
+        body = json.dumps({"request": fair_request("V0001")}, ensure_ascii=False)
+        twice = body[:-2] + ', "supplier": "V0002"}}'  # the request object ends the body
+        r = self.call("POST", "/api/v1/requests", raw=twice.encode(), headers={"Content-Type": "application/json"},
+                      expect=400)
+        self.assertIn('duplicate key "request.supplier"', r.json()["detail"])
+        before = self.call("GET", "/api/v1/suppliers/V0001", role="viewer", expect=200).json()
+        r = self.call("PATCH", "/api/v1/suppliers/V0001", raw=b'{"scs": {"level": 3, "level": 5}}',
+                      headers={"Content-Type": "application/json"}, expect=400)
+        self.assertIn('duplicate key "scs.level"', r.json()["detail"])
+        self.assertEqual(self.call("GET", "/api/v1/suppliers/V0001", role="viewer", expect=200).json(), before)
+        self.assertEqual(self.call("GET", "/api/v1/requests", role="viewer", expect=200).json()["count"], 0)
+        # the C ABI takes the same rule
+        rc, answer = query_json_raw(self.db, '{"op": "status", "vendor_code": "V0001", "vendor_code": "V0002"}')
+        self.assertNotEqual(rc, 0)
+        self.assertIn('duplicate key "vendor_code"', answer["error"])
+
+    def test_hidden_characters_are_removed_from_free_text(self):
+        rlo, zwsp, bom = "\u202e", "\u200b", "\ufeff"
+        r = self.call("PATCH", "/api/v1/suppliers/V0003", {"contact": rlo + "山田" + zwsp + "太郎" + bom,
+                                                           "scs": {"evidence": "確認書" + rlo + "No.1"}}, expect=200)
+        self.assertEqual(r.json()["contact"], "山田太郎")
+        shown = self.call("GET", "/api/v1/suppliers/V0003", role="viewer", expect=200).json()
+        self.assertEqual((shown["contact"], shown["scs"]["evidence"]), ("山田太郎", "確認書No.1"))
+        number = self.issue("V0001")
+        self.call("POST", "/api/v1/requests/%s/steps" % number,
+                  {"step": {"side": "supplier", "kind": "negotiation_request",
+                            "message": "費用" + rlo + "について\r\n" + zwsp + "相談したい"}},
+                  user="supplier-sato", expect=201)
+        step = self.call("GET", "/api/v1/requests/" + number, role="viewer", expect=200).json()["steps"][-1]
+        self.assertEqual(step["body"]["message"], "費用について\n相談したい")  # line breaks kept, as LF
 
 
 class Evidence(ApiCase):

@@ -360,6 +360,14 @@ class Tampering(RequestCase):
         self.ok(self.verify("--expected-head", events[-1]["hash"]))
         self.assert_broken_at(0, "--expected-head", "0" * 64)
 
+    def test_a_mistyped_expected_head_is_a_usage_error_not_a_tamper_alarm(self):
+        for bad in ("zz", self.head["hash"][:63], self.head["hash"] + "0", "g" * 64, " " + self.head["hash"]):
+            p = self.verify("--expected-head", bad)
+            self.assertEqual(p.returncode, 2, "%r: %s %s" % (bad, p.out, p.err))
+            self.assertNotIn("BROKEN", p.out + p.err)
+            self.assertIn("64 hexadecimal digits", p.err)
+        self.ok(self.verify("--expected-head", self.head["hash"].upper()))  # either case, as copied
+
     def test_added_event_past_the_counter(self):
         events, _ = self.events()
         e = dict(events[-1], seq=11, actor="ghost", prev_hash=events[-1]["hash"])

@@ -5,6 +5,8 @@
 
 See cli_support.py for the arguments and the set-up every test shares.
 """
+import json
+import os
 import sys
 
 from cli_support import *  # noqa: F401,F403 (helpers, CliTest, main)
@@ -292,6 +294,60 @@ class StatusAndSuppliers(CliTest):
     def test_status_by_corporate_number(self):
         st = self.status("M1")
         self.assertEqual(self.status(st["corporate_number"])["vendor_code"], "M1")
+
+
+
+class ConfigFiles(CliTest):
+    """A policy or connectors file that is not what a person wrote on purpose is refused,
+    naming the file, the line and what is wrong; JSON files too."""
+
+    BOMB = "\n".join(['policy: buyer', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'] +
+                     ["%s: &%s [%s]" % (c, c, ",".join(["*" + p] * 9)) for p, c in zip("abcdefgh", "bcdefghi")])
+
+    def setUp(self):
+        super().setUp()
+        self.init()
+
+    def test_a_cut_policy_is_refused_not_filled_with_defaults(self):
+        with open(os.path.join(cli_support.SAMPLE_DIR, os.pardir, "schemas", "policy.yaml"), encoding="utf-8") as f:
+            lines = f.read().splitlines(True)
+        cut = self.write("policy.yaml", "".join(lines[:14]))
+        p = self.run_cli("--policy", cut, "status", "V0001")
+        self.assertEqual(p.returncode, 2, p.out + p.err)
+        self.assertIn(cut + ":", p.err)
+        self.assertIn("missing section 'interim' (required)", p.err)
+        whole = self.write("whole.yaml", "".join(lines))
+        self.assertEqual(self.run_cli("--policy", whole, "suppliers").returncode, 0)
+
+    def test_an_alias_bomb_fails_at_once(self):
+        # yaml-cpp would build and walk 9^9 nodes: the run_cli timeout turns a hang into an error
+        bomb = self.write("policy.yaml", self.BOMB + "\n")
+        p = self.run_cli("--policy", bomb, "status", "V0001")
+        self.assertEqual(p.returncode, 2, p.out + p.err)
+        self.assertIn(bomb + ":2: YAML anchors (&a) are not accepted", p.err)
+        config = self.write("connectors.yaml", "connectors:\n  - name: x\n    kind: csv\n    path: *p\n")
+        p = self.run_cli("sync", "--config", config)
+        self.assertEqual(p.returncode, 2, p.out + p.err)
+        self.assertIn(config + ":4:", p.err)
+
+    def test_duplicate_keys_in_a_json_file_are_named(self):
+        self.import_csv("取引先コード,会社名\nV1,株式会社一\nV2,株式会社二\n", expect=0)
+        f = self.write("request.json", '{"supplier": "V1", "level": 3, "due": "2027-12-31", "supplier": "V2"}')
+        p = self.run_cli("request", "issue", "--by", "buyer-tanaka", "--json", f)
+        self.assertEqual(p.returncode, 2, p.out + p.err)
+        self.assertIn('duplicate key "supplier"', p.err)
+        self.assertEqual(self.run_cli("request", "list", "--json").out.count('"number"'), 0)
+
+    def test_hidden_characters_are_removed_from_imported_names(self):
+        self.import_csv("取引先コード,会社名,担当者\nH1,\u202e株式会社\u200bヒドゥン\ufeff,山田\u2066太郎\u2069\n", expect=0)
+        st = self.status("H1")
+        self.assertEqual(st["name"], "株式会社ヒドゥン")
+        p = self.run_cli("export", "suppliers", "--encoding", "utf-8")
+        for hidden in ("\u202e", "\u200b", "\u2066", "\u2069"):
+            self.assertNotIn(hidden, p.out)
+        # a vendor code is a key: one that holds a hidden character is refused, not changed
+        _, summary, _ = self.import_csv("取引先コード,会社名\nH\u200b2,株式会社二\n", expect=1)
+        self.assertIn("見えない文字", json.dumps(summary, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -330,6 +330,14 @@ class IssueScreen(StaffForms):
         self.assertEqual(sorted(r["supplier"] for r in listed), ["V0001", "V0002"])
         self.assertTrue(all(r["created_by"] == "山田 太郎" for r in listed))
 
+    def test_only_the_offered_values_are_taken(self):
+        cookie = self.session()
+        for field, value in (("level", "5"), ("level", "★4"), ("cost_method", "好きな方法"), ("item", "9-9-9"),
+                             ("negotiable", "true"), ("action", "publish")):
+            p = self.form(cookie, dict(dict(self.FAIR, action="issue"), **{field: value}), expect=400)
+            self.assertIn("is not one of the form's choices", p.all_text(), (field, value))
+        self.assertEqual(self.run_cli("request", "list", "--json").out.count('"number"'), 0)
+
     def test_only_buyers_with_the_form_token_can_post(self):
         viewer = self.session("viewer")
         self.assertEqual(self.server.request("GET", "/erp/requests/new", headers=viewer).status, 403)

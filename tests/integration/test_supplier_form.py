@@ -187,8 +187,19 @@ class Answering(FormCase):
         self.assertEqual(self.api("GET", "/api/v1/suppliers/V0002"), before_v2)
         history = self.api("GET", "/api/v1/suppliers/V0001/history")["history"]
         self.assertIn("supplier-form:" + self.number, [h["source"] for h in history])
-        _, body = self.post("status", {"scs_level": "★9"}, expect=400)
-        self.assertIn("scs", Page(body).all_text())
+        # each select takes only what it offers: ★5 and ★9 are not on the page
+        for field, value in (("scs_level", "★9"), ("scs_level", "★5"), ("sa_level", "★★★"),
+                             ("ota_service", "存在しないサービス")):
+            _, body = self.post("status", {field: value}, expect=400)
+            self.assertIn("画面の選択肢からお選びください", Page(body).all_text(), (field, value))
+        self.assertEqual(self.api("GET", "/api/v1/suppliers/V0001")["scs"]["level"], 3)
+
+    def test_hidden_characters_are_removed_from_messages(self):
+        self.post("answer", {"choice": "negotiate", "name": "佐\u202e藤",
+                             "message": "\u202e費用について\u200b\r\n相談したいです\ufeff"})
+        step = self.shown()["steps"][0]
+        self.assertEqual(step["body"]["message"], "費用について\n相談したいです")
+        self.assertNotIn("\u202e", step["actor"] if "actor" in step else json.dumps(step, ensure_ascii=False))
 
 
 class Protection(FormCase):

@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
                "B6,A社,,,,存在しない隊,,,,\r\n"        // 7 registry
                "B7,A社,,,,,,,,たぶん\r\n"              // 8 yes/no
                "B8,A社,,,2027-01-01,,,,,\r\n"          // 9 future declaration
-               "B9,\"A社\x01\r\n(改行)\",,,,,,,,\r\n"  // 10-11 control character in name
+               "B9\u200B,\"A\r\n(改行)\",,,,,,,,\r\n"  // 10-11 zero-width space in the code
                "OK1,良い会社,,,,,,,,\r\n"              // 12
                "OK1,重複,,,,,,,,\r\n"                  // 13 duplicate
                "B10,A社,,,,,,,,,extra\r\n");           // 14 too many columns
@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
                {7, "お助け隊サービス", "登録一覧"},
                {8, "機密情報取扱い", "はい/いいえ"},
                {9, "SA宣言日", "未来"},
-               {10, "会社名", "制御文字"},
+               {10, "取引先コード", "見えない文字"},
                {13, "取引先コード", "12 行目と重複"},
                {14, "", "列が多すぎます"}};
   for (const auto& w : wants) {
@@ -105,6 +105,21 @@ BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
     BOOST_TEST(x->reason.find(w.words) != std::string::npos, "line " << w.line << ": " << x->reason);
   }
   BOOST_TEST(count() == 1u);  // good rows are kept
+}
+
+BOOST_AUTO_TEST_CASE(hidden_characters_are_removed_from_text_cells) {
+  // U+202E (right-to-left override), U+200B (zero-width space), BOM, a C0 control: what
+  // the 星取表 and the exports show must be what a reader of the CSV saw
+  auto r = run(std::string(kHeader) +
+               "H1,\"\xE2\x80\xAE株式会社\x01ヒドゥン\xE2\x80\x8B\xEF\xBB\xBF\",,,,,,,,\r\n"
+               "H2,\xE2\x80\x8B,,,,,,,,\r\n");  // a name of nothing visible
+  BOOST_TEST(r.imported == 1u);
+  auto h1 = get("H1");
+  BOOST_TEST_REQUIRE(h1.has_value());
+  BOOST_TEST(*(*h1)[Field::name] == "株式会社ヒドゥン");
+  BOOST_TEST_REQUIRE(r.rejected.size() == 1u);
+  BOOST_TEST(r.rejected[0].column == "会社名");
+  BOOST_TEST(r.rejected[0].reason.find("見えない文字") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(spreadsheet_habits_are_understood) {

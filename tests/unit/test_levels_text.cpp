@@ -97,3 +97,45 @@ BOOST_AUTO_TEST_CASE(hidden_characters_are_stripped) {
                           "a\xE2\x81\xA9") == "a");                            // isolates U+2066 / U+2069
   BOOST_TEST(strip_hidden("ｶﾀｶﾅ・全角　スペース") == "ｶﾀｶﾅ・全角　スペース");  // visible text stays as it is
 }
+
+BOOST_AUTO_TEST_CASE(free_text_keeps_what_a_reader_sees) {
+  using hoshi::text::clean_free_text;
+  using hoshi::text::Lines;
+  // bidi controls: embeddings/overrides, isolates, marks, the Arabic letter mark
+  BOOST_TEST(clean_free_text("山田\xE2\x80\xAE"
+                             "太郎\xE2\x80\xAA\xE2\x80\xAC",
+                             Lines::one) == "山田太郎");  // U+202E U+202A U+202C
+  BOOST_TEST(clean_free_text("\xE2\x81\xA6x\xE2\x81\xA9\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C", Lines::one) ==
+             "x");  // U+2066 U+2069 U+200E U+200F U+061C
+  // zero-width: space, non-joiner, joiner, word joiner, BOM; soft hyphen
+  BOOST_TEST(clean_free_text("a\xE2\x80\x8B"
+                             "b\xE2\x80\x8C"
+                             "c\xE2\x80\x8D"
+                             "d\xE2\x81\xA0"
+                             "e\xEF\xBB\xBF"
+                             "f\xC2\xAD"
+                             "g",
+                             Lines::one) == "abcdefg");
+  // C0 and C1 controls and DEL
+  BOOST_TEST(clean_free_text("a\x01\x1B[31mb\x7F\xC2\x85\xC2\x9B"
+                             "c",
+                             Lines::one) == "a[31mbc");
+  // line breaks and tabs: kept in multi-line text (CR LF and CR as LF), one space in one line
+  BOOST_TEST(clean_free_text("一行目\r\n二行目\r三行目\n\t字下げ\xE2\x80\xA8四", Lines::many) ==
+             "一行目\n二行目\n三行目\n\t字下げ\n四");
+  BOOST_TEST(clean_free_text("山田\r\n太郎\t様 \n殿", Lines::one) == "山田 太郎 様 殿");
+  // what a reader sees stays as it is: kana, full-width, ideographic space, IVS, emoji
+  const std::string visible = "ｶﾀｶﾅ・全角　スペース 髙\xF3\xA0\x84\x80 ✓";
+  BOOST_TEST(clean_free_text(visible, Lines::many) == visible);
+  BOOST_TEST(clean_free_text("", Lines::one) == "");
+  // invalid UTF-8 is left for the caller's check, not turned into something else
+  BOOST_TEST(clean_free_text("a\xFF"
+                             "b",
+                             Lines::one) ==
+             "a\xFF"
+             "b");
+  BOOST_TEST(hoshi::text::is_hidden(0x202E));
+  BOOST_TEST(hoshi::text::is_hidden(0xFEFF));
+  BOOST_TEST(!hoshi::text::is_hidden(U'髙'));
+  BOOST_TEST(!hoshi::text::is_hidden(0xE0100));  // a variation selector belongs to its kanji
+}

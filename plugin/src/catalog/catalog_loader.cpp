@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "catalog/evidence_limits.hpp"
@@ -18,61 +18,108 @@ namespace hoshi::catalog {
 using detail::Doc;
 
 namespace {
+using Key = Doc::Key;
+constexpr auto kText = Doc::Shape::scalar;
+constexpr auto kMap = Doc::Shape::map;
+constexpr auto kList = Doc::Shape::list;
+constexpr bool kRequired = true, kOptional = false;
+
+// policy.yaml's schema, checked at load (Doc::keys): every section a buyer's policy must
+// state, so a cut or half-copied file is refused instead of falling back to defaults.
+// A new section is one line here (and its reading in load_policy).
+constexpr Key kPolicySections[] = {
+    {"policy", kText, kRequired},  {"version", kText, kRequired},
+    {"buyer", kMap, kRequired},    {"required_level", kMap, kRequired},
+    {"interim", kList, kRequired}, {"expiring_window_days", kText, kRequired},
+    {"validity", kMap, kRequired}, {"retention_years", kText, kRequired},
+    {"requests", kMap, kRequired}, {"mail", kMap, kRequired},
+    {"evidence", kMap, kRequired},  // its keys: catalog/evidence_limits.cpp
+};
+constexpr Key kBuyer[] = {{"name", kText, kRequired},
+                          {"department", kText, kOptional},
+                          {"contact", kText, kOptional},
+                          {"email", kText, kOptional},
+                          {"phone", kText, kOptional}};
+constexpr Key kRequiredLevel[] = {
+    {"default", kText, kRequired}, {"star4_if_any", kList, kRequired}, {"provisional", kText, kOptional}};
+constexpr Key kChartQuestion[] = {{"id", kText, kRequired}, {"question", kText, kOptional}};
+constexpr Key kInterimRule[] = {{"id", kText, kRequired},           {"until", kText, kRequired},
+                                {"for_required", kList, kRequired}, {"sa_min", kText, kOptional},
+                                {"otasuketai", kText, kOptional},   {"description", kText, kOptional}};
+constexpr Key kValidity[] = {{"sa_reconfirm_days", kText, kRequired},
+                             {"scs3_days", kText, kRequired},
+                             {"scs4_days", kText, kRequired},
+                             {"provisional", kText, kOptional}};
+constexpr Key kRequests[] = {{"number_prefix", kText, kRequired},
+                             {"min_due_days", kText, kRequired},
+                             {"overriders", kList, kRequired},
+                             {"min_override_reason_chars", kText, kRequired}};
+constexpr Key kMail[] = {{"from", kText, kOptional},         {"from_name", kText, kOptional},
+                         {"reply_to", kText, kOptional},     {"smtp", kText, kOptional},
+                         {"public_url", kText, kRequired},   {"charset", kText, kRequired},
+                         {"per_minute", kText, kRequired},   {"retry_base_seconds", kText, kRequired},
+                         {"max_attempts", kText, kRequired}, {"sender_lease_seconds", kText, kRequired},
+                         {"link_days", kText, kRequired},    {"reminder_days_before", kList, kRequired}};
+
+// The public catalogs' top levels (their entries are checked as they are read).
+constexpr Key kScsTop[] = {{"catalog", kText, kRequired},    {"version", kText, kRequired},
+                           {"source", kText, kRequired},     {"source_date", kText, kRequired},
+                           {"notes", kText, kOptional},      {"totals", kMap, kRequired},
+                           {"categories", kList, kRequired}, {"requirements", kList, kRequired}};
+constexpr Key kSaTop[] = {{"catalog", kText, kRequired}, {"version", kText, kRequired},
+                          {"source", kText, kOptional},  {"source_date", kText, kOptional},
+                          {"levels", kList, kRequired},  {"self_diagnosis", kMap, kRequired}};
+constexpr Key kOtasuketaiTop[] = {{"catalog", kText, kRequired},   {"version", kText, kRequired},
+                                  {"source", kText, kOptional},    {"source_date", kText, kRequired},
+                                  {"price_caps", kMap, kOptional}, {"services", kList, kRequired}};
+
 void load_mail(const Doc& d, const YAML::Node& m, Policy& p) {
   MailPolicy& mp = p.mail;
   mp.from = p.buyer.email;
   mp.from_name = p.buyer.department.empty() ? p.buyer.name : p.buyer.name + " " + p.buyer.department;
-  if (m.IsDefined() && !m.IsNull()) {
-    d.only_keys(m, {"from", "from_name", "reply_to", "smtp", "public_url", "charset", "per_minute",
-                    "retry_base_seconds", "max_attempts", "sender_lease_seconds", "link_days",
-                    "reminder_days_before"});
-    if (m["from"].IsDefined()) mp.from = d.str(m, "from");
-    if (m["from_name"].IsDefined()) mp.from_name = d.str(m, "from_name");
-    mp.reply_to = d.opt_str(m, "reply_to");
-    mp.smtp = d.opt_str(m, "smtp");
-    if (m["public_url"].IsDefined()) mp.public_url = d.str(m, "public_url");
-    if (mp.public_url.rfind("http://", 0) != 0 && mp.public_url.rfind("https://", 0) != 0)
-      throw d.fail(m["public_url"], "'public_url' must start with http:// or https://");
-    while (!mp.public_url.empty() && mp.public_url.back() == '/') mp.public_url.pop_back();
-    if (m["charset"].IsDefined()) mp.charset = d.str(m, "charset");
-    if (mp.charset != "utf-8" && mp.charset != "iso-2022-jp")
-      throw d.fail(m["charset"], "'charset' must be utf-8 or iso-2022-jp");
-    mp.per_minute = d.integer(m, "per_minute", 0, 100000, 120);
-    mp.retry_base_seconds = d.integer(m, "retry_base_seconds", 1, 86400, 60);
-    mp.max_attempts = d.integer(m, "max_attempts", 1, 100, 8);
-    mp.sender_lease_seconds = d.integer(m, "sender_lease_seconds", 10, 86400, 120);
-    mp.link_days = d.integer(m, "link_days", 1, 730, 180);
-    YAML::Node days = m["reminder_days_before"];
-    if (days.IsDefined() && !days.IsNull()) {
-      mp.reminder_days_before.clear();
-      for (const auto& n : d.seq(m, "reminder_days_before"))
-        mp.reminder_days_before.push_back(d.integer(n, "reminder_days_before", 0, 365));
-      std::sort(mp.reminder_days_before.begin(), mp.reminder_days_before.end(), std::greater<int>());
-    }
-  }
+  d.keys(m, "mail", kMail);
+  if (m["from"].IsDefined()) mp.from = d.str(m, "from");
+  if (m["from_name"].IsDefined()) mp.from_name = d.str(m, "from_name");
+  mp.reply_to = d.opt_str(m, "reply_to");
+  mp.smtp = d.opt_str(m, "smtp");
+  mp.public_url = d.str(m, "public_url");
+  if (mp.public_url.rfind("http://", 0) != 0 && mp.public_url.rfind("https://", 0) != 0)
+    throw d.fail(m["public_url"], "'public_url' must start with http:// or https://");
+  while (!mp.public_url.empty() && mp.public_url.back() == '/') mp.public_url.pop_back();
+  mp.charset = d.str(m, "charset");
+  if (mp.charset != "utf-8" && mp.charset != "iso-2022-jp")
+    throw d.fail(m["charset"], "'charset' must be utf-8 or iso-2022-jp");
+  mp.per_minute = d.integer(m, "per_minute", 0, 100000, 120);
+  mp.retry_base_seconds = d.integer(m, "retry_base_seconds", 1, 86400, 60);
+  mp.max_attempts = d.integer(m, "max_attempts", 1, 100, 8);
+  mp.sender_lease_seconds = d.integer(m, "sender_lease_seconds", 10, 86400, 120);
+  mp.link_days = d.integer(m, "link_days", 1, 730, 180);
+  mp.reminder_days_before.clear();
+  for (const auto& n : d.seq(m, "reminder_days_before"))
+    mp.reminder_days_before.push_back(d.integer(n, "reminder_days_before", 0, 365));
+  std::sort(mp.reminder_days_before.begin(), mp.reminder_days_before.end(), std::greater<int>());
 }
 }  // namespace
 
 Policy load_policy(const std::string& file) {
   Doc d(file);
   const YAML::Node& r = d.root();
-  d.only_keys(r, {"policy", "version", "buyer", "required_level", "interim", "expiring_window_days", "validity",
-                  "retention_years", "requests", "mail", "evidence"});
-  d.expect_kind("policy", "buyer");
+  d.expect_kind("policy", "buyer");  // first: is this the right file at all?
+  d.keys(r, "", kPolicySections);
   Policy p;
   p.version = d.str(r, "version");
   YAML::Node b = d.req(r, "buyer");
+  d.keys(b, "buyer", kBuyer);
   p.buyer = Buyer{d.str(b, "name"), d.opt_str(b, "department"), d.opt_str(b, "contact"), d.opt_str(b, "email"),
                   d.opt_str(b, "phone")};
 
   YAML::Node rl = d.req(r, "required_level");
-  d.only_keys(rl, {"default", "star4_if_any", "provisional"});
+  d.keys(rl, "required_level", kRequiredLevel);
   p.default_level = d.integer(rl, "default", 3, 5, std::nullopt);
-  YAML::Node chart = rl["star4_if_any"];
-  if (chart.IsDefined() && !chart.IsNull()) {
-    if (!chart.IsSequence()) throw d.fail(chart, "'star4_if_any' must be a list");
+  {
     std::set<std::string> seen;
-    for (const auto& q : chart) {
+    for (const auto& q : d.seq(rl, "star4_if_any")) {
+      d.keys(q, "star4_if_any", kChartQuestion);
       ChartQuestion cq;
       cq.id = d.str(q, "id");
       cq.question = d.opt_str(q, "question");
@@ -90,35 +137,31 @@ Policy load_policy(const std::string& file) {
     throw d.fail(
         rl, "default level is already ★" + std::to_string(p.default_level) + ": star4_if_any would never change it");
 
-  YAML::Node interim = r["interim"];
-  if (interim.IsDefined() && !interim.IsNull()) {
-    if (!interim.IsSequence()) throw d.fail(interim, "'interim' must be a list");
-    for (const auto& n : interim) {
-      d.only_keys(n, {"id", "until", "for_required", "sa_min", "otasuketai", "description"});
-      InterimRule ir;
-      ir.id = d.str(n, "id");
-      ir.until = d.date(n, "until");
-      for (const auto& lv : d.seq(n, "for_required")) ir.for_required.push_back(d.integer(lv, "for_required", 3, 5));
-      ir.sa_min = d.integer(n, "sa_min", 0, 2, 2);
-      ir.otasuketai = d.boolean(n, "otasuketai", true);
-      ir.description = d.opt_str(n, "description");
-      if (ir.sa_min == 0 && !ir.otasuketai)
-        throw d.fail(n, "interim rule '" + ir.id + "' would accept every supplier (sa_min 0, no お助け隊)");
-      p.interim.push_back(ir);
-    }
+  for (const auto& n : d.seq(r, "interim")) {
+    d.keys(n, "interim", kInterimRule);
+    InterimRule ir;
+    ir.id = d.str(n, "id");
+    ir.until = d.date(n, "until");
+    for (const auto& lv : d.seq(n, "for_required")) ir.for_required.push_back(d.integer(lv, "for_required", 3, 5));
+    ir.sa_min = d.integer(n, "sa_min", 0, 2, 2);
+    ir.otasuketai = d.boolean(n, "otasuketai", true);
+    ir.description = d.opt_str(n, "description");
+    if (ir.sa_min == 0 && !ir.otasuketai)
+      throw d.fail(n, "interim rule '" + ir.id + "' would accept every supplier (sa_min 0, no お助け隊)");
+    p.interim.push_back(ir);
   }
   p.expiring_window_days = d.integer(r, "expiring_window_days", 0, 3650, 60);
-  YAML::Node v = r["validity"];
-  if (v.IsDefined() && !v.IsNull()) {
-    d.only_keys(v, {"sa_reconfirm_days", "scs3_days", "scs4_days", "provisional"});
+  {
+    YAML::Node v = r["validity"];
+    d.keys(v, "validity", kValidity);
     p.sa_reconfirm_days = d.integer(v, "sa_reconfirm_days", 1, 36500, 365);
     p.scs3_days = d.integer(v, "scs3_days", 1, 36500, 365);
     p.scs4_days = d.integer(v, "scs4_days", 1, 36500, 1095);
   }
   p.retention_years = d.integer(r, "retention_years", 2, 100, 2);
-  YAML::Node rq = r["requests"];
-  if (rq.IsDefined() && !rq.IsNull()) {
-    d.only_keys(rq, {"number_prefix", "min_due_days", "overriders", "min_override_reason_chars"});
+  {
+    YAML::Node rq = r["requests"];
+    d.keys(rq, "requests", kRequests);
     p.requests.number_prefix = d.opt_str(rq, "number_prefix");
     for (char c : p.requests.number_prefix)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
@@ -126,13 +169,9 @@ Policy load_policy(const std::string& file) {
     p.requests.min_due_days = d.integer(rq, "min_due_days", 0, 3650, 90);
     p.requests.min_override_reason_chars = d.integer(rq, "min_override_reason_chars", 1, 1000, 10);
     p.requests.overriders.clear();
-    YAML::Node ov = rq["overriders"];
-    if (ov.IsDefined() && !ov.IsNull()) {
-      if (!ov.IsSequence()) throw d.fail(ov, "'overriders' must be a list of user names");
-      for (const auto& u : ov) {
-        if (!u.IsScalar() || u.Scalar().empty()) throw d.fail(u, "'overriders' must hold user names");
-        p.requests.overriders.push_back(u.Scalar());
-      }
+    for (const auto& u : d.seq(rq, "overriders")) {
+      if (!u.IsScalar() || u.Scalar().empty()) throw d.fail(u, "'overriders' must hold user names");
+      p.requests.overriders.push_back(u.Scalar());
     }
   }
   load_mail(d, r["mail"], p);
@@ -143,7 +182,8 @@ Policy load_policy(const std::string& file) {
 ScsCatalog load_scs(const std::string& file) {
   Doc d(file);
   const YAML::Node& r = d.root();
-  d.expect_kind("catalog", "scs-requirements");
+  d.expect_kind("catalog", "scs-requirements");  // first: is this the right file at all?
+  d.keys(r, "", kScsTop);
   ScsCatalog c;
   c.version = d.str(r, "version");
   c.source = d.str(r, "source");
@@ -206,7 +246,8 @@ ScsCatalog load_scs(const std::string& file) {
 SaCatalog load_security_action(const std::string& file) {
   Doc d(file);
   const YAML::Node& r = d.root();
-  d.expect_kind("catalog", "security-action");
+  d.expect_kind("catalog", "security-action");  // first: is this the right file at all?
+  d.keys(r, "", kSaTop);
   SaCatalog c;
   c.version = d.str(r, "version");
   for (const auto& lv : d.seq(r, "levels")) {
@@ -234,7 +275,8 @@ SaCatalog load_security_action(const std::string& file) {
 OtasuketaiRegistry load_otasuketai(const std::string& file) {
   Doc d(file);
   const YAML::Node& r = d.root();
-  d.expect_kind("catalog", "otasuketai-services");
+  d.expect_kind("catalog", "otasuketai-services");  // first: is this the right file at all?
+  d.keys(r, "", kOtasuketaiTop);
   OtasuketaiRegistry reg;
   reg.version = d.str(r, "version");
   reg.source_date = d.str(r, "source_date");

@@ -6,8 +6,10 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog_loader.hpp"
+#include "catalog/yaml_load.hpp"
 #include "core/date.hpp"
 #include "core/text.hpp"
 
@@ -17,17 +19,7 @@ namespace hoshi::catalog::detail {
 class Doc {
  public:
   explicit Doc(std::string file) : file_(std::move(file)) {
-    if (!std::filesystem::exists(file_)) throw CatalogError(file_ + ": file not found");
-    if (std::filesystem::is_directory(file_)) throw CatalogError(file_ + ": is a folder, not a YAML file");
-    try {
-      root_ = YAML::LoadFile(file_);
-    } catch (const YAML::ParserException& e) {
-      throw CatalogError(file_ + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    } catch (const YAML::BadFile&) {
-      throw CatalogError(file_ + ": cannot read file");
-    } catch (const std::exception& e) {
-      throw CatalogError(file_ + ": cannot read file (" + e.what() + ")");
-    }
+    root_ = load_yaml_file(file_);  // bounded, no anchors or aliases (yaml_load.hpp)
     if (!root_.IsMap()) throw fail(root_, "top level must be a mapping");
     refuse_duplicate_keys(root_);
   }
@@ -125,6 +117,65 @@ class Doc {
       std::string k = kv.first.as<std::string>();
       if (!ok.count(k)) throw fail(kv.first, "unknown key '" + k + "'");
     }
+  }
+
+  // The schema of one mapping, checked in one place by keys(): each key the file may
+  // give, its shape, and whether the file must give it. A section (mapping or list) that
+  // is there must not be left empty ("mail:" with nothing under it is a cut file, not a
+  // choice): a list that is meant to be empty is written [].
+  enum class Shape { scalar, map, list };
+  struct Key {
+    const char* name;
+    Shape shape;
+    bool required;
+  };
+
+  // `map` (named `where` in messages; "" for the top level) must be a mapping with no
+  // key its schema does not name, every required key and every key of its shape.
+  template <std::size_t N>
+  void keys(const YAML::Node& map, const std::string& where, const Key (&schema)[N]) const {
+    keys(map, where, schema, N);
+  }
+
+  void keys(const YAML::Node& map, const std::string& where, const Key* schema, std::size_t n) const {
+    const std::string in = where.empty() ? "" : " in '" + where + "'";
+    if (!map.IsMap())
+      throw fail(map, (where.empty() ? std::string("the top level") : "'" + where + "'") +
+                          " must be a mapping (key: value lines)");
+    std::string known;
+    for (std::size_t i = 0; i < n; ++i) known += (i ? ", " : "") + std::string(schema[i].name);
+    std::vector<bool> given(n, false);
+    for (const auto& kv : map) {
+      const std::string k = kv.first.Scalar();
+      const Key* key = nullptr;
+      for (std::size_t i = 0; i < n && !key; ++i)
+        if (k == schema[i].name) {
+          key = &schema[i];
+          given[i] = true;
+        }
+      if (!key) throw fail(kv.first, "unknown key '" + k + "'" + in + " (known: " + known + ")");
+      const YAML::Node& v = kv.second;
+      if (v.IsNull()) {
+        // "mail:" with nothing under it is a cut file, not a choice; an optional
+        // single value left empty is simply not given
+        if (!key->required && key->shape == Shape::scalar) continue;
+        throw fail(kv.first, "'" + k + "'" + in + " is empty" +
+                                 (key->shape == Shape::list ? " (write [] for none)" : "") +
+                                 (key->required ? "; it is required" : ""));
+      }
+      const bool shaped = key->shape == Shape::scalar ? v.IsScalar()
+                          : key->shape == Shape::map  ? v.IsMap()
+                                                      : v.IsSequence();
+      if (!shaped)
+        throw fail(v, "'" + k + "'" + in + " must be " +
+                          (key->shape == Shape::scalar ? "a single value"
+                           : key->shape == Shape::map  ? "a mapping (key: value lines)"
+                                                       : "a list"));
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      if (schema[i].required && !given[i])
+        throw fail(map, (where.empty() ? "missing section '" : "'" + where + "' is missing '") +
+                            std::string(schema[i].name) + "' (required)");
   }
 
   void expect_kind(const std::string& key, const std::string& value) const {

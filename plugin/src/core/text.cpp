@@ -150,42 +150,51 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
   return s.substr(0, n);
 }
 
+bool is_hidden(char32_t c) {
+  const int8_t type = u_charType(static_cast<UChar32>(c));
+  return type == U_CONTROL_CHAR || type == U_FORMAT_CHAR;
+}
+
 namespace {
-// Code points of valid UTF-8, with the byte length of each.
-char32_t decode_at(std::string_view s, std::size_t i, std::size_t& len) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  if (c < 0x80) {
-    len = 1;
-    return c;
-  }
-  if (c < 0xE0) {
-    len = 2;
-    return static_cast<char32_t>(((c & 0x1F) << 6) | (b(1) & 0x3F));
-  }
-  if (c < 0xF0) {
-    len = 3;
-    return static_cast<char32_t>(((c & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F));
-  }
-  len = 4;
-  return static_cast<char32_t>(((c & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F));
-}
+enum class Breaks { drop, space, keep };
 
-// Characters a name must not carry: controls, and invisible or direction-changing
-// ones that make "exe.pdf" look like something else.
-bool dropped(char32_t c) {
-  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
-         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
-}
-
-}  // namespace
-
-std::string strip_hidden(std::string_view s) {
+std::string without_hidden(std::string_view s, Breaks breaks) {
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0, len = 0; i < s.size(); i += len)
-    if (!dropped(decode_at(s, i, len))) out.append(s.substr(i, len));
+  const auto len = static_cast<int32_t>(s.size());
+  auto line_break = [&](char kept) {
+    if (breaks == Breaks::keep)
+      out.push_back(kept);
+    else if (breaks == Breaks::space && !out.empty() && out.back() != ' ')
+      out.push_back(' ');
+  };
+  for (int32_t i = 0; i < len;) {
+    const int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(s.data(), i, len, c);
+    if (c < 0) {  // not UTF-8: kept for the caller's check to refuse
+      out.append(s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+      continue;
+    }
+    if (c == '\r') {
+      if (i < len && s[static_cast<std::size_t>(i)] == '\n') continue;  // CR LF: one line break
+      line_break('\n');
+    } else if (c == '\n' || c == 0x2028 || c == 0x2029) {
+      line_break('\n');
+    } else if (c == '\t') {
+      line_break('\t');
+    } else if (!is_hidden(static_cast<char32_t>(c))) {
+      out.append(s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+    }
+  }
   return out;
 }
+}  // namespace
+
+std::string clean_free_text(std::string_view s, Lines lines) {
+  return without_hidden(s, lines == Lines::many ? Breaks::keep : Breaks::space);
+}
+
+std::string strip_hidden(std::string_view s) { return without_hidden(s, Breaks::drop); }
 
 }  // namespace hoshi::text

@@ -32,9 +32,24 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 // ASCII lower case.
 std::string ascii_lower(std::string_view s);
 
-// `s` (valid UTF-8) without control characters and the invisible or direction-changing
-// ones (zero-width, bidi embeddings, overrides and isolates, soft hyphen, BOM) that make
-// a name read as something else (U+202E then "fdp.exe" shows as "exe.pdf").
+// Hidden characters: those that show nothing yet change what a text is or how it reads
+// — Unicode's control (Cc: C0, DEL, C1) and format (Cf: bidi embeddings, overrides,
+// isolates and marks U+202A–202E, U+2066–2069, U+200E/200F, U+061C; zero-width
+// U+200B–200D, U+2060; BOM U+FEFF; soft hyphen …) characters. U+202E then "fdp.exe"
+// shows as "exe.pdf"; a zero-width space makes two equal-looking names differ.
+bool is_hidden(char32_t c);
+
+// The one rule for free text that comes in (names, contacts, departments, messages,
+// reasons, CSV cells, campaign text, connector rows): hidden characters are removed, so
+// what is stored is what a reader sees. Line breaks (LF, CR LF, CR, U+2028/2029) and
+// tabs stay in multi-line text (as "\n" and "\t"); in one-line text each becomes one
+// space (no two in a row). Invalid UTF-8 bytes are left for the caller's UTF-8 check.
+enum class Lines { one, many };
+std::string clean_free_text(std::string_view s, Lines lines);
+
+// `s` without hidden characters, line breaks and tabs: for names that must be one
+// token (a file name, the supplier's signing name). Identifiers (vendor codes, user
+// names) are refused instead when this changes them.
 std::string strip_hidden(std::string_view s);
 
 }  // namespace hoshi::text

@@ -9,6 +9,7 @@
 #include "records/audit_export.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
+#include "service/json_parse.hpp"
 #include "service/supplier_evidence.hpp"
 
 namespace hoshi::http {
@@ -75,8 +76,9 @@ Object::Ptr body_object_or_empty(Exchange& ex, const ApiContext& ctx) {
 Object::Ptr parse_body(const std::string& body) {
   Object::Ptr o;
   try {
-    Poco::JSON::Parser parser;
-    o = parser.parse(body).extract<Object::Ptr>();
+    o = api::parse_json(body).extract<Object::Ptr>();
+  } catch (const api::DuplicateKey& e) {
+    throw HttpError(400, "Bad Request", std::string(e.what()) + " in the JSON body: give each key once");
   } catch (const Poco::BadCastException&) {
     throw HttpError(400, "Bad Request", "the body is not a JSON object");
   } catch (const Poco::Exception& e) {

@@ -180,6 +180,9 @@ std::string campaign_screen(ErpScreens& screens, const ScreenRequest& r, long lo
 long long create_campaign_from_form(ErpScreens& screens, const Caller& caller, const FormFields& f) {
   auto spec = obj();
   const std::string kind = form_value(f, "kind");
+  // only the values the forms offer (a hand-made level=5 is not quietly read as 3)
+  require_offered(f, "standing", std::vector<std::string>(std::begin(kStandings), std::end(kStandings)));
+  check_offered_choices(f, screens.service().catalogs());
   Array::Ptr standings = new Array;
   for (const auto& [k, v] : f)
     if (k == "standing") standings->add(v);

@@ -45,6 +45,19 @@ std::string form_value(const FormFields& f, const std::string& key) {
   return {};
 }
 
+void require_offered(const FormFields& f, const std::string& key, const std::vector<std::string>& offered) {
+  for (const auto& [k, raw] : f) {
+    if (k != key) continue;
+    const std::string v = text::trim(raw);
+    if (v.empty() || std::find(offered.begin(), offered.end(), v) != offered.end()) continue;
+    std::string list;
+    for (const auto& o : offered) list += (list.empty() ? "" : ", ") + o;
+    throw HttpError(
+        400, "Bad Request",
+        key + ": \"" + std::string(text::utf8_prefix(v, 80)) + "\" is not one of the form's choices (" + list + ")");
+  }
+}
+
 namespace {
 // The cost-sharing methods (sent as they are) and their labels' keys.
 const std::pair<const char*, const char*> kMethods[] = {{"全額負担", "rf_m_full"},
@@ -142,6 +155,19 @@ Object::Ptr request_json(const FormFields& f, const std::string& code) {
 }
 }  // namespace
 
+void check_offered_choices(const FormFields& f, const Catalogs& catalogs) {
+  std::vector<std::string> levels, methods, items;
+  for (const auto& [value, label] : kLevels) levels.emplace_back(value);
+  for (const auto& [m, label] : kMethods) methods.emplace_back(m);
+  for (const auto& r : catalogs.scs.requirements) items.push_back(r.no);
+  require_offered(f, "level", levels);
+  require_offered(f, "cost_method", methods);
+  require_offered(f, "item", items);
+  require_offered(f, "negotiable", {"yes"});
+  require_offered(f, "designated_mandatory", {"yes"});
+  require_offered(f, "action", {"check", "issue"});
+}
+
 Array::Ptr level_options(const Object::Ptr& t, const std::string& selected) {
   Array::Ptr levels = new Array;
   for (const auto& [value, label] : kLevels) {
@@ -181,6 +207,7 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
     f.emplace_back("level", "3");
   }
   const std::string action = form_value(f, "action");
+  if (posted) check_offered_choices(f, svc.catalogs());
   const auto codes = supplier_codes(form_value(f, "suppliers"));
   if (codes.size() > kMaxSuppliers)
     throw HttpError(400, "Bad Request", "at most " + std::to_string(kMaxSuppliers) + " suppliers at once");

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/catalogs.hpp"
 #include "http/erp_screens.hpp"
 
 namespace hoshi::http {
@@ -29,5 +30,12 @@ Poco::JSON::Array::Ptr method_options(const Poco::JSON::Object::Ptr& t, const st
 FormFields parse_form_fields(const std::string& body);
 // The first value of a field, trimmed; "" when absent.
 std::string form_value(const FormFields& f, const std::string& key);
+// Each value of a select, radio button or checkbox field must be one the form offers
+// ("" counts as nothing chosen): a hand-made POST of another value is refused with 400,
+// "<key>: \"<value>\" is not one of the form's choices (<offered>)".
+void require_offered(const FormFields& f, const std::string& key, const std::vector<std::string>& offered);
+// The request form's and the campaign form's choices (level, cost_method, item, the
+// checkboxes), each checked with require_offered.
+void check_offered_choices(const FormFields& f, const Catalogs& catalogs);
 
 }  // namespace hoshi::http

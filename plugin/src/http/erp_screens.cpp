@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "catalog/yaml_load.hpp"
 #include "core/levels.hpp"
 #include "core/text.hpp"
 #include "http/coverage_chart.hpp"
@@ -37,12 +38,7 @@ const char* const kStandings[] = {"meets", "expiring", "expired", "below", "unkn
 ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
     : svc_(svc), dir_(templates_dir + "/web"), templates_(dir_), notice_(svc) {
   const std::string path = dir_ + "/labels.yaml";
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    throw std::runtime_error(path + ": " + e.what());
-  }
+  const YAML::Node root = catalog::load_yaml_file(path);  // CatalogError "file:line: …"; no aliases
   std::vector<std::string> keys;
   for (const char* lang : {"ja", "en"}) {
     if (!root[lang] || !root[lang].IsMap()) throw std::runtime_error(path + ": no \"" + lang + "\" words");

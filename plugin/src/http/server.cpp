@@ -122,9 +122,9 @@ class Handler {
 };
 
 // The most a request may send: an evidence upload under /s/, else a form or JSON body.
-std::size_t body_limit(const RequestHead& head, const WebOptions& o) {
+std::size_t body_limit(const RequestHead& head, const WebOptions& o, const Service& svc) {
   const std::size_t usual = std::max<std::size_t>({o.max_body, SupplierForm::kMaxForm, 64 * 1024});
-  if (head.target.rfind("/s/", 0) == 0) return std::max(usual, kMaxUploadBody);
+  if (head.target.rfind("/s/", 0) == 0) return std::max(usual, max_upload_body(svc.catalogs().policy.evidence));
   return usual;
 }
 
@@ -158,7 +158,7 @@ void WebServer::start() {
   Impl* impl = impl_.get();
   impl_->front = std::make_unique<HttpFront>(
       f, [impl](Request& req, Responder& res) { impl->handler.handle(req, res); },
-      [impl](const RequestHead& head) { return body_limit(head, impl->shared.options); });
+      [impl](const RequestHead& head) { return body_limit(head, impl->shared.options, impl->shared.svc); });
   impl_->front->start();
   impl_->port = impl_->front->port();
   impl_->running = true;

@@ -71,6 +71,14 @@ std::string field(const std::map<std::string, std::string>& f, const std::string
   return it == f.end() ? std::string() : text::trim(it->second);
 }
 
+// A select's value: nothing chosen, or one of those the page offers; else 400 in Japanese.
+void offered_only(const std::map<std::string, std::string>& f, const std::string& key, const std::string& label,
+                  const std::vector<std::string>& offered) {
+  const std::string v = field(f, key);
+  if (!v.empty() && std::find(offered.begin(), offered.end(), v) == offered.end())
+    throw HttpError(400, "Bad Request", label + "は画面の選択肢からお選びください");
+}
+
 const char* done_message(const std::string& done) {
   if (done == "answer") return "回答を送信しました。発注者に記録されました。";
   if (done == "estimate") return "見積りを送信しました。";
@@ -304,6 +312,12 @@ void SupplierForm::handle(Exchange& ex) {
         op->set("method", "supplier-form");
         run(op);
       } else if (action == "status") {
+        // each select accepts only what it offers (a hand-made scs_level=★5 is refused)
+        std::vector<std::string> services = {"なし"};
+        for (const auto& s : svc_.catalogs().otasuketai.services) services.push_back(s.name);
+        offered_only(f, "sa_level", "SECURITY ACTION", {"なし", "★", "★★"});
+        offered_only(f, "ota_service", "お助け隊サービス", services);
+        offered_only(f, "scs_level", "SCS評価制度", {"なし", "★3", "★4"});
         auto op = obj();
         op->set("op", "update_status");
         op->set("vendor_code", vendor);

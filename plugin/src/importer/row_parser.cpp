@@ -13,12 +13,6 @@ namespace {
 constexpr std::size_t kMaxCodeBytes = 64;
 constexpr std::size_t kMaxTextBytes = 512;
 
-bool has_control(const std::string& s) {
-  for (unsigned char c : s)
-    if (c < 0x20 || c == 0x7F) return true;
-  return false;
-}
-
 // ="00123" is how spreadsheets are told to keep leading zeros; the value is inside.
 std::string unwrap_excel_text(const std::string& cell) {
   std::string t = text::trim(cell);
@@ -61,8 +55,8 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
         why = "取引先コードが長すぎます (max " + std::to_string(kMaxCodeBytes) + " bytes)";
         return false;
       }
-      if (has_control(v)) {
-        why = "取引先コードに制御文字があります";
+      if (text::strip_hidden(v) != v) {  // a key: two codes that look the same must be the same
+        why = "取引先コードに見えない文字（制御文字・書式文字）があります";
         return false;
       }
       out = v;
@@ -73,24 +67,15 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
     case Field::department:
     case Field::sa_declaration_id:
     case Field::scs_evidence: {
-      // a line break inside a quoted cell ("山田\n太郎") becomes one space
-      std::string v;
-      for (std::size_t i = 0; i < raw.size(); ++i) {
-        char c = raw[i];
-        if (c == '\r' || c == '\n' || c == '\t') {
-          if (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
-          if (!v.empty() && v.back() != ' ') v.push_back(' ');
-        } else {
-          v.push_back(c);
-        }
-      }
-      v = text::trim(v);
-      if (v.size() > kMaxTextBytes) {
-        why = "長すぎます (max " + std::to_string(kMaxTextBytes) + " bytes)";
+      // free text (text::clean_free_text): hidden characters removed, and a line break
+      // inside a quoted cell ("山田\n太郎") becomes one space
+      std::string v = text::trim(text::clean_free_text(raw, text::Lines::one));
+      if (v.empty()) {
+        why = "見えない文字（制御文字・書式文字）しかありません";
         return false;
       }
-      if (has_control(v)) {
-        why = "制御文字は使えません (control character)";
+      if (v.size() > kMaxTextBytes) {
+        why = "長すぎます (max " + std::to_string(kMaxTextBytes) + " bytes)";
         return false;
       }
       out = v;
@@ -174,7 +159,7 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
       return true;
     }
     case Field::ota_provider: {
-      out = text::trim(raw);
+      out = text::trim(text::clean_free_text(raw, text::Lines::one));
       return true;
     }
     case Field::chart_confidential:
@@ -192,7 +177,8 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
       } else if (v == "取引停止" || v == "停止" || v == "無効" || v == "0" || v == "inactive") {
         out = "0";
       } else {
-        why = "取引状態が読めません: \"" + std::string(text::utf8_prefix(text::trim(raw), 40)) + "\" (取引中 or 取引停止)";
+        why = "取引状態が読めません: \"" + std::string(text::utf8_prefix(text::trim(raw), 40)) +
+              "\" (取引中 or 取引停止)";
         return false;
       }
       return true;

@@ -1,4 +1,5 @@
 // The campaign JSON ops (hoshitori_query_json, the CLI, the REST API and the screens).
+#include "core/text.hpp"
 #include "records/outbox.hpp"
 #include "service/campaigns.hpp"
 #include "service/json_args.hpp"
@@ -107,7 +108,7 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
     const std::string actor = actor_arg(req);
     const std::string code = str_arg(req, "vendor_code", true);
     const bool post_only = bool_arg(req, "post_only", true);
-    const std::string note = str_arg(req, "note", false);
+    const std::string note = text::clean_free_text(str_arg(req, "note", false), text::Lines::many);
     return run([&] {
       cs.set_post_only(code, post_only, note, actor);
       auto o = obj();

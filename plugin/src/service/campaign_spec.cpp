@@ -30,8 +30,10 @@ std::string text_field(const Object::Ptr& o, const std::string& key, const std::
   }
   auto v = o->get(key);
   if (!v.isString()) bad(field, "must be text");
-  std::string s = text::trim(v.extract<std::string>());
+  std::string s = v.extract<std::string>();
   if (!text::is_valid_utf8(s)) bad(field, "is not valid UTF-8");
+  // free text: hidden characters removed (text::clean_free_text); only a description has lines
+  s = text::trim(text::clean_free_text(s, key == "description" ? text::Lines::many : text::Lines::one));
   if (required && s.empty()) bad(field, "is empty");
   if (text::visible_length(s) > max_chars) bad(field, "is longer than " + std::to_string(max_chars) + " characters");
   return s;

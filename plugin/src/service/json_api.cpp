@@ -14,6 +14,7 @@
 #include "records/api_keys.hpp"
 #include "records/staff_link.hpp"
 #include "service/json_args.hpp"
+#include "service/json_parse.hpp"
 #include "service/supplier_evidence.hpp"
 
 namespace hoshi::api {
@@ -272,9 +273,9 @@ std::string op_erp_link(Service& svc, const Object::Ptr& req) {
 std::string handle(Service& svc, const std::string& request_json) {
   Object::Ptr req;
   try {
-    Poco::JSON::Parser parser;
-    Poco::Dynamic::Var parsed = parser.parse(request_json);
-    req = parsed.extract<Object::Ptr>();
+    req = parse_json(request_json).extract<Object::Ptr>();
+  } catch (const DuplicateKey& e) {
+    throw ApiError(HOSHITORI_INVALID, std::string(e.what()) + " in the request: give each key once");
   } catch (const Poco::Exception& e) {
     throw ApiError(HOSHITORI_INVALID, "request is not a JSON object: " + e.displayText());
   }

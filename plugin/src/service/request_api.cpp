@@ -4,6 +4,8 @@
 #include <cstring>
 #include <memory>
 
+#include "core/sha256.hpp"
+#include "core/text.hpp"
 #include "records/audit_export.hpp"
 #include "records/supplier_links.hpp"
 #include "service/json_args.hpp"
@@ -195,7 +197,12 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
   if (op == "verify") {
     only_keys(req, op, {"op", "expected_head"});
     std::optional<std::string> expected;
-    if (std::string h = str_arg(req, "expected_head", false); !h.empty()) expected = h;
+    if (std::string h = str_arg(req, "expected_head", false); !h.empty()) {
+      if (!is_sha256_hex(h))
+        throw ApiError(HOSHITORI_INVALID, "\"expected_head\" must be the 64 hexadecimal digits of a head hash, not \"" +
+                                              std::string(text::utf8_prefix(h, 80)) + "\"");
+      expected = text::ascii_lower(h);
+    }
     auto rep = svc.with_db([&](store::Database& db) { return records::AuditLog(db).verify(expected); });
     auto o = obj();
     o->set("intact", rep.intact);

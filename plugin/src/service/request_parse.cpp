@@ -43,20 +43,35 @@ Date parse_date_arg(const Object::Ptr& o, const std::string& key, const std::str
   return d;
 }
 
-void check_text(const std::string& s, const std::string& name, std::size_t max = 20000) {
+// Free text as it is kept: valid UTF-8, hidden characters removed (text::clean_free_text,
+// the rule for every free-text field), at most `max` bytes.
+std::string clean_text(const std::string& s, const std::string& name, std::size_t max = 20000,
+                       text::Lines lines = text::Lines::many) {
   if (!text::is_valid_utf8(s)) throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" is not valid UTF-8");
-  if (s.size() > max)
+  std::string t = text::clean_free_text(s, lines);
+  if (t.size() > max)
     throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" is longer than " + std::to_string(max) + " bytes");
-  for (unsigned char c : s)
-    if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
-      throw ApiError(HOSHITORI_INVALID, "\"" + name + "\" holds a control character");
+  return t;
 }
 
-// A list of short texts (item numbers, contract names): at most 500 of 500 bytes each.
-std::vector<std::string> text_list(const Object::Ptr& o, const std::string& key) {
+// The text under `key` of `o` (a step body, its terms), cleaned in place.
+void clean_key(Object::Ptr o, const std::string& key, const std::string& name, text::Lines lines = text::Lines::many) {
+  if (!o->has(key) || o->isNull(key)) return;
+  o->set(key, clean_text(str_arg(o, key, false), name, 20000, lines));
+}
+
+// A list of short texts (item numbers, contract names): at most 500 of 500 bytes each,
+// each one line, cleaned (and written back cleaned when `o` holds the list).
+std::vector<std::string> text_list(Object::Ptr o, const std::string& key) {
   auto list = str_list_arg(o, key);
   if (list.size() > 500) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" lists more than 500 entries");
-  for (std::size_t i = 0; i < list.size(); ++i) check_text(list[i], key + "[" + std::to_string(i) + "]", 500);
+  for (std::size_t i = 0; i < list.size(); ++i)
+    list[i] = clean_text(list[i], key + "[" + std::to_string(i) + "]", 500, text::Lines::one);
+  if (o->has(key) && !o->isNull(key)) {
+    Array::Ptr cleaned = new Array;
+    for (const auto& s : list) cleaned->add(s);
+    o->set(key, cleaned);
+  }
   return list;
 }
 }  // namespace
@@ -64,9 +79,13 @@ std::vector<std::string> text_list(const Object::Ptr& o, const std::string& key)
 std::string actor_arg(const Object::Ptr& o) {
   std::string actor = text::trim(str_arg(o, "actor", true));
   if (actor.empty()) throw ApiError(HOSHITORI_INVALID, "\"actor\": the acting user is required");
-  check_text(actor, "actor", 200);
+  if (!text::is_valid_utf8(actor) || actor.size() > 200)
+    throw ApiError(HOSHITORI_INVALID, "\"actor\" must be valid UTF-8 of at most 200 bytes");
   if (actor.find_first_of("\n\r\t") != std::string::npos)
     throw ApiError(HOSHITORI_INVALID, "\"actor\" must be one line");
+  // an identity, not free text: refused rather than cleaned, as X-Hoshitori-User is
+  if (text::strip_hidden(actor) != actor)
+    throw ApiError(HOSHITORI_INVALID, "\"actor\" holds a control or invisible (bidi, zero-width) character");
   return actor;
 }
 
@@ -81,8 +100,8 @@ std::vector<records::Override> parse_overrides(const Object::Ptr& o) {
     if (!e) throw ApiError(HOSHITORI_INVALID, "\"" + where + "\" must be {\"rule\", \"reason\"}");
     api::only_keys(e, where, {"rule", "reason"});
     records::Override ov{str_arg(e, "rule", true), str_arg(e, "reason", true)};
-    check_text(ov.rule, where + ".rule", 200);
-    check_text(ov.reason, where + ".reason");
+    ov.rule = clean_text(ov.rule, where + ".rule", 200, text::Lines::one);
+    ov.reason = clean_text(ov.reason, where + ".reason");
     out.push_back(std::move(ov));
   }
   return out;
@@ -98,11 +117,12 @@ records::RequestInput parse_request_input(const Object::Ptr& o, const Catalogs& 
   in.due = parse_date_arg(o, "due", "");
   if (in.due.year > 2100)
     throw ApiError(HOSHITORI_INVALID, "\"due\": " + in.due.iso() + " is not a date a supplier can plan for");
-  in.reason = str_arg(o, "reason", false);
-  in.necessity = str_arg(o, "necessity", false);
-  check_text(in.reason, "reason");
-  check_text(in.necessity, "necessity");
-  in.items = text_list(o, "items");
+  in.reason = clean_text(str_arg(o, "reason", false), "reason");
+  in.necessity = clean_text(str_arg(o, "necessity", false), "necessity");
+  in.items = str_list_arg(o, "items");
+  if (in.items.size() > 500) throw ApiError(HOSHITORI_INVALID, "\"items\" lists more than 500 entries");
+  for (std::size_t i = 0; i < in.items.size(); ++i)
+    in.items[i] = clean_text(in.items[i], "items[" + std::to_string(i) + "]", 500, text::Lines::one);
   const int scs = records::level_scs(in.level);
   std::set<std::string> seen;
   for (std::size_t i = 0; i < in.items.size(); ++i) {
@@ -125,16 +145,14 @@ records::RequestInput parse_request_input(const Object::Ptr& o, const Catalogs& 
   if (Object::Ptr cs = api::sub(o, "cost_sharing")) {
     api::only_keys(cs, "cost_sharing", {"method", "explanation", "negotiable"});
     records::CostSharing c;
-    c.method = text::trim(str_arg(cs, "method", false));
-    c.explanation = str_arg(cs, "explanation", false);
+    c.method = text::trim(clean_text(str_arg(cs, "method", false), "cost_sharing.method", 20000, text::Lines::one));
+    c.explanation = clean_text(str_arg(cs, "explanation", false), "cost_sharing.explanation");
     c.negotiable = api::bool_arg(cs, "negotiable", false);
-    check_text(c.method, "cost_sharing.method");
-    check_text(c.explanation, "cost_sharing.explanation");
     in.cost_sharing = c;
   }
   if (o->has("designated_service") && !o->isNull("designated_service")) {
-    std::string name = text::trim(str_arg(o, "designated_service", false));
-    check_text(name, "designated_service");
+    std::string name =
+        text::trim(clean_text(str_arg(o, "designated_service", false), "designated_service", 20000, text::Lines::one));
     if (!name.empty()) in.designated_service = name;
   }
   in.designated_mandatory = api::bool_arg(o, "designated_service_mandatory", false);
@@ -149,7 +167,7 @@ const std::vector<std::string>& RequestService::step_kinds() {
   return kinds;
 }
 
-void validate_step(const StepInput& in) {
+void validate_step(const StepInput& in) {  // and cleans the body's free text in place
   struct Rule {
     const char* kind;
     const char* sides;  // "buyer", "supplier" or "both"
@@ -190,7 +208,8 @@ void validate_step(const StepInput& in) {
   for (const char* k : {"initial_cost", "running_cost", "direct_cost", "indirect_cost", "amount", "buyer_amount"})
     int_arg(b, k, 0, kMaxYen);
   int_arg(b, "share_percent", 0, 100);
-  for (const char* k : {"message", "reason", "basis", "method"}) check_text(str_arg(b, k, false), k);
+  for (const char* k : {"message", "reason", "basis"}) clean_key(b, k, k);
+  clean_key(b, "method", "method", text::Lines::one);
   text_list(b, "items");
   text_list(b, "contracts");
   if (b->has("price_revision_date") && !b->isNull("price_revision_date")) parse_date_arg(b, "price_revision_date", "");
@@ -211,8 +230,7 @@ void validate_step(const StepInput& in) {
     Object::Ptr terms = api::sub(b, "terms");
     if (!terms)
       throw ApiError(HOSHITORI_INVALID, "an agreement step needs \"terms\" (see README: the written agreement)");
-    for (const char* k : {"measures", "sharing", "notes"})
-      check_text(str_arg(terms, k, false), std::string("terms.") + k);
+    for (const char* k : {"measures", "sharing", "notes"}) clean_key(terms, k, std::string("terms.") + k);
     if (text::visible_length(str_arg(terms, "sharing", false)) == 0)
       throw ApiError(HOSHITORI_INVALID, "\"terms.sharing\" is required: how the cost is shared (折半, 全額負担, …)");
     const auto initial = int_arg(terms, "initial_cost", 0, kMaxYen, "terms.");
@@ -224,7 +242,7 @@ void validate_step(const StepInput& in) {
     if (running && buyer_running && *buyer_running > *running)
       throw ApiError(HOSHITORI_INVALID, "\"terms.buyer_running_amount\" is more than \"terms.running_cost\"");
     if (Object::Ptr pr = api::sub(terms, "price_revision")) {
-      check_text(str_arg(pr, "description", false), "terms.price_revision.description");
+      clean_key(pr, "description", "terms.price_revision.description");
       text_list(pr, "contracts");
     }
   }

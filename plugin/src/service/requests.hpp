@@ -123,9 +123,10 @@ class RequestService {
 // Parses the request file's JSON (the CLI's --json and the query_json op's "request").
 records::RequestInput parse_request_input(const Poco::JSON::Object::Ptr& o, const Catalogs& catalogs);
 std::vector<records::Override> parse_overrides(const Poco::JSON::Object::Ptr& o);
-// "actor": required, one line of at most 200 bytes of valid UTF-8.
+// "actor": required, one line of at most 200 bytes of valid UTF-8, no hidden characters.
 std::string actor_arg(const Poco::JSON::Object::Ptr& o);
-// Checks a step body's keys and values for its kind; throws std::invalid_argument.
+// Checks a step body's keys and values for its kind, and cleans its free text in place
+// (text::clean_free_text); throws ApiError.
 void validate_step(const StepInput& in);
 Poco::JSON::Object::Ptr guard_json(const records::GuardOutcome& g);
 
