@@ -33,10 +33,11 @@ inline Date today() {
 // A folder of our own under $TMPDIR (or /tmp), created on first use and removed when
 // the process exits normally (a crash leaves it for inspection).
 inline const std::string& scratch_dir() {
-  static const std::string dir = [] {
+  // never destroyed: the exit handler below runs after static destructors would have
+  static const std::string& dir = *[] {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/hoshitori-fuzz-XXXXXX";
-    if (!mkdtemp(pattern.data())) {
+    auto* made = new std::string(std::string(tmp && *tmp ? tmp : "/tmp") + "/hoshitori-fuzz-XXXXXX");
+    if (!mkdtemp(made->data())) {
       std::perror("hoshitori fuzz: mkdtemp");
       std::abort();
     }
@@ -44,7 +45,7 @@ inline const std::string& scratch_dir() {
       std::error_code ec;
       std::filesystem::remove_all(scratch_dir(), ec);
     });
-    return pattern;
+    return made;
   }();
   return dir;
 }
