@@ -38,11 +38,11 @@ for t in $targets; do
   rm -rf "$work/tmp" && mkdir -p "$work/tmp"
   echo "== fuzz_$t: ${seconds}s from $seeds/$t (corpus $work/corpus, findings $crashes/)"
   # one process: -jobs/-workers would fork; the harnesses' scratch files go to $work/tmp
-  # (the whole log in fuzz.log; on screen without the NEW/REDUCE line for each new input)
+  # (the whole log in fuzz.log; on screen without a line for each new input or function)
   (cd "$work" && TMPDIR=$work/tmp UBSAN_OPTIONS=print_stacktrace=1 \
     "$bin" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$crashes/" "$work/corpus" 2>&1) | tee "$work/fuzz.log" |
-    grep --line-buffered -v '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\)'
+    grep --line-buffered -v -e '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\)' -e '^[[:space:]]*NEW_FUNC' -e '^"' -e '^######'
   rc=${PIPESTATUS[0]}
   rm -rf "$work/tmp"
   if [ $rc -ne 0 ]; then
