@@ -1,10 +1,14 @@
-# Thin wrapper: `make run`, `make test`, `make bench`. Each installs the Debian
+# Thin wrapper: `make run`, `make test`, `make bench`, `make fuzz`. Each installs the Debian
 # packages it lacks (apt-get, non-interactive), configures, builds and runs.
 BUILD     ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DB        ?= hoshitori.db
 PORT      ?= 8470
 MAIL_PORT ?= 8025
+# make fuzz: libFuzzer targets built with clang (ASan + UBSan) in their own folder
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?=
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev \
@@ -15,8 +19,9 @@ TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrin
               tryton-server tryton-modules-party tryton-modules-purchase
 BENCH_PKGS := sqlite3 wrk nginx curl postfix
 RUN_PKGS   := python3-aiosmtpd
+FUZZ_PKGS  := clang libclang-rt-14-dev
 
-.PHONY: all build deps deps-test deps-e2e deps-bench deps-run run test bench clean
+.PHONY: all build deps deps-test deps-e2e deps-bench deps-run deps-fuzz run test bench fuzz clean
 
 all: build
 
@@ -88,5 +93,17 @@ bench: deps-bench build
 	tests/perf/bench_webhooks.sh $(BUILD)/hoshitori
 	tests/perf/bench_slow_clients.py $(BUILD)/hoshitori
 
+# Each fuzz target (tests/fuzz/*.cpp) for FUZZ_SECONDS from its seeds in tests/fuzz/corpus/;
+# findings go to $(FUZZ_BUILD)/fuzz-crashes/<target>/ and make fails (tests/fuzz/run_fuzz.sh).
+# FUZZ_TARGETS="csv yaml" runs some. libclang-rt-14-dev holds clang's libFuzzer runtime.
+deps-fuzz: deps
+	$(call install_missing,$(FUZZ_PKGS))
+
+fuzz: deps-fuzz
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DHOSHITORI_FUZZ=ON -DHOSHITORI_BUILD_TESTS=OFF -DHOSHITORI_BUILD_BENCH=OFF
+	cmake --build $(FUZZ_BUILD) --target fuzz_targets -j $(JOBS)
+	tests/fuzz/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)

@@ -57,7 +57,11 @@ const char* kGoodPolicy =
     "  link_days: 180\n"
     "  reminder_days_before: [7, 3, 1]\n"
     "evidence:\n"
-    "  max_file_bytes: 5 MiB\n";  // 27 lines: every section a policy must state
+    "  max_file_bytes: 5 MiB\n"
+    "  max_files_per_upload: 3\n"
+    "  max_files_per_request: 10\n"
+    "  max_bytes_per_request: 30 MiB\n"
+    "  max_uploads_per_link_per_hour: 20\n";  // 31 lines: every section a policy must state
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(catalog_suite)
@@ -94,14 +98,14 @@ BOOST_AUTO_TEST_CASE(malformed_policy_names_file_and_line) {
   // a typo'd key is refused with its line
   std::string typo = std::string(kGoodPolicy) + "expiring_windw_days: 5\n";
   std::string err = policy_error(typo);
-  BOOST_TEST(err.rfind(":26:", 0) == 0);
+  BOOST_TEST(err.rfind(":32:", 0) == 0, err);
   BOOST_TEST(err.find("unknown key 'expiring_windw_days'") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_key_given_twice_is_refused_not_silently_dropped) {
   std::string twice = std::string(kGoodPolicy) + "expiring_window_days: 900\n";
   std::string err = policy_error(twice);
-  BOOST_TEST(err.rfind(":26:", 0) == 0, err);
+  BOOST_TEST(err.rfind(":32:", 0) == 0, err);
   BOOST_TEST(err.find("appears twice") != std::string::npos);
 }
 

@@ -67,8 +67,15 @@ void load_evidence_policy(const detail::Doc& d, const YAML::Node& node, Policy& 
   EvidencePolicy& e = p.evidence;
   if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsMap()) throw d.fail(node, "'evidence' must be a mapping of limits");
-  d.only_keys(node, {"max_file_bytes", "max_files_per_upload", "max_files_per_request", "max_bytes_per_request",
-                     "max_uploads_per_link_per_hour"});
+  // every limit stated (a file cut inside the section is refused, as elsewhere in the policy)
+  using Key = detail::Doc::Key;
+  constexpr auto kText = detail::Doc::Shape::scalar;
+  static constexpr Key kEvidence[] = {{"max_file_bytes", kText, true},
+                                      {"max_files_per_upload", kText, true},
+                                      {"max_files_per_request", kText, true},
+                                      {"max_bytes_per_request", kText, true},
+                                      {"max_uploads_per_link_per_hour", kText, true}};
+  d.keys(node, "evidence", kEvidence);
   e.max_file_bytes = bytes(d, node, "max_file_bytes", KiB, 100 * MiB, e.max_file_bytes);
   e.max_files_per_upload = d.integer(node, "max_files_per_upload", 1, 20, e.max_files_per_upload);
   e.max_files_per_request = d.integer(node, "max_files_per_request", 1, 1000, e.max_files_per_request);
