@@ -5,7 +5,7 @@
 namespace hoshi::records {
 
 using store::execute;
-using store::select_rows;
+using store::select_one;
 using store::WriteTransaction;
 
 namespace {
@@ -45,14 +45,14 @@ bool StaffSessions::open_with_nonce(const std::string& nonce, long long nonce_ex
 }
 
 std::optional<StaffSession> StaffSessions::find(const std::string& id) {
-  auto rows = db_.guarded([&] {
-    return select_rows(db_,
-                       "SELECT role, actor, key_name, via, csrf, created_at, expires_at, ended_at "
-                       "FROM staff_sessions WHERE id = :a",
-                       {id}, 8);
+  auto row = db_.guarded([&] {
+    return select_one(db_,
+                      "SELECT role, actor, key_name, via, csrf, created_at, expires_at, ended_at "
+                      "FROM staff_sessions WHERE id = :a",
+                      {id}, 8);
   });
-  if (rows.empty()) return std::nullopt;
-  auto& r = rows[0];
+  if (!row) return std::nullopt;
+  auto& r = *row;
   StaffSession s;
   s.id = id;
   if (!parse_role(*r[0], s.role)) return std::nullopt;  // the CHECK makes this impossible
@@ -77,12 +77,12 @@ bool StaffSessions::end(const std::string& id, long long now) {
 }
 
 long FailureCounts::blocked_for(const std::string& scope, const std::string& address, int allowed, long long now) {
-  auto rows = db_.guarded([&] {
-    return select_rows(db_, "SELECT failures, window_ends FROM rate_limits WHERE scope = :a AND address = :b",
-                       {scope, address}, 2);
+  auto row = db_.guarded([&] {
+    return select_one(db_, "SELECT failures, window_ends FROM rate_limits WHERE scope = :a AND address = :b",
+                      {scope, address}, 2);
   });
-  if (rows.empty()) return 0;
-  const long long failures = std::stoll(*rows[0][0]), ends = std::stoll(*rows[0][1]);
+  if (!row) return 0;
+  const long long failures = std::stoll(*(*row)[0]), ends = std::stoll(*(*row)[1]);
   if (now >= ends || failures < allowed) return 0;
   return static_cast<long>(ends - now) + 1;
 }
