@@ -162,7 +162,7 @@ int cmd_apikey(const Globals& g, Args& a) {
     req->set("name", pos[0]);
     req->set("actor", g.actor);
     if (int rc = call(g, true, req, out)) return rc;
-    std::cerr << "hoshitori: key \"" << pos[0] << "\" revoked (servers stop accepting it within 2 s)\n";
+    std::cerr << "hoshitori: key \"" << pos[0] << "\" revoked (every server refuses it from its next request)\n";
     return kOk;
   }
   throw UsageError{"apikey create|list|revoke"};

@@ -426,7 +426,9 @@ class PanelNegotiation(StaffForms):
         number = json.loads(self.run_cli("request", "list", "--json").out)["requests"][0]["number"]
         viewer = self.session("viewer")
         r = self.server.request("GET", "/erp/suppliers/V0001", headers=viewer)
-        self.assertNotIn("<form", r.text)
+        main = r.text.split('<main id="hs-main">', 1)[1]
+        self.assertNotIn("<form", main)  # (the header's only form is the sign-out button)
+        self.assertIn('action="/erp/logout"', r.text.split('<main id="hs-main">', 1)[0])
         body = urllib.parse.urlencode({"kind": "message", "message": "x"}).encode()
         for who, expect in ((viewer, 403), (cookie, 403)):  # the viewer's role, the buyer without a token
             r = self.server.request("POST", "/erp/requests/%s/step" % number, raw=body,

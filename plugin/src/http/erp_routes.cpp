@@ -30,6 +30,21 @@ FormFields read_form(Exchange& ex, ErpContext& ctx, const Caller& caller) {
   ctx.auth.check_csrf(caller, presented);
   return fields;
 }
+// POST /erp/logout: ends the session everywhere, then the signed-out page (which needs no
+// session: it is where the browser lands once the cookie is gone).
+void logout(Exchange& ex, ErpContext& ctx, const ScreenRequest& r) {
+  if (ex.method() != "POST") {
+    ex.set_header("Allow", "POST");
+    throw HttpError(405, "Method Not Allowed", "sign out with the button on the screen (POST)");
+  }
+  if (ex.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0)
+    throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
+  std::string presented;
+  for (const auto& [k, v] : parse_form_fields(ex.body(64 * 1024)))
+    if (k == "csrf") presented = v;
+  ctx.auth.logout(ex, presented, std::string("/erp/signed-out") + (r.lang == "ja" ? "" : "?lang=" + r.lang));
+}
+
 long long campaign_id_segment(const std::string& s) {
   if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
     throw HttpError(404, "Not Found", "no such campaign");
@@ -87,9 +102,20 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       if (ex.method() != "GET") throw HttpError(405, "Method Not Allowed", "open the link with GET");
       return ctx.auth.login(ex);
     }
+    if (r.segments.size() == 1 && r.segments[0] == "logout") return logout(ex, ctx, r);
+    if (r.segments.size() == 1 && r.segments[0] == "signed-out") {
+      if (ex.method() != "GET" && ex.method() != "HEAD") {
+        ex.set_header("Allow", "GET, HEAD");
+        throw HttpError(405, "Method Not Allowed", ex.method() + " is not allowed here");
+      }
+      const auto words = ctx.screens.base_context(r);
+      return ex.send(200, "text/html; charset=utf-8",
+                     ctx.screens.page(r, words->getObject("t")->getValue<std::string>("signed_out"),
+                                      ctx.screens.render_template("signed_out", words)));
+    }
     if (r.segments.size() == 2 && r.segments[0] == "requests" && r.segments[1] == "new") {
       r.caller = ctx.auth.require(ex, records::Role::buyer);
-      const std::string csrf = ctx.auth.csrf_token(r.caller);
+      const std::string csrf = r.csrf = ctx.auth.csrf_token(r.caller);
       if (ex.method() == "POST") {
         const FormFields fields = read_form(ex, ctx, r.caller);
         return ex.send(200, "text/html; charset=utf-8", request_form_screen(ctx.screens, r, &fields, csrf));

@@ -52,7 +52,8 @@ ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
     if (!labels_["ja"]->has(k)) throw std::runtime_error(path + ": \"" + k + "\" has no Japanese word");
   for (const auto& [lang, words] : labels_) {
     auto few = obj();
-    for (const char* k : {"app", "dashboard", "new_request", "campaigns", "language"}) few->set(k, words->get(k));
+    for (const char* k : {"app", "dashboard", "new_request", "campaigns", "language", "logout"})
+      few->set(k, words->get(k));
     layout_labels_[lang] = few;
   }
 }
@@ -98,6 +99,9 @@ std::string ErpScreens::page(const ScreenRequest& r, const std::string& title, c
   if (!r.segments.empty()) path.pop_back();
   ctx->set("other_lang", other);
   ctx->set("other_lang_href", path + query_string(q));
+  // a person signed in by a link may sign out (a host's proxy key has no session to end)
+  ctx->set("signed_in", !r.caller.session.empty() && !r.csrf.empty());
+  ctx->set("csrf", r.csrf);
   // the body goes in after rendering, where the layout's last mark is: a page of the board
   // is ~30 kB, not worth copying through the template's data
   static const std::string kMark = "\x01hoshitori-body\x01";

@@ -1,39 +1,46 @@
 #include "http/rate_limit.hpp"
 
+#include <ctime>
+#include <stdexcept>
+
+#include "records/sessions.hpp"
+#include "service/service.hpp"
+
 namespace hoshi::http {
 
-long FailureLimiter::blocked_for(const std::string& address) {
+namespace {
+long long unix_now() { return static_cast<long long>(std::time(nullptr)); }
+}  // namespace
+
+void FailureLimiter::attach(Service& svc, const std::string& scope) {
   std::lock_guard lock(mutex_);
-  auto it = by_address_.find(address);
-  if (it == by_address_.end()) return 0;
-  const auto now = Clock::now();
-  const auto ends = it->second.window_start + window_;
-  if (now >= ends) {
-    by_address_.erase(it);
-    return 0;
+  if (svc_ == nullptr) {
+    svc_ = &svc;
+    scope_ = scope;
+  } else if (svc_ != &svc || scope_ != scope) {
+    throw std::logic_error("a failure limiter counts for one scope: \"" + scope_ + "\", not also \"" + scope + "\"");
   }
-  if (it->second.failures < allowed_) return 0;
-  return static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(ends - now).count()) + 1;
+}
+
+Service& FailureLimiter::service() {
+  std::lock_guard lock(mutex_);
+  if (svc_ == nullptr) throw std::logic_error("the failure limiter is not attached to a store");
+  return *svc_;
+}
+
+long FailureLimiter::blocked_for(const std::string& address) {
+  Service& svc = service();
+  return svc.with_db([&](store::Database& db) {
+    return records::FailureCounts(db).blocked_for(scope_, address, allowed_, unix_now());
+  });
 }
 
 void FailureLimiter::failed(const std::string& address) {
-  std::lock_guard lock(mutex_);
-  const auto now = Clock::now();
-  if (by_address_.size() >= max_addresses_) prune(now);
-  auto [it, fresh] = by_address_.try_emplace(address, Entry{now, 0});
-  if (!fresh && now >= it->second.window_start + window_) it->second = Entry{now, 0};
-  ++it->second.failures;
-}
-
-void FailureLimiter::prune(Clock::time_point now) {
-  for (auto it = by_address_.begin(); it != by_address_.end();)
-    it = now >= it->second.window_start + window_ ? by_address_.erase(it) : std::next(it);
-  // Still full (a flood from many addresses): forget the oldest half rather than grow.
-  if (by_address_.size() >= max_addresses_) {
-    std::size_t n = 0;
-    for (auto it = by_address_.begin(); it != by_address_.end() && n < max_addresses_ / 2; ++n)
-      it = by_address_.erase(it);
-  }
+  Service& svc = service();
+  svc.with_db([&](store::Database& db) {
+    records::FailureCounts(db).failed(scope_, address, window_.count(), unix_now());
+    return 0;
+  });
 }
 
 }  // namespace hoshi::http

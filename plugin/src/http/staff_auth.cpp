@@ -5,18 +5,24 @@
 
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
+#include "records/sessions.hpp"
 #include "records/staff_link.hpp"
 
 namespace hoshi::http {
 
 namespace {
-constexpr auto kSessionLife = std::chrono::hours(8);
-constexpr std::size_t kMaxSessions = 10000;
+constexpr long long kSessionLife = 8 * 3600;  // seconds
 
+long long unix_now() { return static_cast<long long>(std::time(nullptr)); }
+
+void clear_cookie(Exchange& ex) {
+  ex.set_header("Set-Cookie", std::string(StaffAuth::kCookie) + "=; Path=/erp/; HttpOnly; SameSite=Strict; Max-Age=0" +
+                                  ex.cookie_secure());
+}
 }  // namespace
 
 const std::string& StaffAuth::secret() {
-  // (mutex_ held)
+  std::lock_guard lock(mutex_);
   if (secret_.empty())
     secret_ = svc_.with_db([](store::Database& db) { return records::server_secret(db, "staff-link"); });
   return secret_;
@@ -27,18 +33,23 @@ Caller StaffAuth::require(const Exchange& ex, records::Role need) {
   const std::string sid = ex.cookie(kCookie);
   if (sid.empty())
     throw HttpError(401, "Unauthorized", "open this screen from the ERP (its link signs you in), or send an API key");
+  const std::string id = sha256_hex(sid);
+  // read from the store on every request: a session opened on another server works here,
+  // and one ended anywhere ends here at once
+  const auto s = svc_.with_db([&](store::Database& db) { return records::StaffSessions(db).find(id); });
+  if (!s || s->ended_at)
+    throw HttpError(401, "Unauthorized",
+                    s ? "you signed out: open the screen from the ERP again"
+                      : "the session has ended: open the screen from the ERP again");
+  if (!s->live(unix_now()))
+    throw HttpError(401, "Unauthorized", "the session has ended: open the screen from the ERP again");
   Caller c;
-  {
-    std::lock_guard lock(mutex_);
-    const std::string id = sha256_hex(sid);
-    auto it = sessions_.find(id);
-    if (it == sessions_.end() || std::chrono::steady_clock::now() >= it->second.expires) {
-      if (it != sessions_.end()) sessions_.erase(it);
-      throw HttpError(401, "Unauthorized", "the session has ended: open the screen from the ERP again");
-    }
-    c = it->second.caller;
-    c.session = id;
-  }
+  c.key.name = s->key_name;
+  c.key.role = s->role;
+  c.actor = s->actor;
+  c.via = s->via;
+  c.session = id;
+  c.csrf = s->csrf;
   if (static_cast<int>(c.key.role) < static_cast<int>(need))
     throw HttpError(403, "Forbidden",
                     std::string("this needs the ") + records::role_name(need) + " role; you have " +
@@ -52,19 +63,26 @@ void StaffAuth::login(Exchange& ex) {
     throw HttpError(429, "Too Many Requests",
                     "too many bad links from this address; try again in " + std::to_string(wait) + " s");
   std::map<std::string, std::string> q(ex.query_params().begin(), ex.query_params().end());
-  const long long now = static_cast<long long>(std::time(nullptr));
+  const long long now = unix_now();
   std::string why;
-  std::optional<records::StaffClaims> claims;
-  {
-    std::lock_guard lock(mutex_);
-    claims = records::check_staff_link(secret(), q, now, why);
-    if (claims) {
-      for (auto it = used_nonces_.begin(); it != used_nonces_.end();)
-        it = it->second <= now ? used_nonces_.erase(it) : std::next(it);
-      if (!used_nonces_.emplace(claims->nonce, claims->expires).second) {
-        claims.reset();
-        why = "the link was already used";
-      }
+  std::optional<records::StaffClaims> claims = records::check_staff_link(secret(), q, now, why);
+  const std::string sid = random_token(32);
+  if (claims) {
+    records::StaffSession s;
+    s.id = sha256_hex(sid);
+    s.role = claims->role;
+    s.actor = claims->user;
+    s.key_name = "erp-link";
+    s.via = "erp-link";
+    s.csrf = random_token(32);
+    s.expires_at = now + kSessionLife;
+    // the nonce's primary key decides, across every server: a second use writes nothing
+    const bool opened = svc_.with_db([&](store::Database& db) {
+      return records::StaffSessions(db).open_with_nonce(claims->nonce, claims->expires, s, now);
+    });
+    if (!opened) {
+      claims.reset();
+      why = "the link was already used";
     }
   }
   if (!claims) {
@@ -72,38 +90,37 @@ void StaffAuth::login(Exchange& ex) {
     const bool gone = why.find("expired") != std::string::npos || why.find("used") != std::string::npos;
     throw HttpError(gone ? 410 : 403, gone ? "Gone" : "Forbidden", why + ": open the screen from the ERP again");
   }
-  Session s;
-  s.caller.key.name = "erp-link";
-  s.caller.key.role = claims->role;
-  s.caller.actor = claims->user;
-  s.caller.via = "erp-link";
-  s.csrf = random_token(32);
-  s.expires = std::chrono::steady_clock::now() + kSessionLife;
-  const std::string sid = random_token(32);
-  {
-    std::lock_guard lock(mutex_);
-    if (sessions_.size() >= kMaxSessions) {
-      const auto t = std::chrono::steady_clock::now();
-      for (auto it = sessions_.begin(); it != sessions_.end();)
-        it = it->second.expires <= t ? sessions_.erase(it) : std::next(it);
-      if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
-    }
-    sessions_[sha256_hex(sid)] = std::move(s);
-  }
-  ex.set_header("Set-Cookie",
-                std::string(kCookie) + "=" + sid + "; Path=/erp/; HttpOnly; SameSite=Strict; Max-Age=" +
-                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kSessionLife).count()) +
-                    ex.cookie_secure());
+  ex.set_header("Set-Cookie", std::string(kCookie) + "=" + sid + "; Path=/erp/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                  std::to_string(kSessionLife) + ex.cookie_secure());
   ex.set_header("Location", claims->next);
   ex.send(303, "text/plain; charset=utf-8", "");
 }
 
-std::string StaffAuth::csrf_token(const Caller& c) {
-  std::lock_guard lock(mutex_);
-  if (!c.session.empty()) {
-    auto it = sessions_.find(c.session);
-    return it == sessions_.end() ? std::string() : it->second.csrf;
+void StaffAuth::logout(Exchange& ex, const std::string& presented_csrf, const std::string& signed_out) {
+  const std::string sid = ex.cookie(kCookie);
+  if (!sid.empty()) {
+    const std::string id = sha256_hex(sid);
+    svc_.with_db([&](store::Database& db) {
+      records::StaffSessions sessions(db);
+      const auto s = sessions.find(id);
+      // a live session ends only on its own form's token; one already ended or unknown
+      // has nothing left to end (the cookie is cleared all the same)
+      if (s && s->live(unix_now())) {
+        if (presented_csrf.empty() || !constant_time_equal(s->csrf, presented_csrf))
+          throw HttpError(403, "Forbidden",
+                          "the form's security token does not match: reload the page and send it again");
+        sessions.end(id, unix_now());
+      }
+      return 0;
+    });
   }
+  clear_cookie(ex);
+  ex.set_header("Location", signed_out);
+  ex.send(303, "text/plain; charset=utf-8", "");
+}
+
+std::string StaffAuth::csrf_token(const Caller& c) {
+  if (!c.session.empty()) return c.csrf;  // the session row's own token (read by require)
   return hmac_sha256(secret(), "csrf\n" + c.key.id + "\n" + c.actor);
 }
 

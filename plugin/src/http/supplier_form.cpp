@@ -93,7 +93,9 @@ const char* done_message(const std::string& done) {
 }  // namespace
 
 SupplierForm::SupplierForm(Service& svc, FailureLimiter& guesses, const std::string& templates_dir)
-    : svc_(svc), guesses_(guesses), templates_(templates_dir + "/web") {}
+    : svc_(svc), guesses_(guesses), templates_(templates_dir + "/web") {
+  guesses_.attach(svc, "link");
+}
 
 const std::string& SupplierForm::secret() {
   std::lock_guard lock(mutex_);

@@ -48,9 +48,12 @@ std::string event_json(const ApiKey& k) {
 
 const char* role_name(Role r) {
   switch (r) {
-    case Role::viewer: return "viewer";
-    case Role::buyer: return "buyer";
-    case Role::admin: return "admin";
+    case Role::viewer:
+      return "viewer";
+    case Role::buyer:
+      return "buyer";
+    case Role::admin:
+      return "admin";
   }
   return "viewer";
 }
@@ -83,8 +86,8 @@ CreatedKey ApiKeys::create(const std::string& name, Role role, const std::string
             "INSERT INTO api_keys (id, name, role, secret_sha256, created_at, created_by) "
             "VALUES (:a, :b, :c, :d, :e, :f)",
             {out.key.id, name, std::string(role_name(role)), sha256_hex(secret), out.key.created_at, actor});
-    AuditLog(db_, via_).append({actor, "apikey.created", "apikey:" + name, std::nullopt, std::nullopt,
-                                event_json(out.key)});
+    AuditLog(db_, via_).append(
+        {actor, "apikey.created", "apikey:" + name, std::nullopt, std::nullopt, event_json(out.key)});
     tx.commit();
     out.secret = kPrefix + out.key.id + "_" + secret;
     return out;
@@ -98,13 +101,14 @@ std::optional<ApiKey> ApiKeys::authenticate(const std::string& presented) {
       presented[4 + id_len] != '_')
     return std::nullopt;
   const std::string id = presented.substr(4, id_len), secret = presented.substr(5 + id_len);
-  auto rows = db_.guarded([&] {
-    return select_rows(db_,
-                       std::string("SELECT ") + kColumns + ", secret_sha256 FROM api_keys WHERE id = :a", {id}, 8);
+  // asked on every request (the server trusts nothing from memory): one primary-key read
+  auto row = db_.guarded([&] {
+    return store::select_one(db_, std::string("SELECT ") + kColumns + ", secret_sha256 FROM api_keys WHERE id = :a",
+                             {id}, 8);
   });
-  if (rows.empty()) return std::nullopt;
-  const bool match = constant_time_equal(sha256_hex(secret), *rows[0][7]);
-  ApiKey k = key_from(rows[0]);
+  if (!row) return std::nullopt;
+  const bool match = constant_time_equal(sha256_hex(secret), *(*row)[7]);
+  ApiKey k = key_from(*row);
   if (!match || k.revoked_at) return std::nullopt;
   return k;
 }
@@ -112,8 +116,8 @@ std::optional<ApiKey> ApiKeys::authenticate(const std::string& presented) {
 std::vector<ApiKey> ApiKeys::list() {
   std::vector<ApiKey> out;
   db_.guarded([&] {
-    for (auto& r : select_rows(db_, std::string("SELECT ") + kColumns + " FROM api_keys ORDER BY created_at, id",
-                               {}, 7))
+    for (auto& r :
+         select_rows(db_, std::string("SELECT ") + kColumns + " FROM api_keys ORDER BY created_at, id", {}, 7))
       out.push_back(key_from(r));
   });
   return out;

@@ -67,7 +67,7 @@ void for_each_row(Database& db, const std::string& sql, const std::vector<Param>
     for (int i = 0; i < columns; ++i) st.exchange(soci::into(cols[i], inds[i]));
     bound.bind(st, params);
     st.alloc();
-    st.prepare(sql);
+    st.prepare(sql, soci::details::st_one_time_query);  // one round trip (no server-side prepare to free)
     st.define_and_bind();
     st.execute(false);
     Row row(columns);
@@ -82,12 +82,41 @@ void for_each_row(Database& db, const std::string& sql, const std::vector<Param>
         }
         fn(row);
       }
+      if (n < kBatch) break;  // a short batch is the last: no buffers to grow back for nothing
       for (int i = 0; i < columns; ++i) {
         cols[i].resize(kBatch);
         inds[i].resize(kBatch);
       }
     }
     return 0;
+  });
+}
+
+std::optional<Row> select_one(Database& db, const std::string& sql, const std::vector<Param>& params, int columns) {
+  if (db.backend() == Backend::sqlite) {
+    SqliteStatement& st = db.cached_statement(sql);
+    SqliteStatement::Reset reset{st};
+    bind_sqlite(st, params);
+    if (!st.step()) return std::nullopt;
+    Row row(columns);
+    for (int i = 0; i < columns; ++i) st.column_into(i, row[i]);
+    return row;
+  }
+  return db.guarded([&]() -> std::optional<Row> {
+    std::vector<std::string> values(columns);
+    std::vector<soci::indicator> inds(columns, soci::i_ok);
+    SociParams bound(params);
+    soci::statement st(db.session());
+    for (int i = 0; i < columns; ++i) st.exchange(soci::into(values[i], inds[i]));
+    bound.bind(st, params);
+    st.alloc();
+    st.prepare(sql, soci::details::st_one_time_query);
+    st.define_and_bind();
+    if (!st.execute(true)) return std::nullopt;
+    Row row(columns);
+    for (int i = 0; i < columns; ++i)
+      if (inds[i] != soci::i_null) row[i] = std::move(values[i]);
+    return row;
   });
 }
 
@@ -111,7 +140,7 @@ long long execute(Database& db, const std::string& sql, const std::vector<Param>
     soci::statement st(db.session());
     bound.bind(st, params);
     st.alloc();
-    st.prepare(sql);
+    st.prepare(sql, soci::details::st_one_time_query);  // one round trip (no server-side prepare to free)
     st.define_and_bind();
     st.execute(true);
     return st.get_affected_rows();

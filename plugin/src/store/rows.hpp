@@ -29,6 +29,9 @@ using Row = std::vector<std::optional<std::string>>;
 void for_each_row(Database& db, const std::string& sql, const std::vector<Param>& params, int columns,
                   const std::function<void(Row&)>& fn);
 std::vector<Row> select_rows(Database& db, const std::string& sql, const std::vector<Param>& params, int columns);
+// The first row, or nullopt: for lookups by a key on every request (an API key, a
+// session), without select_rows' batch buffers, which cost more than the query itself.
+std::optional<Row> select_one(Database& db, const std::string& sql, const std::vector<Param>& params, int columns);
 // Runs an INSERT/UPDATE/DELETE; returns the rows it touched.
 long long execute(Database& db, const std::string& sql, const std::vector<Param>& params);
 
