@@ -455,6 +455,39 @@ class PublicUrl(StaffForms):
         self.assertIn("; Secure", r.headers["Set-Cookie"])
 
 
+class NoHost(StaffForms):
+    """Without --public-url a supplier link is built from the request's Host: an HTTP/1.0
+    request may name none, and then no link is minted (never http:///s/…)."""
+    panel_form = PanelNegotiation.panel_form
+
+    def test_no_link_is_minted_for_a_request_without_host(self):
+        import socket
+        cookie = self.session()
+        self.form(cookie, dict(self.FAIR, suppliers="V0001", action="issue"))
+        r = self.server.request("GET", "/erp/suppliers/V0001", headers=cookie)
+        p = Page(r.text)
+        csrf = [a["value"] for t, a in p.tags if t == "input" and a.get("name") == "csrf"][0]
+        target = [a["action"] for t, a in p.tags if t == "form" and a.get("action", "").endswith("/link")][0]
+        body = urllib.parse.urlencode({"csrf": csrf}).encode()
+        s = socket.create_connection(("127.0.0.1", self.server.port))
+        s.sendall(b"POST %s HTTP/1.0\r\nCookie: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                  b"Content-Length: %d\r\n\r\n%s" % (target.encode(), cookie["Cookie"].encode(), len(body), body))
+        s.settimeout(30)
+        answer = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            answer += d
+        s.close()
+        self.assertTrue(answer.startswith(b"HTTP/1.1 400"), answer[:300])
+        self.assertIn("--public-url", answer.decode("utf-8"))
+        self.assertNotIn(b"/s/", answer.split(b"\r\n\r\n", 1)[1])
+        # with a Host the same form mints one, from that host
+        r = self.panel_form(cookie, "link", {}, expect=200)
+        self.assertRegex(r.text, r"http://127\.0\.0\.1:\d+/s/[A-Za-z0-9_-]{43}<")
+
+
 class SignIn(ScreenCase):
     server_args = ("--frame-ancestors", "'self' https://erp.example.co.jp")
 

@@ -11,7 +11,10 @@
  *   - a NULL or closed handle yields HOSHITORI_MISUSE, never a crash;
  *   - structs the caller fills begin with their size, so they can grow;
  *   - everything the library allocates is released with hoshitori_free;
- *   - one handle may be shared by many threads.
+ *   - one handle may be shared by many threads;
+ *   - any number of handles, processes and servers may share one database: every
+ *     answer reflects every change committed before the call began, whichever process
+ *     made it (caches are checked against the database's change counter on each read).
  *
  * All strings are UTF-8.
  */
