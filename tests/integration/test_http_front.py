@@ -302,6 +302,38 @@ class SlowClients(FrontCase):
             s.close()
         self.assertLessEqual(open_now, 20)
 
+    def test_clients_that_never_read_their_answers_hold_no_worker(self):
+        port = self.serve()
+        hogs = []
+        for _ in range(24):  # more than the 16 workers
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect(("127.0.0.1", port))
+            s.sendall(b"GET /api/v1/openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n" * 100)  # and never read
+            hogs.append(s)
+        time.sleep(1.0)
+        t0 = time.monotonic()
+        statuses, out, _ = exchange(port, self.get_v0001(b"Connection: close\r\n"), wait=10)
+        took = time.monotonic() - t0
+        print("with 24 clients not reading 100 pipelined answers each: a normal request in %.1f ms" % (took * 1000))
+        self.assertEqual(statuses, [200], out[:300])
+        self.assertLess(took, 2.0)
+        for s in hogs:
+            s.close()
+
+    def test_a_made_up_link_cannot_make_the_server_hold_an_upload(self):
+        port = self.serve()
+        # an upload's bound is given only to a link that exists: a made-up one gets the
+        # ordinary bound, so a large announced body is refused before a byte is read
+        t0 = time.monotonic()
+        for i in range(20):
+            statuses, out, closed = exchange(port, b"POST /s/nosuchtoken%d/evidence HTTP/1.1\r\nHost: x\r\n"
+                                                   b"Content-Type: multipart/form-data; boundary=b\r\n"
+                                                   b"Content-Length: 15000000\r\n\r\n--b\r\n" % i)
+            self.assertEqual(statuses, [413], out[:300])
+            self.assertTrue(closed)
+        self.assertLess(time.monotonic() - t0, 20)
+
     def request_number(self):
         import json
         req = urllib.request.Request(self.server.base + "/api/v1/requests",

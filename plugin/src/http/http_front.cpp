@@ -5,22 +5,19 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <ctime>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
-#include <streambuf>
 #include <thread>
 #include <unordered_map>
 
@@ -29,17 +26,6 @@ namespace hoshi::http {
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string http_date() {
-  char buf[64];
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
-}
-
-bool iequal(const std::string& a, const char* b) { return strcasecmp(a.c_str(), b) == 0; }
 
 // A short answer from the front itself (framing refused, too many requests), written
 // without waiting: it fits in the socket's buffer of a connection that has sent nothing back.
@@ -77,138 +63,9 @@ std::string peer_of(const sockaddr_storage& a) {
   return buf;
 }
 
-}  // namespace
-
-// ---- Responder ----------------------------------------------------------------------
-
-class Responder::ChunkBuf : public std::streambuf {
- public:
-  ChunkBuf(Responder& r, bool chunked) : r_(r), chunked_(chunked) { setp(buf_, buf_ + sizeof buf_); }
-  void finish() {
-    flush_chunk();
-    if (chunked_ && !r_.head_only_) r_.write_all("0\r\n\r\n");
-  }
-
- protected:
-  int_type overflow(int_type c) override {
-    flush_chunk();
-    if (c != traits_type::eof()) {
-      *pptr() = traits_type::to_char_type(c);
-      pbump(1);
-    }
-    return r_.failed_ ? traits_type::eof() : traits_type::not_eof(c);
-  }
-  int sync() override {
-    flush_chunk();
-    return r_.failed_ ? -1 : 0;
-  }
-
- private:
-  void flush_chunk() {
-    const auto n = static_cast<std::size_t>(pptr() - pbase());
-    setp(buf_, buf_ + sizeof buf_);
-    if (n == 0 || r_.head_only_ || r_.failed_) return;
-    if (chunked_) {
-      char size[24];
-      std::snprintf(size, sizeof size, "%zx\r\n", n);
-      std::string chunk(size);
-      chunk.append(buf_, n).append("\r\n");
-      r_.write_all(chunk);
-    } else {
-      r_.write_all(std::string_view(buf_, n));
-    }
-  }
-  Responder& r_;
-  bool chunked_;
-  char buf_[32768];
-};
-
-Responder::Responder(int fd, const RequestHead& request, int write_timeout_ms)
-    : fd_(fd),
-      head_only_(request.method == "HEAD"),
-      http11_(request.http11),
-      keep_alive_(request.keep_alive),
-      write_timeout_ms_(write_timeout_ms) {}
-
-Responder::~Responder() = default;
-
-bool Responder::write_all(std::string_view data) {
-  while (!data.empty() && !failed_) {
-    const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      data.remove_prefix(static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      pollfd p{fd_, POLLOUT, 0};
-      const int r = ::poll(&p, 1, write_timeout_ms_);
-      if (r > 0 && !(p.revents & (POLLERR | POLLNVAL))) continue;
-      if (r < 0 && errno == EINTR) continue;
-    }
-    failed_ = true;  // gone, or not reading
-  }
-  return !failed_;
-}
-
-std::string Responder::head_text(int status, const Headers& headers, const std::string& framing) {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
-  for (const auto& [k, v] : headers) {
-    if (iequal(k, "Connection")) {
-      if (iequal(v, "close")) keep_alive_ = false;
-      continue;
-    }
-    if (iequal(k, "Content-Length") || iequal(k, "Transfer-Encoding")) continue;
-    out += k + ": " + v + "\r\n";
-  }
-  out += "Date: " + http_date() + "\r\nServer: hoshitori\r\n" + framing;
-  if (!keep_alive_)
-    out += "Connection: close\r\n";
-  else if (!http11_)
-    out += "Connection: keep-alive\r\n";
-  out += "\r\n";
-  return out;
-}
-
-void Responder::send(int status, const Headers& headers, std::string_view body) {
-  started_ = true;
-  std::string out = head_text(status, headers, "Content-Length: " + std::to_string(body.size()) + "\r\n");
-  if (!head_only_) {
-    if (body.size() <= 65536) {
-      out.append(body);
-      write_all(out);
-      return;
-    }
-    if (write_all(out)) write_all(body);
-    return;
-  }
-  write_all(out);
-}
-
-std::ostream& Responder::stream(int status, const Headers& headers) {
-  started_ = true;
-  if (!http11_) keep_alive_ = false;  // HTTP/1.0: the body ends where the connection does
-  write_all(head_text(status, headers, http11_ ? "Transfer-Encoding: chunked\r\n" : ""));
-  chunks_ = std::make_unique<ChunkBuf>(*this, http11_);
-  out_ = std::make_unique<std::ostream>(chunks_.get());
-  return *out_;
-}
-
-void Responder::finish() {
-  if (chunks_) {
-    out_->flush();
-    chunks_->finish();
-    out_.reset();
-    chunks_.reset();
-  }
-}
-
-// ---- the front ----------------------------------------------------------------------
-
-namespace {
-
 struct Conn {
-  enum class State { idle, head, body, busy, linger };
+  // idle → head → (checked →) body → busy (a worker has it) → writing (the answer's rest) → idle …
+  enum class State { idle, head, checked, body, busy, writing, linger };
   int fd = -1;
   std::string peer;
   State state = State::idle;
@@ -217,6 +74,11 @@ struct Conn {
   std::string body;
   ChunkedDecoder chunks;
   std::size_t body_limit = 0;
+  bool check = false;        // a worker is to check the head (not to answer it)
+  std::size_t reserved = 0;  // bytes of the body budget this request holds
+  std::string out;           // the answer's part still to write
+  std::size_t out_off = 0;
+  bool close_after = false;    // close once `out` is written
   Clock::time_point since;     // the current state began
   Clock::time_point deadline;  // when the current state must be over
   std::size_t lingered = 0;    // bytes dropped while closing
@@ -224,15 +86,23 @@ struct Conn {
 };
 using ConnPtr = std::shared_ptr<Conn>;
 
+// What a worker hands back to the front.
+struct Back {
+  ConnPtr c;
+  bool close = false;
+  std::string pending;  // the answer's rest
+};
+
 }  // namespace
 
 struct HttpFront::Impl {
-  Impl(FrontOptions o, Handler h, BodyLimit l)
-      : options(std::move(o)), handler(std::move(h)), body_limit(std::move(l)) {}
+  Impl(FrontOptions o, Handler h, BodyLimit l, HeadCheck k)
+      : options(std::move(o)), handler(std::move(h)), body_limit(std::move(l)), head_check(std::move(k)) {}
 
   FrontOptions options;
   Handler handler;
   BodyLimit body_limit;
+  HeadCheck head_check;
   int listen_fd = -1, epoll_fd = -1, wake_fd = -1;
   int bound_port = 0;
   std::atomic<bool> stopping{false};
@@ -242,21 +112,28 @@ struct HttpFront::Impl {
   // the I/O thread's own
   std::unordered_map<int, ConnPtr> conns;
   std::unordered_map<std::string, std::size_t> per_address;
+  std::size_t buffered = 0;  // bodies held at once (Conn::reserved, added up)
 
-  // complete requests for the workers
+  // requests (and heads to check) for the workers
   std::mutex job_mutex;
   std::condition_variable job_ready;
   std::deque<ConnPtr> jobs;
-  // connections the workers hand back (second: close it)
   std::mutex back_mutex;
-  std::vector<std::pair<ConnPtr, bool>> back;
+  std::vector<Back> back;
 
   void run_io();
   void run_worker();
   void accept_all();
   bool make_room(const std::string& peer);
   void readable(const ConnPtr& c);
+  void writable(const ConnPtr& c);
   void use_input(const ConnPtr& c);
+  void begin_body(const ConnPtr& c);
+  bool reserve(const ConnPtr& c, std::size_t bytes);
+  void release(const ConnPtr& c) {
+    buffered -= c->reserved;
+    c->reserved = 0;
+  }
   void dispatch(const ConnPtr& c);
   void refuse(const ConnPtr& c, int status, const std::string& why);
   void linger(const ConnPtr& c);
@@ -264,19 +141,30 @@ struct HttpFront::Impl {
   void take_back();
   void sweep();
   void set_idle(const ConnPtr& c);
-  void watch(const ConnPtr& c) {
+  void watch(const ConnPtr& c, std::uint32_t events = EPOLLIN | EPOLLRDHUP) {
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP;
+    ev.events = events;
     ev.data.fd = c->fd;
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &ev);
   }
+  void rewatch(const ConnPtr& c, std::uint32_t events) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = c->fd;
+    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
+  }
   void unwatch(const ConnPtr& c) { epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c->fd, nullptr); }
+  void wake() {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] ssize_t w = ::write(wake_fd, &one, sizeof one);
+  }
   static Clock::duration ms(int v) { return std::chrono::milliseconds(v); }
   bool pressed() const { return conns.size() * 4 > options.max_connections * 3; }
+  static bool with_worker(const Conn& c) { return c.state == Conn::State::busy || c.state == Conn::State::checked; }
 };
 
-HttpFront::HttpFront(FrontOptions options, Handler handler, BodyLimit body_limit)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(body_limit))) {}
+HttpFront::HttpFront(FrontOptions options, Handler handler, BodyLimit body_limit, HeadCheck check)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(body_limit), std::move(check))) {}
 
 HttpFront::~HttpFront() { stop(); }
 
@@ -349,7 +237,7 @@ void HttpFront::stop() {
   if (m.io.joinable()) m.io.join();
   {
     std::lock_guard lock(m.back_mutex);
-    for (auto& [c, close] : m.back) m.close_conn(c);
+    for (auto& b : m.back) m.close_conn(b.c);
     m.back.clear();
   }
   std::vector<ConnPtr> left;
@@ -377,7 +265,10 @@ void HttpFront::Impl::run_io() {
         take_back();
       } else if (auto it = conns.find(fd); it != conns.end()) {
         ConnPtr c = it->second;  // keep it alive while it is handled
-        readable(c);
+        if (c->state == Conn::State::writing)
+          writable(c);
+        else
+          readable(c);
       }
     }
     if (Clock::now() - last_sweep >= std::chrono::milliseconds(100)) {
@@ -388,7 +279,7 @@ void HttpFront::Impl::run_io() {
   // connections not with a worker are closed; the workers' come back and are closed by stop()
   std::vector<ConnPtr> open;
   for (auto& [fd, c] : conns)
-    if (c->state != Conn::State::busy) open.push_back(c);
+    if (!with_worker(*c)) open.push_back(c);
   for (auto& c : open) close_conn(c);
 }
 
@@ -402,36 +293,70 @@ void HttpFront::Impl::run_worker() {
       c = std::move(jobs.front());
       jobs.pop_front();
     }
+    if (c->check) {  // only the head, before its body is read
+      try {
+        c->body_limit = head_check ? head_check(c->head) : c->body_limit;
+      } catch (const std::exception&) {
+        c->body_limit = 0;
+      }
+      {
+        std::lock_guard lock(back_mutex);
+        back.push_back(Back{c, false, {}});
+      }
+      wake();
+      continue;
+    }
     Request req{std::move(c->head), std::move(c->body), c->peer};
     c->head = RequestHead{};
-    c->body.clear();
+    c->body = std::string();
     if (stopping) req.head.keep_alive = false;
-    Responder r(c->fd, req.head, options.write_timeout_ms);
+    Responder r(c->fd, req.head, options.write_timeout_ms, &stopping);
     try {
       handler(req, r);
-    } catch (const std::exception& e) {
+    } catch (const std::exception&) {
       if (!r.started()) r.send(500, {{"Content-Type", "text/plain; charset=utf-8"}}, "internal error");
     }
     if (!r.started()) r.send(500, {{"Content-Type", "text/plain; charset=utf-8"}}, "no answer");
     r.finish();
     {
       std::lock_guard lock(back_mutex);
-      back.emplace_back(c, !r.keep_alive());
+      back.push_back(Back{c, !r.keep_alive(), r.take_pending()});
     }
-    const std::uint64_t one = 1;
-    [[maybe_unused]] ssize_t w = ::write(wake_fd, &one, sizeof one);
+    wake();
   }
 }
 
 void HttpFront::Impl::take_back() {
-  std::vector<std::pair<ConnPtr, bool>> got;
+  std::vector<Back> got;
   {
     std::lock_guard lock(back_mutex);
     got.swap(back);
   }
-  for (auto& [c, close] : got) {
+  for (auto& b : got) {
+    const ConnPtr& c = b.c;
+    if (c->state == Conn::State::checked) {  // the head was checked: now its body
+      if (stopping) {
+        close_conn(c);
+        continue;
+      }
+      watch(c);
+      begin_body(c);
+      if (c->state == Conn::State::body) use_input(c);
+      continue;
+    }
+    release(c);
     c->served = true;
-    if (close || stopping) {
+    if (!b.pending.empty() && !stopping) {
+      c->state = Conn::State::writing;
+      c->out = std::move(b.pending);
+      c->out_off = 0;
+      c->close_after = b.close;
+      c->since = Clock::now();
+      c->deadline = c->since + ms(options.write_timeout_ms);
+      watch(c, EPOLLOUT);
+      continue;
+    }
+    if (b.close || stopping) {
       linger(c);
       continue;
     }
@@ -439,6 +364,32 @@ void HttpFront::Impl::take_back() {
     watch(c);
     use_input(c);  // a request sent behind the last one
   }
+}
+
+// The rest of an answer the worker could not write at once, as the client reads it.
+void HttpFront::Impl::writable(const ConnPtr& c) {
+  while (c->out_off < c->out.size()) {
+    const ssize_t n =
+        ::send(c->fd, c->out.data() + c->out_off, c->out.size() - c->out_off, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      c->out_off += static_cast<std::size_t>(n);
+      c->deadline = Clock::now() + ms(options.write_timeout_ms);  // it reads: it may go on
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    return close_conn(c);
+  }
+  c->out = std::string();
+  c->out_off = 0;
+  if (c->close_after) {
+    unwatch(c);
+    c->state = Conn::State::busy;  // so that linger() watches it again for reading
+    return linger(c);
+  }
+  set_idle(c);
+  rewatch(c, EPOLLIN | EPOLLRDHUP);
+  use_input(c);
 }
 
 void HttpFront::Impl::set_idle(const ConnPtr& c) {
@@ -475,19 +426,21 @@ void HttpFront::Impl::accept_all() {
   }
 }
 
-// Room for a new connection from `peer`: the oldest idle, else unfinished, connection
-// gives way — of that address when it is at its bound, of anyone when all are taken.
+// Room for a new connection from `peer`: the oldest idle, else unfinished, else slowest
+// reading connection gives way — of that address when it is at its bound, of anyone
+// when all are taken.
 bool HttpFront::Impl::make_room(const std::string& peer) {
   auto oldest = [&](bool same_address) -> ConnPtr {
     ConnPtr best;
     int best_rank = 9;
     for (auto& [fd, c] : conns) {
       if (same_address && c->peer != peer) continue;
-      int rank = c->state == Conn::State::linger ? 0
-                 : c->state == Conn::State::idle ? (c->served ? 1 : 2)
-                 : c->state == Conn::State::head ? 3
-                 : c->state == Conn::State::body ? 4
-                                                 : 9;
+      int rank = c->state == Conn::State::linger    ? 0
+                 : c->state == Conn::State::idle    ? (c->served ? 1 : 2)
+                 : c->state == Conn::State::head    ? 3
+                 : c->state == Conn::State::body    ? 4
+                 : c->state == Conn::State::writing ? 5
+                                                    : 9;
       if (rank == 9) continue;  // with a worker
       if (rank < best_rank || (rank == best_rank && c->since < best->since)) {
         best = c;
@@ -515,7 +468,7 @@ bool HttpFront::Impl::make_room(const std::string& peer) {
 void HttpFront::Impl::readable(const ConnPtr& c) {
   char buf[65536];
   for (;;) {
-    if (c->state == Conn::State::busy || c->fd < 0) return;
+    if (with_worker(*c) || c->state == Conn::State::writing || c->fd < 0) return;
     // no more than a head's worth waits unread behind a request
     if (c->state != Conn::State::linger && c->state != Conn::State::body &&
         c->in.size() > options.head_limits.max_head + sizeof buf)
@@ -557,17 +510,24 @@ void HttpFront::Impl::use_input(const ConnPtr& c) {
         if (used == 0) return;
         c->in.erase(0, used);
         c->body.clear();
-        c->body_limit = body_limit ? body_limit(c->head) : 1 << 20;
         if (c->head.body == RequestHead::Body::none) return dispatch(c);
-        if (c->head.body == RequestHead::Body::length && c->head.content_length > c->body_limit)
-          return refuse(c, 413,
-                        "the request body is " + std::to_string(c->head.content_length) + " bytes; at most " +
-                            std::to_string(c->body_limit) + " are accepted here");
-        c->chunks = ChunkedDecoder{};
-        c->state = Conn::State::body;
-        c->since = Clock::now();
-        c->deadline = c->since + ms(options.body_timeout_ms);
-        if (c->head.expect_continue && c->head.http11) write_now(c->fd, "HTTP/1.1 100 Continue\r\n\r\n");
+        const BodyRule rule = body_limit ? body_limit(c->head) : BodyRule{1 << 20, false};
+        c->body_limit = rule.limit;
+        if (rule.check && head_check) {  // a worker looks at the head before the body is read
+          unwatch(c);
+          c->state = Conn::State::checked;
+          c->check = true;
+          std::lock_guard lock(job_mutex);
+          if (jobs.size() >= options.max_queued) {
+            c->check = false;
+            c->state = Conn::State::busy;
+            return refuse(c, 503, "the server is busy; try again shortly");
+          }
+          jobs.push_back(c);
+          job_ready.notify_one();
+          return;
+        }
+        begin_body(c);
         break;
       }
       case Conn::State::body: {
@@ -583,6 +543,8 @@ void HttpFront::Impl::use_input(const ConnPtr& c) {
           } catch (const FramingError& e) {
             return refuse(c, e.status, e.what());
           }
+          if (c->body.size() > c->reserved && !reserve(c, c->body.size() - c->reserved))
+            return refuse(c, 503, "the server holds too many request bodies; try again shortly");
           if (c->chunks.done()) return dispatch(c);
         }
         // the body keeps its deadline while it arrives at the least rate
@@ -592,11 +554,37 @@ void HttpFront::Impl::use_input(const ConnPtr& c) {
         c->deadline = c->since + allowed;
         return;
       }
+      case Conn::State::checked:
       case Conn::State::busy:
+      case Conn::State::writing:
       case Conn::State::linger:
         return;
     }
   }
+}
+
+// The head is known and its bound set: refuse a body over it, or start reading it.
+void HttpFront::Impl::begin_body(const ConnPtr& c) {
+  c->check = false;
+  c->state = Conn::State::head;
+  if (c->head.body == RequestHead::Body::length && c->head.content_length > c->body_limit)
+    return refuse(c, 413,
+                  "the request body is " + std::to_string(c->head.content_length) + " bytes; at most " +
+                      std::to_string(c->body_limit) + " are accepted here");
+  if (c->head.body == RequestHead::Body::length && !reserve(c, c->head.content_length))
+    return refuse(c, 503, "the server holds too many request bodies; try again shortly");
+  c->chunks = ChunkedDecoder{};
+  c->state = Conn::State::body;
+  c->since = Clock::now();
+  c->deadline = c->since + ms(options.body_timeout_ms);
+  if (c->head.expect_continue && c->head.http11) write_now(c->fd, "HTTP/1.1 100 Continue\r\n\r\n");
+}
+
+bool HttpFront::Impl::reserve(const ConnPtr& c, std::size_t bytes) {
+  if (buffered + bytes > options.max_buffered) return false;
+  buffered += bytes;
+  c->reserved += bytes;
+  return true;
 }
 
 void HttpFront::Impl::dispatch(const ConnPtr& c) {
@@ -621,18 +609,20 @@ void HttpFront::Impl::refuse(const ConnPtr& c, int status, const std::string& wh
 // Closing after an answer: the write side first, then what the client still sends is
 // read and dropped for a moment, so that the answer is not lost to a reset.
 void HttpFront::Impl::linger(const ConnPtr& c) {
+  release(c);
   ::shutdown(c->fd, SHUT_WR);
-  if (c->state == Conn::State::busy) watch(c);
+  if (c->state == Conn::State::busy || c->state == Conn::State::checked) watch(c);
   c->state = Conn::State::linger;
-  c->in.clear();
-  c->in.shrink_to_fit();
-  c->body.clear();
+  c->in = std::string();
+  c->body = std::string();
+  c->out = std::string();
   c->since = Clock::now();
   c->deadline = c->since + std::chrono::seconds(2);
 }
 
 void HttpFront::Impl::close_conn(const ConnPtr& c) {
   if (c->fd < 0) return;
+  release(c);
   unwatch(c);
   ::close(c->fd);
   conns.erase(c->fd);
@@ -644,12 +634,12 @@ void HttpFront::Impl::sweep() {
   const auto now = Clock::now();
   std::vector<ConnPtr> late;
   for (auto& [fd, c] : conns)
-    if (c->state != Conn::State::busy && now >= c->deadline) late.push_back(c);
+    if (!with_worker(*c) && now >= c->deadline) late.push_back(c);
   for (auto& c : late) {
     if (c->state == Conn::State::head || c->state == Conn::State::body)
       refuse(c, 408, "the request did not arrive in time");
     else
-      close_conn(c);
+      close_conn(c);  // idle, lingering, or an answer the client stopped reading
   }
 }
 

@@ -13,6 +13,7 @@
 #include "http/supplier_form.hpp"
 #include "http/supplier_uploads.hpp"
 #include "records/letters.hpp"
+#include "records/supplier_links.hpp"
 #include "store/database.hpp"
 
 namespace hoshi::http {
@@ -121,11 +122,25 @@ class Handler {
   Shared& s_;
 };
 
-// The most a request may send: an evidence upload under /s/, else a form or JSON body.
-std::size_t body_limit(const RequestHead& head, const WebOptions& o, const Service& svc) {
+// The most a request may send: a form or JSON body; an evidence upload (POST
+// /s/<token>/evidence) more, once a worker has found that its link exists — so a
+// made-up link cannot make the front hold megabytes.
+HttpFront::BodyRule body_rule(const RequestHead& head, const WebOptions& o) {
   const std::size_t usual = std::max<std::size_t>({o.max_body, SupplierForm::kMaxForm, 64 * 1024});
-  if (head.target.rfind("/s/", 0) == 0) return std::max(usual, max_upload_body(svc.catalogs().policy.evidence));
-  return usual;
+  const bool upload = head.method == "POST" && head.target.rfind("/s/", 0) == 0 &&
+                      head.target.find('/', 3) != std::string::npos &&
+                      head.target.compare(head.target.find('/', 3), std::string::npos, "/evidence") == 0;
+  return {usual, upload && head.body != RequestHead::Body::none &&
+                     (head.body == RequestHead::Body::chunked || head.content_length > usual)};
+}
+
+std::size_t checked_upload_limit(const RequestHead& head, const WebOptions& o, Service& svc) {
+  const std::size_t usual = std::max<std::size_t>({o.max_body, SupplierForm::kMaxForm, 64 * 1024});
+  const std::size_t slash = head.target.find('/', 3);
+  const std::string token = head.target.substr(3, slash - 3);
+  const bool known =
+      svc.with_db([&](store::Database& db) { return records::SupplierLinks(db).find(token).has_value(); });
+  return known ? std::max(usual, max_upload_body(svc.catalogs().policy.evidence)) : usual;
 }
 
 }  // namespace
@@ -158,7 +173,8 @@ void WebServer::start() {
   Impl* impl = impl_.get();
   impl_->front = std::make_unique<HttpFront>(
       f, [impl](Request& req, Responder& res) { impl->handler.handle(req, res); },
-      [impl](const RequestHead& head) { return body_limit(head, impl->shared.options, impl->shared.svc); });
+      [impl](const RequestHead& head) { return body_rule(head, impl->shared.options); },
+      [impl](const RequestHead& head) { return checked_upload_limit(head, impl->shared.options, impl->shared.svc); });
   impl_->front->start();
   impl_->port = impl_->front->port();
   impl_->running = true;
