@@ -177,5 +177,43 @@ class OneTruth(CliTest):
         self.assertIn("東邦精密工業株式会社（新）", self.host.html("/erp/"))
 
 
+    def test_a_filtered_list_never_contradicts_itself_under_writes(self):
+        """A writes standings back and forth while B and C list by standing: every row of a
+        page filtered for a standing has that standing (the page and its rows are read in
+        one snapshot; a retry loop let 13 contradictions through in 20 s on PostgreSQL)."""
+        import threading
+        a, b, c = self.servers
+        codes = ["V0001", "V0002", "V0005", "V0008"]
+        done = threading.Event()
+        problems = []
+
+        def write():
+            for i in range(240):
+                level = 0 if (i // 4) % 2 == 0 else 4
+                self.call(a, "PATCH", "/api/v1/suppliers/" + codes[i % 4], {"scs": {"level": level,
+                                                                                    "valid_until": "2027-09-30"}})
+            done.set()
+
+        def read(server):
+            while not done.is_set():
+                for st in ("meets", "below"):
+                    for row in self.call(server, "GET", "/api/v1/suppliers?limit=1000&standing=" + st).json()[
+                            "suppliers"]:
+                        if row["standing"] != st:
+                            problems.append((st, row["vendor_code"], row["standing"]))
+                    board = self.call(server, "GET", "/erp/?standing=" + st).text
+                    for code, shown in re.findall(r'<tr class="hs-st-(\w+)[^"]*">\s*<td><a href="[^"]*">(V\d+)</a>',
+                                                  board):
+                        if code != st:
+                            problems.append(("board", st, shown, code))
+
+        threads = [threading.Thread(target=write)] + [threading.Thread(target=read, args=(s,)) for s in (b, c)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(problems, [])
+
+
 if __name__ == "__main__":
     sys.exit(cli_support.main())

@@ -161,20 +161,21 @@ std::optional<SupplierStanding> Service::get(const std::string& key) {
 
 std::shared_ptr<const Service::Board> Service::board() {
   const Date day = today();
-  long long gen = 0;
-  {
-    std::lock_guard db_lock(db_mutex_);
-    gen = db_.generation();
-  }
+  std::lock_guard db_lock(db_mutex_);
+  return db_.guarded([&] {
+    store::ReadTransaction snapshot(db_);
+    return board_locked(day);
+  });
+}
+
+// db_mutex_ held, inside a read snapshot: the board of the snapshot's generation.
+std::shared_ptr<const Service::Board> Service::board_locked(const Date& day) {
+  const long long gen = db_.generation();
   std::lock_guard lock(board_mutex_);
   if (board_ && board_->generation == gen && board_->day == day.days()) return board_;
   auto b = std::make_shared<Board>();
-  std::vector<Supplier> all;
-  {
-    std::lock_guard db_lock(db_mutex_);
-    b->generation = db_.generation();  // read with the rows, under the same lock
-    all = store::SupplierRepository(db_).list({});
-  }
+  b->generation = gen;
+  std::vector<Supplier> all = store::SupplierRepository(db_).list({});
   b->day = day.days();
   b->rows.reserve(all.size());
   std::set<std::string> depts;
@@ -200,13 +201,14 @@ std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* tot
   if (q.filter.name_like)
     for (char c : *q.filter.name_like)
       if (c != '%' && c != '_' && c != '\\') needle += c;  // as the SQL path: no wildcards
-  // The filters run on the board, the rows come from the cache: both must be of one
-  // version, or a row could say "below" on a page filtered for "meets". A change that
-  // commits while the page is gathered is seen by the closing read of the counter, and
-  // the page is gathered again (a few times at most; then it is as fresh as any read).
-  for (int attempt = 0;; ++attempt) {
-    auto b = board();
-    std::vector<const BoardRow*> page;
+  // The filters run on the board, the page's rows are read in the same snapshot: one
+  // state of the data, so a row never says "below" on a page filtered for "meets".
+  const Date day = today();
+  std::lock_guard db_lock(db_mutex_);
+  return db_.guarded([&] {
+    store::ReadTransaction snapshot(db_);
+    auto b = board_locked(day);
+    std::vector<std::string> page;
     std::size_t matched = 0;
     for (const BoardRow& r : b->rows) {
       if (q.filter.department && r.department != *q.filter.department) continue;
@@ -214,19 +216,16 @@ std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* tot
       if (!needle.empty() && r.name_normalized.find(needle) == std::string::npos) continue;
       if (q.standing && r.standing != *q.standing) continue;
       if (matched++ < q.offset) continue;
-      if (q.limit == 0 || page.size() < q.limit) page.push_back(&r);
+      if (q.limit == 0 || page.size() < q.limit) page.push_back(r.code);
     }
     if (total) *total = matched;
+    auto rows = store::SupplierRepository(db_).find_many(page);
     std::vector<SupplierStanding> out;
     out.reserve(page.size());
-    for (const BoardRow* r : page) with_status(r->code, [&](const SupplierStanding& st) { out.push_back(st); });
-    if (attempt == 3 || current_generation() == b->generation) return out;
-  }
-}
-
-long long Service::current_generation() {
-  std::lock_guard db_lock(db_mutex_);
-  return db_.generation();
+    for (const auto& code : page)
+      if (auto it = rows.find(code); it != rows.end()) out.push_back(evaluate(std::move(it->second), day));
+    return out;
+  });
 }
 
 std::array<std::size_t, 5> Service::standing_counts() { return board()->counts; }

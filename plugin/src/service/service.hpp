@@ -82,7 +82,8 @@ class Service {
   std::optional<SupplierStanding> get(const std::string& key);
   // One page of suppliers in vendor-code order. Filters run over a compact in-memory
   // index of every supplier's standing (rebuilt when the data or the day changes), so a
-  // page costs the same with 100 or 100,000 suppliers; the page's rows come from the cache.
+  // page costs the same with 100 or 100,000 suppliers; the page's rows are read in the
+  // same database snapshot as the index's version, so they always agree with the filter.
   std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
   // Counts by standing of every supplier (active or not), from the same index.
   std::array<std::size_t, 5> standing_counts();
@@ -142,7 +143,7 @@ class Service {
     std::size_t active = 0, meeting = 0;  // active suppliers, and those meeting the policy
   };
   std::shared_ptr<const Board> board();
-  long long current_generation();
+  std::shared_ptr<const Board> board_locked(const Date& day);  // db_mutex_ held, in a snapshot
   SupplierStanding evaluate(Supplier s, const Date& today) const;
   void maybe_refresh();
   void refresh_now();

@@ -334,6 +334,21 @@ WriteTransaction::WriteTransaction(Database& db, Mode mode) : db_(db) {
   });
 }
 
+ReadTransaction::ReadTransaction(Database& db) : db_(db) {
+  db_.guarded([&] {
+    db_.session() << (db_.backend() == Backend::sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    return 0;
+  });
+}
+
+ReadTransaction::~ReadTransaction() {
+  try {
+    db_.session() << "COMMIT";  // nothing was written: ends the snapshot
+  } catch (...) {
+    rollback_quietly(db_.session());
+  }
+}
+
 void WriteTransaction::commit() {
   db_.guarded([&] {
     db_.session() << "COMMIT";

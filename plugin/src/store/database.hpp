@@ -87,6 +87,21 @@ class WriteTransaction {
   bool open_ = false;
 };
 
+// One consistent view for several reads: BEGIN (SQLite: the snapshot of the first read,
+// WAL keeps it) or BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY (PostgreSQL); ended
+// when it goes out of scope. For an answer gathered from several queries (a filtered
+// page and its rows) that must not mix two states of the data.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
+};
+
 // libpq keyword form of a postgresql:// URL (percent-decoded, quoted).
 std::string postgres_keywords(const std::string& url);
 
