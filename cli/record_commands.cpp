@@ -355,10 +355,12 @@ int cmd_agreement(const Globals& g, Args& a) {
 
 int cmd_verify(const Globals& g, Args& a) {
   const bool json_out = a.take_switch("--json");
+  const bool head_given = a.has("--expected-head");
   std::string head = a.take_value("--expected-head");
   if (!a.positionals().empty()) throw UsageError{"verify [--expected-head HASH] [--json]"};
-  // a typo is a usage error, never a "BROKEN" tamper alarm
-  if (!head.empty() && !is_sha256_hex(head))
+  // a typo is a usage error, never a "BROKEN" tamper alarm; an empty value (a script's
+  // unset variable) is one too, never a check quietly skipped
+  if (head_given && !is_sha256_hex(head))
     throw UsageError{
         "--expected-head takes the 64 hexadecimal digits of a head hash (from an earlier verify or "
         "export), not \"" +

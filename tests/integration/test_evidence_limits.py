@@ -287,6 +287,28 @@ class Withdrawal(EvidenceCase):
         _, text = self.withdraw("1 OR 1=1", expect=400)
         self.assertEqual(self.listed("V0002")[0]["withdrawn_at"], None)
 
+    def test_a_head_request_is_not_a_download_and_a_cut_body_is_not_stored(self):
+        data = pdf(2 * KiB, "looked-at")
+        self.upload([("見ただけ.pdf", data)])
+        f = self.listed()[0]
+        r = self.server.request("HEAD", f["href"], key=self.key, user="buyer-tanaka")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers["Content-Length"], str(len(data)))
+        self.assertEqual(r.body, b"")
+        self.assertEqual(self.count("evidence_downloads"), 0)
+        self.withdraw(f["id"])
+        self.assertEqual(self.count("evidence_blobs"), 0)  # never downloaded: the bytes are gone
+        # a multipart body without its closing delimiter is refused, nothing stored
+        boundary = "cutcutcut"
+        body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n--%s\r\n"
+                "Content-Disposition: form-data; name=\"files\"; filename=\"cut.pdf\"\r\n"
+                "Content-Type: application/pdf\r\n\r\n" % (boundary, self.csrf(), boundary)).encode() + data[:100]
+        status, _, page = self.browser.open(self.path + "/evidence", raw=body, headers={
+            "Content-Type": "multipart/form-data; boundary=" + boundary})
+        self.assertEqual(status, 400, page[:300])
+        self.assertIn("途中で切れています", page)
+        self.assertEqual(len(self.listed()), 1)
+
     def test_withdrawn_after_a_staff_download_its_bytes_are_kept_until_retention(self):
         data = pdf(2 * KiB, "downloaded")
         self.upload([("確認書.pdf", data)])

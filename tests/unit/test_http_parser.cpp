@@ -55,9 +55,9 @@ BOOST_AUTO_TEST_CASE(malformed_lines_are_refused) {
   BOOST_TEST(refusal("GET / HTTP/1.1\r\nHost: x\r\nA: b\rc\r\n\r\n") == 400);
   BOOST_TEST(refusal("GET / HTTP/1.1\r\nHost: x\r\nA: b\r\n c\r\n\r\n") == 400);
   BOOST_TEST(refusal("GET / HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n") == 400);
-  BOOST_TEST(refusal("GET / HTTP/1.1\r\n\r\n") == 400);                          // no Host
-  BOOST_TEST(refusal("GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n") == 400);     // two
-  BOOST_TEST(refusal("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n") == 400);             // not a host
+  BOOST_TEST(refusal("GET / HTTP/1.1\r\n\r\n") == 400);                        // no Host
+  BOOST_TEST(refusal("GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n") == 400);  // two
+  BOOST_TEST(refusal("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n") == 400);           // not a host
   BOOST_TEST(refusal("GET  / HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
   BOOST_TEST(refusal("GET /\x7f HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
   BOOST_TEST(refusal("GET / HTTP/2.0\r\nHost: x\r\n\r\n") == 505);
@@ -73,6 +73,11 @@ BOOST_AUTO_TEST_CASE(absolute_form_is_reduced_to_the_path) {
   parse_request_head("GET https://example.jp HTTP/1.1\r\nHost: example.jp\r\n\r\n", h);
   BOOST_TEST(h.target == "/");
   BOOST_TEST(refusal("GET ftp://x/ HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+  // the URL's host is the host (RFC 9112 §3.2.2), and an HTTP/1.1 request still names one
+  parse_request_head("GET http://real.example/s/x HTTP/1.1\r\nHost: other.example\r\n\r\n", h);
+  BOOST_TEST(*h.find("Host") == "real.example");
+  BOOST_TEST(refusal("GET http://real.example/ HTTP/1.1\r\n\r\n") == 400);
+  BOOST_TEST(refusal("GET http://u@real.example/ HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
 }
 
 BOOST_AUTO_TEST_CASE(http10_closes_unless_asked_and_close_is_heard) {
@@ -110,8 +115,10 @@ BOOST_AUTO_TEST_CASE(bad_chunks_are_refused) {
     return 0;
   };
   BOOST_TEST(status("x\r\n") == 400);
-  BOOST_TEST(status("3\r\nhello\r\n") == 400);  // longer than said
-  BOOST_TEST(status("5\nhello\r\n") == 400);    // bare LF
+  BOOST_TEST(status("3\r\nhello\r\n") == 400);    // longer than said
+  BOOST_TEST(status("5\nhello\r\n") == 400);      // bare LF
+  BOOST_TEST(status("5 x\r\nhello\r\n") == 400);  // after BWS only ";"
+  BOOST_TEST(status("5 ;x\r\nhello\r\n0\r\n\r\n") == 0);
   BOOST_TEST(status("1000000000000000\r\n") == 400);
   BOOST_TEST(status("65\r\n", 100) == 413);  // 101 bytes announced, 100 allowed
   BOOST_TEST(status("0\r\n" + std::string(9000, 'a') + "\r\n\r\n") == 400);

@@ -152,7 +152,10 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
 
 bool is_hidden(char32_t c) {
   const int8_t type = u_charType(static_cast<UChar32>(c));
-  return type == U_CONTROL_CHAR || type == U_FORMAT_CHAR;
+  if (type == U_CONTROL_CHAR || type == U_FORMAT_CHAR) return true;
+  // letters and marks that show as nothing: the Hangul fillers, the combining grapheme
+  // joiner, the blank Braille pattern (a name of them alone looks empty)
+  return c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 || c == 0x034F || c == 0x2800;
 }
 
 namespace {

@@ -21,22 +21,25 @@ std::string user_header(const std::string& raw) {
 
 Caller Authenticator::require(const Exchange& ex, records::Role need) {
   const std::string address = ex.client_address();
-  if (long wait = limiter_.blocked_for(address); wait > 0) {
-    auto extra = Poco::JSON::Object::Ptr(new Poco::JSON::Object);
-    extra->set("retry_after", wait);
-    throw HttpError(429, "Too Many Requests",
-                    "too many bad keys from this address; try again in " + std::to_string(wait) + " s", extra);
-  }
   const std::string auth = ex.header("Authorization");
   const std::string scheme = "Bearer ";
   if (auth.size() <= scheme.size() || auth.compare(0, scheme.size(), scheme) != 0)
     throw HttpError(401, "Unauthorized",
                     "send an API key as \"Authorization: Bearer hsk_…\" (hoshitori apikey create)");
   const std::string presented = auth.substr(scheme.size());
-  // asked of the store every time: nothing that decides who may act is trusted for a while
+  // asked of the store every time: nothing that decides who may act is trusted for a while.
+  // A key that is good is taken even from an address past its allowance of bad ones (behind
+  // a proxy every client shares one address: a guesser must not lock the host out); the
+  // allowance slows the guessing, which a 256-bit key makes hopeless anyway.
   const std::optional<records::ApiKey> key =
       svc_.with_db([&](store::Database& db) { return records::ApiKeys(db).authenticate(presented); });
   if (!key) {
+    if (long wait = limiter_.blocked_for(address); wait > 0) {
+      auto extra = Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+      extra->set("retry_after", wait);
+      throw HttpError(429, "Too Many Requests",
+                      "too many bad keys from this address; try again in " + std::to_string(wait) + " s", extra);
+    }
     limiter_.failed(address);
     throw HttpError(401, "Unauthorized", "the API key is unknown or revoked");
   }

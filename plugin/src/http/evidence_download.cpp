@@ -3,6 +3,7 @@
 #include <optional>
 #include <string_view>
 
+#include "records/evidence_store.hpp"
 #include "service/supplier_evidence.hpp"
 
 namespace hoshi::http {
@@ -34,6 +35,15 @@ bool send_evidence(Exchange& ex, Service& svc, const std::string& id, const std:
                    const std::string& via) {
   if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) return false;
   std::optional<records::EvidenceFile> f;
+  if (ex.method() == "HEAD") {  // what a GET would answer, from the metadata: not a download
+    f = svc.with_db([&](store::Database& db) { return records::EvidenceStore(db).find(std::stoll(id)); });
+    if (!f) return false;
+    if (!f->content_stored) throw HttpError(410, "Gone", "the supplier withdrew this file and its bytes are deleted");
+    ex.set_header("Content-Disposition", attachment_disposition(f->filename));
+    ex.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
+    ex.send_head(200, f->media_type, static_cast<std::size_t>(f->size));
+    return true;
+  }
   try {
     ScopedPrincipal as(via);
     f = SupplierEvidence(svc).download(std::stoll(id), actor);

@@ -73,7 +73,7 @@ void Exchange::set_header(const std::string& name, const std::string& value) {
   out_headers_.emplace_back(name, value);
 }
 
-std::istream& Exchange::body_stream(std::size_t limit) {
+std::istringstream& Exchange::body_stream(std::size_t limit) {
   if (req_.body.size() > limit)
     throw HttpError(413, "Content Too Large",
                     "the request body is " + std::to_string(req_.body.size()) + " bytes; at most " +
@@ -158,6 +158,12 @@ void Exchange::send(int status, const std::string& content_type, const std::stri
   set_header("Content-Type", content_type);
   sent_ = true;
   res_.send(status, out_headers_, body);
+}
+
+void Exchange::send_head(int status, const std::string& content_type, std::size_t length) {
+  set_header("Content-Type", content_type);
+  sent_ = true;
+  res_.send(status, out_headers_, {}, length);
 }
 
 void Exchange::problem(const HttpError& e) {

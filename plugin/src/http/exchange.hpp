@@ -63,13 +63,15 @@ class Exchange {
   std::string body(std::size_t limit);
   // The body as a stream, for a large upload read part by part (multipart/form-data):
   // HttpError 413 when it is over `limit` bytes. Call once, instead of body().
-  std::istream& body_stream(std::size_t limit);
+  std::istringstream& body_stream(std::size_t limit);
   // Kept for the upload reader: a body is never cut short (it is read whole or refused).
   bool body_cut_short() const { return false; }
   // The Host the client named ("" when it named none: an HTTP/1.0 request may not).
   std::string host() const { return header("Host"); }
 
   void send(int status, const std::string& content_type, const std::string& body);
+  // The answer to a HEAD request: the headers a GET would get, its body `length` bytes.
+  void send_head(int status, const std::string& content_type, std::size_t length);
   void send_json(int status, const std::string& json) { send(status, "application/json; charset=utf-8", json); }
   void problem(const HttpError& e);
   // A chunked body, for long answers (the audit export); headers go out first.

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -64,7 +65,9 @@ class Responder {
   // The whole answer; Content-Length, Date, Server and Connection are added. A HEAD
   // request gets the headers only. Once per request. Never waits: what the socket does
   // not take now is kept (pending()) for the front to write.
-  void send(int status, const Headers& headers, std::string_view body);
+  // `length`, for a HEAD request only: the Content-Length a GET's body would have.
+  void send(int status, const Headers& headers, std::string_view body,
+            std::optional<std::size_t> length = std::nullopt);
   // A chunked answer (the body delimited by closing the connection for HTTP/1.0):
   // headers go out now, the body as it is written, waiting for the client for at most
   // the write timeout at a time; finish() ends it. For long answers to staff (exports).

@@ -102,6 +102,10 @@ void parse_request_line(std::string_view line, RequestHead& out, const HeadLimit
     if (path == scheme_end + 3) bad("the request URL has no host");
     out.target = path == std::string_view::npos ? "/" : std::string(target.substr(path));
     if (out.target[0] == '?') out.target.insert(0, "/");
+    // the target's authority is the host, whatever Host says (RFC 9112 §3.2.2)
+    out.authority = std::string(
+        target.substr(scheme_end + 3, path == std::string_view::npos ? std::string_view::npos : path - scheme_end - 3));
+    if (out.authority.find('@') != std::string::npos) bad("the request URL carries user information");
   }
 }
 
@@ -142,6 +146,12 @@ void apply_semantics(RequestHead& out) {
     }
   }
   if (hosts > 1) bad("more than one Host header");
+  if (!out.authority.empty()) {
+    if (!valid_host(out.authority)) bad("the request URL's host is not a host name");
+    for (auto& [name, value] : out.headers)
+      if (iequals(name, "Host")) value = out.authority;
+    if (hosts == 0 && !out.http11) out.headers.emplace_back("Host", out.authority);  // 1.1 must still send one
+  }
   if (hosts == 0 && out.http11) bad("an HTTP/1.1 request must name its Host");
   if (!out.http11) {
     // HTTP/1.0 keeps the connection only when asked to
@@ -237,16 +247,28 @@ std::size_t ChunkedDecoder::feed(std::string_view in, std::string& out, std::siz
         } else if (size_digits_ == 0) {
           bad("a chunk does not start with its size in hex");
         } else if (c == ';' || c == ' ' || c == '\t') {
-          state_ = State::ext;
+          state_ = State::ext_bws;  // BWS, then ";" (RFC 9112 §7.1.1)
           line_bytes_ = 0;
         } else if (c == '\r') {
           state_ = State::size_lf;
           ++i;
+        } else if (c == '\n') {
+          bad("a chunk line ends with a bare LF");
         } else {
           bad("a chunk size is not hex digits");
         }
         break;
       }
+      case State::ext_bws:
+        if (c == ';') {
+          state_ = State::ext;
+        } else if (c != ' ' && c != '\t') {
+          bad("after a chunk size only a chunk extension (\";name\") may follow");
+        } else if (++line_bytes_ > kMaxLine) {
+          bad("a chunk extension is too long");
+        }
+        ++i;
+        break;
       case State::ext:
         if (c == '\r') {
           state_ = State::size_lf;

@@ -31,8 +31,9 @@ struct HeadLimits {
 struct RequestHead {
   enum class Body { none, length, chunked };
   std::string method;
-  std::string target;  // origin-form ("/path?query"); absolute-form is reduced to it
-  bool http11 = true;  // HTTP/1.1 (else HTTP/1.0)
+  std::string target;     // origin-form ("/path?query"); absolute-form is reduced to it
+  std::string authority;  // absolute-form's host[:port] (then also the Host header's value)
+  bool http11 = true;     // HTTP/1.1 (else HTTP/1.0)
   std::vector<std::pair<std::string, std::string>> headers;  // as sent, values trimmed
   Body body = Body::none;
   std::uint64_t content_length = 0;  // Body::length
@@ -60,7 +61,7 @@ class ChunkedDecoder {
   bool done() const { return state_ == State::done; }
 
  private:
-  enum class State { size, ext, size_lf, data, data_cr, data_lf, trailer, trailer_lf, done };
+  enum class State { size, ext_bws, ext, size_lf, data, data_cr, data_lf, trailer, trailer_lf, done };
   State state_ = State::size;
   std::uint64_t left_ = 0;
   int size_digits_ = 0;

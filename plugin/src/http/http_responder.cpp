@@ -123,9 +123,10 @@ std::string Responder::head_text(int status, const Headers& headers, const std::
   return out;
 }
 
-void Responder::send(int status, const Headers& headers, std::string_view body) {
+void Responder::send(int status, const Headers& headers, std::string_view body, std::optional<std::size_t> length) {
   started_ = true;
-  std::string out = head_text(status, headers, "Content-Length: " + std::to_string(body.size()) + "\r\n");
+  const std::size_t said = head_only_ && length ? *length : body.size();
+  std::string out = head_text(status, headers, "Content-Length: " + std::to_string(said) + "\r\n");
   if (!head_only_) out.append(body);
   std::size_t off = 0;
   while (off < out.size()) {

@@ -11,16 +11,16 @@
 namespace hoshi::http {
 
 struct WebOptions {
-  std::string host = "127.0.0.1";  // loopback unless the operator says otherwise
-  int port = 0;                    // 0: any free port (see WebServer::port)
-  int max_threads = 16;             // workers running handlers
-  int max_queued = 256;             // complete requests waiting for a worker (503 past it)
+  std::string host = "127.0.0.1";      // loopback unless the operator says otherwise
+  int port = 0;                        // 0: any free port (see WebServer::port)
+  int max_threads = 16;                // workers running handlers
+  int max_queued = 256;                // complete requests waiting for a worker (503 past it)
   std::size_t max_connections = 4096;  // open connections (bounded by the descriptor limit)
   std::size_t max_per_address = 256;   // per client address (0: none); see http_front.hpp
   int head_timeout_ms = 10000;         // the whole request head
   int idle_timeout_ms = 15000;         // a kept-alive connection between requests
   std::size_t max_body = 1 << 20;      // JSON request bodies
-  int bad_key_allowance = 20;      // failed keys per address per minute before 429
+  int bad_key_allowance = 20;          // failed keys per address per minute before 429
   // CSP frame-ancestors of the ERP screens: who may show them in a frame.
   std::string frame_ancestors = "'self'";
   // Where suppliers reach the server ("https://hoshitori.example.co.jp"), for the links

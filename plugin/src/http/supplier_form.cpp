@@ -159,15 +159,26 @@ void SupplierForm::handle(Exchange& ex) {
     ex.send(status, "text/html; charset=utf-8", templates_.render("supplier_message", ctx));
   };
   const std::string address = ex.client_address();
-  if (long wait = guesses_.blocked_for(address); wait > 0) {
-    ex.set_header("Retry-After", std::to_string(wait));
-    return fail_page(429, "しばらくお待ちください",
-                     "誤ったリンクが続いたため、一時的に受付を止めています。" + std::to_string(wait) +
-                         " 秒後にもう一度お試しください。");
+  // a link that exists is served even to an address past its allowance of bad ones (behind
+  // a proxy every supplier shares one address: a guesser must not lock them all out); the
+  // allowance slows guessing, which a 256-bit token makes hopeless anyway
+  auto blocked = [&] {
+    const long wait = guesses_.blocked_for(address);
+    if (wait > 0) {
+      ex.set_header("Retry-After", std::to_string(wait));
+      fail_page(429, "しばらくお待ちください",
+                "誤ったリンクが続いたため、一時的に受付を止めています。" + std::to_string(wait) +
+                    " 秒後にもう一度お試しください。");
+    }
+    return wait > 0;
+  };
+  if (segs.size() < 2 || segs.size() > 3) {
+    if (blocked()) return;
+    return fail_page(404, "ページが見つかりません", "リンクをご確認ください。");
   }
-  if (segs.size() < 2 || segs.size() > 3) return fail_page(404, "ページが見つかりません", "リンクをご確認ください。");
   const std::string token = segs[1];
   auto link = svc_.with_db([&](store::Database& db) { return records::SupplierLinks(db).find(token); });
+  if (!link && blocked()) return;
   if (!link) {
     guesses_.failed(address);
     return fail_page(404, "ページが見つかりません",

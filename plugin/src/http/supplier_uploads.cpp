@@ -7,6 +7,7 @@
 
 #include <limits>
 #include <map>
+#include <sstream>
 
 #include "core/text.hpp"
 #include "records/audit_log.hpp"
@@ -79,13 +80,21 @@ EvidenceForm read_evidence_form(Exchange& ex, const std::function<bool(const std
   }
   if (boundary.empty())
     throw HttpError(415, "Unsupported Media Type", "send the files as multipart/form-data (the page's form does)");
-  std::istream* body = nullptr;
+  std::istringstream* body = nullptr;
   try {
     body = &ex.body_stream(max_upload_body(limits));
   } catch (const HttpError& e) {
     if (e.status != 413) throw;
     ex.set_header("Connection", "close");  // refused from Content-Length alone: nothing was read
     throw HttpError(413, e.title, "送られたデータが大きすぎます（" + limits_words + "）。");
+  }
+  // the body is whole (the front read it): a multipart body ends with its closing
+  // delimiter, and one cut short before it is refused rather than kept as if complete
+  {
+    const std::string whole = body->str();
+    const std::string close = "--" + boundary + "--";
+    if (whole.rfind(close) == std::string::npos)
+      throw HttpError(400, "Bad Request", "送られたデータが途中で切れています。もう一度お送りください。");
   }
   EvidenceForm out;
   try {
