@@ -12,6 +12,7 @@
 
 using namespace hoshi;
 using namespace hoshi::records;
+BOOST_TEST_DONT_PRINT_LOG_VALUE(hoshi::records::Holding)
 
 namespace {
 const Catalogs& cat() {
