@@ -423,13 +423,36 @@ int cmd_purge(const Globals& g, Args& a) {
   if (!a.positionals().empty()) throw UsageError{"purge [--dry-run] [--by USER]"};
   int rc = call(g, true, req, out);
   if (rc != kOk) return rc;
-  Array::Ptr list = out->getArray("requests");
-  for (std::size_t i = 0; i < list->size(); ++i) std::cout << list->get(static_cast<unsigned>(i)).toString() << "\n";
-  std::cerr << "hoshitori: " << (dry ? "would remove " : "removed ") << list->size()
-            << " request(s) last touched before " << out->getValue<std::string>("cutoff") << " (retention)"
+  // stdout: what goes, one request a line — its number alone, or with --dry-run
+  // "KIND<TAB>NUMBER<TAB>LAST-STEP-DATE" by kind (request, then agreement)
+  auto str = [](const Object::Ptr& o, const std::string& k) { return o->getValue<std::string>(k); };
+  Array::Ptr removed = out->getArray("removed"), kept = out->getArray("kept_for_agreement");
+  Object::Ptr keep = out->getObject("retention");
+  const std::string req_years = keep->getValue<std::string>("requests_years"),
+                    agr_years = keep->getValue<std::string>("agreements_years");
+  std::size_t by_kind[2] = {0, 0};
+  for (const char* kind : {"request", "agreement"})
+    for (std::size_t i = 0; i < removed->size(); ++i) {
+      Object::Ptr e = removed->getObject(static_cast<unsigned>(i));
+      if (str(e, "kind") != kind) continue;
+      ++by_kind[std::string(kind) == "agreement"];
+      if (dry) std::cout << kind << "\t" << str(e, "number") << "\t" << str(e, "last_step_on") << "\n";
+    }
+  if (!dry)
+    for (std::size_t i = 0; i < removed->size(); ++i)
+      std::cout << str(removed->getObject(static_cast<unsigned>(i)), "number") << "\n";
+  std::cerr << "hoshitori: " << (dry ? "would remove " : "removed ") << removed->size() << " request(s): " << by_kind[0]
+            << " without an agreement, last step before " << str(out, "cutoff") << " (" << req_years << " years); "
+            << by_kind[1] << " with an agreement, last step before " << str(out, "agreements_cutoff") << " ("
+            << agr_years << " years)"
             << (dry ? ""
-                    : ", blanked " + std::to_string(out->getValue<long long>("events_redacted")) + " audit payload(s)")
+                    : "; blanked " + std::to_string(out->getValue<long long>("events_redacted")) + " audit payload(s)")
             << "\n";
+  for (std::size_t i = 0; i < kept->size(); ++i) {
+    Object::Ptr e = kept->getObject(static_cast<unsigned>(i));
+    std::cerr << "hoshitori: kept " << str(e, "number") << " (past " << req_years
+              << " years, but its agreement is kept until " << str(e, "kept_until") << ")\n";
+  }
   return kOk;
 }
 

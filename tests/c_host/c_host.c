@@ -80,11 +80,11 @@ struct expect {
 };
 
 static const struct expect kExpect[] = {
-    /* SA★★ + SCS★3 valid to 2027-09-30, chart all いいえ → required ★3, meets */
-    {"V0001", 2, -1, 3, 3, HOSHITORI_STANDING_MEETS, "2027-09-30", "", "2027-09-30", "1798643261622"},
+    /* SA★★ + SCS★3 valid to 2027-02-17 (89 days), chart all いいえ → required ★3, meets */
+    {"V0001", 2, -1, 3, 3, HOSHITORI_STANDING_MEETS, "2027-02-17", "", "2027-02-17", "1798643261622"},
     /* 法人番号 "５４３７-５５２９-８４１４０" normalises to 5437552984140; SCS★4, chart はい → ★4 */
-    {"V0002", -1, -1, 4, 4, HOSHITORI_STANDING_MEETS, "2029-03-31", "", "2029-03-31", "5437552984140"},
-    {"5437552984140", -1, -1, 4, 4, HOSHITORI_STANDING_MEETS, "2029-03-31", "", "2029-03-31", "5437552984140"},
+    {"V0002", -1, -1, 4, 4, HOSHITORI_STANDING_MEETS, "2027-02-17", "", "2027-02-17", "5437552984140"},
+    {"5437552984140", -1, -1, 4, 4, HOSHITORI_STANDING_MEETS, "2027-02-17", "", "2027-02-17", "5437552984140"},
     /* SCS★3 valid to 2026-12-15: 25 days left, within the 60-day window */
     {"V0003", 2, -1, 3, 3, HOSHITORI_STANDING_EXPIRING, "2026-12-15", "", "2026-12-15", "1159655655089"},
     /* interim rule: SA★★ + お助け隊 to 2027-03-31, but SA declared 2025-02-01 (> 365 days ago) */

@@ -29,7 +29,7 @@ OVERRIDE_REASON = "法務部と協議のうえ例外として承認した。"
 REASON_9 = "承認済みの例外措置"            # one character short of min_override_reason_chars (10)
 REASON_10 = "承認済みの例外措置。"
 ISSUE_RULES = ["cost-sharing-explained", "cost-negotiable", "level-justified", "no-designated-purchase",
-               "due-date-minimum", "no-pressing-after-refusal"]
+               "due-date-minimum", "no-pressing-after-refusal", "already-meets"]
 JST = datetime.timezone(datetime.timedelta(hours=9))
 
 assert len(REASON_9) == 9 and len(REASON_10) == 10

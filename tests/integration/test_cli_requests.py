@@ -346,7 +346,7 @@ class Guardrails(RequestCase):
 
         self.check_rule("cost-sharing-explained", bad, good)
         # no method at all is refused too
-        p = self.issue(fair_request("V0017", cost_sharing={"method": " ", "explanation": EXPLANATION,
+        p = self.issue(fair_request("V0019", cost_sharing={"method": " ", "explanation": EXPLANATION,
                                                             "negotiable": True}), expect=4)
         self.assert_refused(p, "cost-sharing-explained")
 
@@ -380,7 +380,7 @@ class Guardrails(RequestCase):
                                 designated_service_mandatory=False)
 
         self.check_rule("no-designated-purchase", bad, good)
-        self.assert_refused(self.issue(fair_request("V0017", designated_service_mandatory=True), expect=4),
+        self.assert_refused(self.issue(fair_request("V0019", designated_service_mandatory=True), expect=4),
                             "no-designated-purchase")
 
     def test_due_date_minimum(self):
@@ -396,7 +396,7 @@ class Guardrails(RequestCase):
 
     def test_several_rules_at_once_and_a_partial_override(self):
         self.start()
-        req = fair_request("V0001", cost_sharing=None, due=today_plus(10))
+        req = fair_request("V0004", cost_sharing=None, due=today_plus(10))
         p = self.issue(req, expect=4)
         self.assert_refused(p, "cost-sharing-explained", "cost-negotiable", "due-date-minimum")
         req["overrides"] = [{"rule": "due-date-minimum", "reason": OVERRIDE_REASON}]
@@ -408,7 +408,7 @@ class Guardrails(RequestCase):
         second = json.loads(events[2]["after_json"])["guardrails"]
         self.assertEqual(self.rule(second, "due-date-minimum")["result"], "overridden")
         self.assertEqual(events[2]["actor"], COMPLIANCE)
-        self.assertEqual((events[2]["subject"], events[2]["vendor_code"]), ("V0001", "V0001"))
+        self.assertEqual((events[2]["subject"], events[2]["vendor_code"]), ("V0004", "V0004"))
 
     def test_no_pressing_after_refusal(self):
         self.start()
@@ -577,7 +577,7 @@ class Guardrails(RequestCase):
 
     def test_a_rule_overridden_twice_is_refused(self):
         self.start()
-        req = fair_request("V0001", due=today_plus(30),
+        req = fair_request("V0004", due=today_plus(30),
                            overrides=[{"rule": "due-date-minimum", "reason": OVERRIDE_REASON},
                                       {"rule": "due-date-minimum", "reason": REASON_10}])
         p = self.issue(req, by=COMPLIANCE, expect=2)

@@ -151,8 +151,8 @@ class CtypesHost(unittest.TestCase):
         self.assertEqual(st.scs_level, 3)
         self.assertEqual(st.otasuketai_active, -1)
         self.assertEqual(st.active, 1)
-        self.assertEqual(st.scs_valid_until, b"2027-09-30")
-        self.assertEqual(st.standing_until, b"2027-09-30")
+        self.assertEqual(st.scs_valid_until, b"2027-02-17")
+        self.assertEqual(st.standing_until, b"2027-02-17")
         self.assertEqual(st.corporate_number, b"1798643261622")
         self.assertEqual(self.lib.hoshitori_standing_name(st.standing), b"meets")
 

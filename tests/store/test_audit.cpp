@@ -192,13 +192,24 @@ BOOST_AUTO_TEST_CASE(purge_keeps_everything_inside_retention_and_records_what_it
   // an open request is never purged, however old
   const std::string open = s.rs.issue(fair("A2"), "yamada", false).number;
 
-  Service later(options(s.url, Date{2029, 12, 1}));
+  // past the requests' 2 years, an agreed request is kept whole for its agreement (7 years)
+  Service past_two(options(s.url, Date{2029, 12, 1}));
+  auto kept = RequestService(past_two).purge("admin", false);
+  BOOST_TEST(kept.numbers.empty());
+  BOOST_TEST(kept.kept.size() == 1u);
+  BOOST_TEST(kept.kept.at(0).number == s.number);
+  BOOST_TEST(kept.kept.at(0).kind == "agreement");
+  BOOST_TEST(RequestService(past_two).show(s.number)->getValue<std::string>("state") == "agreed");
+
+  Service later(options(s.url, Date{2034, 12, 1}));
   RequestService rs(later);
   auto dry = rs.purge("admin", true);
   BOOST_TEST(dry.numbers == std::vector<std::string>{s.number}, boost::test_tools::per_element());
+  BOOST_TEST(dry.removed.at(0).kind == "agreement");
   BOOST_TEST(rs.show(s.number)->getValue<std::string>("state") == "agreed");  // a dry run changes nothing
   auto done = rs.purge("admin", false);
-  BOOST_TEST(done.cutoff == "2027-12-01");
+  BOOST_TEST(done.cutoff == "2032-12-01");
+  BOOST_TEST(done.agreements_cutoff == "2027-12-01");
   BOOST_TEST(done.numbers == std::vector<std::string>{s.number}, boost::test_tools::per_element());
   BOOST_TEST(done.events_redacted == 9);  // drafted … agreed: every event about that request
   BOOST_CHECK_THROW(rs.show(s.number), std::out_of_range);

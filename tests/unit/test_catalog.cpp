@@ -45,7 +45,7 @@ const char* kGoodPolicy =
     "    for_required: [3]\n"
     "expiring_window_days: 30\n"
     "validity: {sa_reconfirm_days: 365, scs3_days: 365, scs4_days: 1095}\n"
-    "retention_years: 2\n"
+    "retention: {requests_years: 2, agreements_years: 7}\n"
     "requests: {number_prefix: \"\", min_due_days: 90, overriders: [], min_override_reason_chars: 10}\n"
     "mail:\n"
     "  public_url: http://127.0.0.1:8470\n"

@@ -12,6 +12,7 @@
 
 using namespace hoshi;
 using namespace hoshi::records;
+BOOST_TEST_DONT_PRINT_LOG_VALUE(hoshi::records::Holding)
 
 namespace {
 const Catalogs& cat() {
@@ -65,7 +66,7 @@ BOOST_AUTO_TEST_SUITE(guardrails_suite)
 BOOST_AUTO_TEST_CASE(a_fair_request_passes_every_rule) {
   auto o = issue(fair());
   BOOST_TEST(!o.refused());
-  BOOST_TEST(o.results.size() == 6u);  // the issue rules; no-unilateral-price is for price decisions
+  BOOST_TEST(o.results.size() == 7u);  // the issue rules; no-unilateral-price is for price decisions
   for (const auto& r : o.results) BOOST_TEST(r.passed, r.rule);
 }
 
@@ -143,9 +144,67 @@ BOOST_AUTO_TEST_CASE(a_price_decision_with_an_unanswered_request_is_refused) {
   BOOST_TEST(over.results[0].overridden);
 }
 
+// already-meets: the supplier's ★ on record against the level, the due date and the
+// expiring window (60 days in the shipped policy).
+BOOST_AUTO_TEST_CASE(a_level_the_supplier_already_holds_is_refused_a_renewal_is_not) {
+  StatusView s;
+  s.scs_level = 4;
+  s.scs_valid_until = Date{2029, 3, 31};
+  RequestInput in = fair();  // ★3, due 2027-03-31
+  GuardContext c = ctx();
+  add_holding(c, cat().policy, s, in.level);
+  BOOST_TEST(c.held == "SCS★4");  // ★4 meets a ★3 request
+  BOOST_TEST(holding_of(in, c) == Holding::needless);
+  BOOST_TEST(issue(in, c).refused_ids() == ids({"already-meets"}), boost::test_tools::per_element());
+  BOOST_TEST(result(issue(in, c), "already-meets").detail.find("2029-03-31") != std::string::npos);
+  // valid until the due date or before it: a renewal, issued
+  s.scs_valid_until = Date{2027, 3, 31};
+  add_holding(c, cat().policy, s, in.level);
+  BOOST_TEST(holding_of(in, c) == Holding::renewal);
+  BOOST_TEST(!issue(in, c).refused());
+  // valid beyond the due date, but inside the expiring window (60 days from today)
+  in.due = Date{2027, 2, 18};
+  s.scs_valid_until = Date{2027, 1, 19};
+  add_holding(c, cat().policy, s, in.level);
+  BOOST_TEST(holding_of(in, c) == Holding::renewal);
+  s.scs_valid_until = Date{2027, 3, 1};  // 101 days left, after the due date
+  add_holding(c, cat().policy, s, in.level);
+  BOOST_TEST(holding_of(in, c) == Holding::needless);
+  // expired: a renewal
+  s.scs_valid_until = Date{2026, 10, 1};
+  add_holding(c, cat().policy, s, in.level);
+  BOOST_TEST(holding_of(in, c) == Holding::renewal);
+  // a lower level held, or no validity recorded, or nothing: not this rule's case
+  s.scs_level = 3;
+  s.scs_valid_until = Date{2029, 3, 31};
+  in.level = "scs4";
+  add_holding(c, cat().policy, s, in.level);
+  BOOST_TEST(holding_of(in, c) == Holding::none);
+  in.level = "scs3";
+  s.scs_valid_until.reset();
+  add_holding(c, cat().policy, s, in.level);
+  BOOST_TEST(holding_of(in, c) == Holding::none);
+  // SA ★★: any SCS ★ meets it; an SA ★★ declaration counts until its yearly re-confirmation
+  StatusView sa;
+  sa.sa_level = 2;
+  sa.sa_declared_on = Date{2026, 10, 1};  // re-confirm 2027-10-01
+  in.level = "sa2";
+  add_holding(c, cat().policy, sa, in.level);
+  BOOST_TEST(c.held == "SECURITY ACTION ★★");
+  BOOST_TEST(holding_of(in, c) == Holding::needless);
+  sa.sa_declared_on = Date{2024, 6, 10};  // overdue
+  add_holding(c, cat().policy, sa, in.level);
+  BOOST_TEST(holding_of(in, c) == Holding::renewal);
+  // an interim-rule standing (SA ★★ + お助け隊 as ★3) is no ★3 held
+  sa.ota_service = "SOMPO SHERIFF";
+  in.level = "scs3";
+  add_holding(c, cat().policy, sa, in.level);
+  BOOST_TEST(holding_of(in, c) == Holding::none);
+}
+
 BOOST_AUTO_TEST_CASE(every_issue_rule_yields_to_an_authorised_override_with_a_reason) {
   for (const char* rule : {"cost-sharing-explained", "cost-negotiable", "level-justified", "no-designated-purchase",
-                           "due-date-minimum", "no-pressing-after-refusal"}) {
+                           "due-date-minimum", "no-pressing-after-refusal", "already-meets"}) {
     RequestInput in = fair();
     GuardContext c = ctx();
     const std::string r = rule;
@@ -155,6 +214,7 @@ BOOST_AUTO_TEST_CASE(every_issue_rule_yields_to_an_authorised_override_with_a_re
     if (r == "no-designated-purchase") in.designated_service = "X", in.designated_mandatory = true;
     if (r == "due-date-minimum") in.due = Date{2026, 12, 1};
     if (r == "no-pressing-after-refusal") c.pressing_on = {"2026-00001"};
+    if (r == "already-meets") c.held = "SCS★4", c.held_until = Date{2029, 3, 31};
     BOOST_TEST(issue(in, c).refused_ids() == ids({rule}), boost::test_tools::per_element());
     in.overrides = {{r, "法務部と協議の上、例外として承認済み（稟議 2026-118）"}};
     BOOST_TEST(issue(in, c, "yamada").refused(), r << ": a user not in requests.overriders cannot override");
@@ -179,7 +239,7 @@ BOOST_AUTO_TEST_CASE(the_rule_file_is_checked_like_every_catalog) {
   const std::string good = std::string(HOSHITORI_SOURCE_SCHEMAS_DIR) + "/guardrails.yaml";
   std::ifstream in(good);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  BOOST_TEST(catalog::load_guardrails(good).size() == 7u);
+  BOOST_TEST(catalog::load_guardrails(good).size() == 8u);
 
   auto fails = [&](const std::string& body, const std::string& expect) {
     try {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "catalog/evidence_limits.hpp"
+#include "catalog/retention_policy.hpp"
 #include "catalog/yaml_doc.hpp"
 #include "core/text.hpp"
 
@@ -28,11 +29,17 @@ constexpr bool kRequired = true, kOptional = false;
 // state, so a cut or half-copied file is refused instead of falling back to defaults.
 // A new section is one line here (and its reading in load_policy).
 constexpr Key kPolicySections[] = {
-    {"policy", kText, kRequired},  {"version", kText, kRequired},
-    {"buyer", kMap, kRequired},    {"required_level", kMap, kRequired},
-    {"interim", kList, kRequired}, {"expiring_window_days", kText, kRequired},
-    {"validity", kMap, kRequired}, {"retention_years", kText, kRequired},
-    {"requests", kMap, kRequired}, {"mail", kMap, kRequired},
+    {"policy", kText, kRequired},
+    {"version", kText, kRequired},
+    {"buyer", kMap, kRequired},
+    {"required_level", kMap, kRequired},
+    {"interim", kList, kRequired},
+    {"expiring_window_days", kText, kRequired},
+    {"validity", kMap, kRequired},
+    {"retention", kMap, kOptional},         // or the older retention_years: see
+    {"retention_years", kText, kOptional},  // catalog/retention_policy.cpp
+    {"requests", kMap, kRequired},
+    {"mail", kMap, kRequired},
     {"evidence", kMap, kRequired},  // its keys: catalog/evidence_limits.cpp
 };
 constexpr Key kBuyer[] = {{"name", kText, kRequired},
@@ -158,7 +165,7 @@ Policy load_policy(const std::string& file) {
     p.scs3_days = d.integer(v, "scs3_days", 1, 36500, 365);
     p.scs4_days = d.integer(v, "scs4_days", 1, 36500, 1095);
   }
-  p.retention_years = d.integer(r, "retention_years", 2, 100, 2);
+  load_retention_policy(d, r, p);
   {
     YAML::Node rq = r["requests"];
     d.keys(rq, "requests", kRequests);

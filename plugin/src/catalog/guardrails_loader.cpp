@@ -13,13 +13,10 @@ struct Check {
   const char* applies_to;
 };
 constexpr Check kChecks[] = {
-    {"cost_sharing_explained", "issue"},
-    {"cost_negotiable_stated", "issue"},
-    {"level_justified", "issue"},
-    {"no_mandatory_designation", "issue"},
-    {"due_date_minimum", "issue"},
-    {"no_pressing_after_refusal", "issue"},
-    {"no_unilateral_price", "price_decision"},
+    {"cost_sharing_explained", "issue"}, {"cost_negotiable_stated", "issue"},
+    {"level_justified", "issue"},        {"no_mandatory_designation", "issue"},
+    {"due_date_minimum", "issue"},       {"no_pressing_after_refusal", "issue"},
+    {"already_meets", "issue"},          {"no_unilateral_price", "price_decision"},
 };
 }  // namespace
 

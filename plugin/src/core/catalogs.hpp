@@ -65,6 +65,16 @@ struct EvidencePolicy {
   int max_uploads_per_link_per_hour = 20;                // files received through one link in the last hour
 };
 
+// How long records are kept, per kind (policy.yaml `retention:`); see README "Retention".
+// A request with its answers and negotiation steps is a 取適法 7条 record (2 years at
+// least); an agreement is a contract (契約書, 法人税法施行規則59条: 7 years at least). A
+// request that has an agreement is kept, whole, for the agreement's period.
+struct RetentionPolicy {
+  static constexpr int kMinRequestsYears = 2, kMinAgreementsYears = 7;
+  int requests_years = kMinRequestsYears;
+  int agreements_years = kMinAgreementsYears;
+};
+
 struct Policy {
   std::string version;
   Buyer buyer;
@@ -75,7 +85,7 @@ struct Policy {
   int sa_reconfirm_days = 365;
   int scs3_days = 365;
   int scs4_days = 1095;
-  int retention_years = 2;
+  RetentionPolicy retention;
   RequestPolicy requests;
   MailPolicy mail;
   EvidencePolicy evidence;

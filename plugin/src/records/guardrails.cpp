@@ -57,6 +57,12 @@ std::string run_issue_check(const GuardrailRule& r, const RequestPolicy& policy,
     for (const auto& n : ctx.pressing_on) list += (list.empty() ? "" : "、") + n;
     return "前回の要請 " + list + " への辞退・協議の申出に、当社からの協議の応答が記録されていません";
   }
+  if (r.check == "already_meets") {
+    if (holding_of(in, ctx) != Holding::needless) return "";
+    return "取引先は " + ctx.held + " を登録済みで、" + ctx.held_until->iso() + " まで有効です（回答期限 " +
+           in.due.iso() + " の後も、期限間近（" + std::to_string(ctx.expiring_window_days) +
+           "日以内）でもありません）。" + level_label(in.level) + " を新たに求める必要はありません";
+  }
   throw std::logic_error("guardrail check " + r.check + " does not apply to issuing");
 }
 
@@ -93,6 +99,14 @@ GuardResult base(const GuardrailRule& r) {
   return g;
 }
 }  // namespace
+
+Holding holding_of(const RequestInput& in, const GuardContext& ctx) {
+  if (ctx.held.empty() || !ctx.held_until) return Holding::none;
+  const Date& until = *ctx.held_until;
+  const bool ends_by_due = until <= in.due;
+  const bool expiring = until.days() - ctx.today.days() <= ctx.expiring_window_days;
+  return ends_by_due || expiring ? Holding::renewal : Holding::needless;
+}
 
 std::string GuardOutcome::refused_list() const {
   std::string ids;

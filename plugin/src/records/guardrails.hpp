@@ -1,10 +1,12 @@
 // The fairness guardrails: the rules from schemas/guardrails.yaml applied to a request
 // before it is issued, and to a price decision before it is recorded.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/catalogs.hpp"
+#include "core/supplier.hpp"
 #include "records/request_input.hpp"
 
 namespace hoshi::records {
@@ -16,7 +18,29 @@ struct GuardContext {
   std::string chart_reason;              // in words
   std::vector<std::string> pressing_on;  // earlier requests declined/negotiated without a reply
   std::string unanswered_step;           // price decision: the supplier's step still unanswered
+  // already-meets: what the supplier holds on record that meets the level asked for
+  // ("SCS★4"; empty when nothing on record meets it or its validity is not recorded),
+  // until when, and the policy's expiring window (expiring_window_days).
+  std::string held;
+  std::optional<Date> held_until;
+  int expiring_window_days = 60;
 };
+
+// How the level asked for stands against what the supplier holds on record:
+// none — it holds nothing that meets it (or no validity date is recorded);
+// needless — it holds it, valid beyond the due date and beyond the expiring window;
+// renewal — it holds (or held) it, but the validity ends before the due date, within
+// the expiring window, or has ended: the request is worded as a renewal (更新).
+enum class Holding { none, needless, renewal };
+Holding holding_of(const RequestInput& in, const GuardContext& ctx);
+
+// Fills ctx.held / held_until / expiring_window_days from the supplier's record for a
+// request of `level` (records/holding.cpp): an SCS level at or above the one asked
+// (★4 meets a ★3 request; any SCS ★ meets SA ★★) with its validity date, or for SA ★★
+// a declaration of ★★ with its date (valid until the yearly re-confirmation). A buyer's
+// interim rule (SA ★★ and お助け隊 as ★3) is the buyer's own yardstick, not a ★ the
+// supplier holds: it does not count.
+void add_holding(GuardContext& ctx, const Policy& policy, const StatusView& s, const std::string& level);
 
 struct GuardResult {
   std::string rule, check, severity, title, citation, why, remedy;

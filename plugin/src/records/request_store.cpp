@@ -161,13 +161,14 @@ std::vector<ConfirmationRecord> RequestStore::confirmations(const std::string& n
   return out;
 }
 
-std::vector<std::string> RequestStore::purgeable(const std::string& cutoff) {
-  std::vector<std::string> out;
+std::vector<RequestStore::PurgeCandidate> RequestStore::purgeable(const std::string& cutoff) {
+  std::vector<PurgeCandidate> out;
   for (auto& r : select_rows(db_,
-                             "SELECT number FROM requests WHERE last_step_at < :a AND state IN "
-                             "('agreed', 'declined', 'withdrawn', 'expired') ORDER BY number",
-                             {cutoff}, 1))
-    out.push_back(std::move(*r[0]));
+                             "SELECT number, last_step_at, CASE WHEN EXISTS (SELECT 1 FROM agreements a WHERE "
+                             "a.number = requests.number) THEN 1 ELSE 0 END FROM requests WHERE last_step_at < :a "
+                             "AND state IN ('agreed', 'declined', 'withdrawn', 'expired') ORDER BY number",
+                             {cutoff}, 3))
+    out.push_back({std::move(*r[0]), std::move(*r[1]), r[2].value_or("0") == "1"});
   return out;
 }
 

@@ -61,8 +61,14 @@ class RequestStore {
   void add_confirmation(const std::string& number, const ConfirmationRecord& c);
   std::vector<ConfirmationRecord> confirmations(const std::string& number);
 
-  // Requests in a final state whose last step is before `cutoff` (YYYY-MM-DD).
-  std::vector<std::string> purgeable(const std::string& cutoff);
+  // Requests in a final state whose last step is before `cutoff` (YYYY-MM-DD), by
+  // number, each with whether it has an agreement (then it is kept for the agreement's
+  // period; see RequestService::purge).
+  struct PurgeCandidate {
+    std::string number, last_step_at;
+    bool has_agreement = false;
+  };
+  std::vector<PurgeCandidate> purgeable(const std::string& cutoff);
   // Deletes one request and everything under it; only inside a purge window.
   void remove(const std::string& number);
   // Blanks the payload of the audit events about `subject` before `cutoff`.

@@ -62,7 +62,10 @@ Object::Ptr mail_context(Service& svc, RequestService& requests, records::Reques
   campaign->set("id", in.campaign_id);
   campaign->set("title", in.spec.title);
   ctx->set("campaign", campaign);
-  ctx->set("retention_years", cat.policy.retention_years);
+  // the notice of an agreement states the agreement's period; every other mail the requests'
+  const RetentionPolicy& keep = cat.policy.retention;
+  ctx->set("retention_years", in.spec.kind == "agreement_notice" ? keep.agreements_years : keep.requests_years);
+  ctx->set("retention_agreements_years", keep.agreements_years);
   if (in.spec.event) {
     const mail::BriefingEvent& e = *in.spec.event;
     int wd = 0;

@@ -193,7 +193,11 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
         IssueResult res = requests.issue_in(db, in, actor, false);
         if (res.number.empty()) {
           p.channel = "none";
-          p.problem = "refused by guardrail: " + res.guard.refused_list();
+          // the rule ids, then the specifics (already-meets: what the supplier holds, until when)
+          std::string why;
+          for (const auto& g : res.guard.results)
+            if (!g.passed && !g.overridden && g.severity == "refuse") why += (why.empty() ? "" : "／") + g.detail;
+          p.problem = "refused by guardrail: " + res.guard.refused_list() + "（" + why + "）";
         } else {
           p.request_number = res.number;
         }

@@ -159,9 +159,27 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       PurgeResult r = rs.purge(actor_arg(req), bool_arg(req, "dry_run", false));
       auto o = obj();
       o->set("cutoff", r.cutoff);
+      o->set("agreements_cutoff", r.agreements_cutoff);
+      auto retention = obj();
+      retention->set("requests_years", r.requests_years);
+      retention->set("agreements_years", r.agreements_years);
+      o->set("retention", retention);
       Array::Ptr list = new Array;
       for (const auto& n : r.numbers) list->add(n);
       o->set("requests", list);
+      auto item = [](const PurgeItem& i) {
+        auto e = obj();
+        e->set("number", i.number);
+        e->set("kind", i.kind);
+        e->set("last_step_on", i.last_step_on);
+        if (!i.kept_until.empty()) e->set("kept_until", i.kept_until);
+        return e;
+      };
+      Array::Ptr removed = new Array, kept = new Array;
+      for (const auto& i : r.removed) removed->add(item(i));
+      for (const auto& i : r.kept) kept->add(item(i));
+      o->set("removed", removed);
+      o->set("kept_for_agreement", kept);
       o->set("events_redacted", r.events_redacted);
       o->set("dry_run", bool_arg(req, "dry_run", false));
       return to_string(o);

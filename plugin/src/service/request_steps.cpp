@@ -72,7 +72,7 @@ Object::Ptr agreement_context(const std::string& number, const Object::Ptr& requ
   }
   const std::string notes = api::str_arg(terms, "notes", false);
   if (!notes.empty()) ctx->set("notes", notes);
-  ctx->set("retention_years", std::to_string(cat.policy.retention_years));
+  ctx->set("retention_years", std::to_string(cat.policy.retention.agreements_years));  // an agreement's period
   return ctx;
 }
 }  // namespace

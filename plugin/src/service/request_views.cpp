@@ -189,7 +189,12 @@ Object::Ptr RequestService::letter_context_of(const records::RequestRecord& rec)
   ctx->set("has_help_services", help->size() > 0);
   ctx->set("subsidy", std::string(kSubsidy));
   ctx->set("kakekomi", std::string(kKakekomi));
-  ctx->set("retention_years", std::to_string(body->optValue<int>("retention_years", cat.policy.retention_years)));
+  ctx->set("retention_years",
+           std::to_string(body->optValue<int>("retention_years", cat.policy.retention.requests_years)));
+  // a letter issued before retention per kind stated one period for everything: it reads as issued
+  if (body->has("retention_agreements_years"))
+    ctx->set("retention_agreements_years", std::to_string(body->getValue<int>("retention_agreements_years")));
+  if (Object::Ptr renewal = body->getObject("renewal")) ctx->set("renewal", renewal);
   if (Array::Ptr ov = body->getArray("overrides"); ov && ov->size() > 0) ctx->set("overrides", ov);
   return ctx;
 }

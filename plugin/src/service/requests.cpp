@@ -39,6 +39,7 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
   const SupplierStanding st = svc_.evaluate_now(*supplier);
   ctx.chart_level = st.standing.required_scs;
   ctx.chart_reason = required_words(svc_.catalogs().policy, st.view, ctx.chart_level);
+  records::add_holding(ctx, svc_.catalogs().policy, st.view, in.level);
   RequestStore rs(db);
   for (const auto& r : rs.for_supplier(in.vendor_code)) {
     if (r.number == exclude_number) continue;
@@ -98,6 +99,15 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
     body->set("chart_reason", ctx.chart_reason);
     body->set("reason", in.reason);
     body->set("necessity", in.necessity);
+    if (records::holding_of(in, ctx) == records::Holding::renewal) {
+      // the letter asks to renew what the supplier holds (更新), not for a new level
+      auto renewal = obj();
+      renewal->set("held", ctx.held);
+      renewal->set("valid_until_iso", ctx.held_until->iso());
+      renewal->set("valid_until_wareki", ctx.held_until->wareki());
+      renewal->set("expired", *ctx.held_until < ctx.today);
+      body->set("renewal", renewal);
+    }
     Array::Ptr items = new Array;
     for (const auto& i : in.items) items->add(i);
     body->set("items", items);
@@ -127,7 +137,8 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
     buyer->set("email", b.email);
     buyer->set("phone", b.phone);
     body->set("buyer", buyer);
-    body->set("retention_years", cat.policy.retention_years);
+    body->set("retention_years", cat.policy.retention.requests_years);  // the letter's promise, as issued
+    body->set("retention_agreements_years", cat.policy.retention.agreements_years);
     auto guard = guard_json(res.guard);
 
     AuditLog audit(db, svc_.principal());
@@ -306,18 +317,47 @@ std::vector<std::string> RequestService::expire(const std::string& actor) {
   });
 }
 
+namespace {
+// `years` before `d` (29 February becomes 28 February in a common year).
+Date years_before(const Date& d, int years) {
+  Date cut{d.year - years, d.month, d.day};
+  if (!Date::valid(cut.year, cut.month, cut.day)) cut = {cut.year, 2, 28};
+  return cut;
+}
+}  // namespace
+
+// Each kind of record has its period (policy retention:): a request without an agreement
+// goes once its last step is older than requests_years; a request with an agreement is
+// kept whole — the request, its steps and transitions, evidence, links and the agreement
+// with its confirmations, which the agreement was made from and refers to — until its last
+// step is older than agreements_years. Nothing goes earlier.
 PurgeResult RequestService::purge(const std::string& actor, bool dry_run) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
-  const int years = svc_.catalogs().policy.retention_years;
-  Date today = svc_.today();
-  Date cut{today.year - years, today.month, today.day};
-  if (!Date::valid(cut.year, cut.month, cut.day)) cut = {cut.year, 2, 28};  // 29 Feb
+  const RetentionPolicy& keep = svc_.catalogs().policy.retention;
+  const Date today = svc_.today();
   PurgeResult res;
-  res.cutoff = cut.iso();
+  res.requests_years = keep.requests_years;
+  res.agreements_years = keep.agreements_years;
+  res.cutoff = years_before(today, keep.requests_years).iso();
+  res.agreements_cutoff = years_before(today, keep.agreements_years).iso();
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     RequestStore rs(db);
-    res.numbers = rs.purgeable(res.cutoff);
+    for (const auto& c : rs.purgeable(res.cutoff)) {
+      PurgeItem item{c.number, c.has_agreement ? "agreement" : "request", c.last_step_at.substr(0, 10), ""};
+      if (c.has_agreement && !(c.last_step_at < res.agreements_cutoff)) {
+        Date last;
+        if (!parse_iso_date(item.last_step_on, last))
+          throw std::runtime_error("request " + c.number + ": bad last_step_at");
+        Date until{last.year + keep.agreements_years, last.month, last.day};
+        if (!Date::valid(until.year, until.month, until.day)) until = {until.year, 2, 28};
+        item.kept_until = until.iso();
+        res.kept.push_back(std::move(item));
+        continue;
+      }
+      res.numbers.push_back(c.number);
+      res.removed.push_back(std::move(item));
+    }
     if (dry_run || res.numbers.empty()) return res;
     const std::string now = records::audit_now();
     rs.open_purge_window(res.cutoff);
@@ -328,10 +368,18 @@ PurgeResult RequestService::purge(const std::string& actor, bool dry_run) {
     rs.close_purge_window();
     auto after = obj();
     after->set("cutoff", res.cutoff);
-    after->set("retention_years", years);
-    Array::Ptr list = new Array;
+    after->set("agreements_cutoff", res.agreements_cutoff);
+    auto retention = obj();
+    retention->set("requests_years", res.requests_years);
+    retention->set("agreements_years", res.agreements_years);
+    after->set("retention", retention);
+    Array::Ptr list = new Array, kinds = new Array, kept = new Array;
     for (const auto& n : res.numbers) list->add(n);
+    for (const auto& i : res.removed) kinds->add(i.kind);
+    for (const auto& i : res.kept) kept->add(i.number);
     after->set("requests", list);
+    after->set("kinds", kinds);  // by position in requests
+    after->set("kept_for_agreement", kept);
     after->set("events_redacted", res.events_redacted);
     AuditLog(db, svc_.principal())
         .append({actor, "records.purged", "requests", std::nullopt, std::nullopt, json(after)});

@@ -66,9 +66,21 @@ struct ConfirmResult {
   std::vector<std::string> confirmed_by;  // sides that confirmed this version
 };
 
+// One request a purge removes (or keeps), by the kind of record that sets its period:
+// "request" (a request without an agreement: requests_years) or "agreement" (a request
+// with an agreement, kept whole: agreements_years).
+struct PurgeItem {
+  std::string number, kind, last_step_on;  // last_step_on: YYYY-MM-DD
+  std::string kept_until;                  // kept: the last day of its agreement's period
+};
+
 struct PurgeResult {
-  std::string cutoff;
-  std::vector<std::string> numbers;
+  std::string cutoff;             // requests: last step before this date
+  std::string agreements_cutoff;  // agreements: last step before this date
+  int requests_years = 0, agreements_years = 0;
+  std::vector<std::string> numbers;  // removed (dry run: would be), by number
+  std::vector<PurgeItem> removed;    // the same, with their kinds
+  std::vector<PurgeItem> kept;       // past requests_years, kept for their agreement
   long long events_redacted = 0;
 };
 
@@ -107,7 +119,7 @@ class RequestService {
 
   // Moves issued/acknowledged requests past their due date to expired.
   std::vector<std::string> expire(const std::string& actor);
-  // Removes requests in a final state whose last step is older than the retention
+  // Removes requests in a final state whose last step is older than their kind's retention
   // period, blanks their audit payloads (the chain stays verifiable) and records it.
   PurgeResult purge(const std::string& actor, bool dry_run);
 
