@@ -206,7 +206,8 @@ async function main() {
     await draft.locator('input[name=buyer_share_percent]').fill('50');
     await draft.locator('input[name=initial_cost]').fill('600000');
     await draft.locator('input[name=buyer_amount]').fill('300000');
-    await draft.locator('textarea[name=measures]').fill('SCS★3の取得（2027年3月末まで）');
+    await draft.locator('textarea[name=measures]').fill('SCS★3の取得');
+    await draft.locator('input[name=implementation_due]').fill('2027-03-31');
     await submit(page, '合意書案を作る');
     const confirm = page.locator('form', { has: page.locator('input[name=read]') });
     check(await confirm.count() === 1, 'the panel offers the buyer\'s confirmation of the draft', await text(page, 'section.hs-supplier'));
@@ -220,6 +221,10 @@ async function main() {
     await phone.reload({ waitUntil: 'load' });
     check((await text(phone, 'code.hs-hash')) === sha, 'the supplier sees the same SHA-256', await text(phone, 'code.hs-hash'));
     check((await text(phone, 'pre.hs-doc')).includes('折半'), 'the supplier sees the agreement document');
+    check((await text(phone, 'pre.hs-doc')).includes('前項の対策の実施期限は、令和9年3月31日（2027-03-31）とする。'),
+          'the agreement states the implementation deadline the buyer entered', await text(phone, 'pre.hs-doc'));
+    check((await text(phone, 'pre.hs-doc')).includes('別紙「協議の経過」のとおり協議を行った'),
+          'the agreement records the supplier\'s request to negotiate and the exchange', await text(phone, 'pre.hs-doc'));
     const agree = formWith(phone, '合意書を確認する');
     await agree.locator('input[name=read]').check();
     await agree.locator('input[name=name]').fill(CONTACT);

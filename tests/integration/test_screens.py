@@ -381,10 +381,15 @@ class PanelNegotiation(StaffForms):
         self.assertIn("50%", thread)
         r = self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "abc"}, expect=400)
         self.assertIn("「当社の負担額（円）」は数字で入力してください", r.text)  # the field, in the screen's words
-        self.panel_form(cookie, "agreement", {"sharing": "折半", "buyer_share_percent": "50",
-                                              "initial_cost": "500000", "buyer_amount": "250000",
-                                              "measures": "★3の要求事項への対応"})
+        draft = {"sharing": "折半", "buyer_share_percent": "50", "initial_cost": "500000", "buyer_amount": "250000",
+                 "measures": "★3の要求事項への対応"}
+        r = self.panel_form(cookie, "agreement", dict(draft, implementation_due="2026-11-19"), expect=400)
+        self.assertIn("terms.implementation_due", r.text)  # the measures cannot be due yesterday
+        self.panel_form(cookie, "agreement", dict(draft, implementation_due="2027-06-30"))
         shown = json.loads(self.run_cli("request", "show", number, "--json").out)
+        self.assertEqual(shown["agreements"][0]["terms"]["implementation_due"], "2027-06-30")
+        document = self.run_cli("agreement", number).out
+        self.assertIn("前項の対策の実施期限は、令和9年6月30日（2027-06-30）とする。", document)
         self.assertEqual([s["kind"] for s in shown["steps"]], ["proposal", "agreement"])
         self.assertEqual(shown["steps"][0]["body"]["buyer_amount"], 250000)
         self.assertEqual(shown["steps"][0]["actor"], "山田 太郎")

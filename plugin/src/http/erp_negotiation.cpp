@@ -88,6 +88,8 @@ PanelResult panel_action(Service& svc, const Caller& caller, const std::string& 
     number_field(f, "buyer_amount", terms, "buyer_amount", t);
     number_field(f, "buyer_running_amount", terms, "buyer_running_amount", t);
     if (!form_value(f, "measures").empty()) terms->set("measures", form_value(f, "measures"));
+    if (!form_value(f, "implementation_due").empty())
+      terms->set("implementation_due", form_value(f, "implementation_due"));
     if (!form_value(f, "notes").empty()) terms->set("notes", form_value(f, "notes"));
     if (!form_value(f, "price_revision_date").empty()) {
       auto pr = obj();

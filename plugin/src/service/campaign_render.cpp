@@ -7,6 +7,7 @@
 #include "mail/mime.hpp"
 #include "records/outbox.hpp"
 #include "records/request_input.hpp"
+#include "service/agreement_text.hpp"
 #include "service/json_args.hpp"
 
 namespace hoshi {
@@ -113,6 +114,7 @@ Object::Ptr mail_context(Service& svc, RequestService& requests, records::Reques
         ag->set("version", versions.back().version);
         ag->set("sha256", versions.back().sha256);
         ag->set("text", versions.back().document);
+        agreement::add_notice_summary(ag, versions.back(), rs.steps(r.number));
         ctx->set("agreement", ag);
       }
     }

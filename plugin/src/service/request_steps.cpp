@@ -3,10 +3,11 @@
 
 #include "core/sha256.hpp"
 #include "records/audit_log.hpp"
+#include "records/webhook_queue.hpp"
+#include "service/agreement_text.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/requests.hpp"
-#include "records/webhook_queue.hpp"
 
 namespace hoshi {
 
@@ -18,64 +19,6 @@ using records::RequestStore;
 
 using detail::json;
 using detail::parse_obj;
-
-namespace {
-// terms → the agreement template's context; throws ApiError naming a bad term.
-Object::Ptr agreement_context(const std::string& number, const Object::Ptr& request, const Object::Ptr& terms,
-                              const Catalogs& cat, const Date& today) {
-  api::only_keys(terms, "terms",
-                 {"measures", "sharing", "buyer_share_percent", "initial_cost", "running_cost", "buyer_amount",
-                  "buyer_running_amount", "price_revision", "notes"});
-  constexpr long long kMax = 1'000'000'000'000LL;
-  auto ctx = obj();
-  ctx->set("number", number);
-  ctx->set("agreed_on_wareki", today.wareki());
-  ctx->set("agreed_on_iso", today.iso());
-  ctx->set("buyer", request->getObject("buyer"));
-  auto supplier = obj();
-  supplier->set("name", request->optValue<std::string>("supplier_name", ""));
-  supplier->set("vendor_code", request->optValue<std::string>("supplier", ""));
-  const std::string cn = request->optValue<std::string>("supplier_corporate_number", "");
-  if (!cn.empty()) supplier->set("corporate_number", cn);
-  ctx->set("supplier", supplier);
-  const std::string level = request->optValue<std::string>("level", "");
-  ctx->set("level_label", records::level_label(level));
-  Date due;
-  parse_iso_date(request->optValue<std::string>("due", ""), due);
-  ctx->set("due_wareki", due.wareki());
-  ctx->set("due_iso", due.iso());
-  std::string measures = api::str_arg(terms, "measures", false);
-  if (measures.empty()) measures = records::level_label(level) + " の要求事項への対応";
-  ctx->set("measures", measures);
-  detail::add_items_context(ctx, request, cat);
-  const std::string sharing = api::str_arg(terms, "sharing", true);
-  ctx->set("sharing", sharing);
-  if (auto p = api::int_arg(terms, "buyer_share_percent", 0, 100, "terms."))
-    ctx->set("buyer_share_percent", std::to_string(*p));
-  for (const char* k : {"initial_cost", "running_cost", "buyer_amount", "buyer_running_amount"})
-    if (auto v = api::int_arg(terms, k, 0, kMax, "terms.")) ctx->set(k, records::yen(*v));
-  if (Object::Ptr pr = api::sub(terms, "price_revision")) {
-    api::only_keys(pr, "terms.price_revision", {"date", "description", "contracts"});
-    Date d;
-    std::string why;
-    if (!parse_date(api::str_arg(pr, "date", true), d, why))
-      throw api::ApiError(HOSHITORI_INVALID, "\"terms.price_revision.date\": " + why);
-    auto o = obj();
-    o->set("date_wareki", d.wareki());
-    o->set("date_iso", d.iso());
-    if (std::string d2 = api::str_arg(pr, "description", false); !d2.empty()) o->set("description", d2);
-    Array::Ptr contracts = new Array;
-    for (const auto& c : api::str_list_arg(pr, "contracts", "terms.price_revision.")) contracts->add(c);
-    o->set("contracts", contracts);
-    o->set("has_contracts", contracts->size() > 0);
-    ctx->set("price_revision", o);
-  }
-  const std::string notes = api::str_arg(terms, "notes", false);
-  if (!notes.empty()) ctx->set("notes", notes);
-  ctx->set("retention_years", std::to_string(cat.policy.retention.agreements_years));  // an agreement's period
-  return ctx;
-}
-}  // namespace
 
 namespace detail {
 void add_items_context(Object::Ptr& ctx, const Object::Ptr& body, const Catalogs& cat) {
@@ -143,7 +86,9 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     const std::string now = records::audit_now();
     if (in.kind == "agreement") {
       Object::Ptr request = parse_obj(r->body);
-      Object::Ptr ctx = agreement_context(number, request, body->getObject("terms"), cat, svc_.today());
+      const agreement::Draft draft{in.side, body->optValue<std::string>("message", "")};
+      Object::Ptr ctx =
+          agreement::context(number, request, body->getObject("terms"), rs.steps(number), draft, cat, svc_.today());
       // the version is part of the document, so two versions never share a hash
       ctx->set("version", std::to_string(rs.agreements(number, false).size() + 1));
       records::AgreementRecord a;
