@@ -128,6 +128,35 @@ BOOST_AUTO_TEST_CASE(inconsistent_policy_is_refused) {
   BOOST_TEST(policy_error("policy: supplier\nversion: x\n").find("'policy' must be 'buyer'") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(the_buyer_size_for_the_subcontract_scope_is_optional_and_checked) {
+  const std::string good = std::string(kGoodPolicy) +
+                           "subcontract_scope:\n"
+                           "  transaction_kind: service\n"
+                           "  capital_yen: ５億円\n"
+                           "  employees: 1,200\n";
+  BOOST_TEST(policy_error(good) == "loaded");
+  Policy p = catalog::load_policy(write_temp("scope.yaml", good));
+  BOOST_TEST((p.scope.kind == scope::TransactionKind::service));
+  BOOST_TEST(*p.scope.buyer.capital_yen == 500'000'000);
+  BOOST_TEST(*p.scope.buyer.employees == 1200);
+  BOOST_TEST(!catalog::load_policy(write_temp("noscope.yaml", kGoodPolicy)).scope.kind.has_value());
+
+  std::string err = policy_error(std::string(kGoodPolicy) + "subcontract_scope:\n  transaction_kind: construction\n" +
+                                 "  capital_yen: 1億円\n");
+  BOOST_TEST(err.rfind(":33:", 0) == 0, err);
+  BOOST_TEST(err.find("must be one of manufacturing") != std::string::npos, err);
+  err = policy_error(std::string(kGoodPolicy) + "subcontract_scope:\n  transaction_kind: repair\n" +
+                     "  capital_yen: たくさん\n");
+  BOOST_TEST(err.rfind(":34:", 0) == 0, err);
+  BOOST_TEST(err.find("'capital_yen': 資本金が読めません") != std::string::npos, err);
+  err = policy_error(std::string(kGoodPolicy) + "subcontract_scope:\n  transaction_kind: repair\n");
+  BOOST_TEST(err.find("needs the buyer's 'capital_yen' or 'employees'") != std::string::npos, err);
+  err = policy_error(std::string(kGoodPolicy) + "subcontract_scope:\n  capital_yen: 1億円\n");
+  BOOST_TEST(err.find("transaction_kind") != std::string::npos, err);
+  err = policy_error(std::string(kGoodPolicy) + "subcontract_scope:\n  transaction_kind: repair\n  employes: 3\n");
+  BOOST_TEST(err.find("unknown key 'employes'") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_CASE(scs_catalog_totals_must_match_the_list) {
   std::string src = HOSHITORI_SOURCE_SCHEMAS_DIR "/scs-requirements.yaml";
   std::ifstream in(src);

@@ -11,6 +11,7 @@
 
 #include "catalog/evidence_limits.hpp"
 #include "catalog/retention_policy.hpp"
+#include "catalog/scope_policy.hpp"
 #include "catalog/yaml_doc.hpp"
 #include "core/text.hpp"
 
@@ -32,6 +33,7 @@ constexpr Key kPolicySections[] = {
     {"policy", kText, kRequired},
     {"version", kText, kRequired},
     {"buyer", kMap, kRequired},
+    {"subcontract_scope", kMap, kOptional},  // 取適法 scope: catalog/scope_policy.cpp
     {"required_level", kMap, kRequired},
     {"interim", kList, kRequired},
     {"expiring_window_days", kText, kRequired},
@@ -166,6 +168,7 @@ Policy load_policy(const std::string& file) {
     p.scs4_days = d.integer(v, "scs4_days", 1, 36500, 1095);
   }
   load_retention_policy(d, r, p);
+  load_scope_policy(d, r, p);
   {
     YAML::Node rq = r["requests"];
     d.keys(rq, "requests", kRequests);

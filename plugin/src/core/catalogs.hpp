@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/date.hpp"
+#include "core/subcontract_scope.hpp"
 
 namespace hoshi {
 
@@ -75,9 +76,18 @@ struct RetentionPolicy {
   int agreements_years = kMinAgreementsYears;
 };
 
+// The buyer's own size and the kind of its transactions (policy.yaml `subcontract_scope:`),
+// with which each request decides whether 取適法 applies (core/subcontract_scope.hpp).
+// Absent section: every request's scope is "unknown".
+struct ScopePolicy {
+  std::optional<scope::TransactionKind> kind;
+  scope::Size buyer;
+};
+
 struct Policy {
   std::string version;
   Buyer buyer;
+  ScopePolicy scope;
   int default_level = 3;
   std::vector<ChartQuestion> star4_if_any;
   std::vector<InterimRule> interim;

@@ -7,7 +7,7 @@ constexpr std::string_view kNames[kFieldCount] = {
     "vendor_code",    "name",          "name_normalized", "corporate_number",  "email",           "contact",
     "department",     "sa_level",      "sa_declared_on",  "sa_declaration_id", "ota_service",     "ota_provider",
     "ota_start",      "ota_end",       "scs_level",       "scs_evidence",      "scs_valid_until", "chart_confidential",
-    "chart_critical", "chart_network", "active"};
+    "chart_critical", "chart_network", "active",          "capital_yen",       "employees"};
 
 std::optional<Date> date_of(const std::optional<std::string>& s) {
   Date d;

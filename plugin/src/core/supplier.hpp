@@ -35,6 +35,8 @@ enum class Field : int {
   chart_critical,
   chart_network,
   active,
+  capital_yen,  // 資本金 in yen (取適法's capital test)
+  employees,    // 常時使用する従業員の数 (its employee test)
   count_
 };
 constexpr int kFieldCount = static_cast<int>(Field::count_);

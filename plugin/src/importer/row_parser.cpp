@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "core/company_size.hpp"
 #include "core/corporate_number.hpp"
 #include "core/levels.hpp"
 #include "core/text.hpp"
@@ -181,6 +182,18 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
               "\" (取引中 or 取引停止)";
         return false;
       }
+      return true;
+    }
+    case Field::capital_yen: {  // 「1,000万円」「3億円」「10000000」, full-width too
+      std::int64_t yen = 0;
+      if (!company_size::parse_capital_yen(raw, yen, why)) return false;
+      out = std::to_string(yen);
+      return true;
+    }
+    case Field::employees: {
+      long n = 0;
+      if (!company_size::parse_employees(raw, n, why)) return false;
+      out = std::to_string(n);
       return true;
     }
     case Field::name_normalized:

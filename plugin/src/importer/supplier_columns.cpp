@@ -60,6 +60,13 @@ const std::vector<ColumnSpec>& supplier_columns() {
        "社内システム接続",
        {"社内システム接続", "社内システムへの接続", "社内ネットワーク接続", "network_access", "chart_network"}},
       {Field::active, "取引状態", {"取引状態", "取引区分", "active"}},
+      {Field::capital_yen,
+       "資本金",
+       {"資本金", "資本金額", "資本金(円)", "資本金の額", "出資の総額", "capital_yen", "capital"}},
+      {Field::employees,
+       "従業員数",
+       {"従業員数", "従業員", "常時使用する従業員の数", "常時使用する従業員数", "従業員数(人)", "employees",
+        "employee_count", "headcount"}},
   };
   return kColumns;
 }

@@ -43,6 +43,15 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
   o->set("contact", opt(s[Field::contact]));
   o->set("department", opt(s[Field::department]));
   o->set("active", v.active);
+  // 取適法's size tests (資本金, 常時使用する従業員の数): numbers, null when not on record
+  for (Field f : {Field::capital_yen, Field::employees}) {
+    Poco::Dynamic::Var n;
+    try {
+      if (s[f]) n = static_cast<Poco::Int64>(std::stoll(*s[f]));
+    } catch (const std::exception&) {  // stored as digits by the importer
+    }
+    o->set(std::string(field_name(f)), n);
+  }
 
   auto sa = obj();
   sa->set("level", std::max(0, v.sa_level));

@@ -3,6 +3,7 @@
 #include "records/evidence_store.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
+#include "service/request_scope.hpp"
 #include "service/requests.hpp"
 #include "service/supplier_evidence.hpp"
 #include "store/rows.hpp"
@@ -195,6 +196,7 @@ Object::Ptr RequestService::letter_context_of(const records::RequestRecord& rec)
   if (body->has("retention_agreements_years"))
     ctx->set("retention_agreements_years", std::to_string(body->getValue<int>("retention_agreements_years")));
   if (Object::Ptr renewal = body->getObject("renewal")) ctx->set("renewal", renewal);
+  detail::add_scope_context(*ctx, *body);
   if (Array::Ptr ov = body->getArray("overrides"); ov && ov->size() > 0) ctx->set("overrides", ov);
   return ctx;
 }

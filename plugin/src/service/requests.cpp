@@ -9,6 +9,7 @@
 #include "records/audit_log.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
+#include "service/request_scope.hpp"
 #include "store/rows.hpp"
 #include "store/supplier_repository.hpp"
 
@@ -137,7 +138,8 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
     buyer->set("email", b.email);
     buyer->set("phone", b.phone);
     body->set("buyer", buyer);
-    body->set("retention_years", cat.policy.retention.requests_years);  // the letter's promise, as issued
+    body->set("scope", detail::scope_record(cat.policy.scope, supplier));  // 取適法 or 独禁法 only, as issued
+    body->set("retention_years", cat.policy.retention.requests_years);     // the letter's promise, as issued
     body->set("retention_agreements_years", cat.policy.retention.agreements_years);
     auto guard = guard_json(res.guard);
 
