@@ -188,6 +188,17 @@ class Story(ApiCase):
             self.assertEqual(http_csv.body, f.read())
         self.assertTrue(http_csv.body.startswith(b"\xef\xbb\xbf"))
 
+    def test_capital_and_employees_in_the_supplier_json(self):
+        """資本金 / 従業員数 from the import, as numbers (null when not on record), per openapi.yaml."""
+        self.import_csv("取引先コード,会社名,資本金,従業員数\nV0001,株式会社青葉製作所,\"1,000万円\",１２\n", expect=0)
+        one = self.call("GET", "/api/v1/suppliers/V0001", role="viewer", expect=200).json()
+        self.assertEqual((one["capital_yen"], one["employees"]), (10000000, 12))
+        two = self.call("GET", "/api/v1/suppliers/V0002", role="viewer", expect=200).json()
+        self.assertEqual((two["capital_yen"], two["employees"]), (None, None))
+        number = self.issue("V0001")
+        scope = self.call("GET", "/api/v1/requests/" + number, role="viewer", expect=200).json()["request"]["scope"]
+        self.assertEqual(scope["result"], "toriteki")  # buyer 5億円 (policy) → supplier 1,000万円
+
     def test_supplier_filters_and_japanese_search(self):
         everyone = self.call("GET", "/api/v1/suppliers?limit=1000", role="viewer", expect=200).json()
         below = self.call("GET", "/api/v1/suppliers?standing=below&limit=1000", role="viewer", expect=200).json()
