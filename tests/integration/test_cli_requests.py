@@ -106,7 +106,8 @@ class Story(RequestCase):
                                  "--method", "電子メールで回答"))
         self.assertEqual(c.out.strip(), "version 1  state agreed")
         conf = self.show(number)["agreements"][0]["confirmations"]
-        self.assertEqual(conf[1]["method"], "paper-scan sha256=%s file=signed-agreement.pdf" % PAPER_SCAN_SHA256)
+        self.assertEqual(conf[1]["method"],
+                         "paper-scan sha256=%s file=signed-agreement.pdf; 電子メールで回答" % PAPER_SCAN_SHA256)
 
         doc = self.show(number)
         self.assertEqual(doc["state"], "agreed")
@@ -122,7 +123,8 @@ class Story(RequestCase):
         self.assertEqual((conf["buyer"]["actor"], conf["buyer"]["sha256"], conf["buyer"]["method"]),
                          (BUYER, sha, "cli"))
         self.assertEqual((conf["supplier"]["actor"], conf["supplier"]["sha256"], conf["supplier"]["method"]),
-                         (SUPPLIER, sha, "電子メールで回答"))
+                         (SUPPLIER, sha, "paper-scan sha256=%s file=signed-agreement.pdf; 電子メールで回答"
+                          % PAPER_SCAN_SHA256))
         self.assertEqual([t["to"] for t in doc["transitions"]], ["draft", "issued", "negotiating", "agreed"])
         # a final request takes no further step
         self.step(number, {"side": "buyer", "kind": "message", "message": "ありがとうございました"}, BUYER, expect=2)

@@ -243,8 +243,8 @@ void agreement_confirm(Exchange& ex, ApiContext& ctx, const Caller& c, const Par
     auto extra = obj();
     extra->set("code", HOSHITORI_REFUSED);
     throw HttpError(403, "Forbidden",
-                    std::string(RequestService::kSupplierOnlyMessage) +  (key \"" + c.key.name + "\" is a " +
-                        records::role_name(c.key.role) + " key)",
+                    std::string(RequestService::kSupplierOnlyMessage) + " (key \"" + c.key.name + "\", role " +
+                        records::role_name(c.key.role) + (op->has("scan") ? "" : ", no scan") + ")",
                     extra);
   }
   op->set("op", "agreement_confirm");

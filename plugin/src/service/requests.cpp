@@ -233,7 +233,8 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     if (scan) {
       if (!is_sha256_hex(scan->sha256)) throw std::invalid_argument("scan: its SHA-256 must be 64 hexadecimal digits");
       if (scan->filename.empty()) throw std::invalid_argument("scan: the file name is required");
-      method = "paper-scan sha256=" + scan->sha256 + " file=" + scan->filename;
+      method = "paper-scan sha256=" + scan->sha256 + " file=" + scan->filename +
+               (method_in.empty() || method_in == "paper-scan" ? "" : "; " + method_in);
     } else if (method != kSupplierLinkMethod) {
       throw std::invalid_argument(kSupplierOnlyMessage);
     }
