@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "core/base64.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "hoshitori/hoshitori.h"
@@ -317,6 +318,7 @@ int cmd_negotiate(const Globals& g, Args& a) {
 int cmd_agreement(const Globals& g, Args& a) {
   const std::string side = a.take_value("--confirm-as"), sha = a.take_value("--sha256"), file = a.take_value("--out");
   const std::string version = a.take_value("--version"), method = a.take_value("--method");
+  const std::string scan = a.take_value("--paper-scan");
   const std::string actor = by(g, a);
   auto pos = a.positionals();
   if (pos.size() != 1) throw UsageError{"agreement NUMBER (--confirm-as buyer|supplier --sha256 HASH | --out FILE)"};
@@ -328,7 +330,19 @@ int cmd_agreement(const Globals& g, Args& a) {
     req->set("actor", actor);
     req->set("side", side);
     req->set("sha256", sha);
-    req->set("method", method.empty() ? "cli" : method);
+    if (!scan.empty()) {
+      // the supplier signed on paper (記名押印): its scan is the only way staff record its side
+      std::ifstream in(scan, std::ios::binary);
+      if (!in) throw UsageError{"cannot read " + scan, false};
+      std::stringstream buf;
+      buf << in.rdbuf();
+      auto s = obj();
+      const auto slash = scan.find_last_of("/\\");
+      s->set("filename", slash == std::string::npos ? scan : scan.substr(slash + 1));
+      s->set("content_base64", base64_encode(buf.str()));
+      req->set("scan", s);
+    }
+    req->set("method", method.empty() ? (scan.empty() ? "cli" : "paper-scan") : method);
     int rc = call(g, true, req, out);
     if (rc != kOk) return rc;
     std::cout << "version " << out->getValue<int>("version") << "  state " << out->getValue<std::string>("state")

@@ -117,15 +117,27 @@ int request_story(hoshitori *db) {
            number, sha);
   SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_OK);
   SCHECK(strstr(resp, "\"state\":\"negotiating\"") != NULL);
+  /* the host cannot speak for the supplier: without the scan of its signed copy, refused */
   snprintf(req, sizeof req,
            "{\"op\":\"agreement_confirm\",\"actor\":\"supplier-sato\",\"number\":\"%s\",\"side\":\"supplier\","
            "\"sha256\":\"%s\",\"method\":\"phone\"}",
+           number, sha);
+  SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_REFUSED);
+  SCHECK(strstr(hoshitori_errmsg(db), "only the supplier confirms the supplier's side") != NULL);
+  /* the paper path: the scan of the copy signed on paper (記名押印), its SHA-256 recorded */
+  snprintf(req, sizeof req,
+           "{\"op\":\"agreement_confirm\",\"actor\":\"admin-sato\",\"number\":\"%s\",\"side\":\"supplier\","
+           "\"sha256\":\"%s\",\"scan\":{\"filename\":\"signed.pdf\",\"content_base64\":\"JVBERi0xLjQKJSVFT0YK\"}}",
            number, sha);
   SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_OK);
   SCHECK(strstr(resp, "\"state\":\"agreed\"") != NULL);
   snprintf(req, sizeof req, "{\"op\":\"agreement_document\",\"number\":\"%s\"}", number);
   SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_OK);
   SCHECK(strstr(resp, sha) != NULL);
+  snprintf(req, sizeof req, "{\"op\":\"request_show\",\"number\":\"%s\"}", number);
+  SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_OK);
+  SCHECK(strstr(resp, "paper-scan sha256=14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad "
+                      "file=signed.pdf") != NULL);
 
   /* the chain, and an export an auditor can open */
   SCHECK(op(db, "{\"op\":\"verify\"}", resp, sizeof resp) == HOSHITORI_OK);

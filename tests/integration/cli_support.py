@@ -125,6 +125,9 @@ def psql(url, sql):
     subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True, timeout=60)
 
 
+PAPER_SCAN = b"%PDF-1.4\n%%EOF\n"
+PAPER_SCAN_SHA256 = "14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad"
+
 class CliTest(unittest.TestCase):
     maxDiff = None
 
@@ -170,6 +173,15 @@ class CliTest(unittest.TestCase):
         with open(path, "wb") as f:
             f.write(content if isinstance(content, bytes) else content.encode("utf-8"))
         return path
+
+    # the scan of an agreement a supplier signed on paper (記名押印): the only way staff
+    # record the supplier's side (--paper-scan); its SHA-256 is PAPER_SCAN_SHA256
+    def paper_scan(self):
+        return self.write("signed-agreement.pdf", PAPER_SCAN)
+
+    def on_paper(self):
+        """`agreement` arguments recording the supplier's side from its signed paper copy."""
+        return ["--confirm-as", "supplier", "--paper-scan", self.paper_scan()]
 
     def import_file(self, path, *opts, expect=None):
         """Runs `import suppliers PATH --json`; returns (exit code, summary or None, stderr)."""

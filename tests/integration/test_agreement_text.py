@@ -47,7 +47,7 @@ class AgreementText(RequestCase):
 
     def confirm_both(self, number, sha):
         self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha))
-        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", sha))
+        c = self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER, "--sha256", sha))
         self.assertEqual(c.out.strip(), "version 1  state agreed")
 
     def notice(self):

@@ -5,6 +5,7 @@ acting user in the audit trail).
 
 usage: /usr/bin/python3 test_api.py HOSHITORI_BINARY BACKEND PG_URL_FILE SAMPLE_DIR
 """
+import base64
 import concurrent.futures
 import http.client
 import json
@@ -15,7 +16,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_support  # noqa: E402
 from api_support import OpenApi, Server, quote  # noqa: E402
-from cli_support import CliTest  # noqa: E402
+from cli_support import PAPER_SCAN, PAPER_SCAN_SHA256, CliTest  # noqa: E402
 from requests_support import ESTIMATE, EXPLANATION, TERMS, fair_request  # noqa: E402
 from supplier_page_support import Browser, jpeg_bytes, pdf_bytes  # noqa: E402
 from test_screens import Page  # noqa: E402
@@ -138,13 +139,31 @@ class Story(ApiCase):
         c1 = self.call("POST", "/api/v1/requests/%s/agreement/confirmations" % number,
                        {"side": "buyer", "sha256": doc["sha256"], "method": "erp"}, expect=201).json()
         self.assertEqual(c1["confirmed_by"], ["buyer"])
-        c2 = self.call("POST", "/api/v1/requests/%s/agreement/confirmations" % number,
-                       {"side": "supplier", "sha256": doc["sha256"], "method": "signed-pdf"}, user="supplier-sato",
-                       expect=201).json()
+        # a buyer key never confirms for the supplier, whatever X-Hoshitori-User says; nor an
+        # admin without the scan of the copy the supplier signed on paper. Nothing recorded.
+        confirmations = "/api/v1/requests/%s/agreement/confirmations" % number
+        scan = {"filename": "署名済み合意書.pdf", "content_base64": base64.b64encode(PAPER_SCAN).decode()}
+        for role, body in (("buyer", {}), ("buyer", {"scan": scan}), ("admin", {})):
+            r = self.call("POST", confirmations, dict(body, side="supplier", sha256=doc["sha256"]), role=role,
+                          user="supplier-sato", expect=403).json()
+            self.assertEqual(r["code"], -7)
+            self.assertIn("only the supplier confirms the supplier's side", r["detail"])
+        bad = dict(scan, content_base64=base64.b64encode(b"not a scan").decode())
+        r = self.call("POST", confirmations, {"side": "supplier", "sha256": doc["sha256"], "scan": bad}, role="admin",
+                      user="admin-suzuki", expect=400).json()
+        self.assertIn("not a PDF, PNG or JPEG", r["detail"])
+        shown = self.call("GET", "/api/v1/requests/%s" % number, role="viewer", expect=200).json()
+        self.assertEqual([c["side"] for c in shown["agreements"][0]["confirmations"]], ["buyer"])
+        # the paper path: an admin records it with the scan; its SHA-256 is kept with the confirmation
+        c2 = self.call("POST", confirmations, {"side": "supplier", "sha256": doc["sha256"], "scan": scan},
+                       role="admin", user="admin-suzuki", expect=201).json()
         self.assertEqual(c2["state"], "agreed")
         shown = self.call("GET", "/api/v1/requests/%s" % number, role="viewer", expect=200).json()
         self.assertEqual(shown["state"], "agreed")
-        self.assertEqual(len(shown["agreements"][0]["confirmations"]), 2)
+        conf = shown["agreements"][0]["confirmations"]
+        self.assertEqual(len(conf), 2)
+        self.assertEqual((conf[1]["side"], conf[1]["actor"]), ("supplier", "admin-suzuki"))
+        self.assertEqual(conf[1]["method"], "paper-scan sha256=%s file=署名済み合意書.pdf" % PAPER_SCAN_SHA256)
 
         patched = self.call("PATCH", "/api/v1/suppliers/V0002", {"scs": {"level": 3, "valid_until": "2028-03-31"}},
                             expect=200).json()

@@ -88,15 +88,26 @@ class Story(RequestCase):
         # confirmations: buyer, a wrong hash (refused, nothing recorded), supplier
         c = self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha))
         self.assertEqual(c.out.strip(), "version 1  state negotiating")
+        # a staff command cannot speak for the supplier: without the scan of its signed copy,
+        # refused (exit 4) and recorded nowhere
+        before = len(self.events()[0])
+        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", sha), 4)
+        self.assertIn("only the supplier confirms the supplier's side", c.err)
+        self.assertEqual(len(self.events()[0]), before)
+        self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha,
+                             "--paper-scan", self.paper_scan()), 2)
         wrong = hashlib.sha256(doc_bytes + b"\n").hexdigest()
-        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", wrong),
+        c = self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER, "--sha256", wrong),
                     2)
         self.assertIn(sha, c.err, "the refusal names the latest document's hash")
-        self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", "xyz"), 2)
+        self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER, "--sha256", "xyz"), 2)
         self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha), 2)
-        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", sha,
+        c = self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER, "--sha256", sha,
                                  "--method", "電子メールで回答"))
         self.assertEqual(c.out.strip(), "version 1  state agreed")
+        conf = self.show(number)["agreements"][0]["confirmations"]
+        self.assertEqual(conf[1]["method"],
+                         "paper-scan sha256=%s file=signed-agreement.pdf; 電子メールで回答" % PAPER_SCAN_SHA256)
 
         doc = self.show(number)
         self.assertEqual(doc["state"], "agreed")
@@ -112,7 +123,8 @@ class Story(RequestCase):
         self.assertEqual((conf["buyer"]["actor"], conf["buyer"]["sha256"], conf["buyer"]["method"]),
                          (BUYER, sha, "cli"))
         self.assertEqual((conf["supplier"]["actor"], conf["supplier"]["sha256"], conf["supplier"]["method"]),
-                         (SUPPLIER, sha, "電子メールで回答"))
+                         (SUPPLIER, sha, "paper-scan sha256=%s file=signed-agreement.pdf; 電子メールで回答"
+                          % PAPER_SCAN_SHA256))
         self.assertEqual([t["to"] for t in doc["transitions"]], ["draft", "issued", "negotiating", "agreed"])
         # a final request takes no further step
         self.step(number, {"side": "buyer", "kind": "message", "message": "ありがとうございました"}, BUYER, expect=2)
@@ -178,10 +190,10 @@ class Story(RequestCase):
         sha2 = m.group(1)
         self.assertNotEqual(sha1, sha2)
         # the buyer's confirmation of version 1 does not carry over; version 1 can no longer be confirmed
-        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER,
+        c = self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER,
                                  "--sha256", sha1), 2)
         self.assertIn("version 2", c.err)
-        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER,
+        c = self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER,
                                  "--sha256", sha2.upper()))
         self.assertEqual(c.out.strip(), "version 2  state negotiating", "the buyer has not confirmed version 2 yet")
         c = self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha2))
@@ -286,14 +298,14 @@ class Story(RequestCase):
         sha = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER).out.split()[-1]
         c = self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha))
         self.assertEqual(c.out.strip(), "version 1  state negotiating")
-        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", BUYER, "--sha256", sha), 2)
+        c = self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", BUYER, "--sha256", sha), 2)
         self.assertEqual(c.out.strip(), "", "a refused confirmation prints no state")
         doc = self.show(number)
         self.assertEqual(doc["state"], "negotiating", "one person confirming for both sides must not agree it")
         self.assertEqual([(c["side"], c["actor"]) for c in doc["agreements"][0]["confirmations"]], [("buyer", BUYER)])
         self.assertEqual([e["action"] for e in self.events("--supplier", "V0001")[0]].count("agreement.confirmed"), 1)
         # the supplier's own confirmation still agrees it
-        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", sha))
+        c = self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER, "--sha256", sha))
         self.assertEqual(c.out.strip(), "version 1  state agreed")
         self.ok(self.verify())
 

@@ -113,7 +113,7 @@ class RetentionByKind(RequestCase):
         s = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER)
         sha = s.out.splitlines()[1].split()[-1]
         self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha))
-        c = self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", sha))
+        c = self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER, "--sha256", sha))
         self.assertEqual(c.out.strip(), "version 1  state agreed")
         return number
 

@@ -354,7 +354,7 @@ class Webhooks(ConnectorCase):
         s = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER)
         sha = s.out.splitlines()[1].split()[-1]
         self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha))
-        self.ok(self.run_cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", sha))
+        self.ok(self.run_cli("agreement", number, *self.on_paper(), "--by", SUPPLIER, "--sha256", sha))
         codes = ["V%04d" % i for i in range(1, 11)]
         self.changes(codes, 3)
         status = json.loads(self.cli("webhook", "status", "--json").out)[0]

@@ -245,7 +245,7 @@ class RemindersAndNotices(CampaignCase):
         s = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER)
         sha = s.out.split()[-1]
         self.cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha)
-        self.cli("agreement", number, "--confirm-as", "supplier", "--by", SUPPLIER, "--sha256", sha)
+        self.cli("agreement", number, *self.on_paper(), "--by", SUPPLIER, "--sha256", sha)
         cid = self.campaign({"kind": "agreement_notice", "suppliers": "all"})
         sink = self.sink()
         self.cli("campaign", "send", str(cid), "--smtp", sink.url)

@@ -157,11 +157,31 @@ class Answering(FormCase):
         self.assertIn("セキュリティ対策費用の負担に関する合意書", p.all_text())
         self.post("confirm", {"sha256": sha}, expect=400)  # the box was not ticked
         self.post("confirm", {"sha256": "0" * 64, "read": "yes"}, expect=400)  # not this document
+        # the buyer's key cannot confirm for the supplier (whatever X-Hoshitori-User says): refused, nothing recorded
+        r = self.server.request("POST", "/api/v1/requests/%s/agreement/confirmations" % self.number,
+                                body={"side": "supplier", "sha256": sha}, key=self.key, user="supplier-sato")
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("only the supplier confirms the supplier's side", r.json()["detail"])
+        self.assertEqual(self.shown()["agreements"][0]["confirmations"], [])
         self.post("confirm", {"sha256": sha, "read": "yes", "name": "佐藤"})
+        conf = self.shown()["agreements"][0]["confirmations"]
+        self.assertEqual([(c["side"], c["method"]) for c in conf], [("supplier", "supplier-form")])
         self.api("POST", "/api/v1/requests/%s/agreement/confirmations" % self.number, {"side": "buyer", "sha256": sha})
         self.assertEqual(self.shown()["state"], "agreed")
         body, p, _, _ = self.page()
         self.assertIn("合意が成立しています", p.all_text())
+        # the supplier keeps the agreement: the text it confirmed, byte for byte, from its page
+        link = [a["href"] for t, a in p.tags if t == "a" and "agreement.txt" in a.get("href", "")]
+        self.assertEqual(link, [self.path + "/agreement.txt?version=1"])
+        status, headers, text = self.browser.open(link[0])
+        self.assertEqual(status, 200, text[:300])
+        self.assertTrue(headers["Content-Type"].startswith("text/plain"))
+        self.assertIn("attachment", headers["Content-Disposition"])
+        self.assertEqual(hashlib.sha256(text.encode("utf-8")).hexdigest(), sha)
+        self.assertEqual(headers["X-Hoshitori-Agreement-SHA256"], sha)
+        self.assertEqual(headers["X-Hoshitori-Agreement-Version"], "1")
+        self.assertEqual(self.browser.open(self.path + "/agreement.txt?version=9")[0], 404)
+        self.assertEqual(self.browser.open(self.path + "/agreement.txt?version=x")[0], 400)
         export = self.run_cli("export", "audit", "--format", "jsonl", "--out", "-").out.splitlines()
         conf = [json.loads(x) for x in export if '"agreement.confirmed"' in x]
         self.assertTrue(conf[0]["via"].startswith("supplier-link:"))

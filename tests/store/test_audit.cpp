@@ -60,7 +60,10 @@ struct Story {
     auto ag = rs.step(number, step("buyer", "agreement", R"({"terms": {"sharing": "折半", "buyer_amount": 500000}})"),
                       "yamada");
     rs.confirm(number, "buyer", ag.agreement_sha256, "yamada", "test");
-    rs.confirm(number, "supplier", ag.agreement_sha256, "sato", "test");
+    // a bare staff call cannot speak for the supplier: refused, nothing recorded
+    BOOST_CHECK_THROW(rs.confirm(number, "supplier", ag.agreement_sha256, "sato", "test"), std::invalid_argument);
+    BOOST_TEST(rs.show(number)->getArray("agreements")->getObject(0)->getArray("confirmations")->size() == 1u);
+    rs.confirm(number, "supplier", ag.agreement_sha256, "sato", RequestService::kSupplierLinkMethod);
   }
   records::VerifyReport verify() {
     return svc.with_db([](store::Database& db) { return records::AuditLog(db).verify(); });

@@ -10,6 +10,7 @@
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
 #include "service/json_parse.hpp"
+#include "service/requests.hpp"
 #include "service/supplier_evidence.hpp"
 
 namespace hoshi::http {
@@ -234,6 +235,18 @@ void agreement_document(Exchange& ex, ApiContext& ctx, const Caller& c, const Pa
 
 void agreement_confirm(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
   auto op = body_object(ex, ctx);
+  // the supplier's side: only an admin key, with the scan of the copy the supplier signed
+  // on paper (checked by the op); a buyer key never speaks for the supplier, whatever
+  // X-Hoshitori-User says. Refused before the op runs: nothing is recorded.
+  if (op->has("side") && op->get("side").isString() && op->getValue<std::string>("side") == "supplier" &&
+      (c.key.role != Role::admin || !op->has("scan"))) {
+    auto extra = obj();
+    extra->set("code", HOSHITORI_REFUSED);
+    throw HttpError(403, "Forbidden",
+                    std::string(RequestService::kSupplierOnlyMessage) + " (key \"" + c.key.name + "\", role " +
+                        records::role_name(c.key.role) + (op->has("scan") ? "" : ", no scan") + ")",
+                    extra);
+  }
   op->set("op", "agreement_confirm");
   op->set("number", p[0]);
   ex.send_json(201, call(ctx, c, op, true));

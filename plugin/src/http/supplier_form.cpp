@@ -12,8 +12,10 @@
 
 #include "core/date.hpp"
 #include "core/secret.hpp"
+#include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "http/erp_request_form.hpp"
+#include "http/supplier_agreement.hpp"
 #include "http/supplier_uploads.hpp"
 #include "records/audit_log.hpp"
 #include "records/letters.hpp"
@@ -206,6 +208,9 @@ void SupplierForm::handle(Exchange& ex) {
     return Poco::JSON::Parser().parse(api::handle(svc_, api::to_string(op))).extract<Object::Ptr>();
   };
 
+  if (segs.size() == 3 && segs[2] == "agreement.txt" && (ex.method() == "GET" || ex.method() == "HEAD"))
+    return send_supplier_agreement(ex, svc_, number, ex.query("version"), fail_page);
+
   std::string error;
   int error_status = 400;
   FormFields posted;
@@ -316,14 +321,10 @@ void SupplierForm::handle(Exchange& ex) {
       } else if (action == "confirm") {
         if (field(f, "read") != "yes")
           throw HttpError(400, "Bad Request", "合意書の内容を確認したら、チェックを入れてください");
-        auto op = obj();
-        op->set("op", "agreement_confirm");
-        op->set("actor", actor);
-        op->set("number", number);
-        op->set("side", "supplier");
-        op->set("sha256", field(f, "sha256"));
-        op->set("method", "supplier-form");
-        run(op);
+        // the supplier's own link is the one way (besides a paper scan) to confirm its side
+        const std::string sha = field(f, "sha256");
+        if (!is_sha256_hex(sha)) throw HttpError(400, "Bad Request", "ページを開き直して、もう一度確認してください");
+        RequestService(svc_).confirm(number, "supplier", sha, actor, RequestService::kSupplierLinkMethod);
       } else if (action == "status") {
         // each select accepts only what it offers (a hand-made scs_level=★5 is refused)
         std::vector<std::string> services = {"なし"};

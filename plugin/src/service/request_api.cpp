@@ -4,6 +4,8 @@
 #include <cstring>
 #include <memory>
 
+#include "core/base64.hpp"
+#include "core/evidence.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "records/audit_export.hpp"
@@ -38,6 +40,28 @@ std::string date_bound(const Object::Ptr& req, const std::string& key, bool end)
   if (!parse_date(d, date, why)) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\": " + why);
   // a Japan-time calendar day: from its 00:00, to (inclusive) its end
   return records::jst_day_start_utc((end ? Date::from_days(date.days() + 1) : date).iso());
+}
+// "scan": {"filename", "content_base64"}: a PDF, PNG or JPEG of the signed copy, at most
+// the policy's evidence max_file_bytes; its SHA-256 is computed here from the bytes.
+PaperScan paper_scan_arg(const Object::Ptr& req, long long max_bytes) {
+  Object::Ptr s = sub(req, "scan");
+  if (!s) throw ApiError(HOSHITORI_INVALID, "\"scan\" must be an object {\"filename\", \"content_base64\"}");
+  only_keys(s, "scan", {"filename", "content_base64"});
+  PaperScan out;
+  out.filename = text::trim(text::strip_hidden(str_arg(s, "filename", true)));
+  if (out.filename.empty() || out.filename.size() > 200 || out.filename.find_first_of("\r\n\t/\\") != std::string::npos)
+    throw ApiError(HOSHITORI_INVALID, "\"scan.filename\": a file name of 1 to 200 bytes, without a path");
+  auto bytes = base64_decode(str_arg(s, "content_base64", true));
+  if (!bytes || bytes->empty())
+    throw ApiError(HOSHITORI_INVALID, "\"scan.content_base64\": the scan's bytes as standard padded base64");
+  if (static_cast<long long>(bytes->size()) > max_bytes)
+    throw ApiError(HOSHITORI_INVALID, "\"scan.content_base64\": the scan is " + std::to_string(bytes->size()) +
+                                          " bytes, over the policy's evidence max_file_bytes (" +
+                                          std::to_string(max_bytes) + ")");
+  if (!evidence::sniff_media_type(*bytes))
+    throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is not a PDF, PNG or JPEG");
+  out.sha256 = sha256_hex(*bytes);
+  return out;
 }
 }  // namespace
 
@@ -114,11 +138,23 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     });
   }
   if (op == "agreement_confirm") {
-    only_keys(req, op, {"op", "actor", "number", "side", "sha256", "method"});
+    only_keys(req, op, {"op", "actor", "number", "side", "sha256", "method", "scan"});
     std::string method = str_arg(req, "method", false);
+    const std::string side = str_arg(req, "side", true);
+    // the supplier's side: never from a bare op (an API key, a staff command, a host's
+    // header); only with the scan of the copy the supplier signed on paper
+    std::optional<PaperScan> scan;
+    if (side == "supplier") {
+      if (!req->has("scan")) throw ApiError(HOSHITORI_REFUSED, RequestService::kSupplierOnlyMessage);
+      scan = paper_scan_arg(req, svc.catalogs().policy.evidence.max_file_bytes);
+    } else if (req->has("scan")) {
+      throw ApiError(HOSHITORI_INVALID, "\"scan\": a paper scan records the supplier's side only");
+    }
+    if (method == RequestService::kSupplierLinkMethod)
+      throw ApiError(HOSHITORI_INVALID, "\"method\": \"" + method + "\" is the supplier link's own");
     return run([&] {
-      ConfirmResult r = rs.confirm(str_arg(req, "number", true), str_arg(req, "side", true),
-                                   str_arg(req, "sha256", true), actor_arg(req), method.empty() ? "api" : method);
+      ConfirmResult r = rs.confirm(str_arg(req, "number", true), side, str_arg(req, "sha256", true), actor_arg(req),
+                                   method.empty() ? (scan ? "paper-scan" : "api") : method, scan ? &*scan : nullptr);
       auto o = obj();
       o->set("number", str_arg(req, "number", true));
       o->set("version", r.version);

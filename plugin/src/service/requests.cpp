@@ -224,10 +224,23 @@ IssueResult RequestService::issue_draft(const std::string& number, const std::st
 }
 
 ConfirmResult RequestService::confirm(const std::string& number, const std::string& side, const std::string& sha256,
-                                      const std::string& actor, const std::string& method) {
+                                      const std::string& actor, const std::string& method_in, const PaperScan* scan) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
   if (side != "buyer" && side != "supplier")
     throw std::invalid_argument("side must be buyer or supplier, not \"" + side + "\"");
+  std::string method = method_in;
+  if (side == "buyer" && (scan || method == kSupplierLinkMethod))
+    throw std::invalid_argument("a paper scan or the supplier link confirms the supplier's side, not the buyer's");
+  if (side == "supplier") {
+    if (scan) {
+      if (!is_sha256_hex(scan->sha256)) throw std::invalid_argument("scan: its SHA-256 must be 64 hexadecimal digits");
+      if (scan->filename.empty()) throw std::invalid_argument("scan: the file name is required");
+      method = "paper-scan sha256=" + scan->sha256 + " file=" + scan->filename +
+               (method_in.empty() || method_in == "paper-scan" ? "" : "; " + method_in);
+    } else if (method != kSupplierLinkMethod) {
+      throw std::invalid_argument(kSupplierOnlyMessage);
+    }
+  }
   if (!is_sha256_hex(sha256)) throw std::invalid_argument("sha256 must be 64 hexadecimal digits");
   std::string want = sha256;
   std::transform(want.begin(), want.end(), want.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -272,6 +285,10 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     after->set("side", side);
     after->set("sha256", want);
     after->set("method", method);
+    if (scan) {
+      after->set("scan_sha256", scan->sha256);
+      after->set("scan_filename", scan->filename);
+    }
     audit.append({actor, "agreement.confirmed", number, r->vendor_code, std::nullopt, json(after)});
     res.state = r->state;
     if (res.confirmed_by.size() == 2) {

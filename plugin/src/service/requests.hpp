@@ -60,6 +60,14 @@ struct StepResult {
   std::string agreement_sha256;
 };
 
+// The scan of an agreement the supplier signed on paper (記名押印), which staff attach to
+// record the supplier's confirmation for it: its SHA-256 and name are kept with the
+// confirmation (its method) and in the audit event.
+struct PaperScan {
+  std::string filename;
+  std::string sha256;  // hex, of the scan's bytes
+};
+
 struct ConfirmResult {
   long long version = 0;
   std::string state;
@@ -103,9 +111,18 @@ class RequestService {
   // agreement from body.terms; "price_decision" passes the no-unilateral-price rule.
   StepResult step(const std::string& number, const StepInput& in, const std::string& actor);
   // Records `side`'s confirmation of the latest agreement version, which must have
-  // exactly `sha256`; agreed once both sides confirmed the same version.
+  // exactly `sha256`; agreed once both sides confirmed the same version. The supplier's
+  // side is confirmed only by the supplier through its own link (method
+  // kSupplierLinkMethod, which only the supplier page passes) or from the scan of the
+  // copy it signed on paper (`scan`); anything else is refused (std::invalid_argument),
+  // recorded nowhere. A scan goes with the supplier's side only.
   ConfirmResult confirm(const std::string& number, const std::string& side, const std::string& sha256,
-                        const std::string& actor, const std::string& method);
+                        const std::string& actor, const std::string& method, const PaperScan* scan = nullptr);
+  static constexpr const char* kSupplierLinkMethod = "supplier-form";
+  static constexpr const char* kSupplierOnlyMessage =
+      "only the supplier confirms the supplier's side: through its own link (/s/<token>), "
+      "or, for an agreement it signed on paper (記名押印), recorded by an admin with the scan of the signed copy "
+      "attached (\"scan\": {\"filename\", \"content_base64\"}; CLI --paper-scan FILE); nothing was recorded";
 
   Poco::JSON::Object::Ptr show(const std::string& number);
   Poco::JSON::Object::Ptr list(const std::optional<std::string>& vendor_code);
