@@ -213,6 +213,15 @@ class Answering(FormCase):
             _, body = self.post("status", {field: value}, expect=400)
             self.assertIn("画面の選択肢からお選びください", Page(body).all_text(), (field, value))
         self.assertEqual(self.api("GET", "/api/v1/suppliers/V0001")["scs"]["level"], 3)
+        # a field sent twice is refused, not settled by first or last wins
+        _, _, csrf, _ = self.page()
+        raw = urllib.parse.urlencode([("csrf", csrf), ("scs_level", "★3"), ("scs_level", "★4"),
+                                      ("scs_valid_until", "2029-03-31"), ("name", "佐藤")]).encode()
+        status, _, body = self.browser.open(self.path + "/status", raw=raw, headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 400, body[:300])
+        self.assertIn("二度送られました", body)
+        self.assertEqual(self.api("GET", "/api/v1/suppliers/V0001")["scs"]["valid_until"], "2028-03-31")
 
     def test_hidden_characters_are_removed_from_messages(self):
         self.post("answer", {"choice": "negotiate", "name": "佐\u202e藤",

@@ -250,8 +250,14 @@ void SupplierForm::handle(Exchange& ex) {
         throw HttpError(415, "Unsupported Media Type", "send the form as application/x-www-form-urlencoded");
       posted = parse_form_fields(ex.body(kMaxForm));
     }
+    // every field of the supplier's forms is single: one sent twice is refused, never
+    // settled by first or last wins
     std::map<std::string, std::string> f;
-    for (const auto& [k, v] : posted) f[k] = v;
+    for (const auto& [k, v] : posted)
+      if (!f.emplace(k, v).second)
+        return fail_page(400, "送信内容を確認してください",
+                         "同じ項目（" + std::string(text::utf8_prefix(k, 40)) +
+                             "）が二度送られました。ページを開き直して、もう一度送信してください。");
     if (!refused && (upload.stopped_before_files || !csrf_ok(field(f, "csrf"))))
       return fail_page(
           403, "送信を受け付けられませんでした",
