@@ -21,8 +21,9 @@ from requests_support import ESTIMATE, EXPLANATION, TERMS, fair_request  # noqa:
 from supplier_page_support import Browser, jpeg_bytes, pdf_bytes  # noqa: E402
 from test_screens import Page  # noqa: E402
 
-def query_json_raw(db, text):
-    """(result code, answer document) of hoshitori_query_json(text) on `db`, text as given."""
+def query_json_texts(db, texts):
+    """[(result code, answer document)] of hoshitori_query_json(text) for each text as given,
+    on one handle opened on `db`."""
     import ctypes
     lib = ctypes.CDLL(os.path.join(os.path.dirname(cli_support.BIN), "libhoshitori.so"))
     lib.hoshitori_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
@@ -34,15 +35,22 @@ def query_json_raw(db, text):
     handle = ctypes.c_void_p()
     try:
         assert lib.hoshitori_open(db.encode(), ctypes.byref(handle)) == 0
-        answer = ctypes.c_void_p()
-        rc = lib.hoshitori_query_json(handle, text.encode(), ctypes.byref(answer))
-        out = json.loads(ctypes.string_at(answer.value).decode("utf-8")) if answer.value else None
-        lib.hoshitori_free(answer)
-        return rc, out
+        out = []
+        for text in texts:
+            answer = ctypes.c_void_p()
+            rc = lib.hoshitori_query_json(handle, text.encode(), ctypes.byref(answer))
+            out.append((rc, json.loads(ctypes.string_at(answer.value).decode("utf-8")) if answer.value else None))
+            lib.hoshitori_free(answer)
+        return out
     finally:
         lib.hoshitori_close(handle)
         os.environ.clear()
         os.environ.update(saved)
+
+
+def query_json_raw(db, text):
+    """(result code, answer document) of hoshitori_query_json(text) on `db`, text as given."""
+    return query_json_texts(db, [text])[0]
 
 
 SPEC = None  # OpenApi, loaded once; remembers the operations the suites reached
@@ -472,28 +480,7 @@ class Evidence(ApiCase):
 
     def query_json(self, requests):
         """[(result code, answer document)] from hoshitori_query_json on this test's database."""
-        import ctypes
-        lib = ctypes.CDLL(os.path.join(os.path.dirname(cli_support.BIN), "libhoshitori.so"))
-        lib.hoshitori_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
-        lib.hoshitori_close.argtypes = [ctypes.c_void_p]
-        lib.hoshitori_query_json.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
-        lib.hoshitori_free.argtypes = [ctypes.c_void_p]
-        saved = dict(os.environ)
-        os.environ.update(cli_support.env())
-        handle = ctypes.c_void_p()
-        try:
-            self.assertEqual(lib.hoshitori_open(self.db.encode(), ctypes.byref(handle)), 0)
-            out = []
-            for r in requests:
-                answer = ctypes.c_void_p()
-                rc = lib.hoshitori_query_json(handle, json.dumps(r).encode(), ctypes.byref(answer))
-                out.append((rc, json.loads(ctypes.string_at(answer.value).decode("utf-8"))))
-                lib.hoshitori_free(answer)
-            return out
-        finally:
-            lib.hoshitori_close(handle)
-            os.environ.clear()
-            os.environ.update(saved)
+        return query_json_texts(self.db, [json.dumps(r) for r in requests])
 
     def test_list_download_and_self_check(self):
         import hashlib
