@@ -125,8 +125,12 @@ class Handler {
 // The most a request may send: a form or JSON body; an evidence upload (POST
 // /s/<token>/evidence) more, once a worker has found that its link exists — so a
 // made-up link cannot make the front hold megabytes.
+std::size_t usual_body_limit(const WebOptions& o) {
+  return std::max<std::size_t>({o.max_body, SupplierForm::kMaxForm, 64 * 1024});
+}
+
 HttpFront::BodyRule body_rule(const RequestHead& head, const WebOptions& o) {
-  const std::size_t usual = std::max<std::size_t>({o.max_body, SupplierForm::kMaxForm, 64 * 1024});
+  const std::size_t usual = usual_body_limit(o);
   const bool upload = head.method == "POST" && head.target.rfind("/s/", 0) == 0 &&
                       head.target.find('/', 3) != std::string::npos &&
                       head.target.compare(head.target.find('/', 3), std::string::npos, "/evidence") == 0;
@@ -135,7 +139,7 @@ HttpFront::BodyRule body_rule(const RequestHead& head, const WebOptions& o) {
 }
 
 std::size_t checked_upload_limit(const RequestHead& head, const WebOptions& o, Service& svc) {
-  const std::size_t usual = std::max<std::size_t>({o.max_body, SupplierForm::kMaxForm, 64 * 1024});
+  const std::size_t usual = usual_body_limit(o);
   const std::size_t slash = head.target.find('/', 3);
   const std::string token = head.target.substr(3, slash - 3);
   const bool known =

@@ -148,6 +148,15 @@ Date step_date(const std::string& at) {
   return d;
 }
 
+// A recorded step's body; {} when it cannot be read (the thread is told as it stands).
+Object::Ptr step_body(const records::StepRecord& s) {
+  try {
+    return detail::parse_obj(s.body);
+  } catch (const std::exception&) {
+    return obj();
+  }
+}
+
 Object::Ptr thread_context(const std::vector<records::StepRecord>& steps, const Draft& draft) {
   auto t = obj();
   Array::Ptr requests = new Array, entries = new Array, declines = new Array;
@@ -155,12 +164,7 @@ Object::Ptr thread_context(const std::vector<records::StepRecord>& steps, const 
   std::set<std::string> drafted_by{draft.side};
   Object::Ptr buyer_reason, supplier_reason;
   for (const auto& s : steps) {
-    Object::Ptr b;
-    try {
-      b = detail::parse_obj(s.body);
-    } catch (const std::exception&) {
-      b = obj();
-    }
+    const Object::Ptr b = step_body(s);
     entries->add(entry(s, b));
     if (s.side == "supplier" && s.kind == "negotiation_request") {
       auto r = obj();
@@ -279,12 +283,7 @@ void add_notice_summary(Object::Ptr& agreement, const records::AgreementRecord& 
   std::vector<records::StepRecord> before;
   Draft draft;
   for (const auto& s : steps) {
-    Object::Ptr b;
-    try {
-      b = detail::parse_obj(s.body);
-    } catch (const std::exception&) {
-      b = obj();
-    }
+    const Object::Ptr b = step_body(s);
     if (s.kind == "agreement" && text_of(b, "agreement_version") == std::to_string(version.version)) {
       draft = {s.side, text_of(b, "message")};
       break;
