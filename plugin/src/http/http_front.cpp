@@ -1,13 +1,12 @@
 #include "http/http_front.hpp"
+#include "http/http_listen.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -173,45 +172,8 @@ int HttpFront::port() const { return impl_->bound_port; }
 void HttpFront::start() {
   Impl& m = *impl_;
   if (m.listen_fd >= 0) return;
-  // as many connections as the descriptor limit allows, a margin kept for the database and files
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-    getrlimit(RLIMIT_NOFILE, &lim);
-  }
-  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur > 128)
-    m.options.max_connections = std::min<std::size_t>(m.options.max_connections, lim.rlim_cur - 96);
-
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  const std::string port = std::to_string(m.options.port);
-  const std::string where = m.options.host + ":" + port;
-  if (int rc = getaddrinfo(m.options.host.empty() ? nullptr : m.options.host.c_str(), port.c_str(), &hints, &res);
-      rc != 0)
-    throw std::runtime_error("cannot listen on " + where + ": " + gai_strerror(rc));
-  std::string why = "no address";
-  for (addrinfo* a = res; a; a = a->ai_next) {
-    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    const int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 511) == 0) {
-      m.listen_fd = fd;
-      break;
-    }
-    why = std::strerror(errno);
-    ::close(fd);
-  }
-  freeaddrinfo(res);
-  if (m.listen_fd < 0) throw std::runtime_error("cannot listen on " + where + ": " + why);
-  sockaddr_storage sa{};
-  socklen_t len = sizeof sa;
-  getsockname(m.listen_fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  m.bound_port = ntohs(sa.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(sa).sin6_port
-                                                : reinterpret_cast<sockaddr_in&>(sa).sin_port);
+  m.options.max_connections = connection_cap(m.options.max_connections);
+  m.listen_fd = open_listener(m.options.host, m.options.port, m.bound_port);
   m.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   m.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   epoll_event ev{};
