@@ -97,6 +97,18 @@ int request_story(hoshitori *db) {
   SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_REFUSED);
   SCHECK(strstr(resp, "no-unilateral-price") != NULL);
 
+  /* so is drafting the agreement; accepting the estimate answers it */
+  snprintf(req, sizeof req,
+           "{\"op\":\"negotiate\",\"actor\":\"c-host\",\"number\":\"%s\",\"step\":{\"side\":\"buyer\","
+           "\"kind\":\"agreement\",\"terms\":{\"sharing\":\"half\"}}}",
+           number);
+  SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_REFUSED);
+  snprintf(req, sizeof req,
+           "{\"op\":\"negotiate\",\"actor\":\"c-host\",\"number\":\"%s\",\"step\":{\"side\":\"buyer\","
+           "\"kind\":\"accept\"}}",
+           number);
+  SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_OK);
+
   snprintf(req, sizeof req,
            "{\"op\":\"negotiate\",\"actor\":\"c-host\",\"number\":\"%s\",\"step\":{\"side\":\"buyer\","
            "\"kind\":\"agreement\",\"terms\":{\"sharing\":\"half\",\"buyer_amount\":600000,"

@@ -29,7 +29,8 @@ OVERRIDE_REASON = "法務部と協議のうえ例外として承認した。"
 REASON_9 = "承認済みの例外措置"            # one character short of min_override_reason_chars (10)
 REASON_10 = "承認済みの例外措置。"
 ISSUE_RULES = ["cost-sharing-explained", "cost-negotiable", "level-justified", "no-designated-purchase",
-               "due-date-minimum", "no-pressing-after-refusal", "already-meets"]
+               "due-date-minimum", "no-pressing-after-refusal", "no-forced-declaration", "no-service-condition",
+               "already-meets"]
 JST = datetime.timezone(datetime.timedelta(hours=9))
 
 assert len(REASON_9) == 9 and len(REASON_10) == 10
@@ -56,8 +57,10 @@ ESTIMATE = {"side": "supplier", "kind": "estimate", "initial_cost": 500000, "run
             "direct_cost": 400000, "indirect_cost": 100000, "basis": "MFA導入と運用の見積り",
             "items": ["4-1-3"], "message": "見積りをお送りします"}
 PROPOSAL = {"side": "buyer", "kind": "proposal", "buyer_amount": 250000, "share_percent": 50, "method": "折半",
+            "basis": "見積りの初期費用500,000円を折半（当社の取引シェアに応じた負担）",
             "items": ["4-1-3"], "contracts": ["基本契約第12条"], "price_revision_date": "2027-04-01",
             "message": "初期費用の半額を当社が負担します"}
+ACCEPT = {"side": "buyer", "kind": "accept", "message": "お見積りの金額を受け入れます"}
 TERMS = {"sharing": "折半", "buyer_share_percent": 50, "initial_cost": 500000, "running_cost": 120000,
          "buyer_amount": 250000, "buyer_running_amount": 60000,
          "price_revision": {"date": "2027-04-01", "description": "単価に反映する", "contracts": ["基本契約第12条"]},

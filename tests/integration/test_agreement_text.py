@@ -138,7 +138,7 @@ class AgreementText(RequestCase):
         self.step(number, NEGOTIATION_REQUEST, SUPPLIER)
         self.step(number, ESTIMATE, SUPPLIER)
         self.step(number, {"side": "buyer", "kind": "counter_proposal", "buyer_amount": 300000,
-                           "message": BUYER_REASON}, BUYER)
+                           "basis": BUYER_REASON}, BUYER)
         self.step(number, {"side": "supplier", "kind": "message", "message": SUPPLIER_REASON}, SUPPLIER)
         self.draft(number, PLAIN_TERMS)
         a4 = self.article(self.text(number), 4)

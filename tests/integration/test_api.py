@@ -137,6 +137,7 @@ class Story(ApiCase):
         step = self.call("POST", "/api/v1/requests/%s/steps" % number, {"step": ESTIMATE}, user="supplier-sato",
                          expect=201).json()
         self.assertEqual(step["state"], "negotiating")
+        self.call("POST", "/api/v1/requests/%s/steps" % number, {"step": {"side": "buyer", "kind": "accept", "message": "お見積りの金額を受け入れます"}}, expect=201)
         agreement = self.call("POST", "/api/v1/requests/%s/steps" % number,
                               {"step": {"side": "buyer", "kind": "agreement", "terms": TERMS}}, expect=201).json()
         doc = self.call("GET", "/api/v1/requests/%s/agreement" % number, role="viewer", expect=200).json()

@@ -179,6 +179,7 @@ class Story(RequestCase):
         self.start()
         number = self.issue(fair_request("V0001")).number
         self.step(number, ESTIMATE, SUPPLIER)
+        self.step(number, ACCEPT, BUYER)
         s1 = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER)
         sha1 = s1.out.split()[-1]
         self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha1))
@@ -295,6 +296,7 @@ class Story(RequestCase):
         self.start()
         number = self.issue(fair_request("V0001")).number
         self.step(number, ESTIMATE, SUPPLIER)
+        self.step(number, ACCEPT, BUYER)
         sha = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER).out.split()[-1]
         c = self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha))
         self.assertEqual(c.out.strip(), "version 1  state negotiating")
@@ -440,11 +442,15 @@ class Guardrails(RequestCase):
         self.step(w, ESTIMATE, SUPPLIER)
         self.step(w, {"side": "buyer", "kind": "withdraw", "reason": "発注の見直し"}, BUYER)
         self.assert_refused(self.issue(fair_request("V0006"), expect=4), rule)
-        # answered: the supplier asked to negotiate, the buyer replied, then withdrew → let through
+        # a buyer message is no answer (取適法 5条2項4号): still pressing
         a = self.issue(fair_request("V0004")).number
         self.step(a, {"side": "supplier", "kind": "negotiation_request", "message": "費用について協議したい"}, SUPPLIER)
         self.assertEqual(self.show(a)["unanswered_supplier_step"][:6], "ステップ1（")
         self.step(a, {"side": "buyer", "kind": "message", "message": "来週お打ち合わせしましょう"}, BUYER)
+        self.assertEqual(self.show(a)["unanswered_supplier_step"][:6], "ステップ1（")
+        # answered with reasons, then withdrawn → let through
+        self.step(a, {"side": "buyer", "kind": "reject", "reason": "今回の対策は当社の支援で賄えるため単価は据え置きます"},
+                  BUYER)
         self.assertEqual(self.show(a)["unanswered_supplier_step"], "")
         self.step(a, {"side": "buyer", "kind": "withdraw", "reason": "条件を見直して再度要請します"}, BUYER)
         n = self.issue(fair_request("V0004", due="2027-06-30")).number
@@ -453,7 +459,8 @@ class Guardrails(RequestCase):
         b = self.issue(fair_request("V0013")).number
         self.step(b, {"side": "supplier", "kind": "counter_proposal", "share_percent": 80, "message": "8割負担を希望"},
                   SUPPLIER)
-        self.step(b, {"side": "buyer", "kind": "counter_proposal", "share_percent": 60}, BUYER)
+        self.step(b, {"side": "buyer", "kind": "counter_proposal", "share_percent": 60,
+                      "basis": "当社の取引割合（売上の6割）に応じた負担"}, BUYER)
         self.step(b, {"side": "supplier", "kind": "decline", "reason": "合意に至りませんでした"}, SUPPLIER)
         self.assert_refused(self.issue(fair_request("V0013"), expect=4), rule)
         # overridden by compliance, but not by the buyer
@@ -466,18 +473,33 @@ class Guardrails(RequestCase):
         self.ok(self.verify())
 
     def test_pressing_remedy_can_be_followed_after_a_decline(self):
-        # The refusal's remedy (guardrails.yaml) says: record a negotiation step (proposal, answer
-        # or message) on the earlier request, then ask again; the README's table says the rule is
-        # "satisfied by replying in that request first". A decline makes that request final, so
-        # the remedy must stay possible: the buyer's reply is recorded and a new request passes.
+        # The refusal's remedy (guardrails.yaml) says: record what changed. A reply on the declined
+        # request is kept but is not a change; a "later date" must really be later.
         self.start()
+        rule = "no-pressing-after-refusal"
         first = self.issue(fair_request("V0003")).number
         self.step(first, {"side": "supplier", "kind": "decline", "reason": "現状の体制では対応できません"}, SUPPLIER)
         p = self.issue(fair_request("V0003"), expect=4)
-        self.assertIn("前回の要請に協議のステップ", p.err, "the remedy shown to the buyer")
+        self.assert_refused(p, rule)
+        self.assertIn("what_changed", p.err, "the remedy shown to the buyer")
         reply = {"side": "buyer", "kind": "message", "message": "費用の全額負担を含めて条件を見直します。ご相談させてください。"}
-        self.step(first, reply, BUYER)        # refused today: "request … is declined: no further steps"
-        self.issue(fair_request("V0003"))
+        self.step(first, reply, BUYER)
+        self.assert_refused(self.issue(fair_request("V0003"), expect=4), rule)
+        p = self.issue(fair_request("V0003", what_changed={"later_date": "期限を延ばしました"}), expect=4)
+        self.assert_refused(p, rule)
+        self.assertIn("より後ではありません", p.err)
+        # bad input names the field and changes nothing
+        for bad, word in (({"kindness": "x"}, "kindness"), ({}, "what_changed"), ({"support": "  "}, "what_changed")):
+            p = self.issue(fair_request("V0003", what_changed=bad), expect=2)
+            self.assertIn(word, p.err)
+        self.assertEqual(self.requests("--supplier", "V0003")["count"], 1)
+        n = self.issue(fair_request("V0003", due="2027-09-30",
+                                   what_changed={"later_date": "準備期間を3か月延長しました"})).number
+        self.assertEqual(self.rule(self.show(n)["guardrails"], rule)["result"], "pass")
+        m = self.issue(fair_request("V0003", level=4, necessity=NECESSITY,
+                                   what_changed={"cost_share": "初期費用の全額を当社が負担します"})).number
+        self.assertEqual(self.rule(self.show(m)["guardrails"], rule)["result"], "pass")
+        self.ok(self.verify())
 
     def test_no_unilateral_price(self):
         self.start()
@@ -493,14 +515,25 @@ class Guardrails(RequestCase):
         self.assertEqual(self.rule(body["guardrails"], rule)["result"], "pass")
 
         number = self.issue(fair_request("V0001")).number
-        for asked in (ESTIMATE,
-                      {"side": "supplier", "kind": "negotiation_request", "message": "価格の協議を申し入れます"},
-                      {"side": "supplier", "kind": "counter_proposal", "amount": 300000}):
+        asks = (ESTIMATE,
+                {"side": "supplier", "kind": "negotiation_request", "message": "価格の協議を申し入れます"},
+                {"side": "supplier", "kind": "counter_proposal", "amount": 300000})
+        answers = ({"side": "buyer", "kind": "counter_proposal", "buyer_amount": 200000,
+                    "basis": "見積りの初期費用の4割を当社が負担します"},
+                   {"side": "buyer", "kind": "reject", "reason": "今回の対策範囲では単価の変更は不要と考えます"},
+                   {"side": "buyer", "kind": "accept", "message": "ご提示の金額で合意します"})
+        labels = ("見積り", "価格協議の申入れ", "対案")
+        for asked, answer, label in zip(asks, answers, labels):
             self.step(number, asked, SUPPLIER)
             p = self.step(number, decision, BUYER, expect=4)
             self.assert_refused(p, rule)
-            self.assertIn(asked["kind"], p.err, "the refusal names the unanswered step")
+            self.assertIn(label, p.err, "the refusal names the unanswered step")
+            # a message is no answer
             self.step(number, {"side": "buyer", "kind": "message", "message": "ご提案を検討します"}, BUYER)
+            self.assert_refused(self.step(number, decision, BUYER, expect=4), rule)
+            self.step(number, answer, BUYER)
+        accepted = self.show(number)["steps"][-1]["body"]
+        self.assertEqual((accepted["accepted"], accepted["accepted_step"]), ({"amount": 300000}, 7))
         self.step(number, ESTIMATE, SUPPLIER)
         # refused from the buyer even with an override; too short a reason; then compliance
         with_override = dict(decision, overrides=[{"rule": rule, "reason": OVERRIDE_REASON}])
@@ -524,7 +557,7 @@ class Guardrails(RequestCase):
         # the refusals are on the record
         events, _ = self.events("--supplier", "V0001")
         refused = [e for e in events if e["action"] == "price_decision.refused"]
-        self.assertEqual(len(refused), 5)
+        self.assertEqual(len(refused), 8)
         self.assertTrue(all(e["subject"] == number for e in refused))
         self.assertEqual(json.loads(refused[0]["after_json"])["guardrails"]["refused"], [rule])
         self.ok(self.verify())
@@ -624,6 +657,7 @@ class UnusableInput(RequestCase):
         self.start()
         number = self.issue(fair_request("V0001")).number
         self.step(number, ESTIMATE, SUPPLIER)
+        self.step(number, ACCEPT, BUYER)
         for terms in (dict(TERMS, buyer_amount=TERMS["initial_cost"] + 1),
                       dict(TERMS, buyer_running_amount=TERMS["running_cost"] + 1),
                       dict(TERMS, sharing=""),
@@ -631,7 +665,7 @@ class UnusableInput(RequestCase):
             self.step(number, {"side": "buyer", "kind": "agreement", "terms": terms}, BUYER, expect=2)
         doc = self.show(number)
         self.assertEqual(doc["agreements"], [])
-        self.assertEqual([s["kind"] for s in doc["steps"]], ["estimate"])
+        self.assertEqual([s["kind"] for s in doc["steps"]], ["estimate", "accept"])
         # the buyer paying all of it is fine
         s = self.step(number, {"side": "buyer", "kind": "agreement",
                                "terms": dict(TERMS, buyer_amount=TERMS["initial_cost"], sharing="全額負担")}, BUYER)

@@ -24,7 +24,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_support  # noqa: E402
 from cli_support import JA_HEADER, corporate_number, csv_text, env, good_row, terminate  # noqa: E402
-from requests_support import BUYER, ESTIMATE, SUPPLIER, TERMS, RequestCase, fair_request  # noqa: E402
+from requests_support import ACCEPT, BUYER, ESTIMATE, SUPPLIER, TERMS, RequestCase, fair_request  # noqa: E402
 from smtp_support import free_port  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -351,6 +351,7 @@ class Webhooks(ConnectorCase):
         # a request answered and an agreement confirmed
         number = self.issue(fair_request("V0001")).number
         self.step(number, ESTIMATE, SUPPLIER)
+        self.step(number, ACCEPT, BUYER)
         s = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER)
         sha = s.out.splitlines()[1].split()[-1]
         self.ok(self.run_cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha))

@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_support  # noqa: E402
 from api_support import Server  # noqa: E402
 from cli_support import JA_HEADER, csv_text, good_row  # noqa: E402
-from requests_support import BUYER, ESTIMATE, SUPPLIER, TERMS, fair_request  # noqa: E402
+from requests_support import ACCEPT, BUYER, ESTIMATE, SUPPLIER, TERMS, fair_request  # noqa: E402
 from smtp_support import free_port, recipient  # noqa: E402
 from test_campaigns import BRIEFING_SUBJECT, CHART_NO, EVENT, CampaignCase  # noqa: E402
 
@@ -242,6 +242,7 @@ class RemindersAndNotices(CampaignCase):
     def test_an_agreement_notice_carries_the_agreed_text_and_its_hash(self):
         number = self.issue_at("V001", "2027-03-31")
         self.step(number, ESTIMATE, SUPPLIER)
+        self.step(number, ACCEPT, BUYER)
         s = self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER)
         sha = s.out.split()[-1]
         self.cli("agreement", number, "--confirm-as", "buyer", "--by", BUYER, "--sha256", sha)

@@ -259,6 +259,8 @@ class Escaping(ScreenCase):
         r = self.server.request("POST", "/api/v1/requests/%s/steps" % number, body={"step": est}, key=self.key,
                                 user="supplier-sato")
         self.assertEqual(r.status, 201, r)
+        r = self.server.request("POST", "/api/v1/requests/%s/steps" % number, body={"step": {"side": "buyer", "kind": "accept", "message": "お見積りの金額を受け入れます"}}, key=self.key)
+        self.assertEqual(r.status, 201, r)
         r = self.server.request("POST", "/api/v1/requests/%s/steps" % number,
                                 body={"step": {"side": "buyer", "kind": "agreement", "terms": TERMS}}, key=self.key)
         sha = r.json()["agreement_sha256"]
@@ -373,6 +375,7 @@ class PanelNegotiation(StaffForms):
         self.form(cookie, dict(self.FAIR, suppliers="V0001", action="issue"))
         number = json.loads(self.run_cli("request", "list", "--json").out)["requests"][0]["number"]
         r = self.panel_form(cookie, "step", {"kind": "proposal", "buyer_amount": "２５０，０００", "share_percent": "50",
+                                             "basis": "見積りの初期費用の半額",
                                              "message": "初期費用の半額を当社が負担します"})
         self.assertIn("done=step", r.headers["Location"])
         r = self.server.request("GET", "/erp/suppliers/V0001", headers=cookie)

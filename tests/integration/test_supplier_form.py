@@ -149,7 +149,9 @@ class Answering(FormCase):
         for words in ("1,200,000円", "根拠：MFAの導入", "600,000円", "50%"):
             self.assertIn(words, thread)
 
-        # the buyer drafts the agreement; the supplier confirms the exact document here
+        # the buyer accepts the counter-proposal, drafts the agreement; the supplier confirms the exact
+        # document here
+        self.api("POST", "/api/v1/requests/%s/steps" % self.number, {"step": {"side": "buyer", "kind": "accept", "message": "お見積りの金額を受け入れます"}})
         sha = self.api("POST", "/api/v1/requests/%s/steps" % self.number,
                        {"step": {"side": "buyer", "kind": "agreement", "terms": TERMS}})["agreement_sha256"]
         body, p, _, _ = self.page()

@@ -66,8 +66,101 @@ BOOST_AUTO_TEST_SUITE(guardrails_suite)
 BOOST_AUTO_TEST_CASE(a_fair_request_passes_every_rule) {
   auto o = issue(fair());
   BOOST_TEST(!o.refused());
-  BOOST_TEST(o.results.size() == 7u);  // the issue rules; no-unilateral-price is for price decisions
+  BOOST_TEST(o.results.size() == 9u);  // the issue rules; no-unilateral-price is for price decisions
   for (const auto& r : o.results) BOOST_TEST(r.passed, r.rule);
+}
+
+BOOST_AUTO_TEST_CASE(a_condition_of_trade_or_a_penalty_is_refused) {
+  for (const char* words : {"SCS★3の取得を取引継続の条件とします。",
+                            "期限までに★3を取得できない場合は、発注を停止します。",
+                            "ＳＥＣＵＲＩＴＹ ＡＣＴＩＯＮの宣言がなければ取引の見直しを行います",
+                            "評価を受けない取引先には違約金を請求します。",
+                            "★3を取得しない場合は、今後は発注しません。"}) {
+    RequestInput in = fair();
+    in.reason = words;
+    auto o = issue(in);
+    BOOST_TEST(o.refused(), words);
+    BOOST_TEST(!result(o, "no-forced-declaration").passed, words);
+    BOOST_TEST(result(o, "no-forced-declaration").detail.find("reason") != std::string::npos);
+  }
+  // promises of the opposite, and ordinary words, pass
+  for (const char* words : {"ご回答の内容を理由に取引停止などの不利益な取扱いをすることはありません。",
+                            "★3の取得は取引の条件ではありません。ご相談ください。",
+                            "取引先の皆様と協力して対策を進めたく、評価の取得をお願いします。"}) {
+    RequestInput in = fair();
+    in.necessity = words;
+    BOOST_TEST(result(issue(in), "no-forced-declaration").passed, words);
+  }
+  // in the cost-sharing explanation too, and an override by the compliance function holds
+  RequestInput in = fair();
+  in.cost_sharing->explanation = "費用は折半します。ただし★3を取得しない場合は契約を解除します。";
+  BOOST_TEST(!result(issue(in), "no-forced-declaration").passed);
+  in.overrides = {{"no-forced-declaration", "文面は法務確認済み、誤検出のため上書き"}};
+  BOOST_TEST(result(issue(in, ctx(), "compliance"), "no-forced-declaration").overridden);
+}
+
+BOOST_AUTO_TEST_CASE(a_named_service_as_a_condition_of_an_order_is_refused) {
+  GuardContext c = ctx();
+  c.services = {"商工会議所サイバーセキュリティお助け隊サービス", "ランサムガード"};
+  for (const char* words : {"お助け隊サービスへの加入を発注の条件とします。",
+                            "ランサムガードを契約しない場合は入札に参加できません",
+                            "今後の取引にはお助け隊の利用が必須です。"}) {
+    RequestInput in = fair();
+    in.reason = words;
+    BOOST_TEST(!result(issue(in, c), "no-service-condition").passed, words);
+  }
+  for (const char* words : {"お助け隊サービスの利用をお勧めしますが、同等の対策であれば問いません。",
+                            "お助け隊サービスの利用は取引の条件ではありません。",
+                            "ランサムガードのような監視サービスが費用を抑える一つの方法です。"}) {
+    RequestInput in = fair();
+    in.reason = words;
+    BOOST_TEST(result(issue(in, c), "no-service-condition").passed, words);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(after_a_decline_what_changed_is_required) {
+  GuardContext c = ctx();
+  c.declined = {{"2026-00001", Date{2027, 3, 31}}};
+  RequestInput in = fair();
+  auto r = result(issue(in, c), "no-pressing-after-refusal");
+  BOOST_TEST(!r.passed);
+  BOOST_TEST(r.detail.find("2026-00001") != std::string::npos);
+  in.what_changed = WhatChanged{"", "", "期限を延ばしました"};
+  r = result(issue(in, c), "no-pressing-after-refusal");
+  BOOST_TEST(!r.passed);  // the due date is not later than the declined one's
+  BOOST_TEST(r.detail.find("より後ではありません") != std::string::npos);
+  in.due = Date{2027, 6, 30};
+  BOOST_TEST(result(issue(in, c), "no-pressing-after-refusal").passed);
+  in = fair();
+  in.what_changed = WhatChanged{"専門家の派遣費用を当社が負担します", "", ""};
+  BOOST_TEST(result(issue(in, c), "no-pressing-after-refusal").passed);
+  // an unanswered negotiation ask cannot be overcome by a change: it must be answered
+  c.pressing_on = {"2026-00002"};
+  BOOST_TEST(!result(issue(in, c), "no-pressing-after-refusal").passed);
+}
+
+BOOST_AUTO_TEST_CASE(overriding_for_a_supplier_that_objected_needs_compliance) {
+  Catalogs c2 = cat();
+  c2.policy.requests.overriders = {"yamada", "compliance"};
+  c2.policy.requests.compliance = {"compliance"};
+  RequestInput in = fair();
+  in.due = Date{2026, 12, 20};
+  in.overrides = {{"due-date-minimum", "繁忙期前に確認が必要なため短縮します"}};
+  GuardContext c = ctx();
+  auto plain = check_issue(c2.guardrails, c2.policy.requests, in, c, "yamada");
+  BOOST_TEST(result(plain, "due-date-minimum").overridden);
+  c.supplier_objected = true;
+  auto o = check_issue(c2.guardrails, c2.policy.requests, in, c, "yamada");
+  BOOST_TEST(!result(o, "due-date-minimum").overridden);
+  BOOST_TEST(result(o, "due-date-minimum").detail.find("コンプライアンス") != std::string::npos);
+  BOOST_TEST(result(check_issue(c2.guardrails, c2.policy.requests, in, c, "compliance"), "due-date-minimum").overridden);
+}
+
+BOOST_AUTO_TEST_CASE(every_rule_of_the_file_has_its_pure_check) {
+  for (const auto& r : cat().guardrails)
+    if (r.applies_to == "issue") BOOST_TEST(issue_check(r.check) != nullptr, r.check);
+  BOOST_TEST(issue_check("no_unilateral_price") == nullptr);
+  BOOST_TEST(issue_check("") == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(cost_sharing_missing_or_thin_is_refused) {
@@ -239,7 +332,7 @@ BOOST_AUTO_TEST_CASE(the_rule_file_is_checked_like_every_catalog) {
   const std::string good = std::string(HOSHITORI_SOURCE_SCHEMAS_DIR) + "/guardrails.yaml";
   std::ifstream in(good);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  BOOST_TEST(catalog::load_guardrails(good).size() == 8u);
+  BOOST_TEST(catalog::load_guardrails(good).size() == 10u);
 
   auto fails = [&](const std::string& body, const std::string& expect) {
     try {

@@ -62,6 +62,7 @@ constexpr Key kValidity[] = {{"sa_reconfirm_days", kText, kRequired},
 constexpr Key kRequests[] = {{"number_prefix", kText, kRequired},
                              {"min_due_days", kText, kRequired},
                              {"overriders", kList, kRequired},
+                             {"compliance", kList, kOptional},
                              {"min_override_reason_chars", kText, kRequired}};
 constexpr Key kMail[] = {{"from", kText, kOptional},         {"from_name", kText, kOptional},
                          {"reply_to", kText, kOptional},     {"smtp", kText, kOptional},
@@ -183,6 +184,12 @@ Policy load_policy(const std::string& file) {
       if (!u.IsScalar() || u.Scalar().empty()) throw d.fail(u, "'overriders' must hold user names");
       p.requests.overriders.push_back(u.Scalar());
     }
+    p.requests.compliance.clear();
+    if (rq["compliance"])
+      for (const auto& u : d.seq(rq, "compliance")) {
+        if (!u.IsScalar() || u.Scalar().empty()) throw d.fail(u, "'compliance' must hold user names");
+        p.requests.compliance.push_back(u.Scalar());
+      }
   }
   load_mail(d, r["mail"], p);
   load_evidence_policy(d, r["evidence"], p);

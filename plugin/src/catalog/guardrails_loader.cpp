@@ -16,7 +16,8 @@ constexpr Check kChecks[] = {
     {"cost_sharing_explained", "issue"}, {"cost_negotiable_stated", "issue"},
     {"level_justified", "issue"},        {"no_mandatory_designation", "issue"},
     {"due_date_minimum", "issue"},       {"no_pressing_after_refusal", "issue"},
-    {"already_meets", "issue"},          {"no_unilateral_price", "price_decision"},
+    {"already_meets", "issue"},          {"no_forced_declaration", "issue"},
+    {"no_service_condition", "issue"},   {"no_unilateral_price", "price_decision"},
 };
 }  // namespace
 

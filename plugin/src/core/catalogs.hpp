@@ -37,6 +37,9 @@ struct RequestPolicy {
   std::string number_prefix;
   int min_due_days = 90;
   std::vector<std::string> overriders;  // users who may override a refused guardrail
+  // users of the compliance function: only they may override a rule for a supplier that
+  // declined or asked to negotiate (retaliation watch); empty: nobody may
+  std::vector<std::string> compliance;
   int min_override_reason_chars = 10;
 };
 

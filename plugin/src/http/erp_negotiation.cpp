@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include "core/request_model.hpp"
 #include "core/text.hpp"
 #include "http/exchange.hpp"
 #include "service/json_api.hpp"
@@ -62,7 +63,8 @@ PanelResult panel_action(Service& svc, const Caller& caller, const std::string& 
   op->set("number", number);
   if (action == "step") {
     const std::string kind = form_value(f, "kind");
-    if (kind != "proposal" && kind != "counter_proposal" && kind != "message" && kind != "withdraw")
+    if (kind != "proposal" && kind != "counter_proposal" && kind != "accept" && kind != "reject" && kind != "message" &&
+        kind != "withdraw")
       throw HttpError(400, "Bad Request", say(t, "err_kind"));
     auto step = obj();
     step->set("side", "buyer");
@@ -73,6 +75,18 @@ PanelResult panel_action(Service& svc, const Caller& caller, const std::string& 
       if (!form_value(f, "method").empty()) step->set("method", form_value(f, "method"));
       if (!form_value(f, "price_revision_date").empty())
         step->set("price_revision_date", form_value(f, "price_revision_date"));
+    }
+    if (kind == "proposal" || kind == "counter_proposal")
+      if (!form_value(f, "basis").empty()) step->set("basis", form_value(f, "basis"));
+    if (kind == "accept" && !form_value(f, "price_revision_date").empty())
+      step->set("price_revision_date", form_value(f, "price_revision_date"));
+    if (kind == "reject") {
+      // a reason per cost item of the supplier's figures: form fields reason_<cost key>
+      auto reasons = obj();
+      for (const auto& key : model::cost_keys())
+        if (!form_value(f, "reason_" + key).empty()) reasons->set(key, form_value(f, "reason_" + key));
+      if (reasons->size() > 0) step->set("reasons", reasons);
+      if (!form_value(f, "reason").empty()) step->set("reason", form_value(f, "reason"));
     }
     if (kind == "withdraw") step->set("reason", form_value(f, "message"));
     if (!form_value(f, "message").empty()) step->set("message", form_value(f, "message"));

@@ -112,6 +112,23 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
       shown_steps->add(out);
     }
     const std::string state = detail->getValue<std::string>("state"), num = detail->getValue<std::string>("number");
+    detail->set("state", model::label_ja(model::stored_state(state)));
+    if (Object::Ptr ask = detail->getObject("open_ask")) {
+      detail->set("open_ask", detail->getValue<std::string>("unanswered_supplier_step"));
+      Array::Ptr items = new Array;
+      auto keys = ask->getArray("cost_items");
+      for (std::size_t k = 0; keys && k < keys->size(); ++k) {
+        auto e = obj();
+        const std::string key = keys->get(static_cast<unsigned>(k)).toString();
+        e->set("key", key);
+        e->set("label", model::cost_label_ja(key));
+        items->add(e);
+      }
+      detail->set("ask_items", items);
+      detail->set("has_ask_items", items->size() > 0);
+    } else {
+      detail->set("open_ask", false);
+    }
     const bool open = !is_final_request_state(state);
     detail->set("open", open && state != "draft" && can_act);
     detail->set("action_base", "/erp/requests/" + url_encode(num));

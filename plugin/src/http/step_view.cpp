@@ -1,5 +1,6 @@
 #include "http/step_view.hpp"
 
+#include "core/request_model.hpp"
 #include "records/audit_log.hpp"
 #include "records/letters.hpp"
 #include "service/json_args.hpp"
@@ -12,7 +13,31 @@ Object::Ptr step_view(const Object::Ptr& step) {
   auto b = step->getObject("body");
   auto v = api::obj();
   v->set("side", step->getValue<std::string>("side"));
-  v->set("kind", step->getValue<std::string>("kind"));
+  const std::string kind = step->getValue<std::string>("kind");
+  v->set("kind", kind);
+  auto k = model::parse_step(kind);
+  v->set("kind_label", k ? model::label_ja(*k) : "記録");
+  // the 物件費/人件費 parts, an accepted figure, and a reject's reasons per cost item
+  Poco::JSON::Array::Ptr costs = new Poco::JSON::Array, reasons = new Poco::JSON::Array;
+  Object::Ptr acc = b && b->has("accepted") ? b->getObject("accepted") : nullptr;
+  Object::Ptr why = b && b->has("reasons") ? b->getObject("reasons") : nullptr;
+  for (const auto& key : model::cost_keys()) {
+    const bool part = key.rfind("material_", 0) == 0 || key.rfind("labor_", 0) == 0;
+    auto add = [&](const Object::Ptr& from, Poco::JSON::Array::Ptr& to, bool money) {
+      if (!from || !from->has(key) || from->isNull(key)) return;
+      auto e = api::obj();
+      e->set("label", model::cost_label_ja(key));
+      e->set("value", money ? (key == "share_percent" ? from->get(key).toString() + "%"
+                                                      : records::yen(from->getValue<long long>(key)))
+                            : from->getValue<std::string>(key));
+      to->add(e);
+    };
+    if (part) add(b, costs, true);
+    add(acc, costs, true);
+    add(why, reasons, false);
+  }
+  v->set("costs", costs);
+  v->set("reasons", reasons);
   v->set("at", records::utc_to_jst_display(step->getValue<std::string>("at")));
   v->set("actor", step->optValue<std::string>("actor", ""));
   for (const char* k : {"message", "reason", "basis"}) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/coercion.hpp"
 #include "core/text.hpp"
 
 namespace hoshi::records {
@@ -14,66 +15,148 @@ std::size_t chars(const std::string& s) { return text::visible_length(s); }
 
 std::string trimmed(const std::string& s) { return text::trim(s); }
 
-// One check: returns "" when the request passes, else the specifics of the failure.
-std::string run_issue_check(const GuardrailRule& r, const RequestPolicy& policy, const RequestInput& in,
+// ---- the checks: each returns "" when the request passes, else the specifics ----
+
+std::string cost_sharing_explained(const GuardrailRule& r, const RequestPolicy&, const RequestInput& in,
+                                   const GuardContext&) {
+  if (!in.cost_sharing) return "cost_sharing がありません";
+  if (chars(in.cost_sharing->method) == 0) return "cost_sharing.method（分担の方法）が空です";
+  const std::size_t n = chars(trimmed(in.cost_sharing->explanation));
+  if (n < static_cast<std::size_t>(r.min_chars))
+    return "cost_sharing.explanation が " + std::to_string(n) + " 文字です（" + std::to_string(r.min_chars) +
+           " 文字以上）";
+  return "";
+}
+
+std::string cost_negotiable_stated(const GuardrailRule&, const RequestPolicy&, const RequestInput& in,
+                                   const GuardContext&) {
+  if (!in.cost_sharing || !in.cost_sharing->negotiable) return "cost_sharing.negotiable が true ではありません";
+  return "";
+}
+
+std::string level_justified(const GuardrailRule& r, const RequestPolicy&, const RequestInput& in,
                             const GuardContext& ctx) {
-  const int min = r.min_chars;
-  if (r.check == "cost_sharing_explained") {
-    if (!in.cost_sharing) return "cost_sharing がありません";
-    if (chars(in.cost_sharing->method) == 0) return "cost_sharing.method（分担の方法）が空です";
-    const std::size_t n = chars(trimmed(in.cost_sharing->explanation));
-    if (n < static_cast<std::size_t>(min))
-      return "cost_sharing.explanation が " + std::to_string(n) + " 文字です（" + std::to_string(min) + " 文字以上）";
-    return "";
-  }
-  if (r.check == "cost_negotiable_stated") {
-    if (!in.cost_sharing || !in.cost_sharing->negotiable) return "cost_sharing.negotiable が true ではありません";
-    return "";
-  }
-  if (r.check == "level_justified") {
-    const int asked = level_scs(in.level);
-    if (asked <= ctx.chart_level) return "";
-    if (chars(in.necessity) >= static_cast<std::size_t>(min)) return "";
-    return "★" + std::to_string(asked) + " を求めていますが、当社の判定チャートでは " + ctx.chart_reason +
-           " です。必要性の説明（necessity）が" + (chars(in.necessity) == 0 ? "ありません" : "短すぎます");
-  }
-  if (r.check == "no_mandatory_designation") {
-    if (in.designated_service && in.designated_mandatory)
-      return "「" + *in.designated_service + "」の利用を必須としています（designated_service_mandatory: true）";
-    if (!in.designated_service && in.designated_mandatory)
-      return "designated_service_mandatory が true です（特定の製品・サービスの強制）";
-    return "";
-  }
-  if (r.check == "due_date_minimum") {
-    const long days = in.due.days() - ctx.today.days();
-    if (days >= policy.min_due_days) return "";
-    return "期限 " + in.due.iso() + " まで " + std::to_string(days) + " 日です（当社ポリシーの最短は " +
-           std::to_string(policy.min_due_days) + " 日、" +
-           Date::from_days(ctx.today.days() + policy.min_due_days).iso() + " 以降）";
-  }
-  if (r.check == "no_pressing_after_refusal") {
-    if (ctx.pressing_on.empty()) return "";
+  const int asked = level_scs(in.level);
+  if (asked <= ctx.chart_level) return "";
+  if (chars(in.necessity) >= static_cast<std::size_t>(r.min_chars)) return "";
+  return "★" + std::to_string(asked) + " を求めていますが、当社の判定チャートでは " + ctx.chart_reason +
+         " です。必要性の説明（necessity）が" + (chars(in.necessity) == 0 ? "ありません" : "短すぎます");
+}
+
+std::string no_mandatory_designation(const GuardrailRule&, const RequestPolicy&, const RequestInput& in,
+                                     const GuardContext&) {
+  if (in.designated_service && in.designated_mandatory)
+    return "「" + *in.designated_service + "」の利用を必須としています（designated_service_mandatory: true）";
+  if (!in.designated_service && in.designated_mandatory)
+    return "designated_service_mandatory が true です（特定の製品・サービスの強制）";
+  return "";
+}
+
+std::string due_date_minimum(const GuardrailRule&, const RequestPolicy& policy, const RequestInput& in,
+                             const GuardContext& ctx) {
+  const long days = in.due.days() - ctx.today.days();
+  if (days >= policy.min_due_days) return "";
+  return "期限 " + in.due.iso() + " まで " + std::to_string(days) + " 日です（当社ポリシーの最短は " +
+         std::to_string(policy.min_due_days) + " 日、" + Date::from_days(ctx.today.days() + policy.min_due_days).iso() +
+         " 以降）";
+}
+
+std::string no_pressing_after_refusal(const GuardrailRule&, const RequestPolicy&, const RequestInput& in,
+                                      const GuardContext& ctx) {
+  if (!ctx.pressing_on.empty()) {
     std::string list;
     for (const auto& n : ctx.pressing_on) list += (list.empty() ? "" : "、") + n;
-    return "前回の要請 " + list + " への辞退・協議の申出に、当社からの協議の応答が記録されていません";
+    return "前回の要請 " + list +
+           " での取引先の価格協議の申出（協議の申入れ・見積り・対案）に、当社が応答していません（受入れ、根拠を示した対案、"
+           "または理由を示した不受理が必要です。メッセージだけでは応答になりません）";
   }
-  if (r.check == "already_meets") {
-    if (holding_of(in, ctx) != Holding::needless) return "";
-    return "取引先は " + ctx.held + " を登録済みで、" + ctx.held_until->iso() + " まで有効です（回答期限 " +
-           in.due.iso() + " の後も、期限間近（" + std::to_string(ctx.expiring_window_days) +
-           "日以内）でもありません）。" + level_label(in.level) + " を新たに求める必要はありません";
+  if (ctx.declined.empty()) return "";
+  std::string list;
+  Date latest_due = ctx.declined.front().due;
+  for (const auto& d : ctx.declined) {
+    list += (list.empty() ? "" : "、") + d.number;
+    if (latest_due < d.due) latest_due = d.due;
   }
-  throw std::logic_error("guardrail check " + r.check + " does not apply to issuing");
+  if (!in.what_changed || !in.what_changed->any())
+    return "取引先は前回の要請 " + list +
+           " を辞退しています。同じ水準以上を再び求めるには、何が変わったか（what_changed: support＝支援の追加、"
+           "cost_share＝当社負担の拡大、later_date＝期限の延長）を記録してください";
+  if (!in.what_changed->later_date.empty() && !in.what_changed->support.size() && !in.what_changed->cost_share.size() &&
+      !(latest_due < in.due))
+    return "変更点は期限の延長（later_date）ですが、回答期限 " + in.due.iso() + " は辞退された要請の期限 " +
+           latest_due.iso() + " より後ではありません";
+  return "";
+}
+
+std::string already_meets(const GuardrailRule&, const RequestPolicy&, const RequestInput& in,
+                          const GuardContext& ctx) {
+  if (holding_of(in, ctx) != Holding::needless) return "";
+  return "取引先は " + ctx.held + " を登録済みで、" + ctx.held_until->iso() + " まで有効です（回答期限 " +
+         in.due.iso() + " の後も、期限間近（" + std::to_string(ctx.expiring_window_days) + "日以内）でもありません）。" +
+         level_label(in.level) + " を新たに求める必要はありません";
+}
+
+// The buyer's own words in the request: where a condition of trade could be written.
+std::vector<std::pair<std::string, std::string>> own_words(const RequestInput& in) {
+  std::vector<std::pair<std::string, std::string>> w{{"reason", in.reason}, {"necessity", in.necessity}};
+  if (in.cost_sharing) w.emplace_back("cost_sharing.explanation", in.cost_sharing->explanation);
+  return w;
+}
+
+std::string no_forced_declaration(const GuardrailRule&, const RequestPolicy&, const RequestInput& in,
+                                  const GuardContext&) {
+  for (const auto& [field, words] : own_words(in))
+    if (auto f = coercion::forced_condition(words))
+      return field + " が取得・宣言を取引の条件とし、または得られない場合の不利益を示しています: 「" + f->sentence +
+             "」（" + f->phrase + "）";
+  return "";
+}
+
+std::string no_service_condition(const GuardrailRule&, const RequestPolicy&, const RequestInput& in,
+                                 const GuardContext& ctx) {
+  std::vector<std::string> names = ctx.services;
+  if (in.designated_service) names.push_back(*in.designated_service);
+  for (const auto& [field, words] : own_words(in))
+    if (auto f = coercion::service_condition(words, names))
+      return field + " が特定のサービスの利用を発注・契約・入札の条件としています: 「" + f->sentence + "」（" +
+             f->phrase + "）";
+  return "";
+}
+
+struct NamedCheck {
+  const char* name;
+  IssueCheck fn;
+};
+constexpr NamedCheck kIssueChecks[] = {
+    {"cost_sharing_explained", cost_sharing_explained},
+    {"cost_negotiable_stated", cost_negotiable_stated},
+    {"level_justified", level_justified},
+    {"no_mandatory_designation", no_mandatory_designation},
+    {"due_date_minimum", due_date_minimum},
+    {"no_pressing_after_refusal", no_pressing_after_refusal},
+    {"already_meets", already_meets},
+    {"no_forced_declaration", no_forced_declaration},
+    {"no_service_condition", no_service_condition},
+};
+
+bool listed(const std::vector<std::string>& users, const std::string& actor) {
+  return std::find(users.begin(), users.end(), actor) != users.end();
 }
 
 void apply_overrides(GuardResult& g, const RequestPolicy& policy, const std::vector<Override>& overrides,
-                     const std::string& actor) {
+                     const std::string& actor, bool supplier_objected) {
   for (const auto& o : overrides) {
     if (o.rule != g.rule) continue;
-    const bool authorised =
-        std::find(policy.overriders.begin(), policy.overriders.end(), actor) != policy.overriders.end();
-    if (!authorised) {
+    if (!listed(policy.overriders, actor)) {
       g.detail += "（" + actor + " には上書きの権限がありません: policy requests.overriders）";
+      return;
+    }
+    // retaliation watch: a supplier that declined or asked to negotiate is not overruled
+    // by procurement alone
+    if (supplier_objected && !listed(policy.compliance, actor)) {
+      g.detail += "（この取引先は以前の要請を辞退または価格協議を申し出ています。上書きはコンプライアンス担当"
+                  "（policy requests.compliance）が理由を付けて行う必要があります。" +
+                  actor + " は含まれていません）";
       return;
     }
     if (chars(trimmed(o.reason)) < static_cast<std::size_t>(policy.min_override_reason_chars)) {
@@ -99,6 +182,12 @@ GuardResult base(const GuardrailRule& r) {
   return g;
 }
 }  // namespace
+
+IssueCheck issue_check(const std::string& name) {
+  for (const auto& c : kIssueChecks)
+    if (name == c.name) return c.fn;
+  return nullptr;
+}
 
 Holding holding_of(const RequestInput& in, const GuardContext& ctx) {
   if (ctx.held.empty() || !ctx.held_until) return Holding::none;
@@ -141,9 +230,11 @@ GuardOutcome check_issue(const std::vector<GuardrailRule>& rules, const RequestP
   for (const auto& r : rules) {
     if (r.applies_to != "issue") continue;
     GuardResult g = base(r);
-    g.detail = run_issue_check(r, policy, in, ctx);
+    IssueCheck fn = issue_check(r.check);
+    if (!fn) throw std::logic_error("guardrail check " + r.check + " does not apply to issuing");
+    g.detail = fn(r, policy, in, ctx);
     g.passed = g.detail.empty();
-    if (!g.passed) apply_overrides(g, policy, in.overrides, actor);
+    if (!g.passed) apply_overrides(g, policy, in.overrides, actor, ctx.supplier_objected);
     out.results.push_back(std::move(g));
   }
   return out;
@@ -159,7 +250,7 @@ GuardOutcome check_price_decision(const std::vector<GuardrailRule>& rules, const
     GuardResult g = base(r);
     if (!ctx.unanswered_step.empty()) g.detail = "未応答の申出: " + ctx.unanswered_step;
     g.passed = g.detail.empty();
-    if (!g.passed) apply_overrides(g, policy, overrides, actor);
+    if (!g.passed) apply_overrides(g, policy, overrides, actor, ctx.supplier_objected);
     out.results.push_back(std::move(g));
   }
   return out;

@@ -16,7 +16,19 @@ struct GuardContext {
   Date today;
   int chart_level = 3;                   // SCS level the decision chart justifies
   std::string chart_reason;              // in words
-  std::vector<std::string> pressing_on;  // earlier requests declined/negotiated without a reply
+  std::vector<std::string> pressing_on;  // earlier requests whose negotiation ask stands unanswered
+  // earlier requests at this level or above that the supplier declined: a new one needs
+  // what changed (RequestInput::what_changed), and a later due date if that is the change
+  struct Declined {
+    std::string number;
+    Date due;
+  };
+  std::vector<Declined> declined;
+  // the supplier declined or asked to negotiate an earlier request: overriding a rule
+  // for it needs the compliance function (policy requests.compliance)
+  bool supplier_objected = false;
+  // names of services a request must not make a condition (the お助け隊 catalog)
+  std::vector<std::string> services;
   std::string unanswered_step;           // price decision: the supplier's step still unanswered
   // already-meets: what the supplier holds on record that meets the level asked for
   // ("SCS★4"; empty when nothing on record meets it or its validity is not recorded),
@@ -66,6 +78,12 @@ GuardOutcome check_issue(const std::vector<GuardrailRule>& rules, const RequestP
 GuardOutcome check_price_decision(const std::vector<GuardrailRule>& rules, const RequestPolicy& policy,
                                   const std::vector<Override>& overrides, const GuardContext& ctx,
                                   const std::string& actor);
+
+// The checks by name (the rule file's `check`), each a pure function returning "" when
+// the request passes, else the specifics; guardrails_loader lists the same names.
+using IssueCheck = std::string (*)(const GuardrailRule&, const RequestPolicy&, const RequestInput&,
+                                   const GuardContext&);
+IssueCheck issue_check(const std::string& name);  // nullptr: not an issue check
 
 // Throws std::invalid_argument when an override names no rule of `applies_to`.
 void check_override_ids(const std::vector<GuardrailRule>& rules, const std::vector<Override>& overrides,

@@ -25,6 +25,15 @@ struct Override {
   std::string rule, reason;
 };
 
+// What changed since the supplier declined an earlier request at this level or above
+// (no-pressing-after-refusal): at least one, in the buyer's words.
+struct WhatChanged {
+  std::string support;     // more support offered (an expert visit, tools, training…)
+  std::string cost_share;  // a larger share of the cost borne by the buyer
+  std::string later_date;  // a later date (the due date is then checked to be later)
+  bool any() const { return !support.empty() || !cost_share.empty() || !later_date.empty(); }
+};
+
 struct RequestInput {
   std::string vendor_code;
   std::string level;
@@ -36,6 +45,7 @@ struct RequestInput {
   std::optional<std::string> designated_service;
   bool designated_mandatory = false;
   std::vector<Override> overrides;
+  std::optional<WhatChanged> what_changed;
 };
 
 }  // namespace hoshi::records

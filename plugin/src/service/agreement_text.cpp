@@ -6,6 +6,7 @@
 #include <ctime>
 #include <set>
 
+#include "core/request_model.hpp"
 #include "records/letters.hpp"
 #include "records/request_input.hpp"
 #include "service/json_args.hpp"
@@ -25,6 +26,8 @@ const char* kind_label(const std::string& kind) {
                                                                {"negotiation_request", "協議の申入れ"},
                                                                {"proposal", "提案"},
                                                                {"counter_proposal", "対案"},
+                                                               {"accept", "見積りの受入れ"},
+                                                               {"reject", "理由を示した不受理"},
                                                                {"message", "連絡"},
                                                                {"price_decision", "取引価格の決定"},
                                                                {"agreement", "合意書案の作成"},
@@ -94,6 +97,17 @@ Object::Ptr entry(const records::StepRecord& s, const Object::Ptr& b) {
   amount("running_cost", estimate ? "運用費用の見積額" : "運用費用");
   amount("direct_cost", "直接経費");
   amount("indirect_cost", "間接経費");
+  amount("material_initial_cost", "うち物件費（初期）");
+  amount("labor_initial_cost", "うち人件費（初期）");
+  amount("material_running_cost", "うち物件費（運用）");
+  amount("labor_running_cost", "うち人件費（運用）");
+  if (s.kind == "accept" && b->has("accepted_step"))
+    line("受け入れた見積り・対案", "ステップ" + text_of(b, "accepted_step") + "の金額のとおり");
+  if (Object::Ptr acc = s.kind == "accept" ? b->getObject("accepted") : nullptr)
+    for (const auto& k : model::cost_keys())
+      if (auto v = api::int_arg(acc, k, 0, LLONG_MAX))
+        line(model::cost_label_ja(k), k == "share_percent" ? std::to_string(*v) + "％" : records::yen(*v));
+  if (s.kind != "accept" && b->has("answers_step")) line("応答した申出", "ステップ" + text_of(b, "answers_step"));
   amount("amount", s.kind == "price_decision" ? "決定した金額" : "金額");
   amount("buyer_amount", "甲の負担額");
   if (auto p = api::int_arg(b, "share_percent", 0, 100)) line("甲の負担割合", std::to_string(*p) + "％");
@@ -108,6 +122,9 @@ Object::Ptr entry(const records::StepRecord& s, const Object::Ptr& b) {
     line("合意書案", "第" + text_of(b, "agreement_version") + "版");
   line("根拠", text_of(b, "basis"));
   line("理由", text_of(b, "reason"));
+  if (Object::Ptr rs = b->has("reasons") ? b->getObject("reasons") : nullptr)
+    for (const auto& k : model::cost_keys())
+      if (rs->has(k)) line("理由（" + model::cost_label_ja(k) + "）", text_of(rs, k.c_str()));
   line("内容", text_of(b, "message"));
   e->set("lines", lines);
   return e;
@@ -128,7 +145,8 @@ Object::Ptr explanation(const records::StepRecord& s, const Object::Ptr& b) {
 
 bool explains(const std::string& side, const std::string& kind) {
   if (side == "buyer")
-    return kind == "proposal" || kind == "counter_proposal" || kind == "message" || kind == "price_decision";
+    return kind == "proposal" || kind == "counter_proposal" || kind == "accept" || kind == "reject" ||
+           kind == "message" || kind == "price_decision";
   return kind == "negotiation_request" || kind == "estimate" || kind == "counter_proposal" || kind == "message" ||
          kind == "decline";
 }
@@ -173,7 +191,8 @@ Object::Ptr thread_context(const std::vector<records::StepRecord>& steps, const 
       r->set("actor", s.actor);
       requests->add(r);
     }
-    if (s.kind == "estimate" || s.kind == "proposal" || s.kind == "counter_proposal" || s.kind == "price_decision")
+    if (s.kind == "estimate" || s.kind == "proposal" || s.kind == "counter_proposal" || s.kind == "accept" ||
+        s.kind == "reject" || s.kind == "price_decision")
       exchanged = true;
     if (s.kind == "agreement") drafted_by.insert(s.side);
     if (s.side == "supplier" && s.kind == "decline") {

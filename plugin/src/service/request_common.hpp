@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/catalogs.hpp"
+#include "core/request_model.hpp"
 #include "records/request_store.hpp"
 #include "service/json_args.hpp"
 #include "service/requests.hpp"
@@ -24,20 +25,15 @@ inline Poco::JSON::Object::Ptr state_doc(const std::string& state) {
   return o;
 }
 
-// The supplier's latest step that asks the buyer to talk (declining, asking to
-// negotiate, an estimate or counter-proposal) with no buyer proposal, counter-proposal,
-// message or agreement draft after it; "" when every such step was answered.
+// The thread as the negotiation model reads it (model::ThreadStep): kind and side
+// parsed, the cost keys each step states an amount for, whether it states a basis.
+std::vector<model::ThreadStep> thread_of(const std::vector<records::StepRecord>& steps);
+
+// The supplier's price ask still unanswered with substance (model::open_ask), in words
+// ("ステップ3（見積り、…）"); "" when there is none.
 inline std::string unanswered_step(const std::vector<records::StepRecord>& steps) {
-  std::string open;
-  for (const auto& s : steps) {
-    if (s.side == "supplier" && (s.kind == "negotiation_request" || s.kind == "estimate" ||
-                                 s.kind == "counter_proposal" || s.kind == "decline"))
-      open = "ステップ" + std::to_string(s.step) + "（" + s.kind + "、" + s.at + "）";
-    if (s.side == "buyer" &&
-        (s.kind == "proposal" || s.kind == "counter_proposal" || s.kind == "message" || s.kind == "agreement"))
-      open.clear();
-  }
-  return open;
+  auto a = model::open_ask(thread_of(steps));
+  return a ? model::describe(*a) : std::string();
 }
 
 // Sets "items" (no, title, category from the SCS catalog) and "has_items" on a

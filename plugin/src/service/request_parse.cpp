@@ -1,5 +1,9 @@
 // JSON → request inputs and step bodies, checked field by field; guardrail results → JSON.
+#include <algorithm>
 #include <set>
+#include <tuple>
+
+#include "core/request_model.hpp"
 
 #include "core/levels.hpp"
 #include "core/text.hpp"
@@ -74,6 +78,38 @@ std::vector<std::string> text_list(Object::Ptr o, const std::string& key) {
   }
   return list;
 }
+constexpr std::size_t kMinBasisChars = 10;
+
+// An estimate's 物件費/人件費 parts: each total is the sum of its parts when parts are
+// given; a total given beside its parts must equal their sum.
+void split_costs(Object::Ptr b) {
+  auto has = [&](const char* k) { return b->has(k) && !b->isNull(k); };
+  for (const auto& [total, material, labor] :
+       {std::tuple<const char*, const char*, const char*>{"initial_cost", "material_initial_cost", "labor_initial_cost"},
+        {"running_cost", "material_running_cost", "labor_running_cost"}}) {
+    if (!has(material) && !has(labor)) continue;
+    const long long sum = (has(material) ? b->getValue<long long>(material) : 0) +
+                          (has(labor) ? b->getValue<long long>(labor) : 0);
+    if (has(total) && b->getValue<long long>(total) != sum)
+      throw ApiError(HOSHITORI_INVALID, "\"" + std::string(total) + "\" (" + std::to_string(b->getValue<long long>(total)) +
+                                            ") is not the sum of \"" + material + "\" and \"" + labor + "\" (" +
+                                            std::to_string(sum) + ")");
+    b->set(total, sum);
+  }
+}
+
+// A reject's reasons: {"initial_cost": "…", …}, keyed by the cost items it answers.
+void reasons_arg(Object::Ptr b) {
+  if (!b->has("reasons") || b->isNull("reasons")) return;
+  Object::Ptr r = api::sub(b, "reasons");
+  if (!r) throw ApiError(HOSHITORI_INVALID, "\"reasons\" must be an object: {cost item: reason}");
+  for (const auto& k : r->getNames()) {
+    const auto& keys = model::cost_keys();
+    if (std::find(keys.begin(), keys.end(), k) == keys.end())
+      throw ApiError(HOSHITORI_INVALID, "\"reasons." + k + "\" names no cost item");
+    r->set(k, clean_text(str_arg(r, k, false), "reasons." + k));
+  }
+}
 }  // namespace
 
 std::string actor_arg(const Object::Ptr& o) {
@@ -110,7 +146,7 @@ std::vector<records::Override> parse_overrides(const Object::Ptr& o) {
 records::RequestInput parse_request_input(const Object::Ptr& o, const Catalogs& catalogs) {
   api::only_keys(o, "the request",
                  {"supplier", "level", "due", "reason", "necessity", "items", "cost_sharing", "designated_service",
-                  "designated_service_mandatory", "overrides"});
+                  "designated_service_mandatory", "overrides", "what_changed"});
   records::RequestInput in;
   in.vendor_code = str_arg(o, "supplier", true);
   in.level = parse_level(o);
@@ -157,56 +193,74 @@ records::RequestInput parse_request_input(const Object::Ptr& o, const Catalogs& 
   }
   in.designated_mandatory = api::bool_arg(o, "designated_service_mandatory", false);
   in.overrides = parse_overrides(o);
+  if (Object::Ptr wc = api::sub(o, "what_changed")) {
+    api::only_keys(wc, "what_changed", {"support", "cost_share", "later_date"});
+    records::WhatChanged w;
+    w.support = text::trim(clean_text(str_arg(wc, "support", false), "what_changed.support"));
+    w.cost_share = text::trim(clean_text(str_arg(wc, "cost_share", false), "what_changed.cost_share"));
+    w.later_date = text::trim(clean_text(str_arg(wc, "later_date", false), "what_changed.later_date"));
+    if (!w.any())
+      throw ApiError(HOSHITORI_INVALID,
+                     "\"what_changed\" names no change: give \"support\", \"cost_share\" or \"later_date\"");
+    in.what_changed = w;
+  }
   return in;
 }
 
 const std::vector<std::string>& RequestService::step_kinds() {
-  static const std::vector<std::string> kinds{"acknowledge",      "estimate", "negotiation_request", "proposal",
-                                              "counter_proposal", "message",  "price_decision",      "agreement",
-                                              "decline",          "withdraw"};
+  static const std::vector<std::string> kinds = [] {
+    std::vector<std::string> v;
+    for (auto k : model::all_steps()) v.push_back(model::code(k));
+    return v;
+  }();
   return kinds;
 }
 
 void validate_step(const StepInput& in) {  // and cleans the body's free text in place
+  // the keys each kind's body may hold (who may take it is the model's: model::taken_by)
   struct Rule {
-    const char* kind;
-    const char* sides;  // "buyer", "supplier" or "both"
+    model::Step kind;
     std::initializer_list<const char*> keys;
   };
   static const Rule rules[] = {
-      {"acknowledge", "supplier", {"message"}},
-      {"estimate",
-       "supplier",
-       {"initial_cost", "running_cost", "direct_cost", "indirect_cost", "basis", "items", "message"}},
-      {"negotiation_request", "supplier", {"message", "items", "contracts"}},
-      {"proposal",
-       "buyer",
-       {"amount", "buyer_amount", "share_percent", "method", "items", "contracts", "price_revision_date", "message"}},
-      {"counter_proposal",
-       "both",
-       {"amount", "buyer_amount", "share_percent", "method", "items", "contracts", "price_revision_date", "message"}},
-      {"message", "both", {"message"}},
-      {"price_decision", "buyer", {"amount", "price_revision_date", "contracts", "message"}},
-      {"agreement", "both", {"terms", "message"}},
-      {"decline", "supplier", {"reason", "message"}},
-      {"withdraw", "buyer", {"reason", "message"}},
+      {model::Step::acknowledge, {"message"}},
+      {model::Step::estimate,
+       {"initial_cost", "running_cost", "direct_cost", "indirect_cost", "material_initial_cost", "labor_initial_cost",
+        "material_running_cost", "labor_running_cost", "basis", "items", "message"}},
+      {model::Step::negotiation_request, {"message", "items", "contracts"}},
+      {model::Step::proposal,
+       {"amount", "buyer_amount", "share_percent", "method", "basis", "items", "contracts", "price_revision_date",
+        "message"}},
+      {model::Step::counter_proposal,
+       {"amount", "buyer_amount", "share_percent", "method", "basis", "items", "contracts", "price_revision_date",
+        "message"}},
+      {model::Step::accept, {"message", "price_revision_date"}},
+      {model::Step::reject, {"reason", "reasons", "message"}},
+      {model::Step::message, {"message"}},
+      {model::Step::price_decision, {"amount", "price_revision_date", "contracts", "message"}},
+      {model::Step::agreement, {"terms", "message"}},
+      {model::Step::decline, {"reason", "message"}},
+      {model::Step::withdraw, {"reason", "message"}},
   };
-  if (in.side != "buyer" && in.side != "supplier")
-    throw ApiError(HOSHITORI_INVALID, "\"side\" must be buyer or supplier, not \"" + in.side + "\"");
+  const auto side = model::parse_side(in.side);
+  if (!side) throw ApiError(HOSHITORI_INVALID, "\"side\" must be buyer or supplier, not \"" + in.side + "\"");
+  const auto kind = model::parse_step(in.kind);
   const Rule* rule = nullptr;
   for (const auto& r : rules)
-    if (in.kind == r.kind) rule = &r;
+    if (kind && r.kind == *kind) rule = &r;
   if (!rule) {
     std::string list;
     for (const auto& k : RequestService::step_kinds()) list += (list.empty() ? "" : ", ") + k;
     throw ApiError(HOSHITORI_INVALID, "\"kind\" must be one of " + list + ", not \"" + in.kind + "\"");
   }
-  if (std::string(rule->sides) != "both" && in.side != rule->sides)
-    throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " step is taken by the " + rule->sides + ", not the " + in.side);
+  if (auto by = model::taken_by(*kind); by && *by != *side)
+    throw ApiError(HOSHITORI_INVALID,
+                   "a " + in.kind + " step is taken by the " + model::code(*by) + ", not the " + in.side);
   const Object::Ptr& b = in.body;
   api::only_keys(b, in.kind + " step", rule->keys);
-  for (const char* k : {"initial_cost", "running_cost", "direct_cost", "indirect_cost", "amount", "buyer_amount"})
-    int_arg(b, k, 0, kMaxYen);
+  for (const auto& k : model::cost_keys())
+    if (k != "share_percent") int_arg(b, k, 0, kMaxYen);
+  split_costs(b);
   int_arg(b, "share_percent", 0, 100);
   for (const char* k : {"message", "reason", "basis"}) clean_key(b, k, k);
   clean_key(b, "method", "method", text::Lines::one);
@@ -215,10 +269,21 @@ void validate_step(const StepInput& in) {  // and cleans the body's free text in
   if (b->has("price_revision_date") && !b->isNull("price_revision_date")) parse_date_arg(b, "price_revision_date", "");
   auto has = [&](const char* k) { return b->has(k) && !b->isNull(k); };
   if (in.kind == "estimate" && !has("initial_cost") && !has("running_cost"))
-    throw ApiError(HOSHITORI_INVALID, "an estimate needs \"initial_cost\" or \"running_cost\" (yen)");
+    throw ApiError(HOSHITORI_INVALID,
+                   "an estimate needs \"initial_cost\" or \"running_cost\" (yen), or their 物件費/人件費 parts "
+                   "(\"material_initial_cost\", \"labor_initial_cost\", \"material_running_cost\", "
+                   "\"labor_running_cost\")");
   if ((in.kind == "proposal" || in.kind == "counter_proposal") && !has("amount") && !has("buyer_amount") &&
       !has("share_percent"))
     throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"amount\", \"buyer_amount\" or \"share_percent\"");
+  // 取適法 5条2項4号: the buyer's answer carries the explanation behind its figure
+  if ((in.kind == "proposal" || in.kind == "counter_proposal") && *side == model::Side::buyer &&
+      text::visible_length(str_arg(b, "basis", false)) < kMinBasisChars)
+    throw ApiError(HOSHITORI_INVALID, "a buyer's " + in.kind +
+                                          " needs \"basis\": how its amount was reached (the supplier's cost items, "
+                                          "the share of its sales, …), at least " +
+                                          std::to_string(kMinBasisChars) + " characters");
+  if (in.kind == "reject") reasons_arg(b);
   if (in.kind == "price_decision" && !has("amount"))
     throw ApiError(HOSHITORI_INVALID, "a price_decision needs \"amount\" (yen)");
   if ((in.kind == "message" || in.kind == "negotiation_request") &&
@@ -246,8 +311,8 @@ void validate_step(const StepInput& in) {  // and cleans the body's free text in
       text_list(pr, "contracts");
     }
   }
-  if (!in.overrides.empty() && in.kind != "price_decision")
-    throw ApiError(HOSHITORI_INVALID, "\"overrides\" apply to price_decision steps only");
+  if (!in.overrides.empty() && in.kind != "price_decision" && !(in.kind == "agreement" && *side == model::Side::buyer))
+    throw ApiError(HOSHITORI_INVALID, "\"overrides\" apply to price_decision steps and the buyer's agreement draft only");
 }
 
 Object::Ptr guard_json(const records::GuardOutcome& g) {

@@ -1,7 +1,9 @@
 // Negotiation steps and the written agreement drawn from them.
 #include <Poco/JSON/Parser.h>
 
+#include "core/request_model.hpp"
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 #include "records/audit_log.hpp"
 #include "records/webhook_queue.hpp"
 #include "service/agreement_text.hpp"
@@ -20,7 +22,35 @@ using records::RequestStore;
 using detail::json;
 using detail::parse_obj;
 
+constexpr std::size_t kMinItemReasonChars = 5;
+constexpr std::size_t kMinRejectReasonChars = 10;
+
 namespace detail {
+std::vector<model::ThreadStep> thread_of(const std::vector<records::StepRecord>& steps) {
+  std::vector<model::ThreadStep> out;
+  out.reserve(steps.size());
+  for (const auto& r : steps) {
+    model::ThreadStep t;
+    t.no = r.step;
+    t.at = r.at;
+    auto side = model::parse_side(r.side);
+    auto kind = model::parse_step(r.kind);
+    if (!side || !kind)
+      throw std::logic_error("stored step " + std::to_string(r.step) + " has an unknown side or kind (\"" + r.side +
+                             "\", \"" + r.kind + "\"): corrupt record");
+    t.side = *side;
+    t.kind = *kind;
+    Object::Ptr body = parse_obj(r.body);
+    for (const auto& k : model::cost_keys())
+      if (body->has(k) && !body->isNull(k)) t.cost_items.push_back(k);
+    t.cost_items = model::reasoned_items(t.cost_items);
+    t.has_basis = body->has("basis") && !body->isNull("basis") &&
+                  !body->getValue<std::string>("basis").empty();
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 void add_items_context(Object::Ptr& ctx, const Object::Ptr& body, const Catalogs& cat) {
   Array::Ptr items = new Array;
   if (Array::Ptr nos = body->getArray("items"))
@@ -43,52 +73,99 @@ void add_items_context(Object::Ptr& ctx, const Object::Ptr& body, const Catalogs
 
 }  // namespace detail
 
+namespace {
+// What a buyer's accept takes: the figures of the supplier's step it accepts.
+Object::Ptr accepted_figures(const records::StepRecord& step) {
+  Object::Ptr from = parse_obj(step.body);
+  auto out = obj();
+  for (const auto& k : model::cost_keys())
+    if (from->has(k) && !from->isNull(k)) out->set(k, from->get(k));
+  return out;
+}
+
+// A buyer's reject answers the open ask only with a reason for each of its cost items.
+void check_reasons(const Object::Ptr& body, const model::OpenAsk& ask) {
+  Object::Ptr reasons = body->getObject("reasons");
+  for (const auto& item : ask.cost_items)
+    if (!reasons || !reasons->has(item) || reasons->isNull(item) ||
+        text::visible_length(reasons->getValue<std::string>(item)) < kMinItemReasonChars)
+      throw std::invalid_argument("\"reasons." + item + "\": give the reason for not accepting the supplier's " +
+                                  model::cost_label_ja(item) + " (step " + std::to_string(*ask.figures_step) +
+                                  "), at least " + std::to_string(kMinItemReasonChars) + " characters");
+  if (ask.cost_items.empty() &&
+      text::visible_length(body->optValue<std::string>("reason", "")) < kMinRejectReasonChars)
+    throw std::invalid_argument("\"reason\": the supplier's " + std::string(model::label_ja(ask.kind)) + " (step " +
+                                std::to_string(ask.no) + ") names no figures: say why it is not accepted, at least " +
+                                std::to_string(kMinRejectReasonChars) + " characters");
+}
+}  // namespace
+
 StepResult RequestService::step(const std::string& number, const StepInput& in, const std::string& actor) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
   validate_step(in);
+  const model::Side side = *model::parse_side(in.side);
+  const model::Step kind = *model::parse_step(in.kind);
   const Catalogs& cat = svc_.catalogs();
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     RequestStore rs(db);
     auto r = rs.find(number);
     if (!r) throw std::out_of_range("no request " + number);
-    if (r->state == "draft") throw StateConflict("request " + number + " is a draft: issue it first");
-    // After a decline the buyer may still answer it (a message or better terms), which is
-    // what the no-pressing-after-refusal rule asks for before a new request; the
-    // request stays declined.
-    const bool answers_decline = r->state == "declined" && in.side == "buyer" &&
-                                 (in.kind == "message" || in.kind == "proposal" || in.kind == "counter_proposal");
-    if (is_final_request_state(r->state) && !answers_decline)
-      throw StateConflict("request " + number + " is " + r->state + ": no further steps can be recorded" +
-                          (r->state == "declined" ? " (the buyer may still answer the decline with a message or "
-                                                    "proposal)"
-                                                  : ""));
+    const model::State from = model::stored_state(r->state);
+    const model::Transition move = model::on_step(from, side, kind);
+    if (!move.allowed) throw StateConflict("request " + number + ": " + move.refusal);
+    const auto steps = rs.steps(number);
+    const auto thread = detail::thread_of(steps);
+    const auto ask = model::open_ask(thread);
+    Object::Ptr body = in.body;
+    if (kind == model::Step::accept) {
+      const auto fig = model::acceptable_figures(thread);
+      if (!fig)
+        throw std::invalid_argument("accept: the supplier has sent no estimate or counter-proposal with figures to "
+                                    "accept (answer with a counter_proposal or a reject instead)");
+      body->set("accepted_step", *fig);
+      for (const auto& st : steps)
+        if (st.step == *fig) body->set("accepted", accepted_figures(st));
+    }
+    if (kind == model::Step::reject) {
+      if (!ask)
+        throw std::invalid_argument("reject: no negotiation request, estimate or counter-proposal of the supplier is "
+                                    "waiting for an answer");
+      check_reasons(body, *ask);
+    }
+    if (side == model::Side::buyer && ask &&
+        (kind == model::Step::accept || kind == model::Step::reject || kind == model::Step::proposal ||
+         kind == model::Step::counter_proposal))
+      body->set("answers_step", ask->no);
     AuditLog audit(db, svc_.principal());
     Object::Ptr guard;
-    if (in.kind == "price_decision") {
+    // 取適法 5条2項4号: no price is decided, and no agreement drafted by the buyer, while
+    // the supplier's request to negotiate stands unanswered
+    if (kind == model::Step::price_decision || (kind == model::Step::agreement && side == model::Side::buyer)) {
       records::GuardContext ctx;
       ctx.today = svc_.today();
-      ctx.unanswered_step = detail::unanswered_step(rs.steps(number));
+      ctx.unanswered_step = ask ? model::describe(*ask) : std::string();
+      ctx.supplier_objected = ask.has_value();
       auto outcome = records::check_price_decision(cat.guardrails, cat.policy.requests, in.overrides, ctx, actor);
       guard = guard_json(outcome);
       if (outcome.refused()) {
         auto after = obj();
-        after->set("step", in.body);
+        after->set("step", body);
+        after->set("kind", in.kind);
         after->set("guardrails", guard);
-        audit.append({actor, "price_decision.refused", number, r->vendor_code, std::nullopt, json(after)});
+        audit.append({actor, in.kind + ".refused", number, r->vendor_code, std::nullopt, json(after)});
         tx.commit();
-        throw GuardrailRefusal("refused by guardrail: no-unilateral-price", outcome);
+        throw GuardrailRefusal("refused by guardrail: " + outcome.refused_list(), outcome);
       }
     }
     StepResult res;
-    Object::Ptr body = in.body;
     if (guard) body->set("guardrails", guard);
     const std::string now = records::audit_now();
-    if (in.kind == "agreement") {
+    if (kind == model::Step::agreement) {
       Object::Ptr request = parse_obj(r->body);
       const agreement::Draft draft{in.side, body->optValue<std::string>("message", "")};
       Object::Ptr ctx =
-          agreement::context(number, request, body->getObject("terms"), rs.steps(number), draft, cat, svc_.today());
+          agreement::context(number, request, body->getObject("terms"), steps, draft, cat, svc_.today());
       // the version is part of the document, so two versions never share a hash
       ctx->set("version", std::to_string(rs.agreements(number, false).size() + 1));
       records::AgreementRecord a;
@@ -110,16 +187,9 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     after->set("body", body);
     audit.append({actor, "negotiation." + in.kind, number, r->vendor_code, std::nullopt, json(after)});
 
-    std::string to;
-    if (in.kind == "acknowledge" && r->state == "issued") to = "acknowledged";
-    if (in.kind == "decline") to = "declined";
-    if (in.kind == "withdraw") to = "withdrawn";
-    if (!answers_decline && (r->state == "issued" || r->state == "acknowledged") &&
-        (in.kind == "estimate" || in.kind == "negotiation_request" || in.kind == "proposal" ||
-         in.kind == "counter_proposal" || in.kind == "price_decision" || in.kind == "agreement"))
-      to = "negotiating";
     res.state = r->state;
-    if (!to.empty()) {
+    if (move.to) {
+      const std::string to = model::code(*move.to);
       std::optional<std::string> reason;
       if (body->has("reason")) reason = body->getValue<std::string>("reason");
       rs.transition(number, {r->state, to, now, actor, in.side, reason});
@@ -128,7 +198,7 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
       auto to_doc = obj();
       to_doc->set("state", to);
       audit.append({actor, "request." + to, number, r->vendor_code, json(from_doc), json(to_doc)});
-      if (r->state == "issued" && (to == "acknowledged" || to == "declined" || to == "negotiating")) {
+      if (from == model::State::issued && side == model::Side::supplier) {
         auto data = obj();
         data->set("request", number);
         data->set("vendor_code", r->vendor_code);

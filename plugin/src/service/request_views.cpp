@@ -96,7 +96,21 @@ Object::Ptr RequestService::show(const std::string& number) {
       agreements->add(e);
     }
     o->set("agreements", agreements);
-    o->set("unanswered_supplier_step", detail::unanswered_step(rs.steps(number)));
+    const auto ask = model::open_ask(detail::thread_of(rs.steps(number)));
+    o->set("unanswered_supplier_step", ask ? model::describe(*ask) : std::string());
+    if (ask) {
+      // what a buyer's answer must address: the step, and the cost items of its figures
+      auto a = obj();
+      a->set("step", ask->no);
+      a->set("kind", model::code(ask->kind));
+      a->set("figures_step", ask->figures_step ? Poco::Dynamic::Var(*ask->figures_step) : Poco::Dynamic::Var());
+      Array::Ptr items = new Array;
+      for (const auto& k : ask->cost_items) items->add(k);
+      a->set("cost_items", items);
+      o->set("open_ask", a);
+    } else {
+      o->set("open_ask", Poco::Dynamic::Var());
+    }
     // the supplier's self-check: the latest answer to each item it answered
     Array::Ptr self_check = new Array;
     for (const auto& c : records::EvidenceStore(db).latest_self_check(number)) self_check->add(self_check_json(c));

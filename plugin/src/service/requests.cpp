@@ -41,16 +41,28 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
   ctx.chart_level = st.standing.required_scs;
   ctx.chart_reason = required_words(svc_.catalogs().policy, st.view, ctx.chart_level);
   records::add_holding(ctx, svc_.catalogs().policy, st.view, in.level);
+  for (const auto& service : svc_.catalogs().otasuketai.services) ctx.services.push_back(service.name);
   RequestStore rs(db);
   for (const auto& r : rs.for_supplier(in.vendor_code)) {
     if (r.number == exclude_number) continue;
-    // asking again for the same level, or more, after a refusal is pressing; a lower
-    // first step (SA ★★ after ★3 was declined) is not
-    if (records::level_rank(r.level) <= records::level_rank(in.level) && r.state != "draft" &&
-        !detail::unanswered_step(rs.steps(r.number)).empty())
-      ctx.pressing_on.push_back(r.number);
+    const model::State state = model::stored_state(r.state);
+    if (state != model::State::draft) {
+      const auto thread = detail::thread_of(rs.steps(r.number));
+      bool objected = state == model::State::declined;
+      for (const auto& s : thread)
+        objected = objected || (s.side == model::Side::supplier &&
+                                (s.kind == model::Step::negotiation_request || s.kind == model::Step::decline));
+      ctx.supplier_objected = ctx.supplier_objected || objected;
+      // asking again for the same level, or more, after a refusal is pressing; a lower
+      // first step (SA ★★ after ★3 was declined) is not
+      if (records::level_rank(r.level) <= records::level_rank(in.level)) {
+        if (model::open_ask(thread)) ctx.pressing_on.push_back(r.number);
+        Date due;
+        if (state == model::State::declined && parse_iso_date(r.due, due)) ctx.declined.push_back({r.number, due});
+      }
+    }
     if (r.level != in.level) continue;
-    if (!is_final_request_state(r.state) && r.state != "draft")
+    if (model::is_open(state))
       throw StateConflict("supplier " + in.vendor_code + " already has open request " + r.number + " for " +
                           records::level_label(r.level) + " (state " + r.state +
                           "): continue it, or withdraw it first");
@@ -122,6 +134,13 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
     body->set("designated_service",
               in.designated_service ? Poco::Dynamic::Var(*in.designated_service) : Poco::Dynamic::Var());
     body->set("designated_service_mandatory", in.designated_mandatory);
+    if (in.what_changed) {
+      auto wc = obj();
+      wc->set("support", in.what_changed->support);
+      wc->set("cost_share", in.what_changed->cost_share);
+      wc->set("later_date", in.what_changed->later_date);
+      body->set("what_changed", wc);
+    }
     Array::Ptr ovs = new Array;
     for (const auto& o : in.overrides) {
       auto e = obj();
@@ -190,11 +209,12 @@ IssueResult RequestService::issue_draft(const std::string& number, const std::st
     RequestStore rs(db);
     auto r = rs.find(number);
     if (!r) throw std::out_of_range("no request " + number);
-    if (r->state != "draft") throw StateConflict("request " + number + " is " + r->state + ", not a draft");
+    if (!model::may_issue(model::stored_state(r->state)))
+      throw StateConflict("request " + number + " is " + r->state + ", not a draft");
     Object::Ptr body = parse_obj(r->body);
     Object::Ptr file = obj();
     for (const char* k : {"supplier", "level", "due", "reason", "necessity", "items", "cost_sharing",
-                          "designated_service", "designated_service_mandatory", "overrides"})
+                          "designated_service", "designated_service_mandatory", "overrides", "what_changed"})
       if (body->has(k)) file->set(k, body->get(k));
     file->set("level", r->level == "sa2" ? std::string("SA2") : r->level.substr(3));
     records::RequestInput in = parse_request_input(file, cat);
@@ -249,11 +269,19 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     RequestStore rs(db);
     auto r = rs.find(number);
     if (!r) throw std::out_of_range("no request " + number);
-    if (r->state != "negotiating")
+    if (!model::may_conclude(model::stored_state(r->state)))
       throw StateConflict("request " + number + " is " + r->state +
                           ": only an agreement under negotiation is confirmed");
     auto versions = rs.agreements(number, false);
     if (versions.empty()) throw StateConflict("request " + number + " has no agreement document yet");
+    if (side == "buyer") {
+      // 取適法 5条2項4号: the buyer does not settle the price over an unanswered ask
+      const std::string open = detail::unanswered_step(rs.steps(number));
+      if (!open.empty())
+        throw StateConflict("request " + number + ": the supplier's " + open +
+                            " is not yet answered; answer it (accept, counter_proposal with basis, or reject with "
+                            "reasons) before the buyer confirms an agreement (取適法 5条2項4号)");
+    }
     const auto& latest = versions.back();
     if (latest.sha256 != want) {
       for (const auto& v : versions)

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/request_model.hpp"
 #include "records/guardrails.hpp"
 #include "records/letters.hpp"
 #include "records/request_store.hpp"
@@ -16,16 +17,14 @@
 
 namespace hoshi {
 
-// agreed, declined, withdrawn, expired: nothing more happens to the request.
+// A stored state's place in the life cycle (core/request_model.hpp): final — nothing
+// more happens; answered — the supplier has taken a step (what a campaign counts).
+// "" (no request) is neither; any other unknown code is a corrupt record (logic_error).
 inline bool is_final_request_state(const std::string& state) {
-  return state == "agreed" || state == "declined" || state == "withdrawn" || state == "expired";
+  return !state.empty() && model::is_final(model::stored_state(state));
 }
-
-// The supplier has taken a step on the request (acknowledged it, estimated, negotiated,
-// agreed or declined): what a campaign counts as answered. An issued request awaits its
-// first answer (the one reminders are for).
 inline bool is_answered_request_state(const std::string& state) {
-  return state == "acknowledged" || state == "negotiating" || state == "agreed" || state == "declined";
+  return !state.empty() && model::is_answered(model::stored_state(state));
 }
 
 // A guardrail refused; `outcome` names the rules, why, and what would satisfy them.

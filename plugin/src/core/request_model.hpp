@@ -1,0 +1,117 @@
+// The request / negotiation / agreement life cycle as one pure model: the states a
+// request passes through, the kinds of step each side takes on its thread, the one
+// table that says which step is allowed in which state and where it leads, and what
+// counts as the buyer answering a supplier's negotiation request (取適法 5条2項4号).
+// No I/O: the service layer loads records, asks this model, and writes what it says.
+//
+// The database keeps the codes (code()); Japanese screens show label_ja().
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hoshi::model {
+
+enum class State { draft, issued, acknowledged, negotiating, agreed, declined, withdrawn, expired };
+enum class Side { buyer, supplier };
+enum class Step {
+  acknowledge,          // supplier: received, will act
+  estimate,             // supplier: its cost (物件費・人件費, initial and running)
+  negotiation_request,  // supplier: asks to negotiate the price (協議の申入れ)
+  proposal,             // buyer: an offer of cost sharing, with amount and basis
+  counter_proposal,     // either: a counter-offer, with amount and basis
+  accept,               // buyer: accepts the supplier's figure as it stands
+  reject,               // buyer: does not accept, with a reason for each cost item
+  message,              // either: words only; answers nothing
+  price_decision,       // buyer: sets the price
+  agreement,            // either: drafts the written agreement
+  decline,              // supplier: declines the request, with its reason
+  withdraw,             // buyer: withdraws the request, with its reason
+};
+
+// Codes as stored; parse_* return nullopt for an unknown code.
+const char* code(State s);
+const char* code(Side s);
+const char* code(Step s);
+std::optional<State> parse_state(const std::string& s);
+std::optional<Side> parse_side(const std::string& s);
+std::optional<Step> parse_step(const std::string& s);
+// A state read back from the database: an unknown code is a corrupt record, not the
+// caller's mistake (std::logic_error naming it).
+State stored_state(const std::string& s);
+
+// Japanese words for screens, letters and the supplier's page.
+const char* label_ja(State s);
+const char* label_ja(Side s);
+const char* label_ja(Step s);
+
+// Every step kind, in the order forms list them.
+const std::vector<Step>& all_steps();
+
+// Which side may take a step: buyer, supplier, or both (nullopt).
+std::optional<Side> taken_by(Step s);
+
+// agreed, declined, withdrawn, expired: nothing more happens to the request.
+bool is_final(State s);
+// The supplier has taken a step (what a campaign counts as answered).
+bool is_answered(State s);
+// Issued and not final: the request is live (reminders, expiry, one per level).
+bool is_open(State s);
+
+// The one transition table for steps on a thread. `allowed` false comes with the
+// reason in words (`refusal`, English, for the API); `to` is the state after the step
+// (nullopt: the state does not change).
+struct Transition {
+  bool allowed = false;
+  std::optional<State> to;
+  std::string refusal;
+};
+Transition on_step(State from, Side side, Step kind);
+
+// System events outside the thread.
+bool may_issue(State from);     // draft → issued
+bool may_expire(State from);    // past its due date with no agreement → expired
+bool may_conclude(State from);  // both sides confirmed an agreement → agreed
+
+// ---- Negotiation with substance -------------------------------------------------
+
+// One step of a thread as far as the negotiation rules need it.
+struct ThreadStep {
+  long long no = 0;
+  Side side = Side::buyer;
+  Step kind = Step::message;
+  std::string at;
+  std::vector<std::string> cost_items;  // cost keys with an amount (initial_cost, …)
+  bool has_basis = false;               // a proposal/counter-proposal states its basis
+};
+
+// The supplier's latest step that asks the buyer to talk price (a negotiation request,
+// an estimate or a counter-proposal) and that the buyer has not yet answered with
+// substance: accepting the figure, counter-proposing with an amount and its basis, or
+// rejecting with a reason for each cost item. A buyer message, or the buyer drafting an
+// agreement, answers nothing. The supplier drafting the agreement itself closes its ask.
+struct OpenAsk {
+  long long no = 0;
+  Step kind = Step::negotiation_request;
+  std::string at;
+  std::vector<std::string> cost_items;  // of the latest supplier step with figures
+  std::optional<long long> figures_step;
+};
+std::optional<OpenAsk> open_ask(const std::vector<ThreadStep>& thread);
+
+// The same ask in words for a refusal: "ステップ3（見積り、2026-11-20T…）".
+std::string describe(const OpenAsk& a);
+
+// The supplier's latest step with figures that a buyer `accept` would take (its
+// number), or nullopt when the thread holds none after the last agreement draft.
+std::optional<long long> acceptable_figures(const std::vector<ThreadStep>& thread);
+
+// The cost items a buyer's reasons must address among the keys a step states: the
+// 物件費/人件費 parts when given (not the totals computed from them), else the totals.
+std::vector<std::string> reasoned_items(const std::vector<std::string>& present);
+
+// The cost keys a step's amounts may use, and their Japanese names.
+const std::vector<std::string>& cost_keys();
+std::string cost_label_ja(const std::string& key);
+
+}  // namespace hoshi::model
