@@ -19,6 +19,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_support  # noqa: E402
 from api_support import Server  # noqa: E402
+from supplier_page_support import Browser, pdf_bytes  # noqa: E402
+from test_screens import Page  # noqa: E402
 from requests_support import (BUYER, ESTIMATE, NECESSITY, PROPOSAL, SUPPLIER, TERMS, RequestCase,  # noqa: E402
                               event_hash, fair_request, field, find_psql)
 
@@ -26,6 +28,7 @@ from requests_support import (BUYER, ESTIMATE, NECESSITY, PROPOSAL, SUPPLIER, TE
 FIGURES = ["500000", "120000", "400000", "100000", "250000", "60000"]
 BASIS = ESTIMATE["basis"]
 WITHHELD = {"withheld": "purpose"}
+NOTE = "多要素認証を来期に導入予定"
 
 
 class PurposeCase(RequestCase):
@@ -176,6 +179,34 @@ class Export(PurposeCase):
         self.ok(self.verify())
 
 
+class CAbi(PurposeCase):
+    def test_ops_record_reads_with_an_actor_and_refuse_a_bad_purpose(self):
+        from test_api import query_json_texts
+        number = self.thread()
+        before = len(self.stored_events())
+        out = os.path.join(self.tmp, "op.jsonl")
+        answers = query_json_texts(self.db, [
+            json.dumps({"op": "request_show", "number": number}),                       # the host's own use
+            json.dumps({"op": "request_show", "number": number, "actor": "erp-user-1"}),  # shown to a user
+            json.dumps({"op": "export_audit", "format": "jsonl", "out": out, "purpose": "sales"}),
+            json.dumps({"op": "export_audit", "format": "jsonl", "out": out, "purpose": "audit"}),
+            json.dumps({"op": "export_audit", "format": "jsonl", "out": out, "purpose": "negotiation",
+                        "actor": "buyer-tanaka"}),
+        ])
+        self.assertEqual([rc for rc, _ in answers[:2]], [0, 0])
+        self.assertEqual(answers[2][0], -2, answers[2])  # HOSHITORI_INVALID
+        self.assertIn('"purpose" must be negotiation or audit, not "sales"', answers[2][1]["error"])
+        self.assertEqual(answers[3][0], -2, answers[3])
+        self.assertIn("actor", answers[3][1]["error"])
+        self.assertEqual(answers[4][0], 0, answers[4])
+        self.assertEqual((answers[4][1]["purpose"], answers[4][1]["withheld"]), ("negotiation", 0))
+        new = self.stored_events()[before:]
+        self.assertEqual([(e["action"], e["actor"]) for e in new],
+                         [("supplier_info.read", "erp-user-1"), ("export.purpose", "buyer-tanaka")])
+        self.assertEqual(new[0]["after"]["view"], "request_show")
+        self.ok(self.verify())
+
+
 class Webhooks(PurposeCase):
     def test_webhook_payloads_carry_no_amounts(self):
         cfg = self.write("connectors.yaml", "webhooks:\n  - name: host\n    url: http://127.0.0.1:9/hook\n"
@@ -255,6 +286,47 @@ class Reads(PurposeCase):
         # a supplier without requests shows nothing protected: no event
         self.get("/erp/suppliers/V0002")
         self.assertEqual(len(self.reads()), 2)
+        self.ok(self.verify())
+
+    def supplier_sends_self_check_and_evidence(self):
+        """Through the supplier's own page (its views are not staff reads)."""
+        p = self.run_cli("request", "link", self.number)
+        self.assertEqual(p.returncode, 0, p.err)
+        path = p.out.strip()
+        browser = Browser(self.server.base)
+
+        def csrf():
+            status, _, body = browser.open(path)
+            self.assertEqual(status, 200, body[:300])
+            return [a["value"] for t, a in Page(body).tags if t == "input" and a.get("name") == "csrf"][0]
+
+        status, _, body = browser.open(path + "/self-check", {"sc:4-1-3": "planned", "sc_date:4-1-3": "2027-02-01",
+                                                               "sc_note:4-1-3": NOTE, "csrf": csrf()})
+        self.assertEqual(status, 303, body[:500])
+        status, _, body = browser.upload(path + "/evidence", [("csrf", csrf()), ("topic", "scs"), ("name", "佐藤")],
+                                         [("確認書.pdf", "application/pdf", pdf_bytes())])
+        self.assertEqual(status, 303, body[:500])
+
+    def test_self_check_and_evidence_are_read_inside_the_request_only(self):
+        self.supplier_sends_self_check_and_evidence()
+        self.assertEqual(self.reads(), [], "the supplier's own page is no staff read")
+        # the export without a purpose leaves the answers out; with one they are there
+        plain = self.get("/api/v1/audit/export?format=jsonl").text
+        self.assertNotIn(NOTE, plain)
+        self.assertNotIn("2027-02-01", plain)
+        answered = [json.loads(l) for l in plain.splitlines() if '"self_check.answered"' in l][0]
+        self.assertEqual(json.loads(answered["after_json"])["answers"][0],
+                         {"item": "4-1-3", "answer": WITHHELD, "planned_on": WITHHELD, "note": WITHHELD})
+        self.assertIn(NOTE, self.get("/api/v1/audit/export?format=jsonl&purpose=audit").text)
+        # the REST listing of the evidence is a read; so is the panel that shows both
+        files = self.get("/api/v1/suppliers/V0001/evidence").json()["files"]
+        self.assertEqual(len(files), 1)
+        self.get("/erp/suppliers/V0001")
+        reads = self.reads()
+        self.assertEqual([r["after"]["view"] for r in reads], ["evidence", "erp-panel"])
+        self.assertEqual(reads[0]["after"]["requests"], [{"number": self.number, "read": ["evidence"]}])
+        self.assertEqual(reads[1]["after"]["requests"],
+                         [{"number": self.number, "read": ["evidence", "cost_figures", "self_check", "agreement"]}])
         self.ok(self.verify())
 
     def test_rest_export_names_its_purpose(self):
