@@ -94,6 +94,8 @@ const char* kUsage =
     "  export suppliers [--encoding utf-8|cp932] [--out FILE]   the supplier master as CSV in\n"
     "                                   the import's columns (UTF-8 with BOM by default)\n"
     "  export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]\n"
+    "               [--purpose negotiation|audit [--by USER]]   cost figures only with a purpose,\n"
+    "                                   which is recorded (README \"Purpose limitation\")\n"
     "  purge [--dry-run] [--by USER]    remove records past the retention period\n"
     "\n"
     "web (README \"REST API\"):\n"

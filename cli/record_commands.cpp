@@ -13,6 +13,7 @@
 #include "core/text.hpp"
 #include "hoshitori/hoshitori.h"
 #include "importer/encoding.hpp"
+#include "records/purpose.hpp"
 #include "service/json_api.hpp"
 #include "service/json_parse.hpp"
 #include "service/service.hpp"
@@ -408,12 +409,22 @@ int cmd_export(const Globals& g, Args& a) {
         "export suppliers [--encoding utf-8|cp932] [--out FILE], or export audit [--from DATE] [--to DATE] [--supplier "
         "CODE] --format csv|jsonl [--out FILE]"};
   const std::string format = a.take_value("--format"), file = a.take_value("--out");
-  const bool by_supplier = a.has("--supplier");
+  const bool by_supplier = a.has("--supplier"), purpose_given = a.has("--purpose");
   const std::string from = a.take_value("--from"), to = a.take_value("--to"), supplier = a.take_value("--supplier");
+  const std::string purpose = a.take_value("--purpose");
+  const std::string actor = by(g, a);
   if (!a.positionals().empty() || format.empty())
-    throw UsageError{"export audit [--from DATE] [--to DATE] [--supplier CODE] --format csv|jsonl [--out FILE]"};
+    throw UsageError{
+        "export audit [--from DATE] [--to DATE] [--supplier CODE] [--purpose negotiation|audit] --format csv|jsonl "
+        "[--out FILE]"};
+  // checked before anything is opened or written: a typo never exports (nor records) anything
+  if (purpose_given && !records::parse_purpose(purpose)) throw UsageError{records::purpose_error("--purpose", purpose)};
   Object::Ptr req = obj(), out;
   req->set("op", "export_audit");
+  if (purpose_given) {
+    req->set("purpose", purpose);
+    req->set("actor", actor);
+  }
   req->set("format", format);
   req->set("out", file.empty() ? std::string("-") : file);
   if (!from.empty()) req->set("from", from);
@@ -425,6 +436,12 @@ int cmd_export(const Globals& g, Args& a) {
   Object::Ptr h = out->getObject("chain_head");
   std::cerr << "hoshitori: exported " << out->getValue<long long>("exported") << " events; chain head "
             << h->getValue<long long>("seq") << " " << h->getValue<std::string>("hash") << "\n";
+  if (purpose_given)
+    std::cerr << "hoshitori: purpose " << purpose << " recorded (by " << actor
+              << "): cost figures, cost basis and self-check answers included\n";
+  else if (const long long n = out->getValue<long long>("withheld"); n > 0)
+    std::cerr << "hoshitori: cost figures, cost basis and self-check answers withheld in " << n
+              << " event(s) (\"withheld\":\"purpose\"); name a purpose with --purpose negotiation|audit for them\n";
   return kOk;
 }
 

@@ -188,7 +188,7 @@ class AuditExport(RequestCase):
         rows = self.csv_rows()[1:-1]
         self.assertEqual(len(rows), len(events))
         keys = ["seq", "at", "actor", "via", "action", "subject", "vendor_code", "before_json", "after_json",
-                "payload_sha256", "prev_hash", "hash", "redacted_at"]
+                "payload_sha256", "prev_hash", "hash", "redacted_at", "withheld"]
         for e, r in zip(events, rows):
             self.assertEqual(list(e), keys)
             self.assertTrue(e["via"].startswith("cli:"), e["via"])  # the login, beside the named actor

@@ -160,6 +160,11 @@ HOSHITORI_API const char *hoshitori_standing_name(int standing);
  *   {"op":"verify","expected_head":"<hash kept from an earlier export>"}
  *   {"op":"export_audit","format":"csv|jsonl","out":"/path","from":"2026-04-01",
  *    "to":"2027-03-31","vendor_code":"V0001"}     ("out":"-" writes to standard output)
+ * Purpose limitation (README "Purpose limitation"): export_audit withholds the supplier's
+ * cost figures, cost basis and self-check answers unless it names
+ * "purpose":"negotiation|audit" with "actor" (recorded first as export.purpose).
+ * request_show, agreement_document and evidence with "actor" record the read of what
+ * they show (supplier_info.read); a host showing a request's thread to its user passes it.
  * On success *response_json is set (free it with hoshitori_free). On failure the
  * result code says why and, where useful, *response_json holds {"error":...,"code":...};
  * a guardrail refusal (HOSHITORI_REFUSED) adds "refused" (rule ids) and "rules"

@@ -7,6 +7,7 @@
 
 #include "http/evidence_download.hpp"
 #include "records/audit_export.hpp"
+#include "records/purpose.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
 #include "service/json_parse.hpp"
@@ -168,11 +169,13 @@ void supplier_update(Exchange& ex, ApiContext& ctx, const Caller& c, const Param
   ex.send_json(200, call(ctx, c, op, true));
 }
 
+// The reads of a request's protected content (evidence, steps with cost figures, the
+// self-check, the agreement) are recorded as the caller's: the op gets "actor".
 void supplier_evidence(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
   auto op = op_doc("evidence");
   op->set("vendor_code", p[0]);
   copy_query(ex, op, {"number"});
-  ex.send_json(200, call(ctx, c, op, false));
+  ex.send_json(200, call(ctx, c, op, true));
 }
 
 // The stored bytes, as they were sent, with the type judged from them at upload.
@@ -202,7 +205,7 @@ void request_show(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& 
   copy_query(ex, obj(), {});
   auto op = op_doc("request_show");
   op->set("number", p[0]);
-  ex.send_json(200, call(ctx, c, op, false));
+  ex.send_json(200, call(ctx, c, op, true));  // recorded as the caller's read
 }
 
 void request_issue_draft(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
@@ -230,7 +233,7 @@ void agreement_document(Exchange& ex, ApiContext& ctx, const Caller& c, const Pa
   auto op = op_doc("agreement_document");
   op->set("number", p[0]);
   copy_query(ex, op, {}, {"version"});
-  ex.send_json(200, call(ctx, c, op, false));
+  ex.send_json(200, call(ctx, c, op, true));  // recorded as the caller's read
 }
 
 void agreement_confirm(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
@@ -274,26 +277,44 @@ void audit_verify(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&)
 
 // Streams the export from a connection of its own, so a long download does not hold
 // the service's connection (and every other caller) for its length.
-void audit_export(Exchange& ex, ApiContext& ctx, const Caller&, const Params&) {
+// Without ?purpose= the cost figures are withheld; with purpose=negotiation|audit they are
+// included and the caller, the export and the purpose are recorded before it streams.
+void audit_export(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
   auto args = obj();
-  copy_query(ex, args, {"format", "vendor_code", "from", "to"});
+  copy_query(ex, args, {"format", "vendor_code", "from", "to", "purpose"});
   const std::string format = args->has("format") ? args->getValue<std::string>("format") : "csv";
   if (format != "csv" && format != "jsonl") throw HttpError(400, "Bad Request", "\"format\" must be csv or jsonl");
   records::AuditFilter f;
+  records::Purpose purpose = records::Purpose::none;
   try {
     f = api::audit_filter(args);
+    purpose = api::purpose_arg(args);
   } catch (const api::ApiError& e) {
     throw from_api_error(e);
   }
   store::Database db(ctx.svc.database_url());
+  if (purpose != records::Purpose::none) {
+    auto details = obj();
+    details->set("format", format);
+    details->set("out", std::string("REST /api/v1/audit/export"));
+    for (const char* k : {"from", "to", "vendor_code"})
+      if (args->has(k)) details->set(k, args->get(k));
+    store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+    records::record_purpose(db, c.via, c.actor, "audit", purpose, details, f.vendor_code);
+    tx.commit();
+  }
   ex.set_header("Content-Disposition", "attachment; filename=\"hoshitori-audit." + format + "\"");
   ex.set_header("Cache-Control", "no-store");
   std::ostream* out = nullptr;
-  records::export_audit(db, format, f, [&](std::string_view block) {
-    if (!out) out = &ex.stream(200, format == "csv" ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8");
-    out->write(block.data(), static_cast<std::streamsize>(block.size()));
-    if (!*out) throw std::runtime_error("the client went away during the export");
-  });
+  records::export_audit(
+      db, format, f,
+      [&](std::string_view block) {
+        if (!out)
+          out = &ex.stream(200, format == "csv" ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8");
+        out->write(block.data(), static_cast<std::streamsize>(block.size()));
+        if (!*out) throw std::runtime_error("the client went away during the export");
+      },
+      purpose);
 }
 
 void admin_expire(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {

@@ -11,6 +11,7 @@
 #include "http/step_view.hpp"
 #include "records/audit_export.hpp"
 #include "records/letters.hpp"
+#include "records/purpose.hpp"
 #include "records/staff_link.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
@@ -67,7 +68,16 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   // here, the bytes are read only by the download
   SupplierEvidence evidence(svc_);
   Array::Ptr files = new Array;
+  // what this view shows of each request's protected content: recorded as one read
+  std::vector<records::StaffRead> reads;
+  auto read_of = [&](const std::string& number) -> std::vector<std::string>& {
+    for (auto& x : reads)
+      if (x.number == number) return x.what;
+    reads.push_back({number, {}});
+    return reads.back().what;
+  };
   for (const auto& f : evidence.list(real_code)) {
+    if (auto& w = read_of(f.number); w.empty()) w.push_back("evidence");
     auto o = obj();
     o->set("href", "/erp/evidence/" + std::to_string(f.id));
     o->set("filename", f.filename);
@@ -103,6 +113,7 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   auto listed = rs.list(real_code)->getArray("requests");
   for (std::size_t i = 0; i < listed->size(); ++i) {
     auto detail = rs.show(listed->getObject(static_cast<unsigned>(i))->getValue<std::string>("number"));
+    for (auto& w : records::protected_content(detail)) read_of(detail->getValue<std::string>("number")).push_back(w);
     auto steps = detail->getArray("steps");
     Array::Ptr shown_steps = new Array;
     for (std::size_t k = 0; k < steps->size(); ++k) {
@@ -170,9 +181,10 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   }
   ctx->set("requests", requests);
 
-  // the audit events about this supplier, newest first (the last 100)
+  // the audit events about this supplier, newest first (the last 100), this view's read first
   std::vector<records::AuditEvent> events;
   svc_.with_db([&](store::Database& db) {
+    records::record_staff_read(db, r.caller.via, r.caller.actor, real_code, "erp-panel", reads);
     records::AuditFilter f;
     f.vendor_code = real_code;
     records::AuditLog(db).scan(f, [&](const records::AuditEvent& e) {

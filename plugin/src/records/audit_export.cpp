@@ -135,6 +135,8 @@ std::string action_label(const std::string& action) {
       {"self_check.answered", "要求事項の自己点検"},
       {"apikey.revoked", "APIキーの失効"},
       {"records.purged", "保存期間を過ぎた記録の削除"},
+      {"export.purpose", "利用目的を明示した記録の書き出し"},
+      {"supplier_info.read", "取引先の費用情報・自己点検・証跡の閲覧"},
       {"supplier.updated", "取引先の状況の変更"},
       {"suppliers.imported", "取引先の取込"},
       {"sync.run", "取引先マスタの同期"},
@@ -150,14 +152,19 @@ std::string action_label(const std::string& action) {
   return it == labels.end() ? action : it->second;
 }
 
-ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, std::FILE* out) {
-  return export_audit(db, format, std::move(filter), [out](std::string_view b) {
-    if (std::fwrite(b.data(), 1, b.size(), out) != b.size())
-      throw std::runtime_error("cannot write the export (disk full?)");
-  });
+ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, std::FILE* out,
+                          Purpose purpose) {
+  return export_audit(
+      db, format, std::move(filter),
+      [out](std::string_view b) {
+        if (std::fwrite(b.data(), 1, b.size(), out) != b.size())
+          throw std::runtime_error("cannot write the export (disk full?)");
+      },
+      purpose);
 }
 
-ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, const ExportSink& out) {
+ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, const ExportSink& out,
+                          Purpose purpose) {
   if (format != "csv" && format != "jsonl") throw std::invalid_argument("format must be csv or jsonl, not " + format);
   AuditLog log(db);
   ExportResult res;
@@ -173,8 +180,22 @@ ExportResult export_audit(store::Database& db, const std::string& format, AuditF
       csv_cell(b, h);
     csv_cell(b, "内容削除日時", true);
   }
-  log.scan(filter, [&](const AuditEvent& e) {
+  const bool withhold = purpose == Purpose::none;
+  log.scan(filter, [&](const AuditEvent& shown) {
     ++res.exported;
+    // without a named purpose, the payloads leave their cost figures behind
+    std::optional<AuditEvent> copy;
+    if (withhold) {
+      auto before = shown.before ? withhold_payload(shown.action, *shown.before) : std::nullopt;
+      auto after = shown.after ? withhold_payload(shown.action, *shown.after) : std::nullopt;
+      if (before || after) {
+        copy = shown;
+        if (before) copy->before = std::move(before);
+        if (after) copy->after = std::move(after);
+        ++res.withheld;
+      }
+    }
+    const AuditEvent& e = copy ? *copy : shown;
     if (csv) {
       csv_cell(b, std::to_string(e.seq));
       csv_cell(b, utc_to_jst_display(e.at));
@@ -213,6 +234,7 @@ ExportResult export_audit(store::Database& db, const std::string& format, AuditF
       b += ",\"payload_sha256\":\"" + e.payload_sha256 + "\",\"prev_hash\":\"" + e.prev_hash + "\",\"hash\":\"" +
            e.hash + "\",\"redacted_at\":";
       json_opt(b, e.redacted_at);
+      b += copy ? ",\"withheld\":\"purpose\"" : ",\"withheld\":null";
       b += "}\n";
     }
     w.maybe_flush();

@@ -9,6 +9,7 @@
 #include "core/secret.hpp"
 #include "core/standing.hpp"
 #include "records/audit_log.hpp"
+#include "records/purpose.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi::records {
@@ -90,8 +91,12 @@ void enqueue_webhook_events(store::Database& db, const std::vector<WebhookEvent>
       if (std::find(types.begin(), types.end(), e.type) != types.end()) to.push_back(id);
     if (to.empty()) continue;
     const std::string uid = "evt_" + random_token(16);
+    // purpose limitation: a webhook never carries the supplier's cost figures (there is no
+    // purpose to name for a standing subscription); whatever event a writer builds
+    std::string data = condensed(e.data);
+    if (auto kept = withhold_payload("webhook." + e.type, data)) data = std::move(*kept);
     execute(db, "INSERT INTO webhook_events (uid, type, vendor_code, occurred_at, data) VALUES (:a, :b, :c, :d, :e)",
-            {uid, e.type, e.vendor_code, now, condensed(e.data)});
+            {uid, e.type, e.vendor_code, now, data});
     const long long event_id =
         std::stoll(*select_rows(db, "SELECT id FROM webhook_events WHERE uid = :a", {uid}, 1).at(0)[0]);
     for (long long endpoint : to)

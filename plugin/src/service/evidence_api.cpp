@@ -1,22 +1,40 @@
 // The JSON ops over a supplier's evidence files (shared by hoshitori_query_json, the
 // CLI and the REST API). The self-check is shown with the request (request_show).
 // evidence_file hands out the bytes and records the download (see SupplierEvidence).
+#include <algorithm>
+
 #include "core/base64.hpp"
+#include "records/purpose.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
+#include "service/requests.hpp"
 #include "service/supplier_evidence.hpp"
 
 namespace hoshi::api {
 
 std::optional<std::string> handle_evidence_op(Service& svc, const std::string& op, const Object::Ptr& req) {
   if (op == "evidence") {
-    only_keys(req, op, {"op", "vendor_code", "number"});
+    // with "actor" (the REST API) the listing is recorded as a read of each request's
+    // evidence: one event per call (records/purpose.hpp)
+    only_keys(req, op, {"op", "vendor_code", "number", "actor"});
     const std::string code = str_arg(req, "vendor_code", true);
     std::optional<std::string> number;
     if (std::string n = str_arg(req, "number", false); !n.empty()) number = n;
+    const bool reader = req->has("actor");
+    const std::string actor = reader ? actor_arg(req) : std::string();
     const std::string real_code = find_supplier(svc, code).supplier.code();
     Array::Ptr files = new Array;
-    for (const auto& f : SupplierEvidence(svc).list(real_code, number)) files->add(evidence_json(f));
+    std::vector<records::StaffRead> reads;
+    for (const auto& f : SupplierEvidence(svc).list(real_code, number)) {
+      files->add(evidence_json(f));
+      if (std::none_of(reads.begin(), reads.end(), [&](const records::StaffRead& r) { return r.number == f.number; }))
+        reads.push_back({f.number, {"evidence"}});
+    }
+    if (reader)
+      svc.with_db([&](store::Database& db) {
+        records::record_staff_read(db, svc.principal(), actor, real_code, op, reads);
+        return 0;
+      });
     auto o = obj();
     o->set("vendor_code", real_code);
     o->set("files", files);

@@ -8,6 +8,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "records/audit_log.hpp"
+#include "records/purpose.hpp"
 #include "service/service.hpp"
 
 namespace hoshi::api {
@@ -45,6 +46,9 @@ std::optional<std::string> handle_connector_op(Service& service, const std::stri
 // The audit filter of an export_audit request: "from"/"to" (Japan-time days, inclusive)
 // and "vendor_code". Throws ApiError naming a bad one.
 records::AuditFilter audit_filter(const Poco::JSON::Object::Ptr& request);
+// The "purpose" of an export: absent or null → none (cost figures withheld); else
+// "negotiation" or "audit", anything else an ApiError naming the key.
+records::Purpose purpose_arg(const Poco::JSON::Object::Ptr& request);
 // The error document for a failed request: {"error", "code"} plus ApiError::detail.
 std::string error_json(int code, const std::string& message, const Poco::JSON::Object::Ptr& detail);
 

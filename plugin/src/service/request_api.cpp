@@ -32,6 +32,16 @@ Object::Ptr issue_json(const IssueResult& r) {
   return o;
 }
 
+// One staff read of protected content, recorded as one audit event (nothing when nothing
+// protected was shown).
+void note_read(Service& svc, const std::string& actor, const std::string& vendor_code, const std::string& view,
+               const std::vector<records::StaffRead>& reads) {
+  svc.with_db([&](store::Database& db) {
+    records::record_staff_read(db, svc.principal(), actor, vendor_code, view, reads);
+    return 0;
+  });
+}
+
 std::string date_bound(const Object::Ptr& req, const std::string& key, bool end) {
   std::string d = str_arg(req, key, false);
   if (d.empty()) return {};
@@ -92,8 +102,18 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     return run([&] { return to_string(issue_json(rs.issue_draft(str_arg(req, "number", true), actor_arg(req)))); });
   }
   if (op == "request_show") {
-    only_keys(req, op, {"op", "number"});
-    return run([&] { return to_string(rs.show(str_arg(req, "number", true))); });
+    // with "actor" (the REST API, a host showing the thread to its user) the read of the
+    // cost figures, self-check and agreement is recorded: one event per call
+    only_keys(req, op, {"op", "number", "actor"});
+    const bool reader = req->has("actor");
+    const std::string actor = reader ? actor_arg(req) : std::string();
+    return run([&] {
+      auto doc = rs.show(str_arg(req, "number", true));
+      if (reader)
+        note_read(svc, actor, doc->getValue<std::string>("supplier"), op,
+                  {{doc->getValue<std::string>("number"), records::protected_content(doc)}});
+      return to_string(doc);
+    });
   }
   if (op == "requests") {
     only_keys(req, op, {"op", "vendor_code"});
@@ -166,10 +186,17 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     });
   }
   if (op == "agreement_document") {
-    only_keys(req, op, {"op", "number", "version"});
+    only_keys(req, op, {"op", "number", "version", "actor"});
     std::optional<long long> version = int_arg(req, "version", 1, 1'000'000);
+    const bool reader = req->has("actor");
+    const std::string actor = reader ? actor_arg(req) : std::string();
     return run([&] {
       records::AgreementRecord a = rs.agreement(str_arg(req, "number", true), version);
+      if (reader) {
+        const std::string number = str_arg(req, "number", true);
+        auto vendor = svc.with_db([&](store::Database& db) { return records::RequestStore(db).find(number); });
+        if (vendor) note_read(svc, actor, vendor->vendor_code, op, {{number, {"agreement"}}});
+      }
       auto o = obj();
       o->set("number", str_arg(req, "number", true));
       o->set("version", a.version);
@@ -270,19 +297,41 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     return to_string(o);
   }
   if (op == "export_audit") {
-    only_keys(req, op, {"op", "format", "out", "from", "to", "vendor_code"});
+    only_keys(req, op, {"op", "format", "out", "from", "to", "vendor_code", "purpose", "actor"});
     const std::string format = str_arg(req, "format", true);
     const std::string path = str_arg(req, "out", true);
     records::AuditFilter f = audit_filter(req);
     if (format != "csv" && format != "jsonl") throw ApiError(HOSHITORI_INVALID, "\"format\" must be csv or jsonl");
+    // a named purpose: the cost figures go with the copy, and who named it for what is
+    // recorded first (so the copy holds its own record); checked before anything is written
+    const records::Purpose purpose = purpose_arg(req);
+    std::string actor;
+    if (purpose != records::Purpose::none) actor = actor_arg(req);
+    auto record = [&](store::Database& db) {
+      if (purpose == records::Purpose::none) return;
+      auto details = obj();
+      details->set("format", format);
+      details->set("out", path);
+      for (const char* k : {"from", "to", "vendor_code"})
+        if (req->has(k) && !req->isNull(k)) details->set(k, req->get(k));
+      store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+      records::record_purpose(db, svc.principal(), actor, "audit", purpose, details, f.vendor_code);
+      tx.commit();
+    };
     records::ExportResult r;
     if (path == "-") {  // the process's standard output, wherever it points (a pipe, >>)
-      r = svc.with_db([&](store::Database& db) { return records::export_audit(db, format, f, stdout); });
+      r = svc.with_db([&](store::Database& db) {
+        record(db);
+        return records::export_audit(db, format, f, stdout, purpose);
+      });
       if (std::fflush(stdout) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing to standard output");
     } else {
       std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
       if (!file) throw ApiError(HOSHITORI_INVALID, "\"out\": cannot write " + path + ": " + std::strerror(errno));
-      r = svc.with_db([&](store::Database& db) { return records::export_audit(db, format, f, file.get()); });
+      r = svc.with_db([&](store::Database& db) {
+        record(db);
+        return records::export_audit(db, format, f, file.get(), purpose);
+      });
       if (std::fclose(file.release()) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing " + path);
     }
     auto o = obj();
@@ -290,9 +339,23 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     o->set("format", format);
     o->set("exported", r.exported);
     o->set("chain_head", head_json(r.head));
+    o->set("purpose", purpose == records::Purpose::none
+                          ? Poco::Dynamic::Var()
+                          : Poco::Dynamic::Var(std::string(records::purpose_name(purpose))));
+    o->set("withheld", r.withheld);
     return to_string(o);
   }
   return std::nullopt;
+}
+
+records::Purpose purpose_arg(const Object::Ptr& req) {
+  if (!req->has("purpose") || req->isNull("purpose")) return records::Purpose::none;
+  if (!req->get("purpose").isString())
+    throw ApiError(HOSHITORI_INVALID, records::purpose_error("\"purpose\"", req->get("purpose").toString()));
+  const std::string given = req->getValue<std::string>("purpose");
+  auto p = records::parse_purpose(given);
+  if (!p) throw ApiError(HOSHITORI_INVALID, records::purpose_error("\"purpose\"", given));
+  return *p;
 }
 
 records::AuditFilter audit_filter(const Object::Ptr& req) {
