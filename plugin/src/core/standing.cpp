@@ -115,7 +115,7 @@ struct Arrangement {
 std::optional<Arrangement> counted_arrangement(const InterimRule& rule, const StatusView& s, const Date& today) {
   std::optional<Arrangement> best;
   if (s.ota_service && !(s.ota_start && today < *s.ota_start) && !(s.ota_end && *s.ota_end < today))
-    best = Arrangement{false, s.ota_end, "お助け隊サービス「" + *s.ota_service + "」"};
+    best = Arrangement{false, s.ota_end, "お助け隊「" + *s.ota_service + "」"};
   if (rule.equivalent && s.equiv_service && s.equiv_until && today <= *s.equiv_until) {
     Arrangement eq{true, s.equiv_until, "同等のサービス「" + *s.equiv_service + "」"};
     if (!best || (best->until && *best->until < *eq.until)) best = eq;  // the one that lasts longer
@@ -203,12 +203,11 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
         reconfirm_note = "。SECURITY ACTION 宣言（" + s.sa_declared_on->iso() + "）から" +
                          std::to_string(policy.sa_reconfirm_days) + "日を過ぎたため再確認が必要です";
     }
-    // the buyer's own rule, in words that never claim the scheme's ★
-    const std::string star = "★" + std::to_string(required);
-    std::string why = interim_label_ja(required) + "：SA " + levels::sa_symbol(s.sa_level);
+    // the buyer's own rule, in words that never claim the scheme's ★ (kept short: the C ABI's
+    // reason field holds 384 bytes; the rule's description is beside it, not in it)
+    std::string why = interim_label_ja(required) + "・SCS★" + std::to_string(required) + "の取得ではありません：SA " +
+                      levels::sa_symbol(s.sa_level);
     if (by) why += " と" + by->words;
-    why += " により" + star + "相当として扱います（SCS" + star + "の取得ではありません。" + req + "、基準は " +
-           rule.until.iso() + " まで）";
     StandingResult r2 = with_window(policy, today, until, why, required);
     r2.interim = rule;
     r2.by_equivalent = by && by->equivalent;
