@@ -115,13 +115,13 @@ class EquivalentService(CliTest):
         server = Server(self.db)
         try:
             r = server.request("PATCH", "/api/v1/suppliers/N1", {"equivalent": {"description": EQUIV}}, key=key,
-                               user="山田 太郎")
+                               user="buyer-yamada")
             self.assertEqual(r.status, 400, r.text)
             self.assertIn("equivalent.until", r.text)
             self.assertEqual(self.status("N1")["standing"], "below", "nothing half-written")
             r = server.request("PATCH", "/api/v1/suppliers/N1",
                                {"equivalent": {"description": EQUIV, "until": "2027/12/31"}}, key=key,
-                               user="山田 太郎")
+                               user="buyer-yamada")
             self.assertEqual(r.status, 200, r.text)
             doc = r.json()
             self.assertEqual((doc["standing"], doc["basis"], doc["standing_label"]), ("meets", "interim", INTERIM))

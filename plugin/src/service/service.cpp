@@ -187,7 +187,7 @@ std::shared_ptr<const Service::Board> Service::board_locked(const Date& day) {
                st.supplier[Field::name_normalized].value_or(""), st.standing.standing, st.view.active};
     if (!r.department.empty()) depts.insert(r.department);
     ++b->counts[static_cast<std::size_t>(r.standing)];
-    if (st.standing.interim && meets_policy(r.standing)) ++b->on_interim;
+    if (st.standing.interim && r.standing == Standing::meets) ++b->on_interim;
     if (r.active) {
       ++b->active;
       if (meets_policy(r.standing)) ++b->meeting;

@@ -88,8 +88,8 @@ class Service {
   std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
   // Counts by standing of every supplier (active or not), from the same index.
   std::array<std::size_t, 5> standing_counts();
-  // How many of the suppliers that meet the policy (meets or expiring) do so only by the
-  // buyer's own interim rule, not the scheme's ★ (the board says 「うち当社の暫定基準」).
+  // How many of the suppliers counted as meets do so only by the buyer's own interim rule,
+  // not the scheme's ★ (the board says 「うち当社の暫定基準 N」 beside the count).
   std::size_t interim_count();
   // What the board pages are computed from: {generation, day}, read from the database on
   // each call. Equal versions, equal pages: a screen may keep a page it rendered while
@@ -144,7 +144,7 @@ class Service {
     std::vector<BoardRow> rows;  // by vendor code
     std::vector<std::string> departments;
     std::array<std::size_t, 5> counts{};  // by Standing
-    std::size_t on_interim = 0;           // of counts[meets] + counts[expiring]: by the buyer's interim rule
+    std::size_t on_interim = 0;           // of counts[meets]: those by the buyer's interim rule
     std::size_t active = 0, meeting = 0;  // active suppliers, and those meeting the policy
   };
   std::shared_ptr<const Board> board();
