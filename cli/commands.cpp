@@ -246,11 +246,15 @@ int cmd_status(const Globals& g, Args& a) {
   if (sup[Field::sa_declared_on]) std::cout << "（宣言日 " << *sup[Field::sa_declared_on] << "）";
   std::cout << "\n  お助け隊          " << sup[Field::ota_service].value_or(s->view.ota_known ? "なし" : "未回答");
   if (sup[Field::ota_end]) std::cout << "（契約期限 " << *sup[Field::ota_end] << "）";
+  if (s->view.equiv_known) {
+    std::cout << "\n  同等のサービス    " << sup[Field::equiv_service].value_or("—");
+    if (sup[Field::equiv_until]) std::cout << "（有効期限 " << *sup[Field::equiv_until] << "）";
+  }
   std::cout << "\n  SCS               " << levels::scs_symbol(s->view.scs_level);
   if (sup[Field::scs_valid_until]) std::cout << "（有効期限 " << *sup[Field::scs_valid_until] << "）";
   std::cout << "\n  要求レベル        ★" << s->standing.required_scs << "\n"
             << "  判定              " << standing_name(s->standing.standing) << "（"
-            << standing_ja(s->standing.standing) << "）\n"
+            << (s->standing.interim ? standing_label_ja(s->standing) : standing_ja(s->standing.standing)) << "）\n"
             << "  理由              " << s->standing.reason << "\n";
   return kOk;
 }

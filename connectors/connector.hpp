@@ -39,7 +39,9 @@ struct StandingRow {
   std::string vendor_code, external_id;
   Standing standing = Standing::unknown;
   int required_scs = 3;
-  std::string label;  // 充足, 期限間近, 期限切れ, 不足, 未報告
+  // 充足, 期限間近, 期限切れ, 不足, 未報告, or 当社の暫定基準（★3相当）(・期限間近) when the
+  // standing rests on the buyer's own interim rule (standing_label_ja of the result)
+  std::string label;
 };
 
 struct PushReport {

@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -133,7 +134,9 @@ class TrytonConnector : public Connector {
               cats->getElement<long long>(static_cast<unsigned>(j)));
       }
     }
-    std::map<std::string, long long> children = standing_categories(dry_run);
+    std::set<std::string> labels;  // beside the five standings: 当社の暫定基準（★3相当） and the like
+    for (const auto& r : rows) labels.insert(r.label);
+    std::map<std::string, long long> children = standing_categories(dry_run, labels);
     std::set<long long> ours;
     for (const auto& [label, id] : children) ours.insert(id);
     std::map<std::string, std::vector<long long>> by_label;  // what to write
@@ -168,8 +171,9 @@ class TrytonConnector : public Connector {
   }
 
  private:
-  // label → category id under the standing root, made when missing (not in a dry run).
-  std::map<std::string, long long> standing_categories(bool dry_run) {
+  // label → category id under the standing root, made when missing (not in a dry run):
+  // the five standings' words and any other label a row carries (an interim rule's).
+  std::map<std::string, long long> standing_categories(bool dry_run, const std::set<std::string>& row_labels) {
     auto root = array_of(rpc_.call("model.party.category.search",
                                    list(list(list("name", "=", standing_root_), list("parent", "=", Var())), 0, Var(),
                                         Var(), empty_context())),
@@ -196,13 +200,17 @@ class TrytonConnector : public Connector {
     if (dry_run) return out;
     Array::Ptr missing = new Array;
     std::vector<std::string> names;
-    for (Standing st : kAllStandings)
-      if (const char* label = standing_label_ja(st); !out.count(label)) {
+    std::vector<std::string> wanted;
+    for (Standing st : kAllStandings) wanted.emplace_back(standing_label_ja(st));
+    for (const auto& l : row_labels)
+      if (std::find(wanted.begin(), wanted.end(), l) == wanted.end()) wanted.push_back(l);
+    for (const auto& label : wanted)
+      if (!out.count(label)) {
         Object::Ptr v = new Object;
-        v->set("name", std::string(label));
+        v->set("name", label);
         v->set("parent", root_id);
         missing->add(v);
-        names.emplace_back(label);
+        names.push_back(label);
       }
     if (!names.empty()) {
       auto made = array_of(rpc_.call("model.party.category.create", list(missing, empty_context())), "create");

@@ -270,6 +270,28 @@ class TrytonSync(ConnectorCase):
         self.assertEqual(len(runs), 5 - 1, "one per sync that was not a dry run")
         self.assertEqual(self.cli("verify").returncode, 0)
 
+    def test_an_interim_standing_is_the_buyers_own_category_not_meets(self):
+        # issue 15 item 6: SA★★ + an equivalent service meets only the buyer's own interim
+        # rule; the ERP party says so (当社の暫定基準（★3相当）), never 充足
+        t = self.tryton
+        a = t.party("株式会社かもめ", self.category, corporate_number(21))
+        b = t.party("株式会社つぐみ", self.category, corporate_number(22))
+        cfg = self.config()
+        self.sync(cfg)
+        codes = {p["id"]: p["code"] for p in t.model("party.party", "read", [a, b], ["code"])}
+        no = dict(c1="いいえ", c2="いいえ", c3="いいえ")
+        rows = [good_row(codes[a], 21, name="株式会社かもめ", sa="★★", sa_on="2026-06-01", **no)
+                + ["自社の監視と駆け付け対応", "2027-06-30"],
+                good_row(codes[b], 22, name="株式会社つぐみ", scs="★3", scs_until="2027-09-30", **no) + ["", ""]]
+        self.import_csv(csv_text(JA_HEADER + ["同等のサービス", "同等のサービス有効期限"], rows), expect=0)
+        report, _ = self.sync(cfg)
+        self.assertEqual(report["standings"], {"written": 2, "unchanged": 0})
+        root = "星取表-%s / " % self.category
+        self.assertEqual([c for c in t.categories_of(a) if c.startswith(root)], [root + "当社の暫定基準（★3相当）"])
+        self.assertEqual([c for c in t.categories_of(b) if c.startswith(root)], [root + "充足"])
+        again, _ = self.sync(cfg)
+        self.assertEqual(again["standings"], {"written": 0, "unchanged": 2})
+
     def test_tryton_down_is_a_clear_error_and_nothing_is_half_applied(self):
         self.tryton.party("株式会社はやぶさ", self.category, corporate_number(5))
         cfg = self.config()

@@ -128,6 +128,43 @@ BOOST_AUTO_TEST_CASE(inconsistent_policy_is_refused) {
   BOOST_TEST(policy_error("policy: supplier\nversion: x\n").find("'policy' must be 'buyer'") != std::string::npos);
 }
 
+// Recommended service as a condition (issue 15 item 6): no policy path may make buying a
+// particular service the only way to meet a level.
+BOOST_AUTO_TEST_CASE(an_interim_rule_that_accepts_only_a_named_service_is_refused) {
+  std::string only = kGoodPolicy;
+  only.replace(only.find("    for_required: [3]\n"), 22,
+               "    for_required: [3]\n    otasuketai: true\n    equivalent: false\n");
+  std::string err = policy_error(only);
+  BOOST_TEST(err.rfind(":14:", 0) == 0, err);  // the 'equivalent' line
+  BOOST_TEST(err.find("interim rule 'r1' would accept only a named service (お助け隊)") != std::string::npos, err);
+  BOOST_TEST(err.find("同等のサービス") != std::string::npos, err);
+
+  std::string stray = kGoodPolicy;
+  stray.replace(stray.find("    for_required: [3]\n"), 22,
+                "    for_required: [3]\n    otasuketai: false\n    equivalent: true\n");
+  err = policy_error(stray);
+  BOOST_TEST(err.rfind(":14:", 0) == 0, err);
+  BOOST_TEST(err.find("'equivalent' belongs with 'otasuketai: true'") != std::string::npos, err);
+
+  // left out, it is accepted: a rule naming お助け隊 takes the equivalent too
+  Policy p = catalog::load_policy(write_temp("interim.yaml", kGoodPolicy));
+  BOOST_TEST(p.interim.at(0).otasuketai);
+  BOOST_TEST(p.interim.at(0).equivalent);
+  std::string said = kGoodPolicy;
+  said.replace(said.find("    for_required: [3]\n"), 22, "    for_required: [3]\n    equivalent: true\n");
+  BOOST_TEST(policy_error(said) == "loaded");
+}
+
+BOOST_AUTO_TEST_CASE(the_shipped_policy_never_makes_a_service_the_only_way) {
+  Catalogs c = catalog::load_all(HOSHITORI_SOURCE_SCHEMAS_DIR, "");
+  BOOST_TEST(!c.policy.interim.empty());
+  for (const auto& rule : c.policy.interim) {
+    BOOST_TEST((!rule.otasuketai || rule.equivalent), rule.id);
+    BOOST_TEST(rule.description.find("同等のサービス") != std::string::npos, rule.id);
+    BOOST_TEST(rule.description.find("当社の暫定基準") != std::string::npos, rule.id);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(the_buyer_size_for_the_subcontract_scope_is_optional_and_checked) {
   const std::string good = std::string(kGoodPolicy) +
                            "subcontract_scope:\n"

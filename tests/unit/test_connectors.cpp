@@ -106,7 +106,8 @@ BOOST_AUTO_TEST_CASE(utf8_export_starts_with_a_bom_and_quotes_commas) {
   BOOST_TEST(text.substr(0, 3) == "\xEF\xBB\xBF");
   BOOST_TEST(text.find("S1,\"甲, \"\"乙\"\"\",") != std::string::npos);
   BOOST_TEST(text.find("★★") != std::string::npos);
-  BOOST_TEST(text.find("取引停止,,\r\n") != std::string::npos);  // 資本金, 従業員数 empty
+  // 資本金, 従業員数, 同等のサービス, 同等のサービス有効期限 empty
+  BOOST_TEST(text.find("取引停止,,,,\r\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

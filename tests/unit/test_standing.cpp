@@ -166,6 +166,102 @@ BOOST_AUTO_TEST_CASE(expired_scs_falls_back_to_interim_rule) {
   BOOST_TEST(evaluate(policy(), v, kToday).standing == Standing::expired);
 }
 
+// Recommended service as a condition (issue 15 item 6): the interim rule that names お助け隊
+// accepts the supplier's own equivalent service, and says it is the buyer's rule.
+StatusView sa2_with_equivalent(Date until) {
+  StatusView v = view();
+  v.sa_level = 2;
+  v.sa_declared_on = Date{2026, 6, 1};
+  v.equiv_known = true;
+  v.equiv_service = "自社SOCによる監視と駆け付け対応";
+  v.equiv_until = until;
+  return v;
+}
+
+BOOST_AUTO_TEST_CASE(an_equivalent_service_counts_like_otasuketai_under_the_interim_rule) {
+  StatusView v = sa2_with_equivalent(Date{2027, 6, 30});
+  auto r = evaluate(policy(), v, kToday);
+  BOOST_TEST(r.standing == Standing::meets);
+  BOOST_TEST(r.until->iso() == "2027-03-31");  // the rule ends first
+  BOOST_REQUIRE(r.interim.has_value());
+  BOOST_TEST(r.interim->id == "sa2-plus-otasuketai");
+  BOOST_TEST(r.by_equivalent);
+  BOOST_TEST(r.reason.find("同等のサービス「自社SOCによる監視と駆け付け対応」") != std::string::npos, r.reason);
+
+  v.equiv_until = Date{2026, 12, 31};  // ends before the rule: the standing lapses with it
+  r = evaluate(policy(), v, kToday);
+  BOOST_TEST(r.standing == Standing::expiring);
+  BOOST_TEST(r.until->iso() == "2026-12-31");
+  BOOST_TEST(standing_label_ja(r) == "当社の暫定基準（★3相当）・期限間近");
+
+  v.equiv_until = Date{2026, 10, 31};  // ended
+  r = evaluate(policy(), v, kToday);
+  BOOST_TEST(r.standing == Standing::expired);
+  BOOST_TEST(!r.interim.has_value());
+  BOOST_TEST(r.reason.find("同等のサービスの有効期限が 2026-10-31 に終了") != std::string::npos, r.reason);
+
+  v.equiv_until.reset();  // no validity date: cannot be judged, does not count
+  BOOST_TEST(evaluate(policy(), v, kToday).standing == Standing::below);
+  v.equiv_until = Date{2027, 6, 30};
+  v.sa_level = 1;  // SA ★ alone with it is not enough
+  BOOST_TEST(evaluate(policy(), v, kToday).standing == Standing::below);
+}
+
+BOOST_AUTO_TEST_CASE(the_longer_lasting_arrangement_counts) {
+  StatusView v = sa2_with_equivalent(Date{2027, 1, 15});
+  v.ota_known = true;
+  v.ota_service = "SOMPO SHERIFF";
+  v.ota_end = Date{2026, 12, 15};
+  auto r = evaluate(policy(), v, kToday);
+  BOOST_TEST(r.by_equivalent);
+  BOOST_TEST(r.until->iso() == "2027-01-15");
+  v.ota_end.reset();  // an open-ended subscription lasts longer
+  r = evaluate(policy(), v, kToday);
+  BOOST_TEST(!r.by_equivalent);
+  BOOST_TEST(r.until->iso() == "2027-03-31");
+  BOOST_TEST(r.reason.find("お助け隊「SOMPO SHERIFF」") != std::string::npos, r.reason);
+}
+
+BOOST_AUTO_TEST_CASE(a_rule_without_equivalent_accepts_only_the_service) {
+  // the loader refuses such a rule (test_catalog); the evaluation honours the flag as given
+  Policy p = policy();
+  p.interim[0].equivalent = false;
+  BOOST_TEST(evaluate(p, sa2_with_equivalent(Date{2027, 6, 30}), kToday).standing == Standing::below);
+}
+
+BOOST_AUTO_TEST_CASE(an_interim_standing_is_labelled_as_the_buyers_own_rule_never_as_meeting_the_scheme) {
+  StatusView v = sa2_with_equivalent(Date{2027, 6, 30});
+  auto r = evaluate(policy(), v, kToday);
+  BOOST_TEST(standing_label_ja(r) == "当社の暫定基準（★3相当）");
+  BOOST_TEST(std::string(standing_basis(r)) == "interim");
+  BOOST_TEST(r.reason.find("当社の暫定基準（★3相当）") == 0u, r.reason);
+  BOOST_TEST(r.reason.find("SCS★3の取得ではありません") != std::string::npos, r.reason);
+  BOOST_TEST(r.reason.find("充足") == std::string::npos);
+  BOOST_TEST(r.reason.find("を満たしています") == std::string::npos);  // what the scheme's ★ says
+  BOOST_TEST(r.reason.find("sa2-plus") == std::string::npos);          // no internal code in the words
+
+  StatusView scs = view();  // the scheme's ★3 on record: 充足
+  scs.scs_level = 3;
+  scs.scs_valid_until = Date{2027, 9, 30};
+  r = evaluate(policy(), scs, kToday);
+  BOOST_TEST(standing_label_ja(r) == "充足");
+  BOOST_TEST(std::string(standing_basis(r)) == "scheme");
+  BOOST_TEST(!r.interim.has_value());
+
+  StatusView low = view();  // SA declared "none": below
+  low.sa_level = 0;
+  r = evaluate(policy(), low, kToday);
+  BOOST_TEST(std::string(standing_basis(r)).empty());
+  BOOST_TEST(standing_label_ja(r) == "不足");
+  BOOST_TEST(interim_label_ja(4) == "当社の暫定基準（★4相当）");
+}
+
+BOOST_AUTO_TEST_CASE(an_equivalent_alone_is_a_report) {
+  StatusView v;  // nothing else reported, the chart unanswered
+  v.equiv_known = true;
+  BOOST_TEST(evaluate(policy(), v, kToday).standing == Standing::below);
+}
+
 BOOST_AUTO_TEST_CASE(reported_but_low_is_below) {
   StatusView v = view();
   v.sa_level = 0;

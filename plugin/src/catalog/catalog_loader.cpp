@@ -54,7 +54,8 @@ constexpr Key kRequiredLevel[] = {
 constexpr Key kChartQuestion[] = {{"id", kText, kRequired}, {"question", kText, kOptional}};
 constexpr Key kInterimRule[] = {{"id", kText, kRequired},           {"until", kText, kRequired},
                                 {"for_required", kList, kRequired}, {"sa_min", kText, kOptional},
-                                {"otasuketai", kText, kOptional},   {"description", kText, kOptional}};
+                                {"otasuketai", kText, kOptional},   {"equivalent", kText, kOptional},
+                                {"description", kText, kOptional}};
 constexpr Key kValidity[] = {{"sa_reconfirm_days", kText, kRequired},
                              {"scs3_days", kText, kRequired},
                              {"scs4_days", kText, kRequired},
@@ -155,9 +156,23 @@ Policy load_policy(const std::string& file) {
     for (const auto& lv : d.seq(n, "for_required")) ir.for_required.push_back(d.integer(lv, "for_required", 3, 5));
     ir.sa_min = d.integer(n, "sa_min", 0, 2, 2);
     ir.otasuketai = d.boolean(n, "otasuketai", true);
+    ir.equivalent = d.boolean(n, "equivalent", ir.otasuketai);
     ir.description = d.opt_str(n, "description");
     if (ir.sa_min == 0 && !ir.otasuketai)
       throw d.fail(n, "interim rule '" + ir.id + "' would accept every supplier (sa_min 0, no お助け隊)");
+    // METI/JFTC guidance (サプライチェーン全体のサイバーセキュリティ向上のための取引先との
+    // パートナーシップの構築に向けて): making a recommended service a condition of trade is a
+    // problem; equivalent measures must be accepted. No policy path may make buying one
+    // service the only way to meet a level.
+    if (ir.otasuketai && !ir.equivalent)
+      throw d.fail(n["equivalent"], "interim rule '" + ir.id +
+                                        "' would accept only a named service (お助け隊): buying a particular service "
+                                        "may not be the only way to meet a level; remove 'equivalent: false' so the "
+                                        "supplier's equivalent service (同等のサービス) counts too");
+    if (!ir.otasuketai && n["equivalent"].IsDefined())
+      throw d.fail(n["equivalent"], "interim rule '" + ir.id +
+                                        "': 'equivalent' belongs with 'otasuketai: true' (it says what else counts "
+                                        "beside an お助け隊 service)");
     p.interim.push_back(ir);
   }
   p.expiring_window_days = d.integer(r, "expiring_window_days", 0, 3650, 60);

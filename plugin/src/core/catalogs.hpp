@@ -23,12 +23,18 @@ struct ChartQuestion {
   std::string question;
 };
 
+// The buyer's own interim rule (policy.yaml `interim:`): until `until`, SA ★sa_min plus
+// (when `otasuketai`) an お助け隊 subscription counts as the levels in for_required. It is
+// the buyer's rule, not the scheme's ★: screens and exports say so (standing_label_ja).
+// A rule that names お助け隊 also accepts the supplier's equivalent service (同等のサービス,
+// `equivalent`); the loader refuses one that would accept only the named service.
 struct InterimRule {
   std::string id;
   Date until;
   std::vector<int> for_required;
   int sa_min = 2;
   bool otasuketai = true;
+  bool equivalent = true;  // with otasuketai: 同等のサービス counts as well
   std::string description;
 };
 

@@ -27,6 +27,20 @@ const char* standing_label_ja(Standing s) {
   return kLabels[static_cast<int>(s)];
 }
 
+std::string interim_label_ja(int required) { return "当社の暫定基準（★" + std::to_string(required) + "相当）"; }
+
+std::string standing_label_ja(const StandingResult& r) {
+  if (!r.interim || !meets_policy(r.standing)) return standing_label_ja(r.standing);
+  std::string out = interim_label_ja(r.required_scs);
+  if (r.standing == Standing::expiring) out += "・" + std::string(standing_label_ja(Standing::expiring));
+  return out;
+}
+
+const char* standing_basis(const StandingResult& r) {
+  if (!meets_policy(r.standing)) return "";
+  return r.interim ? "interim" : "scheme";
+}
+
 bool parse_standing(const std::string& name, Standing& out) {
   for (Standing s : {Standing::unknown, Standing::meets, Standing::expiring, Standing::expired, Standing::below}) {
     if (name == standing_name(s)) {
@@ -83,7 +97,48 @@ StandingResult with_window(const Policy& policy, const Date& today, Date until, 
 std::string have_words(const StatusView& s) {
   std::string out = "SA " + levels::sa_symbol(s.sa_level) + "・SCS " + levels::scs_symbol(s.scs_level);
   if (s.ota_service) out += "・お助け隊 " + *s.ota_service;
+  if (s.equiv_service)
+    out += s.equiv_until ? "・同等のサービス（" + s.equiv_until->iso() + " まで）"
+                         : "・同等のサービス（有効期限の登録なし）";
   return out;
+}
+
+// What counts beside SA under an interim rule that names お助け隊: an お助け隊 subscription
+// in force today, or (the rule accepting it, as the loader makes every such rule) the
+// supplier's own equivalent service with a validity date not yet past.
+struct Arrangement {
+  bool equivalent = false;
+  std::optional<Date> until;  // nullopt: no end on record
+  std::string words;
+};
+
+std::optional<Arrangement> counted_arrangement(const InterimRule& rule, const StatusView& s, const Date& today) {
+  std::optional<Arrangement> best;
+  if (s.ota_service && !(s.ota_start && today < *s.ota_start) && !(s.ota_end && *s.ota_end < today))
+    best = Arrangement{false, s.ota_end, "お助け隊「" + *s.ota_service + "」"};
+  if (rule.equivalent && s.equiv_service && s.equiv_until && today <= *s.equiv_until) {
+    Arrangement eq{true, s.equiv_until, "同等のサービス「" + *s.equiv_service + "」"};
+    if (!best || (best->until && *best->until < *eq.until)) best = eq;  // the one that lasts longer
+  }
+  return best;
+}
+
+// The latest end of an arrangement that would have counted but is past; nullopt when none.
+std::optional<StandingResult> ended_arrangement(const InterimRule& rule, const StatusView& s, const Date& today,
+                                                int required, const std::string& req) {
+  std::optional<StandingResult> e;
+  auto consider = [&](const Date& end, const std::string& words) {
+    if (!(end < today) || (e && end < *e->until)) return;
+    StandingResult r;
+    r.standing = Standing::expired;
+    r.required_scs = required;
+    r.until = end;
+    r.reason = words + end.iso() + " に終了しています（当社の暫定基準、" + req + "）";
+    e = r;
+  };
+  if (s.ota_service && s.ota_end) consider(*s.ota_end, "お助け隊サービスの契約が ");
+  if (rule.equivalent && s.equiv_service && s.equiv_until) consider(*s.equiv_until, "同等のサービスの有効期限が ");
+  return e;
 }
 
 }  // namespace
@@ -94,7 +149,7 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
   StandingResult r;
   r.required_scs = required;
 
-  if (s.sa_level < 0 && !s.ota_known && s.scs_level < 0) {
+  if (s.sa_level < 0 && !s.ota_known && !s.equiv_known && s.scs_level < 0) {
     r.standing = Standing::unknown;
     r.reason = "SECURITY ACTION・お助け隊・SCS のいずれも報告がありません（" + req + "）";
     return r;
@@ -129,9 +184,16 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
     if (std::find(rule.for_required.begin(), rule.for_required.end(), required) == rule.for_required.end()) continue;
     if (rule.until < today) continue;
     if (s.sa_level < rule.sa_min) continue;
-    if (rule.otasuketai && !s.ota_service) continue;
-    if (rule.otasuketai && s.ota_start && today < *s.ota_start) continue;  // not started yet
+    std::optional<Arrangement> by;
+    if (rule.otasuketai) {
+      by = counted_arrangement(rule, s, today);
+      if (!by) {
+        if (!expired) expired = ended_arrangement(rule, s, today, required, req);
+        continue;
+      }
+    }
     Date until = rule.until;
+    if (by && by->until) until = std::min(until, *by->until);
     std::string reconfirm_note;
     if (rule.sa_min > 0 && s.sa_declared_on) {
       // SECURITY ACTION has no expiry; the buyer re-confirms it yearly. Overdue means
@@ -141,24 +203,14 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
         reconfirm_note = "。SECURITY ACTION 宣言（" + s.sa_declared_on->iso() + "）から" +
                          std::to_string(policy.sa_reconfirm_days) + "日を過ぎたため再確認が必要です";
     }
-    if (rule.otasuketai && s.ota_end) {
-      if (*s.ota_end < today) {
-        if (!expired) {
-          StandingResult e;
-          e.standing = Standing::expired;
-          e.required_scs = required;
-          e.until = s.ota_end;
-          e.reason = "お助け隊サービスの契約が " + s.ota_end->iso() + " に終了しています（暫定基準 " + rule.id + "、" +
-                     req + "）";
-          expired = e;
-        }
-        continue;
-      }
-      until = std::min(until, *s.ota_end);
-    }
-    std::string why = "暫定基準 " + rule.id + "：" + have_words(s) + " を★" + std::to_string(required) +
-                      "相当として扱います（" + req + "、基準は " + rule.until.iso() + " まで）";
+    // the buyer's own rule, in words that never claim the scheme's ★ (kept short: the C ABI's
+    // reason field holds 384 bytes; the rule's description is beside it, not in it)
+    std::string why = interim_label_ja(required) + "・SCS★" + std::to_string(required) + "の取得ではありません：SA " +
+                      levels::sa_symbol(s.sa_level);
+    if (by) why += " と" + by->words;
     StandingResult r2 = with_window(policy, today, until, why, required);
+    r2.interim = rule;
+    r2.by_equivalent = by && by->equivalent;
     if (!reconfirm_note.empty()) {
       r2.standing = Standing::expiring;
       r2.reason += reconfirm_note;

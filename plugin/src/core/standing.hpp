@@ -26,7 +26,22 @@ struct StandingResult {
   int required_scs = 3;
   std::optional<Date> until;  // the date the current standing lapses
   std::string reason;         // in Japanese words
+  // Set when a meets/expiring standing rests on the buyer's own interim rule, not on the
+  // scheme's ★ (the supplier does not hold SCS ★required_scs): its label says so.
+  std::optional<InterimRule> interim;
+  bool by_equivalent = false;  // under `interim`: the supplier's 同等のサービス counted (not お助け隊)
 };
+
+// 「当社の暫定基準（★3相当）」: what a standing resting on the buyer's interim rule is
+// called wherever a person or another system reads it (board, ERP category, exports).
+std::string interim_label_ja(int required);
+// The word for a result: standing_label_ja(standing), except that a standing resting on
+// the buyer's interim rule is 「当社の暫定基準（★3相当）」 (expiring: 「…・期限間近」),
+// never 充足 — the supplier does not hold the scheme's ★.
+std::string standing_label_ja(const StandingResult& r);
+// "scheme" (the ★ on record), "interim" (the buyer's own interim rule) or "" (neither:
+// the standing does not meet the policy): the machine word beside the standing.
+const char* standing_basis(const StandingResult& r);
 
 // The SCS level the policy asks of this supplier (★4 decision chart).
 int required_level(const Policy& policy, const StatusView& s);

@@ -7,7 +7,8 @@ constexpr std::string_view kNames[kFieldCount] = {
     "vendor_code",    "name",          "name_normalized", "corporate_number",  "email",           "contact",
     "department",     "sa_level",      "sa_declared_on",  "sa_declaration_id", "ota_service",     "ota_provider",
     "ota_start",      "ota_end",       "scs_level",       "scs_evidence",      "scs_valid_until", "chart_confidential",
-    "chart_critical", "chart_network", "active",          "capital_yen",       "employees"};
+    "chart_critical", "chart_network", "active",          "capital_yen",       "employees",       "equiv_service",
+    "equiv_until"};
 
 std::optional<Date> date_of(const std::optional<std::string>& s) {
   Date d;
@@ -32,7 +33,9 @@ std::optional<Field> field_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-bool is_status_field(Field f) { return f >= Field::sa_level && f <= Field::chart_network; }
+bool is_status_field(Field f) {
+  return (f >= Field::sa_level && f <= Field::chart_network) || f == Field::equiv_service || f == Field::equiv_until;
+}
 
 StatusView StatusView::from(const Supplier& s) {
   StatusView v;
@@ -42,6 +45,9 @@ StatusView StatusView::from(const Supplier& s) {
   v.ota_start = date_of(s[Field::ota_start]);
   v.ota_end = date_of(s[Field::ota_end]);
   v.ota_known = s[Field::ota_service] || s[Field::ota_end] || s[Field::ota_start];
+  if (s[Field::equiv_service] && *s[Field::equiv_service] != kOtasuketaiNone) v.equiv_service = s[Field::equiv_service];
+  v.equiv_until = date_of(s[Field::equiv_until]);
+  v.equiv_known = s[Field::equiv_service] || s[Field::equiv_until];
   v.scs_level = int_of(s[Field::scs_level], -1);
   v.scs_valid_until = date_of(s[Field::scs_valid_until]);
   const Field charts[3] = {Field::chart_confidential, Field::chart_critical, Field::chart_network};

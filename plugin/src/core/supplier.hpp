@@ -37,6 +37,12 @@ enum class Field : int {
   active,
   capital_yen,  // 資本金 in yen (取適法's capital test)
   employees,    // 常時使用する従業員の数 (its employee test)
+  // 同等のサービス: the supplier's own arrangement equivalent to an お助け隊 service (its
+  // monitoring, incident response or insurance), a short description and its validity
+  // date. An interim rule that names お助け隊 accepts it too (METI/JFTC guidance: a
+  // recommended service may not be made a condition of trade).
+  equiv_service,
+  equiv_until,
   count_
 };
 constexpr int kFieldCount = static_cast<int>(Field::count_);
@@ -45,7 +51,8 @@ constexpr int kFieldCount = static_cast<int>(Field::count_);
 std::string_view field_name(Field f);
 // The field a column name (as field_name gives it) names; nullopt for any other name.
 std::optional<Field> field_from_name(std::string_view name);
-// Fields that describe a status (SA, お助け隊, SCS, decision chart) rather than identity.
+// Fields that describe a status (SA, お助け隊, SCS, decision chart, 同等のサービス)
+// rather than identity.
 bool is_status_field(Field f);
 
 struct Supplier {
@@ -63,6 +70,9 @@ struct StatusView {
   bool ota_known = false;                  // an お助け隊 column was ever filled
   std::optional<std::string> ota_service;  // a registered service (not set for "なし")
   std::optional<Date> ota_start, ota_end;
+  bool equiv_known = false;                  // a 同等のサービス column was ever filled
+  std::optional<std::string> equiv_service;  // its description (not set for "なし")
+  std::optional<Date> equiv_until;
   int scs_level = -1;
   std::optional<Date> scs_valid_until;
   std::optional<bool> chart[3];  // confidential_info, critical_dependency, network_access

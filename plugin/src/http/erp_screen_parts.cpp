@@ -7,6 +7,7 @@
 #include "http/exchange.hpp"
 #include "records/staff_link.hpp"
 #include "service/json_api.hpp"
+#include "service/json_args.hpp"
 
 namespace hoshi::http::screen_parts {
 
@@ -18,6 +19,42 @@ const char* symbol(const std::string& standing) {
   if (standing == "expiring") return "△";
   if (standing == "expired" || standing == "below") return "✕";
   return "？";
+}
+
+namespace {
+bool on_interim(const Object::Ptr& s) { return !s->isNull("basis") && s->getValue<std::string>("basis") == "interim"; }
+
+std::string with_level(std::string words, int level) {
+  if (auto at = words.find("{n}"); at != std::string::npos) words.replace(at, 3, std::to_string(level));
+  return words;
+}
+}  // namespace
+
+std::string standing_words(const Object::Ptr& s, const Object::Ptr& t) {
+  const std::string st = s->getValue<std::string>("standing");
+  if (!on_interim(s)) return t->getValue<std::string>(st);
+  return with_level(t->getValue<std::string>(st == "expiring" ? "interim_expiring" : "interim_label"),
+                    s->getValue<int>("required_scs"));
+}
+
+const char* standing_symbol(const Object::Ptr& s) {
+  if (on_interim(s) && s->getValue<std::string>("standing") == "meets") return "○";
+  return symbol(s->getValue<std::string>("standing"));
+}
+
+Poco::JSON::Array::Ptr interim_rules(const Policy& policy, const Object::Ptr& t) {
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+  for (const auto& rule : policy.interim) {
+    std::string label;
+    for (int level : rule.for_required)
+      label += (label.empty() ? "" : "、") + with_level(t->getValue<std::string>("interim_label"), level);
+    auto o = api::obj();
+    o->set("label", label);
+    o->set("description", rule.description);
+    o->set("until", rule.until.iso());
+    out->add(o);
+  }
+  return out;
 }
 
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& q) {
@@ -39,16 +76,31 @@ std::string get(const ScreenRequest& r, const std::string& key) {
   return {};
 }
 
+namespace {
+// "／同等のサービス（2027-06-30 まで）" when the supplier reported one; "" otherwise
+std::string equivalent_text(const Object::Ptr& s, const Object::Ptr& t) {
+  auto eq = s->getObject("equivalent");
+  if (!eq || eq->isNull("description")) return {};
+  std::string out = "／" + t->getValue<std::string>("equivalent");
+  if (!eq->isNull("until"))
+    out += "（" + eq->getValue<std::string>("until") + " " + t->getValue<std::string>("until") + "）";
+  return out;
+}
+}  // namespace
+
 std::string ota_text(const Object::Ptr& s, const Object::Ptr& t) {
   auto ota = s->getObject("otasuketai");
-  if (!ota->getValue<bool>("reported")) return t->getValue<std::string>("not_reported");
-  if (ota->getValue<bool>("active")) {
-    std::string out = t->getValue<std::string>("active");
+  std::string out;
+  if (!ota->getValue<bool>("reported")) {
+    out = t->getValue<std::string>("not_reported");
+  } else if (ota->getValue<bool>("active")) {
+    out = t->getValue<std::string>("active");
     if (!ota->isNull("end"))
       out += "（" + ota->getValue<std::string>("end") + " " + t->getValue<std::string>("until") + "）";
-    return out;
+  } else {
+    out = t->getValue<std::string>("inactive_ota");
   }
-  return t->getValue<std::string>("inactive_ota");
+  return out + equivalent_text(s, t);
 }
 
 std::string level_text(const Object::Ptr& s, const char* key, const Object::Ptr& t) {

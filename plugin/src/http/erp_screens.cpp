@@ -226,6 +226,9 @@ std::string ErpScreens::dashboard_body(const ScreenRequest& r) {
     Standing e = Standing::unknown;
     parse_standing(st, e);
     c->set("count", n[static_cast<std::size_t>(e)]);
+    if (e == Standing::meets) {  // how many of the board's "meets" rest only on the buyer's interim rule
+      if (std::size_t k = svc_.interim_count(); k > 0) c->set("of_which_interim", k);
+    }
     auto q = keep;
     q.erase(
         std::remove_if(q.begin(), q.end(), [](const auto& kv) { return kv.first != "lang" && kv.first != "fragment"; }),
@@ -241,6 +244,10 @@ std::string ErpScreens::dashboard_body(const ScreenRequest& r) {
     standing_options->add(o);
   }
   ctx->set("counts", counts);
+  // the buyer's own interim rules, described on the board (never the scheme's ★)
+  auto rules = interim_rules(svc_.catalogs().policy, t);
+  ctx->set("interim_rules", rules);
+  ctx->set("has_interim_rules", rules->size() > 0);
   ctx->set("standing_options", standing_options);
   ctx->set("chart", coverage_chart(svc_.coverage(12), t));
   Array::Ptr depts = new Array;
@@ -269,8 +276,9 @@ std::string ErpScreens::dashboard_body(const ScreenRequest& r) {
     row->set("scs", level_text(s, "scs", t));
     row->set("required", s->getValue<int>("required_scs"));
     row->set("standing", st);
-    row->set("standing_label", t->getValue<std::string>(st));
-    row->set("symbol", symbol(st));
+    row->set("standing_label", standing_words(s, t));
+    row->set("symbol", standing_symbol(s));
+    row->set("interim", !s->isNull("basis") && s->getValue<std::string>("basis") == "interim");
     row->set("reason", s->getValue<std::string>("reason"));
     rows->add(row);
   }
@@ -317,7 +325,7 @@ std::string ErpScreens::suppliers_csv(const ScreenRequest& r) {
     cell(ota_text(s, t));
     cell(level_text(s, "scs", t));
     cell("★" + std::to_string(s->getValue<int>("required_scs")));
-    cell(std::string(symbol(st)) + " " + t->getValue<std::string>(st));
+    cell(std::string(standing_symbol(s)) + " " + standing_words(s, t));
     cell(s->getValue<std::string>("reason"), true);
   }
   return out;

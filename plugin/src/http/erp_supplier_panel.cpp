@@ -46,8 +46,9 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   const std::string real_code = s->getValue<std::string>("vendor_code");
   const std::string st = s->getValue<std::string>("standing");
   ctx->set("s", s);
-  ctx->set("symbol", symbol(st));
-  ctx->set("standing_label", t->getValue<std::string>(st));
+  ctx->set("symbol", standing_symbol(s));
+  ctx->set("standing_label", standing_words(s, t));
+  if (!s->isNull("interim_rule")) ctx->set("interim_rule", s->getObject("interim_rule"));
   ctx->set("sa", level_text(s, "sa", t));
   ctx->set("ota", ota_text(s, t));
   ctx->set("scs", level_text(s, "scs", t));

@@ -343,18 +343,22 @@ void SupplierForm::handle(Exchange& ex) {
         op->set("vendor_code", vendor);
         op->set("actor", actor);
         op->set("source", "supplier-form:" + number);
-        auto sa = obj(), ota = obj(), scs = obj();
+        auto sa = obj(), ota = obj(), scs = obj(), eq = obj();
         if (!field(f, "sa_level").empty()) sa->set("level", field(f, "sa_level"));
         if (!field(f, "sa_declared_on").empty()) sa->set("declared_on", field(f, "sa_declared_on"));
         if (!field(f, "ota_service").empty()) ota->set("service", field(f, "ota_service"));
         if (!field(f, "ota_end").empty()) ota->set("end", field(f, "ota_end"));
+        // 同等のサービス: the supplier's own arrangement, counted like お助け隊 by the buyer's interim rule
+        if (!field(f, "equiv_service").empty()) eq->set("description", field(f, "equiv_service"));
+        if (!field(f, "equiv_until").empty()) eq->set("until", field(f, "equiv_until"));
         if (!field(f, "scs_level").empty()) scs->set("level", field(f, "scs_level"));
         if (!field(f, "scs_valid_until").empty()) scs->set("valid_until", field(f, "scs_valid_until"));
         if (!field(f, "scs_evidence").empty()) scs->set("evidence", field(f, "scs_evidence"));
         if (sa->size() > 0) op->set("sa", sa);
         if (ota->size() > 0) op->set("otasuketai", ota);
         if (scs->size() > 0) op->set("scs", scs);
-        if (sa->size() + ota->size() + scs->size() == 0)
+        if (eq->size() > 0) op->set("equivalent", eq);
+        if (sa->size() + ota->size() + scs->size() + eq->size() == 0)
           throw HttpError(400, "Bad Request", "更新する項目をご記入ください");
         run(op);
       } else if (action == "evidence") {

@@ -13,6 +13,7 @@ namespace hoshi::importer {
 namespace {
 constexpr std::size_t kMaxCodeBytes = 64;
 constexpr std::size_t kMaxTextBytes = 512;
+constexpr std::size_t kMaxEquivalentChars = 200;
 
 // ="00123" is how spreadsheets are told to keep leading zeros; the value is inside.
 std::string unwrap_excel_text(const std::string& cell) {
@@ -196,6 +197,22 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
       out = std::to_string(n);
       return true;
     }
+    case Field::equiv_service: {  // a short description of the supplier's own arrangement
+      if (levels::is_none_word(raw)) {
+        out = kOtasuketaiNone;
+        return true;
+      }
+      std::string v = text::trim(text::clean_free_text(raw, text::Lines::one));
+      if (text::visible_length(v) > kMaxEquivalentChars) {
+        why = "同等のサービスの説明が長すぎます（" + std::to_string(kMaxEquivalentChars) +
+              "文字まで。監視・駆け付け対応・保険などの内容と提供者を短く）";
+        return false;
+      }
+      out = v;
+      return true;
+    }
+    case Field::equiv_until:
+      return date_cell(raw, out, why);
     case Field::name_normalized:
     case Field::count_:
       break;
@@ -260,6 +277,12 @@ bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, S
   if (patch[Field::ota_start] && patch[Field::ota_end] && *patch[Field::ota_end] < *patch[Field::ota_start]) {
     why.column = "お助け隊契約期限";
     why.reason = "契約期限 " + *patch[Field::ota_end] + " が開始日 " + *patch[Field::ota_start] + " より前です";
+    return false;
+  }
+  // an equivalent service counts until its validity date: one without it cannot be judged
+  if (patch[Field::equiv_service] && *patch[Field::equiv_service] != kOtasuketaiNone && !patch[Field::equiv_until]) {
+    why.column = "同等のサービス有効期限";
+    why.reason = "同等のサービスには有効期限が必要です（その日まで当社の暫定基準の判定に数えます）";
     return false;
   }
   return true;

@@ -67,6 +67,15 @@ const std::vector<ColumnSpec>& supplier_columns() {
        "従業員数",
        {"従業員数", "従業員", "常時使用する従業員の数", "常時使用する従業員数", "従業員数(人)", "employees",
         "employee_count", "headcount"}},
+      // 同等のサービス: the supplier's own arrangement equivalent to an お助け隊 service
+      {Field::equiv_service,
+       "同等のサービス",
+       {"同等のサービス", "同等サービス", "お助け隊同等サービス", "お助け隊と同等のサービス", "equivalent_service",
+        "equiv_service"}},
+      {Field::equiv_until,
+       "同等のサービス有効期限",
+       {"同等のサービス有効期限", "同等のサービスの有効期限", "同等サービス有効期限", "同等のサービス期限",
+        "equivalent_until", "equiv_until"}},
   };
   return kColumns;
 }

@@ -131,6 +131,17 @@ std::optional<WebhookEvent> standing_event(const Policy& policy, const Supplier*
     const StandingResult r = evaluate(policy, StatusView::from(s), today);
     auto o = object();
     o->set("standing", standing_name(r.standing));
+    // the scheme's ★ or the buyer's own interim rule (then the supplier does not hold SCS ★required)
+    const char* basis = standing_basis(r);
+    o->set("basis", *basis ? Poco::Dynamic::Var(std::string(basis)) : Poco::Dynamic::Var());
+    o->set("label", standing_label_ja(r));
+    if (r.interim && *basis) {
+      auto ir = object();
+      ir->set("id", r.interim->id);
+      ir->set("description", r.interim->description);
+      ir->set("until", r.interim->until.iso());
+      o->set("interim_rule", ir);
+    }
     o->set("required_scs", r.required_scs);
     o->set("until", r.until ? Poco::Dynamic::Var(r.until->iso()) : Poco::Dynamic::Var());
     o->set("reason", r.reason);

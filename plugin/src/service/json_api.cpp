@@ -69,6 +69,14 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
   ota->set("active", st.otasuketai_active == 1);
   o->set("otasuketai", ota);
 
+  // 同等のサービス: the supplier's own arrangement an interim rule naming お助け隊 accepts too
+  auto eq = obj();
+  eq->set("description", opt(v.equiv_service));
+  eq->set("reported", v.equiv_known);
+  eq->set("until", opt(s[Field::equiv_until]));
+  eq->set("active", st.equivalent_active == 1);
+  o->set("equivalent", eq);
+
   auto scs = obj();
   scs->set("level", std::max(0, v.scs_level));
   scs->set("reported", v.scs_level >= 0);
@@ -82,6 +90,22 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
 
   o->set("required_scs", st.standing.required_scs);
   o->set("standing", standing_name(st.standing.standing));
+  // what the standing rests on: the scheme's ★ ("scheme"), or the buyer's own interim rule
+  // ("interim": the supplier does not hold SCS ★required; the label says 当社の暫定基準)
+  const char* basis = standing_basis(st.standing);
+  o->set("basis", *basis ? Poco::Dynamic::Var(std::string(basis)) : Poco::Dynamic::Var());
+  o->set("standing_label", standing_label_ja(st.standing));
+  if (const auto& rule = st.standing.interim; rule && *basis) {
+    auto ir = obj();
+    ir->set("id", rule->id);
+    ir->set("label", interim_label_ja(st.standing.required_scs));
+    ir->set("description", rule->description);
+    ir->set("until", rule->until.iso());
+    ir->set("by", st.standing.by_equivalent ? "equivalent" : rule->otasuketai ? "otasuketai" : "security_action");
+    o->set("interim_rule", ir);
+  } else {
+    o->set("interim_rule", Poco::Dynamic::Var());
+  }
   o->set("standing_until", st.standing.until ? Poco::Dynamic::Var(st.standing.until->iso()) : Poco::Dynamic::Var());
   o->set("reason", st.standing.reason);
   return o;
@@ -164,8 +188,8 @@ void patch_field(Service& svc, StatusUpdate& u, Field f, const Object::Ptr& from
 
 std::string op_update_status(Service& svc, const Object::Ptr& req) {
   only_keys(req, "update_status",
-            {"op", "vendor_code", "actor", "source", "email", "contact", "department", "sa", "otasuketai", "scs",
-             "decision_chart"});
+            {"op", "vendor_code", "actor", "source", "email", "contact", "department", "sa", "otasuketai", "equivalent",
+             "scs", "decision_chart"});
   StatusUpdate u;
   u.vendor_code = str_arg(req, "vendor_code", true);
   u.actor = str_arg(req, "actor", true);
@@ -186,6 +210,11 @@ std::string op_update_status(Service& svc, const Object::Ptr& req) {
     patch_field(svc, u, Field::ota_service, ota, "service", "otasuketai.service");
     patch_field(svc, u, Field::ota_start, ota, "start", "otasuketai.start");
     patch_field(svc, u, Field::ota_end, ota, "end", "otasuketai.end");
+  }
+  if (auto eq = sub(req, "equivalent")) {  // 同等のサービス: counts with an interim rule that names お助け隊
+    only_keys(eq, "equivalent", {"description", "until"});
+    patch_field(svc, u, Field::equiv_service, eq, "description", "equivalent.description");
+    patch_field(svc, u, Field::equiv_until, eq, "until", "equivalent.until");
   }
   if (auto scs = sub(req, "scs")) {
     only_keys(scs, "scs", {"level", "valid_until", "evidence"});

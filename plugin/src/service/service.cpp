@@ -64,6 +64,8 @@ SupplierStanding Service::evaluate(Supplier s, const Date& today) const {
                              (!out.view.ota_start || !(today < *out.view.ota_start)))
                                 ? 1
                                 : 0;
+  if (out.view.equiv_known)
+    out.equivalent_active = out.view.equiv_service && out.view.equiv_until && !(*out.view.equiv_until < today) ? 1 : 0;
   out.supplier = std::move(s);
   return out;
 }
@@ -185,6 +187,7 @@ std::shared_ptr<const Service::Board> Service::board_locked(const Date& day) {
                st.supplier[Field::name_normalized].value_or(""), st.standing.standing, st.view.active};
     if (!r.department.empty()) depts.insert(r.department);
     ++b->counts[static_cast<std::size_t>(r.standing)];
+    if (st.standing.interim && r.standing == Standing::meets) ++b->on_interim;
     if (r.active) {
       ++b->active;
       if (meets_policy(r.standing)) ++b->meeting;
@@ -229,6 +232,8 @@ std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* tot
 }
 
 std::array<std::size_t, 5> Service::standing_counts() { return board()->counts; }
+
+std::size_t Service::interim_count() { return board()->on_interim; }
 
 std::pair<long long, long> Service::board_version() {
   auto b = board();
@@ -284,6 +289,10 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
       store::merge_patch(merged, patch, {u.vendor_code, tx.generation(), now, u.actor, u.source, "", {}, {}}, history);
       if (history.empty()) return 0;
       if (!merged[Field::name] || merged[Field::name]->empty()) throw std::invalid_argument("name: must not be empty");
+      // an equivalent service counts until its validity date: one without it cannot be judged
+      if (merged[Field::equiv_service] && *merged[Field::equiv_service] != kOtasuketaiNone &&
+          !merged[Field::equiv_until])
+        throw std::invalid_argument("equivalent.until: 同等のサービスには有効期限が必要です");
       merged[Field::name_normalized] = text::normalize_company_name(*merged[Field::name]);
       repo.update(merged, tx.generation(), now);
       repo.add_history(history);

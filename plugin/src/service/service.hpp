@@ -44,6 +44,7 @@ struct SupplierStanding {
   StatusView view;
   StandingResult standing;
   int otasuketai_active = -1;  // -1 never reported, 0 none or ended, 1 in force today
+  int equivalent_active = -1;  // 同等のサービス, likewise (1: valid today, its validity date on record)
   // The status document as JSON text, written on first use by api::status_json_text
   // (std::atomic_load/store: several API threads may read one cached entry at once). A
   // cache entry is replaced, never changed, when the supplier or the day changes.
@@ -87,6 +88,9 @@ class Service {
   std::vector<SupplierStanding> list(const ListQuery& query, std::size_t* total = nullptr);
   // Counts by standing of every supplier (active or not), from the same index.
   std::array<std::size_t, 5> standing_counts();
+  // How many of the suppliers counted as meets do so only by the buyer's own interim rule,
+  // not the scheme's ★ (the board says 「うち当社の暫定基準 N」 beside the count).
+  std::size_t interim_count();
   // What the board pages are computed from: {generation, day}, read from the database on
   // each call. Equal versions, equal pages: a screen may keep a page it rendered while
   // this stays the same, when the version read before rendering equals the one read after
@@ -140,6 +144,7 @@ class Service {
     std::vector<BoardRow> rows;  // by vendor code
     std::vector<std::string> departments;
     std::array<std::size_t, 5> counts{};  // by Standing
+    std::size_t on_interim = 0;           // of counts[meets]: those by the buyer's interim rule
     std::size_t active = 0, meeting = 0;  // active suppliers, and those meeting the policy
   };
   std::shared_ptr<const Board> board();
