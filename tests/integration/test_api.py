@@ -173,6 +173,10 @@ class Story(ApiCase):
         self.assertEqual(len(conf), 2)
         self.assertEqual((conf[1]["side"], conf[1]["actor"]), ("supplier", "admin-suzuki"))
         self.assertEqual(conf[1]["method"], "paper-scan sha256=%s file=署名済み合意書.pdf" % PAPER_SCAN_SHA256)
+        # the scan itself is kept: staff download the very bytes
+        kept = self.call("GET", "/api/v1/requests/%s/agreement/scan" % number, role="viewer", expect=200)
+        self.assertEqual(kept.body, PAPER_SCAN)
+        self.assertEqual(kept.headers["X-Hoshitori-Scan-SHA256"], PAPER_SCAN_SHA256)
 
         patched = self.call("PATCH", "/api/v1/suppliers/V0002", {"scs": {"level": 3, "valid_until": "2028-03-31"}},
                             expect=200).json()

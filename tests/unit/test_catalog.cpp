@@ -194,6 +194,21 @@ BOOST_AUTO_TEST_CASE(the_buyer_size_for_the_subcontract_scope_is_optional_and_ch
   BOOST_TEST(err.find("unknown key 'employes'") != std::string::npos, err);
 }
 
+BOOST_AUTO_TEST_CASE(the_one_time_code_before_the_suppliers_confirmation_is_optional_and_checked) {
+  BOOST_TEST(!catalog::load_policy(write_temp("nocode.yaml", kGoodPolicy)).agreement.one_time_code);
+  const std::string on = std::string(kGoodPolicy) + "agreement:\n  one_time_code: true\n";
+  BOOST_TEST(policy_error(on) == "loaded");
+  BOOST_TEST(catalog::load_policy(write_temp("code.yaml", on)).agreement.one_time_code);
+  std::string err = policy_error(std::string(kGoodPolicy) + "agreement:\n  one_time_code: sometimes\n");
+  BOOST_TEST(err.rfind(":33:", 0) == 0, err);
+  BOOST_TEST(err.find("'one_time_code' must be true or false") != std::string::npos, err);
+  err = policy_error(std::string(kGoodPolicy) + "agreement:\n  one_time_code: true\n  code_minutes: 5\n");
+  BOOST_TEST(err.rfind(":34:", 0) == 0, err);
+  BOOST_TEST(err.find("unknown key 'code_minutes'") != std::string::npos, err);
+  err = policy_error(std::string(kGoodPolicy) + "agreement:\n  otp: true\n");
+  BOOST_TEST(err.find("one_time_code") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_CASE(scs_catalog_totals_must_match_the_list) {
   std::string src = HOSHITORI_SOURCE_SCHEMAS_DIR "/scs-requirements.yaml";
   std::ifstream in(src);

@@ -42,8 +42,10 @@ constexpr Key kPolicySections[] = {
     {"retention_years", kText, kOptional},  // catalog/retention_policy.cpp
     {"requests", kMap, kRequired},
     {"mail", kMap, kRequired},
-    {"evidence", kMap, kRequired},  // its keys: catalog/evidence_limits.cpp
+    {"evidence", kMap, kRequired},   // its keys: catalog/evidence_limits.cpp
+    {"agreement", kMap, kOptional},  // the supplier's confirmation: kAgreement
 };
+constexpr Key kAgreement[] = {{"one_time_code", kText, kRequired}};
 constexpr Key kBuyer[] = {{"name", kText, kRequired},
                           {"department", kText, kOptional},
                           {"contact", kText, kOptional},
@@ -184,6 +186,10 @@ Policy load_policy(const std::string& file) {
     p.scs4_days = d.integer(v, "scs4_days", 1, 36500, 1095);
   }
   load_retention_policy(d, r, p);
+  if (YAML::Node ag = r["agreement"]; ag.IsDefined()) {
+    d.keys(ag, "agreement", kAgreement);
+    p.agreement.one_time_code = d.boolean(ag, "one_time_code", false);
+  }
   load_scope_policy(d, r, p);
   {
     YAML::Node rq = r["requests"];

@@ -75,6 +75,15 @@ struct EvidencePolicy {
   int max_uploads_per_link_per_hour = 20;                // files received through one link in the last hour
 };
 
+// How the supplier confirms an agreement on its page (policy.yaml `agreement:`, optional).
+// one_time_code: before the confirmation is taken, a 6-digit code is mailed to the
+// supplier's registered address (valid kCodeMinutes, kCodeTries wrong tries) and the
+// confirm form asks for it.
+struct AgreementPolicy {
+  static constexpr int kCodeMinutes = 15, kCodeTries = 5;
+  bool one_time_code = false;
+};
+
 // How long records are kept, per kind (policy.yaml `retention:`); see README "Retention".
 // A request with its answers and negotiation steps is a 取適法 7条 record (2 years at
 // least); an agreement is a contract (契約書, 法人税法施行規則59条: 7 years at least). A
@@ -105,6 +114,7 @@ struct Policy {
   int scs3_days = 365;
   int scs4_days = 1095;
   RetentionPolicy retention;
+  AgreementPolicy agreement;
   RequestPolicy requests;
   MailPolicy mail;
   EvidencePolicy evidence;

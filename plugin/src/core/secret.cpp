@@ -42,6 +42,18 @@ std::string random_token(std::size_t bytes) {
   return base64url(raw);
 }
 
+std::string random_digits(int n) {
+  std::string out;
+  while (static_cast<int>(out.size()) < n) {
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("the system's random number generator failed");
+    for (unsigned char c : b)
+      if (c < 250 && static_cast<int>(out.size()) < n) out += static_cast<char>('0' + c % 10);  // 250 = 25 × 10
+    OPENSSL_cleanse(b, sizeof b);
+  }
+  return out;
+}
+
 namespace {
 std::string hmac_raw(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

@@ -9,6 +9,9 @@ namespace hoshi {
 // Throws std::runtime_error if the generator fails (never falls back to weaker randomness).
 std::string random_token(std::size_t bytes);
 
+// `n` decimal digits from the CSPRNG, each uniform (rejection sampling): one-time codes.
+std::string random_digits(int n);
+
 // Compares without stopping at the first difference, so timing tells nothing.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

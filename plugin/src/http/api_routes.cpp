@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "http/evidence_download.hpp"
+#include "http/supplier_agreement.hpp"
 #include "records/audit_export.hpp"
 #include "records/purpose.hpp"
 #include "service/json_api.hpp"
@@ -236,6 +237,22 @@ void agreement_document(Exchange& ex, ApiContext& ctx, const Caller& c, const Pa
   ex.send_json(200, call(ctx, c, op, true));  // recorded as the caller's read
 }
 
+// The scan of the copy the supplier signed on paper (記名押印), as kept with its
+// confirmation; each download is an audit event (agreement.scan_downloaded).
+void agreement_scan(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
+  copy_query(ex, obj(), {}, {"version"});
+  bool sent = false;
+  try {
+    sent = send_agreement_scan(ex, ctx.svc, p[0], ex.query("version"), c.actor, c.via);
+  } catch (const std::out_of_range& e) {
+    throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, e.what()));
+  }
+  if (!sent)
+    throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, "request " + p[0] +
+                                                               ": no paper scan is kept with that agreement "
+                                                               "version's supplier confirmation"));
+}
+
 void agreement_confirm(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
   auto op = body_object(ex, ctx);
   // the supplier's side: only an admin key, with the scan of the copy the supplier signed
@@ -360,6 +377,7 @@ const Route kRoutes[] = {
     {"GET", "requests/{}/letter", Role::viewer, request_letter},
     {"POST", "requests/{}/steps", Role::buyer, request_step},
     {"GET", "requests/{}/agreement", Role::viewer, agreement_document},
+    {"GET", "requests/{}/agreement/scan", Role::viewer, agreement_scan},
     {"POST", "requests/{}/agreement/confirmations", Role::buyer, agreement_confirm},
     {"POST", "requests/{}/supplier-links", Role::buyer, supplier_link},
     {"DELETE", "requests/{}/supplier-links", Role::buyer, supplier_link_revoke},

@@ -5,6 +5,7 @@
 #include "http/erp_request_form.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/evidence_download.hpp"
+#include "http/supplier_agreement.hpp"
 #include "records/staff_link.hpp"
 #include "service/requests.hpp"
 
@@ -170,6 +171,25 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       if (!send_evidence(ex, ctx.screens.service(), r.segments[1], r.caller.actor, r.caller.via))
         throw HttpError(404, "Not Found", "no such evidence file");
       return;
+    }
+    if (r.segments.size() == 3 && r.segments[0] == "requests" &&
+        (r.segments[2] == "agreement.html" || r.segments[2] == "agreement-scan")) {
+      // the agreement as a printable A4 page, or the scan of the copy the supplier signed on paper
+      Service& svc = ctx.screens.service();
+      try {
+        if (r.segments[2] == "agreement.html")
+          return send_agreement_html(ex, svc, r.segments[1], ex.query("version"),
+                                     [&](const std::string& name, const Poco::JSON::Object::Ptr& c) {
+                                       return ctx.screens.render_template(name, c);
+                                     });
+        if (!send_agreement_scan(ex, svc, r.segments[1], ex.query("version"), r.caller.actor, r.caller.via))
+          throw HttpError(404, "Not Found", "この版の合意書には、書面のスキャンが記録されていません");
+        return;
+      } catch (const std::invalid_argument& e) {
+        throw HttpError(400, "Bad Request", e.what());
+      } catch (const std::out_of_range& e) {
+        throw HttpError(404, "Not Found", e.what());
+      }
     }
     if (r.segments.size() == 1 && r.segments[0] == "suppliers.csv") {
       ex.set_header("Content-Disposition", "attachment; filename=\"hoshitori-suppliers.csv\"");

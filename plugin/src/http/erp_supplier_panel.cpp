@@ -168,10 +168,14 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
     for (std::size_t k = 0; k < agreements->size(); ++k) {
       auto a = agreements->getObject(static_cast<unsigned>(k));
       std::string who;
+      bool has_scan = false;  // the supplier's paper-signed copy was recorded with its scan
       auto confs = a->getArray("confirmations");
-      for (std::size_t c = 0; c < confs->size(); ++c)
-        who += (who.empty() ? "" : "、") +
-               t->getValue<std::string>(confs->getObject(static_cast<unsigned>(c))->getValue<std::string>("side"));
+      for (std::size_t c = 0; c < confs->size(); ++c) {
+        auto conf = confs->getObject(static_cast<unsigned>(c));
+        who += (who.empty() ? "" : "、") + t->getValue<std::string>(conf->getValue<std::string>("side"));
+        has_scan = has_scan || conf->getValue<std::string>("method").rfind("paper-scan", 0) == 0;
+      }
+      a->set("has_scan", has_scan);
       a->set("confirmed", who.empty() ? "—" : who);
       a->set("buyer_can_confirm", can_act && open && k + 1 == agreements->size() &&
                                       who.find(t->getValue<std::string>("buyer")) == std::string::npos);

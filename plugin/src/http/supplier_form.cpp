@@ -17,10 +17,12 @@
 #include "http/erp_request_form.hpp"
 #include "http/supplier_agreement.hpp"
 #include "http/supplier_uploads.hpp"
+#include "records/agreement_codes.hpp"
 #include "records/audit_log.hpp"
 #include "records/letters.hpp"
 #include "records/staff_link.hpp"
 #include "records/supplier_links.hpp"
+#include "service/agreement_code.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
 #include "service/requests.hpp"
@@ -87,6 +89,10 @@ const char* done_message(const std::string& done) {
   if (done == "counter") return "対案を送信しました。";
   if (done == "status") return "対策の状況を更新しました。";
   if (done == "confirm") return "合意書を確認しました。";
+  if (done == "confirm-code")
+    return "確認コードを、発注者に登録されている貴社のメールアドレスにお送りしました。メールに記載の6桁のコードを入力し"
+           "て"
+           "ください（有効期限15分）。";
   if (done == "evidence") return "証跡ファイルを受け取りました。";
   if (done == "self-check") return "自己点検の結果を記録しました。";
   if (done == "withdraw") return "ファイルを取り下げました。";
@@ -186,6 +192,9 @@ void SupplierForm::handle(Exchange& ex) {
     return fail_page(404, "ページが見つかりません",
                      "リンクが正しくないか、存在しません。メールに記載のリンクをそのままお使いください。");
   }
+  if (link->state == records::SupplierLink::State::expired &&
+      serve_kept_agreement(ex, svc_, *link, "/s/" + token, render_page(templates_), fail_page))
+    return;  // past its answering validity, the link of an agreed request still opens the agreement (read-only)
   if (link->state != records::SupplierLink::State::live)
     return fail_page(410, "このリンクは使えなくなりました",
                      link->state == records::SupplierLink::State::expired
@@ -208,8 +217,9 @@ void SupplierForm::handle(Exchange& ex) {
     return Poco::JSON::Parser().parse(api::handle(svc_, api::to_string(op))).extract<Object::Ptr>();
   };
 
-  if (segs.size() == 3 && segs[2] == "agreement.txt" && (ex.method() == "GET" || ex.method() == "HEAD"))
-    return send_supplier_agreement(ex, svc_, number, ex.query("version"), fail_page);
+  if (segs.size() == 3 && (segs[2] == "agreement.txt" || segs[2] == "agreement.html") &&
+      (ex.method() == "GET" || ex.method() == "HEAD"))
+    return send_agreement_download(ex, svc_, number, segs[2], render_page(templates_), fail_page);
 
   std::string error;
   int error_status = 400;
@@ -330,7 +340,27 @@ void SupplierForm::handle(Exchange& ex) {
         // the supplier's own link is the one way (besides a paper scan) to confirm its side
         const std::string sha = field(f, "sha256");
         if (!is_sha256_hex(sha)) throw HttpError(400, "Bad Request", "ページを開き直して、もう一度確認してください");
-        RequestService(svc_).confirm(number, "supplier", sha, actor, RequestService::kSupplierLinkMethod);
+        AgreementCodeService codes(svc_);
+        if (!codes.required()) {
+          RequestService(svc_).confirm(number, "supplier", sha, actor, RequestService::kSupplierLinkMethod);
+        } else {  // the code mailed to the registered address first (policy agreement.one_time_code)
+          RequestService rs(svc_);
+          long long version = 0;
+          try {
+            version = rs.agreement(number, std::nullopt).version;
+          } catch (const std::out_of_range&) {
+            throw StateConflict("この依頼の合意書はまだ作成されていません。");
+          }
+          const long long code_id = codes.check(number, version, link->token_id, field(f, "code"));
+          rs.confirm(
+              number, "supplier", sha, actor, RequestService::kSupplierLinkCodeMethod, nullptr,
+              [&](store::Database& db) {
+                if (!records::AgreementCodes(db).use(code_id, records::audit_now()))
+                  throw StateConflict("この確認コードは使用済みです。もう一度「確認コードを送る」を押してください。");
+              });
+        }
+      } else if (action == "confirm-code") {
+        AgreementCodeService(svc_).send(number, link->token_id, actor);
       } else if (action == "status") {
         // each select accepts only what it offers (a hand-made scs_level=★5 is refused)
         std::vector<std::string> services = {"なし"};
@@ -437,6 +467,7 @@ void SupplierForm::handle(Exchange& ex) {
       buyer_done = buyer_done || side == "buyer";
     }
     a->set("supplier_confirmed", supplier_done);
+    a->set("one_time_code", AgreementCodeService(svc_).required());
     a->set("buyer_confirmed", buyer_done);
     ctx->set("agreement", a);
   }

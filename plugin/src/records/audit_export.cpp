@@ -126,6 +126,8 @@ std::string action_label(const std::string& action) {
       {"negotiation.withdraw", "協議: 取下げ"},
       {"price_decision.refused", "代金決定の拒否（ガードレール）"},
       {"agreement.confirmed", "合意書の確認"},
+      {"agreement.scan_downloaded", "記名押印した合意書のスキャンのダウンロード"},
+      {"agreement.code_requested", "合意書の確認コードの送信依頼"},
       {"apikey.created", "APIキーの発行"},
       {"supplier_link.created", "取引先用リンクの発行"},
       {"supplier_link.revoked", "取引先用リンクの失効"},

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/base64.hpp"
+#include "core/evidence.hpp"
 #include "core/sha256.hpp"
 #include "store/rows.hpp"
 
@@ -134,6 +135,40 @@ void EvidenceStore::add_download(const EvidenceFile& f, const std::string& at, c
                                  const std::string& via) {
   execute(db_, "INSERT INTO evidence_downloads (evidence_id, number, at, actor, via) VALUES (:a, :b, :c, :d, :e)",
           {f.id, f.number, at, actor, via});
+}
+
+std::string EvidenceStore::add_agreement_scan(AgreementScan s) {
+  if (s.content.empty()) throw std::invalid_argument("scan: the scan's bytes are required");
+  const auto media = evidence::sniff_media_type(s.content);
+  if (!media) throw std::invalid_argument("scan: " + s.filename + " is not a PDF, PNG or JPEG");
+  s.media_type = *media;
+  s.sha256 = sha256_hex(s.content);
+  execute(db_,
+          "INSERT INTO agreement_scans (number, version, filename, media_type, size_bytes, sha256, content_base64, "
+          "stored_at, stored_by) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i)",
+          {s.number, s.version, s.filename, s.media_type, static_cast<long long>(s.content.size()), s.sha256,
+           base64_encode(s.content), s.stored_at, s.stored_by});
+  return s.sha256;
+}
+
+std::optional<AgreementScan> EvidenceStore::agreement_scan(const std::string& number, long long version,
+                                                           bool with_content) {
+  auto rows = select_rows(db_,
+                          std::string("SELECT filename, media_type, size_bytes, sha256, stored_at, stored_by, ") +
+                              (with_content ? "content_base64" : "NULL") +
+                              " FROM agreement_scans WHERE number = :a AND version = :b",
+                          {number, version}, 7);
+  if (rows.empty()) return std::nullopt;
+  auto& r = rows[0];
+  AgreementScan s{number, version, *r[0], *r[1], to_ll(r[2]), *r[3], *r[4], *r[5], ""};
+  if (with_content) {
+    auto bytes = base64_decode(r[6].value_or(""));
+    if (!bytes || sha256_hex(*bytes) != s.sha256 || static_cast<long long>(bytes->size()) != s.size)
+      throw std::runtime_error("the paper scan of " + number + " version " + std::to_string(version) +
+                               " is damaged: its stored content no longer matches its SHA-256");
+    s.content = std::move(*bytes);
+  }
+  return s;
 }
 
 void EvidenceStore::add_self_check(const std::string& number, const std::string& vendor_code,

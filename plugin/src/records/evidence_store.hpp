@@ -39,6 +39,18 @@ struct SelfCheckRecord {
   std::string answered_at, answered_by;
 };
 
+// The scan of an agreement the supplier signed on paper (記名押印), kept with the
+// supplier's confirmation of that version (agreement_scans, migration 016): its bytes,
+// their SHA-256 (computed here from them), size and media type (judged from the bytes).
+struct AgreementScan {
+  std::string number;
+  long long version = 0;
+  std::string filename, media_type;
+  long long size = 0;
+  std::string sha256, stored_at, stored_by;
+  std::string content;  // the bytes: filled by add_agreement_scan's caller, and for a download
+};
+
 // A request's standing (not withdrawn) files, and what one link received since a time.
 struct EvidenceUsage {
   long long files = 0, bytes = 0;
@@ -74,6 +86,14 @@ class EvidenceStore {
   // Deletes the bytes (the store refuses while content_needed). True when there were some.
   bool delete_content(const std::string& sha256);
   void add_download(const EvidenceFile& f, const std::string& at, const std::string& actor, const std::string& via);
+
+  // Stores the scan (s.content; its SHA-256, size and media type are computed here; throws
+  // std::invalid_argument for empty bytes or anything but a PDF, PNG or JPEG). Returns the
+  // SHA-256. Inside the caller's write transaction, with the confirmation it belongs to.
+  std::string add_agreement_scan(AgreementScan s);
+  // The scan kept with the supplier's confirmation of `version`; `with_content` also reads
+  // and checks its bytes (std::runtime_error when they no longer match their SHA-256).
+  std::optional<AgreementScan> agreement_scan(const std::string& number, long long version, bool with_content);
 
   void add_self_check(const std::string& number, const std::string& vendor_code, const SelfCheckRecord& r);
   // The latest answer for each item of the request, by item number.

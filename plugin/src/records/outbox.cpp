@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/secret.hpp"
+#include "records/agreement_codes.hpp"
 #include "records/audit_log.hpp"
 #include "records/supplier_links.hpp"
 #include "service/json_api.hpp"
@@ -122,11 +123,14 @@ std::string message_id_doc(const OutboxMessage& m) {
 
 }  // namespace
 
-std::string with_token(std::string text, const std::string& token) {
-  const std::string placeholder = kTokenPlaceholder;
-  for (std::size_t p = 0; (p = text.find(placeholder, p)) != std::string::npos; p += token.size())
-    text.replace(p, placeholder.size(), token);
+std::string with_placeholder(std::string text, const std::string& placeholder, const std::string& value) {
+  for (std::size_t p = 0; (p = text.find(placeholder, p)) != std::string::npos; p += value.size())
+    text.replace(p, placeholder.size(), value);
   return text;
+}
+
+std::string with_token(std::string text, const std::string& token) {
+  return with_placeholder(std::move(text), kTokenPlaceholder, token);
 }
 
 SenderId SenderId::for_this_process() {
@@ -270,6 +274,11 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
           continue;
         }
         token = links.mint_for_outbox(*m.request_number, m.vendor_code, link_days, id);
+      }
+      // a one-time code is made as its message goes out, and only in the copy sent
+      if (const std::string code = AgreementCodes(db_).mint_for_outbox(id, now); !code.empty()) {
+        m.text_body = with_placeholder(m.text_body, kCodePlaceholder, code);
+        m.html_body = with_placeholder(m.html_body, kCodePlaceholder, code);
       }
       execute(db_, "UPDATE outbox SET state = 'claimed', claimed_by = :a, claimed_at = :b WHERE id = :c",
               {me.id, now, id});

@@ -34,6 +34,8 @@ long long enqueue(store::Database& db, const OutboxMessage& m);
 inline constexpr const char* kTokenPlaceholder = "@@HOSHITORI_TOKEN@@";
 // `text` with every placeholder replaced by `token`.
 std::string with_token(std::string text, const std::string& token);
+// `text` with every `placeholder` replaced by `value`.
+std::string with_placeholder(std::string text, const std::string& placeholder, const std::string& value);
 
 struct SenderId {
   std::string id, host, proc_start;

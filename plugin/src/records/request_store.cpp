@@ -173,8 +173,9 @@ std::vector<RequestStore::PurgeCandidate> RequestStore::purgeable(const std::str
 }
 
 void RequestStore::remove(const std::string& number) {
-  for (const char* table : {"agreement_confirmations", "agreements", "negotiation_steps", "request_transitions",
-                            "evidence_files", "scs_self_checks", "supplier_links"})
+  for (const char* table :
+       {"agreement_scans", "agreement_codes", "agreement_confirmations", "agreements", "negotiation_steps",
+        "request_transitions", "evidence_files", "scs_self_checks", "supplier_links"})
     execute(db_, std::string("DELETE FROM ") + table + " WHERE number = :a", {number});
   execute(db_, "DELETE FROM requests WHERE number = :a", {number});
 }

@@ -52,7 +52,8 @@ std::string date_bound(const Object::Ptr& req, const std::string& key, bool end)
   return records::jst_day_start_utc((end ? Date::from_days(date.days() + 1) : date).iso());
 }
 // "scan": {"filename", "content_base64"}: a PDF, PNG or JPEG of the signed copy, at most
-// the policy's evidence max_file_bytes; its SHA-256 is computed here from the bytes.
+// the policy's evidence max_file_bytes; stored with the confirmation, which keeps the
+// SHA-256 of the stored bytes.
 PaperScan paper_scan_arg(const Object::Ptr& req, long long max_bytes) {
   Object::Ptr s = sub(req, "scan");
   if (!s) throw ApiError(HOSHITORI_INVALID, "\"scan\" must be an object {\"filename\", \"content_base64\"}");
@@ -70,7 +71,7 @@ PaperScan paper_scan_arg(const Object::Ptr& req, long long max_bytes) {
                                           std::to_string(max_bytes) + ")");
   if (!evidence::sniff_media_type(*bytes))
     throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is not a PDF, PNG or JPEG");
-  out.sha256 = sha256_hex(*bytes);
+  out.content = std::move(*bytes);  // stored with the confirmation; its SHA-256 is computed from it there
   return out;
 }
 }  // namespace
@@ -170,7 +171,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     } else if (req->has("scan")) {
       throw ApiError(HOSHITORI_INVALID, "\"scan\": a paper scan records the supplier's side only");
     }
-    if (method == RequestService::kSupplierLinkMethod)
+    if (method == RequestService::kSupplierLinkMethod || method == RequestService::kSupplierLinkCodeMethod)
       throw ApiError(HOSHITORI_INVALID, "\"method\": \"" + method + "\" is the supplier link's own");
     return run([&] {
       ConfirmResult r = rs.confirm(str_arg(req, "number", true), side, str_arg(req, "sha256", true), actor_arg(req),

@@ -7,6 +7,7 @@
 
 #include "core/sha256.hpp"
 #include "records/audit_log.hpp"
+#include "records/evidence_store.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/request_scope.hpp"
@@ -244,20 +245,29 @@ IssueResult RequestService::issue_draft(const std::string& number, const std::st
 }
 
 ConfirmResult RequestService::confirm(const std::string& number, const std::string& side, const std::string& sha256,
-                                      const std::string& actor, const std::string& method_in, const PaperScan* scan) {
+                                      const std::string& actor, const std::string& method_in, const PaperScan* scan,
+                                      const std::function<void(store::Database&)>& inside) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
   if (side != "buyer" && side != "supplier")
     throw std::invalid_argument("side must be buyer or supplier, not \"" + side + "\"");
   std::string method = method_in;
-  if (side == "buyer" && (scan || method == kSupplierLinkMethod))
+  const bool by_link = method == kSupplierLinkMethod || method == kSupplierLinkCodeMethod;
+  if (side == "buyer" && (scan || by_link))
     throw std::invalid_argument("a paper scan or the supplier link confirms the supplier's side, not the buyer's");
+  std::string scan_sha;
   if (side == "supplier") {
     if (scan) {
-      if (!is_sha256_hex(scan->sha256)) throw std::invalid_argument("scan: its SHA-256 must be 64 hexadecimal digits");
       if (scan->filename.empty()) throw std::invalid_argument("scan: the file name is required");
-      method = "paper-scan sha256=" + scan->sha256 + " file=" + scan->filename +
+      if (scan->content.empty()) throw std::invalid_argument("scan: the scan's bytes are required");
+      const long long max_bytes = svc_.catalogs().policy.evidence.max_file_bytes;
+      if (static_cast<long long>(scan->content.size()) > max_bytes)
+        throw std::invalid_argument("scan: the scan is " + std::to_string(scan->content.size()) +
+                                    " bytes, over the policy's evidence max_file_bytes (" + std::to_string(max_bytes) +
+                                    ")");
+      scan_sha = sha256_hex(scan->content);  // from the bytes that are stored, never as told
+      method = "paper-scan sha256=" + scan_sha + " file=" + scan->filename +
                (method_in.empty() || method_in == "paper-scan" ? "" : "; " + method_in);
-    } else if (method != kSupplierLinkMethod) {
+    } else if (!by_link) {
       throw std::invalid_argument(kSupplierOnlyMessage);
     }
   }
@@ -304,8 +314,14 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
                               c.side + ": one person cannot confirm for both sides");
         res.confirmed_by.push_back(c.side);
       }
+    if (inside) inside(db);
     const std::string now = records::audit_now();
     rs.add_confirmation(number, {latest.version, side, want, now, actor, method});
+    if (scan) {
+      records::AgreementScan kept{number, latest.version, scan->filename, "", 0, "", now, actor, scan->content};
+      if (records::EvidenceStore(db).add_agreement_scan(std::move(kept)) != scan_sha)
+        throw std::runtime_error("the paper scan changed while it was stored");
+    }
     res.confirmed_by.push_back(side);
     AuditLog audit(db, svc_.principal());
     auto after = obj();
@@ -314,8 +330,9 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     after->set("sha256", want);
     after->set("method", method);
     if (scan) {
-      after->set("scan_sha256", scan->sha256);
+      after->set("scan_sha256", scan_sha);
       after->set("scan_filename", scan->filename);
+      after->set("scan_bytes", static_cast<long long>(scan->content.size()));
     }
     audit.append({actor, "agreement.confirmed", number, r->vendor_code, std::nullopt, json(after)});
     res.state = r->state;

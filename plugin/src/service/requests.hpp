@@ -4,6 +4,7 @@
 #pragma once
 #include <Poco/JSON/Object.h>
 
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -60,11 +61,13 @@ struct StepResult {
 };
 
 // The scan of an agreement the supplier signed on paper (記名押印), which staff attach to
-// record the supplier's confirmation for it: its SHA-256 and name are kept with the
-// confirmation (its method) and in the audit event.
+// record the supplier's confirmation for it: its bytes are stored with the confirmation
+// (agreement_scans, at most the policy's evidence max_file_bytes, a PDF, PNG or JPEG by
+// its content), and the SHA-256 computed from the stored bytes is kept in the
+// confirmation's method and the audit event. Staff download it later (agreement_scan op).
 struct PaperScan {
   std::string filename;
-  std::string sha256;  // hex, of the scan's bytes
+  std::string content;  // the scan's bytes
 };
 
 struct ConfirmResult {
@@ -115,9 +118,14 @@ class RequestService {
   // kSupplierLinkMethod, which only the supplier page passes) or from the scan of the
   // copy it signed on paper (`scan`); anything else is refused (std::invalid_argument),
   // recorded nowhere. A scan goes with the supplier's side only.
+  // `inside`, when given, runs in the confirmation's transaction before anything is written
+  // (the supplier page uses its one-time code there); what it throws refuses the confirmation.
   ConfirmResult confirm(const std::string& number, const std::string& side, const std::string& sha256,
-                        const std::string& actor, const std::string& method, const PaperScan* scan = nullptr);
+                        const std::string& actor, const std::string& method, const PaperScan* scan = nullptr,
+                        const std::function<void(store::Database&)>& inside = {});
   static constexpr const char* kSupplierLinkMethod = "supplier-form";
+  // The supplier's link, after a one-time code mailed to its registered address was entered.
+  static constexpr const char* kSupplierLinkCodeMethod = "supplier-form+one-time-code";
   static constexpr const char* kSupplierOnlyMessage =
       "only the supplier confirms the supplier's side: through its own link (/s/<token>), "
       "or, for an agreement it signed on paper (記名押印), recorded by an admin with the scan of the signed copy "
