@@ -14,7 +14,6 @@ class Service;
 
 namespace hoshi::cli {
 
-
 // Exit codes (the CLI contract in README.md).
 enum Exit { kOk = 0, kRejected = 1, kUnusable = 2, kNotFound = 3, kRefused = 4 };
 

@@ -73,9 +73,8 @@ void serve_supplier_briefing(Exchange& ex, Service& svc, TemplateCache& template
   };
   if (!link.live)
     return fail_page(410, "このリンクは使えなくなりました",
-                     link.expired
-                         ? "有効期限が過ぎました。お手数ですが、発注者の担当者に新しいリンクをご依頼ください。"
-                         : "発注者がこのリンクを取り消しました。発注者の担当者にお問い合わせください。");
+                     link.expired ? "有効期限が過ぎました。お手数ですが、発注者の担当者に新しいリンクをご依頼ください。"
+                                  : "発注者がこのリンクを取り消しました。発注者の担当者にお問い合わせください。");
   // CSRF: the supplier pages' SameSite=Strict cookie, and a form token bound to it and to this link
   std::string form_cookie = ex.cookie(SupplierForm::kCookie);
   if (form_cookie.size() != 43) {
@@ -173,15 +172,14 @@ void serve_supplier_briefing(Exchange& ex, Service& svc, TemplateCache& template
     ctx->set("current", cur);
   }
   // the form shows what was sent again after an error, else the answer on record
-  const std::string chosen = !error.empty() ? form_field(posted, "answer")
+  const std::string chosen = !error.empty()    ? form_field(posted, "answer")
                              : history.empty() ? ""
                                                : history.back().answer;
   ctx->set("attend_checked", chosen == "attend" || chosen == "出席");
   ctx->set("absent_checked", chosen == "absent" || chosen == "欠席");
-  ctx->set("attendees_value", !error.empty() ? form_field(posted, "attendees")
-                              : !history.empty() && history.back().attendees
-                                  ? std::to_string(*history.back().attendees)
-                                  : "");
+  ctx->set("attendees_value", !error.empty()                                 ? form_field(posted, "attendees")
+                              : !history.empty() && history.back().attendees ? std::to_string(*history.back().attendees)
+                                                                             : "");
   ctx->set("note_value", !error.empty() ? form_field(posted, "note") : "");
   ctx->set("max_note", static_cast<int>(briefing::kMaxNoteChars));
   ctx->set("max_attendees", briefing::kMaxAttendees);
