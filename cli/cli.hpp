@@ -14,7 +14,6 @@ class Service;
 
 namespace hoshi::cli {
 
-
 // Exit codes (the CLI contract in README.md).
 enum Exit { kOk = 0, kRejected = 1, kUnusable = 2, kNotFound = 3, kRefused = 4 };
 
@@ -110,6 +109,7 @@ int cmd_apikey(const Globals& g, Args& a);
 int cmd_erp_link(const Globals& g, Args& a);
 int cmd_campaign(const Globals& g, Args& a);
 int cmd_outbox(const Globals& g, Args& a);
+int cmd_briefing(const Globals& g, Args& a);
 int cmd_export_suppliers(const Globals& g, Args& a);
 int cmd_sync(const Globals& g, Args& a);
 int cmd_webhook(const Globals& g, Args& a);

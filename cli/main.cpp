@@ -122,6 +122,13 @@ const char* kUsage =
     "  campaign status ID [--recipients] [--json]   mail states and who answered\n"
     "  campaign letters ID --out DIR    print-ready letters for suppliers reached by post\n"
     "  campaign post-only CODE [--off] [--note TEXT]   a supplier wants letters by post\n"
+    "  briefing answer CAMPAIGN CODE --answer attend|absent [--attendees N] [--note TEXT]\n"
+    "          --channel 電話|メール|招待への返信|対面|FAX|郵便 [--by USER]   a reply staff received\n"
+    "  briefing attendance CAMPAIGN [--json]   出席/欠席/未回答 and each invited supplier's answer\n"
+    "  briefing material add CAMPAIGN FILE [--name NAME] [--by USER]   attach a PDF/PNG/JPEG shown\n"
+    "  briefing materials CAMPAIGN [--json]   the materials with their SHA-256\n"
+    "  briefing material get CAMPAIGN ID --out FILE\n"
+    "  briefing link CAMPAIGN CODE [--days N] [--by USER]   a supplier's briefing page link\n"
     "  outbox run [--once] [--smtp URL] [--per-minute N] [--campaign ID]   the sender\n"
     "  outbox status [--json]\n"
     "  outbox resolve ID --delivered|--resend [--by USER]   settle an \"unknown\" message\n"
@@ -196,6 +203,7 @@ int main(int argc, char** argv) {
     if (cmd == "erp-link") return cmd_erp_link(g, args);
     if (cmd == "campaign") return cmd_campaign(g, args);
     if (cmd == "outbox") return cmd_outbox(g, args);
+    if (cmd == "briefing") return cmd_briefing(g, args);
     if (cmd == "sync") return cmd_sync(g, args);
     if (cmd == "webhook") return cmd_webhook(g, args);
     if (cmd == "version") {

@@ -1,5 +1,6 @@
 #include "http/erp_campaigns.hpp"
 
+#include "http/erp_briefing.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/exchange.hpp"
 #include "records/staff_link.hpp"
@@ -174,6 +175,8 @@ std::string campaign_screen(ErpScreens& screens, const ScreenRequest& r, long lo
     for (std::size_t i = 0; i < list->size(); ++i) add_row(list->getObject(static_cast<unsigned>(i)), false);
   }
   ctx->set("recipients", rows);
+  if (!draft && st->getValue<std::string>("kind") == "briefing") add_briefing_context(screens, r, id, ctx);
+  if (!r.error.empty()) ctx->set("error", r.error);
   return screens.page(r, st->getValue<std::string>("title"), screens.render_template("campaign", ctx));
 }
 

@@ -1,5 +1,6 @@
 #include "http/erp_routes.hpp"
 
+#include "http/erp_briefing.hpp"
 #include "http/erp_campaigns.hpp"
 #include "http/erp_negotiation.hpp"
 #include "http/erp_request_form.hpp"
@@ -52,12 +53,39 @@ long long campaign_id_segment(const std::string& s) {
   return std::stoll(s);
 }
 
+// POST /erp/campaigns/{id}/attendance (urlencoded) and …/materials (multipart): the
+// briefing's answers and materials (erp_briefing.hpp); a refusal shows the campaign again.
+void briefing_post(Exchange& ex, ErpContext& ctx, ScreenRequest& r, long long id) {
+  try {
+    if (r.segments[2] == "attendance") {
+      record_attendance_from_form(ctx.screens, r.caller, id, read_form(ex, ctx, r.caller));
+    } else {
+      upload_materials_from_form(ex, ctx.screens, r.caller, id, [&](const std::string& presented) {
+        try {
+          ctx.auth.check_csrf(r.caller, presented);
+          return true;
+        } catch (const HttpError&) {
+          return false;
+        }
+      });
+    }
+  } catch (const HttpError& e) {
+    if (e.status != 400 && e.status != 413) throw;
+    r.error = e.what();
+    return ex.send(e.status, "text/html; charset=utf-8", campaign_screen(ctx.screens, r, id));
+  }
+  ex.set_header("Location", "/erp/campaigns/" + std::to_string(id) + screen_parts::screen_query(r));
+  ex.send(303, "text/plain; charset=utf-8", "");
+}
+
 // /erp/campaigns, /erp/campaigns/{id}, POST /erp/campaigns (a draft), POST …/{id}/send.
 void handle_campaigns(Exchange& ex, ErpContext& ctx, ScreenRequest& r) {
   const std::size_t n = r.segments.size();
   if (ex.method() == "POST") {
     r.caller = ctx.auth.require(ex, records::Role::buyer);
     r.csrf = ctx.auth.csrf_token(r.caller);
+    if (n == 3 && (r.segments[2] == "attendance" || r.segments[2] == "materials"))
+      return briefing_post(ex, ctx, r, campaign_id_segment(r.segments[1]));
     const FormFields fields = read_form(ex, ctx, r.caller);
     std::string to;
     if (n == 1) {
@@ -85,6 +113,11 @@ void handle_campaigns(Exchange& ex, ErpContext& ctx, ScreenRequest& r) {
   r.caller = ctx.auth.require(ex, records::Role::viewer);
   r.csrf = ctx.auth.csrf_token(r.caller);
   if (n == 1) return ex.send(200, "text/html; charset=utf-8", campaigns_screen(ctx.screens, r));
+  if (n == 4 && r.segments[2] == "materials") {  // a material shown at the briefing
+    if (!send_material(ex, ctx.screens, r.caller, campaign_id_segment(r.segments[1]), r.segments[3]))
+      throw HttpError(404, "Not Found", "no such material in this campaign");
+    return;
+  }
   if (n == 2)
     return ex.send(200, "text/html; charset=utf-8",
                    campaign_screen(ctx.screens, r, campaign_id_segment(r.segments[1])));

@@ -16,9 +16,11 @@
 #include "core/text.hpp"
 #include "http/erp_request_form.hpp"
 #include "http/supplier_agreement.hpp"
+#include "http/supplier_briefing.hpp"
 #include "http/supplier_uploads.hpp"
 #include "records/agreement_codes.hpp"
 #include "records/audit_log.hpp"
+#include "records/briefing_links.hpp"
 #include "records/letters.hpp"
 #include "records/staff_link.hpp"
 #include "records/supplier_links.hpp"
@@ -186,6 +188,9 @@ void SupplierForm::handle(Exchange& ex) {
   }
   const std::string token = segs[1];
   auto link = svc_.with_db([&](store::Database& db) { return records::SupplierLinks(db).find(token); });
+  if (!link)  // a briefing invitation's link: the briefing page (supplier_briefing.hpp)
+    if (auto b = svc_.with_db([&](store::Database& db) { return records::BriefingLinks(db).find(token); }))
+      return serve_supplier_briefing(ex, svc_, templates_, secret(), *b, token);
   if (!link && blocked()) return;
   if (!link) {
     guesses_.failed(address);

@@ -10,6 +10,7 @@
 #include "core/secret.hpp"
 #include "records/agreement_codes.hpp"
 #include "records/audit_log.hpp"
+#include "records/briefing_links.hpp"
 #include "records/supplier_links.hpp"
 #include "service/json_api.hpp"
 #include "service/requests.hpp"
@@ -274,6 +275,11 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
           continue;
         }
         token = links.mint_for_outbox(*m.request_number, m.vendor_code, link_days, id);
+      } else if (m.campaign_id && select_rows(db_, "SELECT kind FROM campaigns WHERE id = :a", {*m.campaign_id}, 1)
+                                          .at(0)[0]
+                                          .value_or("") == "briefing") {
+        // a briefing invitation carries the supplier's own link to its attendance page
+        token = BriefingLinks(db_, via_).mint_for_outbox(*m.campaign_id, m.vendor_code, link_days, id);
       }
       // a one-time code is made as its message goes out, and only in the copy sent
       if (const std::string code = AgreementCodes(db_).mint_for_outbox(id, now); !code.empty()) {

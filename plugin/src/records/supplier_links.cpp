@@ -9,6 +9,7 @@
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
 #include "records/audit_log.hpp"
+#include "records/briefing_links.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi::records {
@@ -68,6 +69,8 @@ std::string SupplierLinks::mint_for_outbox(const std::string& number, const std:
 }
 
 int SupplierLinks::revoke_for_outbox(long long outbox_id, const std::string& actor) {
+  // a briefing invitation's link (briefing_links.hpp) goes with its message too
+  BriefingLinks(db_, via_).revoke_for_outbox(outbox_id, actor);
   return static_cast<int>(execute(db_,
                                   "UPDATE supplier_links SET revoked_at = :a, revoked_by = :b "
                                   "WHERE outbox_id = :c AND revoked_at IS NULL",
@@ -105,8 +108,8 @@ int SupplierLinks::revoke(const std::string& number, const std::string& actor) {
         db_, "UPDATE supplier_links SET revoked_at = :a, revoked_by = :b WHERE number = :c AND revoked_at IS NULL",
         {now, actor, number});
     if (n > 0)
-      AuditLog(db_, via_).append({actor, "supplier_link.revoked", number, *rows[0][0], std::nullopt,
-                                  "{\"links\":" + std::to_string(n) + "}"});
+      AuditLog(db_, via_).append(
+          {actor, "supplier_link.revoked", number, *rows[0][0], std::nullopt, "{\"links\":" + std::to_string(n) + "}"});
     tx.commit();
     return static_cast<int>(n);
   });

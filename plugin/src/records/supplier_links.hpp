@@ -28,7 +28,8 @@ class SupplierLinks {
   // `outbox_id` as it is sent. Returns the token.
   std::string mint_for_outbox(const std::string& number, const std::string& vendor_code, int ttl_days,
                               long long outbox_id);
-  // Inside the caller's transaction: revokes the links made for a message that did not go out.
+  // Inside the caller's transaction: revokes the links made for a message that did not go out
+  // (a briefing invitation's briefing link too); returns how many request links.
   int revoke_for_outbox(long long outbox_id, const std::string& actor);
   // nullopt for a token never issued (or not shaped like one).
   std::optional<SupplierLink> find(const std::string& token);

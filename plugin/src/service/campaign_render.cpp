@@ -88,6 +88,10 @@ Object::Ptr mail_context(Service& svc, RequestService& requests, records::Reques
     if (!e.description.empty()) ev->set("description", e.description);
     ctx->set("event", ev);
   }
+  // the invited supplier's own page to answer 出席/欠席 and fetch the materials: a link
+  // minted as the invitation is sent (briefing_links.hpp)
+  if (in.spec.kind == "briefing")
+    ctx->set("briefing_link", cat.policy.mail.public_url + "/s/" + records::kTokenPlaceholder);
   if (in.request) {
     const records::RequestRecord& r = *in.request;
     const std::string link = cat.policy.mail.public_url + "/s/" + records::kTokenPlaceholder;

@@ -1,6 +1,7 @@
 // What a campaign reached: counts by channel and by mail state, who answered, each
 // recipient's line, and the print-ready letters for those reached by post.
 #include "records/audit_log.hpp"
+#include "records/briefing_links.hpp"
 #include "records/outbox.hpp"
 #include "records/supplier_links.hpp"
 #include "service/campaign_render.hpp"
@@ -121,6 +122,10 @@ std::vector<std::pair<std::string, std::string>> CampaignService::letters(long l
       } else {
         RenderedMail m = render_mail(svc_, templates_, requests, rs, mi);
         text = m.text;
+        if (l.spec.kind == "briefing")
+          text =
+              records::with_token(text, records::BriefingLinks(db, svc_.principal())
+                                            .create(id, p.vendor_code, svc_.catalogs().policy.mail.link_days, actor));
         if (p.link_request && p.request_number && mi.request && !is_final_request_state(mi.request->state)) {
           const std::string token = records::SupplierLinks(db, svc_.principal())
                                         .create(*p.request_number, svc_.catalogs().policy.mail.link_days, actor);
