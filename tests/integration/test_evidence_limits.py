@@ -396,9 +396,13 @@ class Migration(EvidenceCase):
         "sqlite": [
             # what came after 012 goes first (the migrator applies what is missing only when
             # the newest applied version is older than its own)
+            "ALTER TABLE suppliers DROP COLUMN equiv_service", "ALTER TABLE suppliers DROP COLUMN equiv_until",
+            "DELETE FROM schema_version WHERE version = 17",
             "DROP TABLE agreement_codes", "DROP TRIGGER agreement_scans_no_update",
             "DROP TRIGGER agreement_scans_no_delete", "DROP TABLE agreement_scans",
             "DELETE FROM schema_version WHERE version = 16",
+            "DROP TABLE briefing_links", "DROP TABLE briefing_materials", "DROP TABLE briefing_answers",
+            "DELETE FROM schema_version WHERE version = 14",
             "ALTER TABLE suppliers DROP COLUMN capital_yen", "ALTER TABLE suppliers DROP COLUMN employees",
             "DELETE FROM schema_version WHERE version = 13",
             "DROP TRIGGER evidence_blobs_kept", "DROP TRIGGER evidence_blobs_no_update", "DROP TABLE evidence_downloads", "DROP TABLE evidence_withdrawals",
@@ -412,8 +416,12 @@ class Migration(EvidenceCase):
             "SELECT RAISE(ABORT, 'evidence_files is append-only'); END",
             "DROP TABLE evidence_blobs", "DELETE FROM schema_version WHERE version = 12"],
         "postgresql": [
+            "ALTER TABLE suppliers DROP COLUMN equiv_service", "ALTER TABLE suppliers DROP COLUMN equiv_until",
+            "DELETE FROM schema_version WHERE version = 17",
             "DROP TABLE agreement_codes", "DROP TABLE agreement_scans",
             "DELETE FROM schema_version WHERE version = 16",
+            "DROP TABLE briefing_links", "DROP TABLE briefing_materials", "DROP TABLE briefing_answers",
+            "DELETE FROM schema_version WHERE version = 14",
             "ALTER TABLE suppliers DROP COLUMN capital_yen", "ALTER TABLE suppliers DROP COLUMN employees",
             "DELETE FROM schema_version WHERE version = 13",
             "DROP TABLE evidence_downloads", "DROP TABLE evidence_withdrawals",
