@@ -197,6 +197,7 @@ async function main() {
     await counter.locator('select[name=kind]').selectOption('counter_proposal');
     await counter.locator('input[name=buyer_amount]').fill('300,000');
     await counter.locator('input[name=share_percent]').fill('50');
+    await counter.locator('textarea[name=basis]').fill('お見積りの初期費用60万円の半額（当社の取引割合を考慮）');
     await counter.locator('textarea[name=message]').fill('初期費用の半額（30万円）を当社が負担します。');
     await submit(page, '送信する');
     await page.locator('details.hs-act > summary').click();

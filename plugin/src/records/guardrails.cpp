@@ -183,6 +183,15 @@ GuardResult base(const GuardrailRule& r) {
 }
 }  // namespace
 
+std::string scope_note(const std::string& citation, const std::string& scope) {
+  if (citation.find("取適法") == std::string::npos || scope.empty()) return "";
+  if (scope == "toriteki") return "本件は取適法の対象です（要請の発行時に判定）。";
+  if (scope == "antimonopoly")
+    return "本件は取適法の対象外です（要請の発行時に判定）。このルールは経済産業省・公正取引委員会のガイダンスと"
+           "独占禁止法（優越的地位の濫用）に基づいて適用し、取適法の条項は参考として示します。";
+  return "取適法の適用は未判定です（取引先の資本金・従業員数が未登録）。対象となる場合に適用される条項です。";
+}
+
 IssueCheck issue_check(const std::string& name) {
   for (const auto& c : kIssueChecks)
     if (name == c.name) return c.fn;
@@ -233,6 +242,7 @@ GuardOutcome check_issue(const std::vector<GuardrailRule>& rules, const RequestP
     IssueCheck fn = issue_check(r.check);
     if (!fn) throw std::logic_error("guardrail check " + r.check + " does not apply to issuing");
     g.detail = fn(r, policy, in, ctx);
+    g.scope_note = scope_note(r.citation, ctx.scope);
     g.passed = g.detail.empty();
     if (!g.passed) apply_overrides(g, policy, in.overrides, actor, ctx.supplier_objected);
     out.results.push_back(std::move(g));
@@ -249,6 +259,7 @@ GuardOutcome check_price_decision(const std::vector<GuardrailRule>& rules, const
     if (r.applies_to != "price_decision") continue;
     GuardResult g = base(r);
     if (!ctx.unanswered_step.empty()) g.detail = "未応答の申出: " + ctx.unanswered_step;
+    g.scope_note = scope_note(r.citation, ctx.scope);
     g.passed = g.detail.empty();
     if (!g.passed) apply_overrides(g, policy, overrides, actor, ctx.supplier_objected);
     out.results.push_back(std::move(g));

@@ -29,6 +29,9 @@ struct GuardContext {
   bool supplier_objected = false;
   // names of services a request must not make a condition (the お助け隊 catalog)
   std::vector<std::string> services;
+  // whether 取適法 applies to this request (detail::scope_record's result: toriteki,
+  // antimonopoly, unknown; "" when not decided): citations of 取適法 say how they apply
+  std::string scope;
   std::string unanswered_step;           // price decision: the supplier's step still unanswered
   // already-meets: what the supplier holds on record that meets the level asked for
   // ("SCS★4"; empty when nothing on record meets it or its validity is not recorded),
@@ -60,7 +63,13 @@ struct GuardResult {
   std::string detail;  // the specifics of this case
   bool overridden = false;
   std::string override_reason, override_by;
+  std::string scope_note;  // how a 取適法 citation applies to this request ("" when it does not cite it)
 };
+
+// The note beside a citation that names 取適法, for the request's scope: in scope, the
+// article applies; out of scope (独禁法 only), the rule stands on the guidance and 独禁法 and
+// the article is cited for reference; unknown, it applies if the sizes put it in scope.
+std::string scope_note(const std::string& citation, const std::string& scope);
 
 struct GuardOutcome {
   std::vector<GuardResult> results;

@@ -328,6 +328,7 @@ Object::Ptr guard_json(const records::GuardOutcome& g) {
     e->set("result", r.passed ? "pass" : r.overridden ? "overridden" : r.severity == "refuse" ? "refused" : "warning");
     e->set("title", r.title);
     e->set("citation", r.citation);
+    if (!r.scope_note.empty()) e->set("scope_note", r.scope_note);
     if (!r.passed) {
       e->set("detail", r.detail);
       e->set("why", r.why);

@@ -146,6 +146,8 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
       ctx.today = svc_.today();
       ctx.unanswered_step = ask ? model::describe(*ask) : std::string();
       ctx.supplier_objected = ask.has_value();
+      if (Object::Ptr scope = parse_obj(r->body)->getObject("scope"))
+        ctx.scope = scope->optValue<std::string>("result", "");
       auto outcome = records::check_price_decision(cat.guardrails, cat.policy.requests, in.overrides, ctx, actor);
       guard = guard_json(outcome);
       if (outcome.refused()) {

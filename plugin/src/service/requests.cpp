@@ -42,6 +42,7 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
   ctx.chart_level = st.standing.required_scs;
   ctx.chart_reason = required_words(svc_.catalogs().policy, st.view, ctx.chart_level);
   records::add_holding(ctx, svc_.catalogs().policy, st.view, in.level);
+  ctx.scope = detail::scope_record(svc_.catalogs().policy.scope, *supplier)->getValue<std::string>("result");
   for (const auto& service : svc_.catalogs().otasuketai.services) ctx.services.push_back(service.name);
   RequestStore rs(db);
   for (const auto& r : rs.for_supplier(in.vendor_code)) {
