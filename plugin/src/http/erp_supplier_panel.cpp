@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/evidence.hpp"
+#include "core/request_model.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/erp_screens.hpp"
 #include "http/step_view.hpp"
@@ -142,7 +143,7 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
       detail->set("open_ask", false);
     }
     const bool open = !is_final_request_state(state);
-    detail->set("open", open && state != "draft" && can_act);
+    detail->set("open", model::is_open(model::stored_state(state)) && can_act);
     detail->set("action_base", "/erp/requests/" + url_encode(num));
     detail->set("steps", shown_steps);
     Array::Ptr checks = new Array;

@@ -1,4 +1,5 @@
 #include "records/outbox.hpp"
+#include "core/request_model.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -268,7 +269,7 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
       if (m.request_number) {
         auto st = select_rows(db_, "SELECT state FROM requests WHERE number = :a", {*m.request_number}, 1);
         const std::string state = st.empty() ? "" : st[0][0].value_or("");
-        if (st.empty() || state == "draft" || is_final_request_state(state)) {
+        if (st.empty() || !model::is_open(model::stored_state(state))) {
           execute(db_, "UPDATE outbox SET state = 'cancelled', last_reply = :a WHERE id = :b",
                   {"request " + *m.request_number + " is " + (state.empty() ? "gone" : state), id});
           append_event(db_, via_, "outbox", MarkKind::cancelled, m, "request is " + state, "");

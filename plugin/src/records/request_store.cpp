@@ -1,4 +1,5 @@
 #include "records/request_store.hpp"
+#include "core/request_model.hpp"
 
 #include <cstdio>
 
@@ -75,7 +76,7 @@ void RequestStore::transition(const std::string& number, const TransitionRecord&
           "INSERT INTO request_transitions (number, from_state, to_state, at, actor, side, reason) "
           "VALUES (:a, :b, :c, :d, :e, :f, :g)",
           {number, t.from_state, t.to_state, t.at, t.actor, t.side, t.reason});
-  if (t.to_state == "issued")
+  if (t.to_state == model::code(model::State::issued))
     execute(db_, "UPDATE requests SET state = :a, last_step_at = :b, issued_at = :c WHERE number = :d",
             {t.to_state, t.at, t.at, number});
   else

@@ -1,4 +1,5 @@
 #include "records/supplier_links.hpp"
+#include "core/request_model.hpp"
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
@@ -44,7 +45,7 @@ std::string SupplierLinks::create(const std::string& number, int ttl_days, const
     auto rows = select_rows(db_, "SELECT vendor_code, state FROM requests WHERE number = :a", {number}, 2);
     if (rows.empty()) throw std::out_of_range("no request " + number);
     const std::string state = *rows[0][1], vendor = *rows[0][0];
-    if (state == "draft" || state == "agreed" || state == "declined" || state == "withdrawn" || state == "expired")
+    if (!model::is_open(model::stored_state(state)))
       throw std::invalid_argument("request " + number + " is " + state + ": a supplier link is for an issued request");
     const std::string now = audit_now(), expires = utc_in_days(ttl_days);
     execute(db_,

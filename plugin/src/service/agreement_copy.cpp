@@ -1,4 +1,5 @@
 #include "service/agreement_copy.hpp"
+#include "core/request_model.hpp"
 
 #include <Poco/JSON/Array.h>
 
@@ -164,7 +165,7 @@ std::optional<records::AgreementScan> AgreementCopy::download_scan(const std::st
 
 std::optional<Date> AgreementCopy::kept_until(const std::string& number) {
   auto r = svc_.with_db([&](store::Database& db) { return records::RequestStore(db).find(number); });
-  if (!r || r->state != "agreed") return std::nullopt;
+  if (!r || model::stored_state(r->state) != model::State::agreed) return std::nullopt;
   Date last;
   if (!parse_iso_date(r->last_step_at.substr(0, 10), last))
     throw std::runtime_error("request " + number + ": bad last_step_at");

@@ -1,4 +1,5 @@
 #include "service/campaigns.hpp"
+#include "core/request_model.hpp"
 
 #include <algorithm>
 #include <set>
@@ -24,7 +25,7 @@ using store::select_rows;
 
 namespace {
 
-bool waiting_for_answer(const std::string& state) { return state == "issued"; }
+bool waiting_for_answer(const std::string& state) { return model::stored_state(state) == model::State::issued; }
 
 // Suppliers the selection names, in vendor-code order.
 std::vector<SupplierStanding> select_suppliers(Service& svc, const CampaignSelection& sel) {
@@ -186,7 +187,7 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
       file->set("supplier", code);
       records::RequestInput in = parse_request_input(file, cat);
       for (const auto& r : records_of)
-        if (r.level == in.level && r.state != "draft" && !is_final_request_state(r.state)) p.request_number = r.number;
+        if (r.level == in.level && model::is_open(model::stored_state(r.state))) p.request_number = r.number;
       if (p.request_number) {
         p.problem += std::string(p.problem.empty() ? "" : "; ") + "links open request " + *p.request_number;
       } else {
@@ -227,7 +228,7 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
       }
     } else {  // agreement_notice
       for (const auto& r : records_of) {
-        if (r.state != "agreed" || once_sent(r.number, -1)) continue;
+        if (model::stored_state(r.state) != model::State::agreed || once_sent(r.number, -1)) continue;
         PlannedRecipient p = base;
         p.request_number = r.number;
         p.topic = r.number;

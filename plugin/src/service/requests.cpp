@@ -177,7 +177,7 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
     r.number = RequestStore(db).next_number(cat.policy.requests.number_prefix, svc_.today().year);
     r.vendor_code = in.vendor_code;
     r.level = in.level;
-    r.state = "draft";
+    r.state = model::code(model::State::draft);
     r.due = in.due.iso();
     body->set("issued_on", draft ? Poco::Dynamic::Var() : Poco::Dynamic::Var(svc_.today().iso()));
     r.body = json(body);
@@ -187,18 +187,18 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
     r.last_step_at = now;
     RequestStore rs(db);
     rs.insert(r);
-    rs.transition(r.number, {std::nullopt, "draft", now, actor, "buyer", std::nullopt});
+    rs.transition(r.number, {std::nullopt, model::code(model::State::draft), now, actor, "buyer", std::nullopt});
     auto after = obj();
     after->set("request", body);
     after->set("guardrails", guard);
     audit.append({actor, "request.drafted", r.number, in.vendor_code, std::nullopt, json(after)});
     if (!draft) {
-      rs.transition(r.number, {std::string("draft"), "issued", now, actor, "buyer", std::nullopt});
+      rs.transition(r.number, {std::string(model::code(model::State::draft)), model::code(model::State::issued), now, actor, "buyer", std::nullopt});
       audit.append(
-          {actor, "request.issued", r.number, in.vendor_code, json(state_doc("draft")), json(state_doc("issued"))});
+          {actor, "request.issued", r.number, in.vendor_code, json(state_doc(model::code(model::State::draft))), json(state_doc(model::code(model::State::issued)))});
     }
     res.number = r.number;
-    res.state = draft ? "draft" : "issued";
+    res.state = model::code(draft ? model::State::draft : model::State::issued);
     return res;
   }
 }
@@ -233,14 +233,14 @@ IssueResult RequestService::issue_draft(const std::string& number, const std::st
       throw GuardrailRefusal("refused by guardrail", res.guard);
     }
     const std::string now = records::audit_now();
-    rs.transition(number, {std::string("draft"), "issued", now, actor, "buyer", std::nullopt});
-    auto after = state_doc("issued");
+    rs.transition(number, {std::string(model::code(model::State::draft)), model::code(model::State::issued), now, actor, "buyer", std::nullopt});
+    auto after = state_doc(model::code(model::State::issued));
     after->set("guardrails", guard);
     after->set("issued_on", svc_.today().iso());
-    audit.append({actor, "request.issued", number, r->vendor_code, json(state_doc("draft")), json(after)});
+    audit.append({actor, "request.issued", number, r->vendor_code, json(state_doc(model::code(model::State::draft))), json(after)});
     tx.commit();
     res.number = number;
-    res.state = "issued";
+    res.state = model::code(model::State::issued);
     return res;
   });
 }
@@ -338,8 +338,8 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     audit.append({actor, "agreement.confirmed", number, r->vendor_code, std::nullopt, json(after)});
     res.state = r->state;
     if (res.confirmed_by.size() == 2) {
-      rs.transition(number, {r->state, "agreed", now, actor, side, std::string("both sides confirmed " + want)});
-      auto to = state_doc("agreed");
+      rs.transition(number, {r->state, model::code(model::State::agreed), now, actor, side, std::string("both sides confirmed " + want)});
+      auto to = state_doc(model::code(model::State::agreed));
       to->set("version", latest.version);
       to->set("sha256", want);
       audit.append({actor, "request.agreed", number, r->vendor_code, json(state_doc(r->state)), json(to)});
@@ -350,7 +350,7 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
       data->set("sha256", want);
       data->set("confirmed_at", now);
       records::enqueue_webhook_events(db, {{"agreement.confirmed", r->vendor_code, data}});
-      res.state = "agreed";
+      res.state = model::code(model::State::agreed);
     }
     tx.commit();
     return res;
@@ -373,8 +373,8 @@ std::vector<std::string> RequestService::expire(const std::string& actor) {
     std::vector<std::string> out;
     const std::string now = records::audit_now();
     for (auto& row : rows) {
-      rs.transition(*row[0], {row[2], "expired", now, actor, "system", std::string("期限 経過（" + today + "）")});
-      audit.append({actor, "request.expired", *row[0], *row[1], json(state_doc(*row[2])), json(state_doc("expired"))});
+      rs.transition(*row[0], {row[2], model::code(model::State::expired), now, actor, "system", std::string("期限 経過（" + today + "）")});
+      audit.append({actor, "request.expired", *row[0], *row[1], json(state_doc(*row[2])), json(state_doc(model::code(model::State::expired)))});
       out.push_back(*row[0]);
     }
     tx.commit();
