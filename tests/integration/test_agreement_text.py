@@ -149,6 +149,37 @@ class AgreementText(RequestCase):
         self.assertNotIn("記録された説明はない", a4)
         self.assertNotIn("から取引価格を改定することに合意した", a4)
 
+    def test_rejected_with_reasons_states_each_reason_and_no_revision(self):
+        self.start()
+        number = self.issue(fair_request("V0001")).number
+        self.step(number, NEGOTIATION_REQUEST, SUPPLIER)
+        self.step(number, {"side": "supplier", "kind": "estimate", "material_initial_cost": 300000,
+                           "labor_initial_cost": 100000, "basis": "UTM機器と設定作業"}, SUPPLIER)
+        self.step(number, {"side": "buyer", "kind": "reject",
+                           "reasons": {"material_initial_cost": "機器は当社の余剰品を無償で貸与するため",
+                                       "labor_initial_cost": "設定作業は当社の技術者が行うため"}}, BUYER)
+        self.draft(number, PLAIN_TERMS)
+        text = self.text(number)
+        a4 = self.article(text, 4)
+        self.assertIn("取引価格を改定しないことを確認した。", a4)
+        self.assertRegex(a4, r"（甲の説明）ステップ3（理由を示した不受理、令和\d+年\d+月\d+日）\n"
+                             r"物件費（初期）について、機器は当社の余剰品を無償で貸与するため／"
+                             r"人件費（初期）について、設定作業は当社の技術者が行うため")
+        for words in ("うち物件費（初期）", "300,000円", "理由（人件費（初期））", "応答した申出"):
+            self.assertIn(words, text)
+        self.assertNotIn("から取引価格を改定することに合意した", a4)
+
+    def test_accepted_figures_are_named_in_the_annex(self):
+        self.start()
+        number = self.issue(fair_request("V0001")).number
+        self.step(number, ESTIMATE, SUPPLIER)
+        self.step(number, ACCEPT, BUYER)
+        self.draft(number, PLAIN_TERMS)
+        text = self.text(number)
+        self.assertIn("見積りの受入れ", text)
+        self.assertIn("ステップ1の金額のとおり", text)
+        self.assertIn("500,000円", text)
+
     def test_unchanged_without_a_buyer_explanation_says_there_is_none(self):
         self.start()
         number = self.issue(fair_request("V0001")).number

@@ -135,6 +135,11 @@ Object::Ptr explanation(const records::StepRecord& s, const Object::Ptr& b) {
   std::string text;
   for (const char* k : {"basis", "reason", "message"})
     if (std::string t = text_of(b, k); !t.empty()) text += (text.empty() ? "" : "／") + t;
+  // a reject's reasons, item by item
+  if (Object::Ptr rs = b->has("reasons") ? b->getObject("reasons") : nullptr)
+    for (const auto& k : model::cost_keys())
+      if (std::string t = text_of(rs, k.c_str()); !t.empty())
+        text += (text.empty() ? "" : "／") + model::cost_label_ja(k) + "について、" + t;
   if (text.empty()) return nullptr;
   auto o = obj();
   const Date d = step_date(s.at);
