@@ -48,7 +48,7 @@ static int json_str(const char *json, const char *key, char *out, size_t size) {
   return 1;
 }
 
-#define COST                                                                                 \
+#define COST                                                                                  \
   "\"cost_sharing\":{\"method\":\"\xE6\x8A\x98\xE5\x8D\x8A\",\"explanation\":\"" /* 折半 */ \
   "Half of the initial and running costs are paid by us; the rest is negotiated.\",\"negotiable\":true}"
 
@@ -81,7 +81,11 @@ int request_story(hoshitori *db) {
   /* the letter, with the due date in 和暦 */
   snprintf(req, sizeof req, "{\"op\":\"request_letter\",\"number\":\"%s\"}", number);
   SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_OK);
-  SCHECK(strstr(resp, "\xE4\xBB\xA4\xE5\x92\x8C" "9\xE5\xB9\xB4" "3\xE6\x9C\x88" "31\xE6\x97\xA5") != NULL);
+  SCHECK(strstr(resp,
+                "\xE4\xBB\xA4\xE5\x92\x8C"
+                "9\xE5\xB9\xB4"
+                "3\xE6\x9C\x88"
+                "31\xE6\x97\xA5") != NULL);
 
   /* a price fixed before answering the supplier's estimate is refused */
   snprintf(req, sizeof req,
@@ -148,8 +152,9 @@ int request_story(hoshitori *db) {
   SCHECK(strstr(resp, sha) != NULL);
   snprintf(req, sizeof req, "{\"op\":\"request_show\",\"number\":\"%s\"}", number);
   SCHECK(op(db, req, resp, sizeof resp) == HOSHITORI_OK);
-  SCHECK(strstr(resp, "paper-scan sha256=14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad "
-                      "file=signed.pdf") != NULL);
+  SCHECK(strstr(resp,
+                "paper-scan sha256=14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad "
+                "file=signed.pdf") != NULL);
 
   /* the chain, and an export an auditor can open */
   SCHECK(op(db, "{\"op\":\"verify\"}", resp, sizeof resp) == HOSHITORI_OK);

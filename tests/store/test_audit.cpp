@@ -56,7 +56,8 @@ struct Story {
     svc.import_file(csv, io);
     number = rs.issue(fair("A1"), "yamada", false).number;
     rs.step(number, step("supplier", "estimate", R"({"initial_cost": 1000000})"), "sato");
-    rs.step(number, step("buyer", "proposal", R"({"buyer_amount": 500000, "basis": "見積りの初期費用の半額"})"), "yamada");
+    rs.step(number, step("buyer", "proposal", R"({"buyer_amount": 500000, "basis": "見積りの初期費用の半額"})"),
+            "yamada");
     auto ag = rs.step(number, step("buyer", "agreement", R"({"terms": {"sharing": "折半", "buyer_amount": 500000}})"),
                       "yamada");
     rs.confirm(number, "buyer", ag.agreement_sha256, "yamada", "test");

@@ -71,11 +71,10 @@ BOOST_AUTO_TEST_CASE(a_fair_request_passes_every_rule) {
 }
 
 BOOST_AUTO_TEST_CASE(a_condition_of_trade_or_a_penalty_is_refused) {
-  for (const char* words : {"SCS★3の取得を取引継続の条件とします。",
-                            "期限までに★3を取得できない場合は、発注を停止します。",
-                            "ＳＥＣＵＲＩＴＹ ＡＣＴＩＯＮの宣言がなければ取引の見直しを行います",
-                            "評価を受けない取引先には違約金を請求します。",
-                            "★3を取得しない場合は、今後は発注しません。"}) {
+  for (const char* words :
+       {"SCS★3の取得を取引継続の条件とします。", "期限までに★3を取得できない場合は、発注を停止します。",
+        "ＳＥＣＵＲＩＴＹ ＡＣＴＩＯＮの宣言がなければ取引の見直しを行います",
+        "評価を受けない取引先には違約金を請求します。", "★3を取得しない場合は、今後は発注しません。"}) {
     RequestInput in = fair();
     in.reason = words;
     auto o = issue(in);
@@ -102,9 +101,9 @@ BOOST_AUTO_TEST_CASE(a_condition_of_trade_or_a_penalty_is_refused) {
 BOOST_AUTO_TEST_CASE(a_named_service_as_a_condition_of_an_order_is_refused) {
   GuardContext c = ctx();
   c.services = {"商工会議所サイバーセキュリティお助け隊サービス", "ランサムガード"};
-  for (const char* words : {"お助け隊サービスへの加入を発注の条件とします。",
-                            "ランサムガードを契約しない場合は入札に参加できません",
-                            "今後の取引にはお助け隊の利用が必須です。"}) {
+  for (const char* words :
+       {"お助け隊サービスへの加入を発注の条件とします。", "ランサムガードを契約しない場合は入札に参加できません",
+        "今後の取引にはお助け隊の利用が必須です。"}) {
     RequestInput in = fair();
     in.reason = words;
     BOOST_TEST(!result(issue(in, c), "no-service-condition").passed, words);
@@ -153,7 +152,8 @@ BOOST_AUTO_TEST_CASE(overriding_for_a_supplier_that_objected_needs_compliance) {
   auto o = check_issue(c2.guardrails, c2.policy.requests, in, c, "yamada");
   BOOST_TEST(!result(o, "due-date-minimum").overridden);
   BOOST_TEST(result(o, "due-date-minimum").detail.find("コンプライアンス") != std::string::npos);
-  BOOST_TEST(result(check_issue(c2.guardrails, c2.policy.requests, in, c, "compliance"), "due-date-minimum").overridden);
+  BOOST_TEST(
+      result(check_issue(c2.guardrails, c2.policy.requests, in, c, "compliance"), "due-date-minimum").overridden);
 }
 
 BOOST_AUTO_TEST_CASE(every_rule_of_the_file_has_its_pure_check) {

@@ -94,8 +94,7 @@ BOOST_AUTO_TEST_CASE(system_events) {
 }
 
 BOOST_AUTO_TEST_CASE(a_buyer_message_answers_nothing) {
-  std::vector<ThreadStep> t{st(1, Side::supplier, Step::negotiation_request),
-                            st(2, Side::buyer, Step::message)};
+  std::vector<ThreadStep> t{st(1, Side::supplier, Step::negotiation_request), st(2, Side::buyer, Step::message)};
   auto a = open_ask(t);
   BOOST_REQUIRE(a.has_value());
   BOOST_TEST(a->no == 1);
@@ -118,10 +117,10 @@ BOOST_AUTO_TEST_CASE(substantive_answers_close_the_ask) {
     BOOST_TEST(a->cost_items == costs);
     BOOST_TEST(acceptable_figures(base).value() == 2);
   }
-  for (auto answer : {st(3, Side::buyer, Step::accept), st(3, Side::buyer, Step::reject),
-                      st(3, Side::buyer, Step::counter_proposal, {"buyer_amount"}, true),
-                      st(3, Side::buyer, Step::proposal, {"share_percent"}, true),
-                      st(3, Side::supplier, Step::agreement)}) {
+  for (auto answer :
+       {st(3, Side::buyer, Step::accept), st(3, Side::buyer, Step::reject),
+        st(3, Side::buyer, Step::counter_proposal, {"buyer_amount"}, true),
+        st(3, Side::buyer, Step::proposal, {"share_percent"}, true), st(3, Side::supplier, Step::agreement)}) {
     auto t = base;
     t.push_back(answer);
     BOOST_TEST(!open_ask(t).has_value(), "step kind " << code(answer.kind));

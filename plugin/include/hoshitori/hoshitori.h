@@ -125,8 +125,8 @@ HOSHITORI_API const char *hoshitori_errmsg(hoshitori *db);
  * Status of one supplier by ERP vendor code (取引先コード), or by 法人番号 (13 digits, also
  * written with hyphens, full-width digits or the invoice number's "T") when no vendor
  * code matches. No allocation once the supplier is cached (one point query on the
- * database's change counter per call); safe from many threads on one handle. Returns HOSHITORI_NOTFOUND when no such supplier, HOSHITORI_CONFLICT when
- * the 法人番号 belongs to several vendor codes (ask by vendor code then).
+ * database's change counter per call); safe from many threads on one handle. Returns HOSHITORI_NOTFOUND when no such
+ * supplier, HOSHITORI_CONFLICT when the 法人番号 belongs to several vendor codes (ask by vendor code then).
  */
 HOSHITORI_API int hoshitori_supplier_status(hoshitori *db, const char *vendor_code, hoshitori_supplier_status_t *out);
 

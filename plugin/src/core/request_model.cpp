@@ -11,10 +11,14 @@ struct StateName {
   const char *code, *ja;
 };
 const StateName kStates[] = {
-    {State::draft, "draft", "下書き"},          {State::issued, "issued", "発行済み（回答待ち）"},
-    {State::acknowledged, "acknowledged", "受領済み"}, {State::negotiating, "negotiating", "協議中"},
-    {State::agreed, "agreed", "合意済み"},       {State::declined, "declined", "辞退"},
-    {State::withdrawn, "withdrawn", "取下げ"},   {State::expired, "expired", "期限切れ"},
+    {State::draft, "draft", "下書き"},
+    {State::issued, "issued", "発行済み（回答待ち）"},
+    {State::acknowledged, "acknowledged", "受領済み"},
+    {State::negotiating, "negotiating", "協議中"},
+    {State::agreed, "agreed", "合意済み"},
+    {State::declined, "declined", "辞退"},
+    {State::withdrawn, "withdrawn", "取下げ"},
+    {State::expired, "expired", "期限切れ"},
 };
 
 struct StepName {
@@ -208,9 +212,9 @@ std::string describe(const OpenAsk& a) {
 }
 
 const std::vector<std::string>& cost_keys() {
-  static const std::vector<std::string> keys{"initial_cost",          "running_cost",         "direct_cost",
+  static const std::vector<std::string> keys{"initial_cost",          "running_cost",          "direct_cost",
                                              "indirect_cost",         "material_initial_cost", "labor_initial_cost",
-                                             "material_running_cost", "labor_running_cost",   "amount",
+                                             "material_running_cost", "labor_running_cost",    "amount",
                                              "buyer_amount",          "share_percent"};
   return keys;
 }

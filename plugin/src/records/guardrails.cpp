@@ -67,7 +67,8 @@ std::string no_pressing_after_refusal(const GuardrailRule&, const RequestPolicy&
     std::string list;
     for (const auto& n : ctx.pressing_on) list += (list.empty() ? "" : "、") + n;
     return "前回の要請 " + list +
-           " での取引先の価格協議の申出（協議の申入れ・見積り・対案）に、当社が応答していません（受入れ、根拠を示した対案、"
+           " での取引先の価格協議の申出（協議の申入れ・見積り・対案）に、当社が応答していません（受入れ、根拠を示した対"
+           "案、"
            "または理由を示した不受理が必要です。メッセージだけでは応答になりません）";
   }
   if (ctx.declined.empty()) return "";
@@ -88,12 +89,11 @@ std::string no_pressing_after_refusal(const GuardrailRule&, const RequestPolicy&
   return "";
 }
 
-std::string already_meets(const GuardrailRule&, const RequestPolicy&, const RequestInput& in,
-                          const GuardContext& ctx) {
+std::string already_meets(const GuardrailRule&, const RequestPolicy&, const RequestInput& in, const GuardContext& ctx) {
   if (holding_of(in, ctx) != Holding::needless) return "";
   return "取引先は " + ctx.held + " を登録済みで、" + ctx.held_until->iso() + " まで有効です（回答期限 " +
-         in.due.iso() + " の後も、期限間近（" + std::to_string(ctx.expiring_window_days) + "日以内）でもありません）。" +
-         level_label(in.level) + " を新たに求める必要はありません";
+         in.due.iso() + " の後も、期限間近（" + std::to_string(ctx.expiring_window_days) +
+         "日以内）でもありません）。" + level_label(in.level) + " を新たに求める必要はありません";
 }
 
 // The buyer's own words in the request: where a condition of trade could be written.
@@ -154,9 +154,10 @@ void apply_overrides(GuardResult& g, const RequestPolicy& policy, const std::vec
     // retaliation watch: a supplier that declined or asked to negotiate is not overruled
     // by procurement alone
     if (supplier_objected && !listed(policy.compliance, actor)) {
-      g.detail += "（この取引先は以前の要請を辞退または価格協議を申し出ています。上書きはコンプライアンス担当"
-                  "（policy requests.compliance）が理由を付けて行う必要があります。" +
-                  actor + " は含まれていません）";
+      g.detail +=
+          "（この取引先は以前の要請を辞退または価格協議を申し出ています。上書きはコンプライアンス担当"
+          "（policy requests.compliance）が理由を付けて行う必要があります。" +
+          actor + " は含まれていません）";
       return;
     }
     if (chars(trimmed(o.reason)) < static_cast<std::size_t>(policy.min_override_reason_chars)) {

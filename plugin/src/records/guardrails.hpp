@@ -32,7 +32,7 @@ struct GuardContext {
   // whether 取適法 applies to this request (detail::scope_record's result: toriteki,
   // antimonopoly, unknown; "" when not decided): citations of 取適法 say how they apply
   std::string scope;
-  std::string unanswered_step;           // price decision: the supplier's step still unanswered
+  std::string unanswered_step;  // price decision: the supplier's step still unanswered
   // already-meets: what the supplier holds on record that meets the level asked for
   // ("SCS★4"; empty when nothing on record meets it or its validity is not recorded),
   // until when, and the policy's expiring window (expiring_window_days).

@@ -32,7 +32,8 @@ std::string AgreementCodeService::send(const std::string& number, const std::str
     records::RequestStore rs(db);
     auto r = rs.find(number);
     if (!r) throw std::out_of_range("no request " + number);
-    if (model::stored_state(r->state) != model::State::negotiating) throw std::invalid_argument("この依頼には、確認を待っている合意書がありません。");
+    if (model::stored_state(r->state) != model::State::negotiating)
+      throw std::invalid_argument("この依頼には、確認を待っている合意書がありません。");
     auto versions = rs.agreements(number, false);
     if (versions.empty()) throw std::invalid_argument("この依頼の合意書はまだ作成されていません。");
     const auto& latest = versions.back();

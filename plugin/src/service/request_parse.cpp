@@ -84,16 +84,16 @@ constexpr std::size_t kMinBasisChars = 10;
 // given; a total given beside its parts must equal their sum.
 void split_costs(Object::Ptr b) {
   auto has = [&](const char* k) { return b->has(k) && !b->isNull(k); };
-  for (const auto& [total, material, labor] :
-       {std::tuple<const char*, const char*, const char*>{"initial_cost", "material_initial_cost", "labor_initial_cost"},
-        {"running_cost", "material_running_cost", "labor_running_cost"}}) {
+  for (const auto& [total, material, labor] : {std::tuple<const char*, const char*, const char*>{
+                                                   "initial_cost", "material_initial_cost", "labor_initial_cost"},
+                                               {"running_cost", "material_running_cost", "labor_running_cost"}}) {
     if (!has(material) && !has(labor)) continue;
-    const long long sum = (has(material) ? b->getValue<long long>(material) : 0) +
-                          (has(labor) ? b->getValue<long long>(labor) : 0);
+    const long long sum =
+        (has(material) ? b->getValue<long long>(material) : 0) + (has(labor) ? b->getValue<long long>(labor) : 0);
     if (has(total) && b->getValue<long long>(total) != sum)
-      throw ApiError(HOSHITORI_INVALID, "\"" + std::string(total) + "\" (" + std::to_string(b->getValue<long long>(total)) +
-                                            ") is not the sum of \"" + material + "\" and \"" + labor + "\" (" +
-                                            std::to_string(sum) + ")");
+      throw ApiError(HOSHITORI_INVALID, "\"" + std::string(total) + "\" (" +
+                                            std::to_string(b->getValue<long long>(total)) + ") is not the sum of \"" +
+                                            material + "\" and \"" + labor + "\" (" + std::to_string(sum) + ")");
     b->set(total, sum);
   }
 }
@@ -312,7 +312,8 @@ void validate_step(const StepInput& in) {  // and cleans the body's free text in
     }
   }
   if (!in.overrides.empty() && in.kind != "price_decision" && !(in.kind == "agreement" && *side == model::Side::buyer))
-    throw ApiError(HOSHITORI_INVALID, "\"overrides\" apply to price_decision steps and the buyer's agreement draft only");
+    throw ApiError(HOSHITORI_INVALID,
+                   "\"overrides\" apply to price_decision steps and the buyer's agreement draft only");
 }
 
 Object::Ptr guard_json(const records::GuardOutcome& g) {

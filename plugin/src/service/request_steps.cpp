@@ -44,8 +44,7 @@ std::vector<model::ThreadStep> thread_of(const std::vector<records::StepRecord>&
     for (const auto& k : model::cost_keys())
       if (body->has(k) && !body->isNull(k)) t.cost_items.push_back(k);
     t.cost_items = model::reasoned_items(t.cost_items);
-    t.has_basis = body->has("basis") && !body->isNull("basis") &&
-                  !body->getValue<std::string>("basis").empty();
+    t.has_basis = body->has("basis") && !body->isNull("basis") && !body->getValue<std::string>("basis").empty();
     out.push_back(std::move(t));
   }
   return out;
@@ -92,8 +91,7 @@ void check_reasons(const Object::Ptr& body, const model::OpenAsk& ask) {
       throw std::invalid_argument("\"reasons." + item + "\": give the reason for not accepting the supplier's " +
                                   model::cost_label_ja(item) + " (step " + std::to_string(*ask.figures_step) +
                                   "), at least " + std::to_string(kMinItemReasonChars) + " characters");
-  if (ask.cost_items.empty() &&
-      text::visible_length(body->optValue<std::string>("reason", "")) < kMinRejectReasonChars)
+  if (ask.cost_items.empty() && text::visible_length(body->optValue<std::string>("reason", "")) < kMinRejectReasonChars)
     throw std::invalid_argument("\"reason\": the supplier's " + std::string(model::label_ja(ask.kind)) + " (step " +
                                 std::to_string(ask.no) + ") names no figures: say why it is not accepted, at least " +
                                 std::to_string(kMinRejectReasonChars) + " characters");
@@ -121,16 +119,18 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     if (kind == model::Step::accept) {
       const auto fig = model::acceptable_figures(thread);
       if (!fig)
-        throw std::invalid_argument("accept: the supplier has sent no estimate or counter-proposal with figures to "
-                                    "accept (answer with a counter_proposal or a reject instead)");
+        throw std::invalid_argument(
+            "accept: the supplier has sent no estimate or counter-proposal with figures to "
+            "accept (answer with a counter_proposal or a reject instead)");
       body->set("accepted_step", *fig);
       for (const auto& st : steps)
         if (st.step == *fig) body->set("accepted", accepted_figures(st));
     }
     if (kind == model::Step::reject) {
       if (!ask)
-        throw std::invalid_argument("reject: no negotiation request, estimate or counter-proposal of the supplier is "
-                                    "waiting for an answer");
+        throw std::invalid_argument(
+            "reject: no negotiation request, estimate or counter-proposal of the supplier is "
+            "waiting for an answer");
       check_reasons(body, *ask);
     }
     if (side == model::Side::buyer && ask &&
@@ -166,8 +166,7 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     if (kind == model::Step::agreement) {
       Object::Ptr request = parse_obj(r->body);
       const agreement::Draft draft{in.side, body->optValue<std::string>("message", "")};
-      Object::Ptr ctx =
-          agreement::context(number, request, body->getObject("terms"), steps, draft, cat, svc_.today());
+      Object::Ptr ctx = agreement::context(number, request, body->getObject("terms"), steps, draft, cat, svc_.today());
       // the version is part of the document, so two versions never share a hash
       ctx->set("version", std::to_string(rs.agreements(number, false).size() + 1));
       records::AgreementRecord a;

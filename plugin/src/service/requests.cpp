@@ -193,9 +193,11 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
     after->set("guardrails", guard);
     audit.append({actor, "request.drafted", r.number, in.vendor_code, std::nullopt, json(after)});
     if (!draft) {
-      rs.transition(r.number, {std::string(model::code(model::State::draft)), model::code(model::State::issued), now, actor, "buyer", std::nullopt});
-      audit.append(
-          {actor, "request.issued", r.number, in.vendor_code, json(state_doc(model::code(model::State::draft))), json(state_doc(model::code(model::State::issued)))});
+      rs.transition(r.number, {std::string(model::code(model::State::draft)), model::code(model::State::issued), now,
+                               actor, "buyer", std::nullopt});
+      audit.append({actor, "request.issued", r.number, in.vendor_code,
+                    json(state_doc(model::code(model::State::draft))),
+                    json(state_doc(model::code(model::State::issued)))});
     }
     res.number = r.number;
     res.state = model::code(draft ? model::State::draft : model::State::issued);
@@ -233,11 +235,13 @@ IssueResult RequestService::issue_draft(const std::string& number, const std::st
       throw GuardrailRefusal("refused by guardrail", res.guard);
     }
     const std::string now = records::audit_now();
-    rs.transition(number, {std::string(model::code(model::State::draft)), model::code(model::State::issued), now, actor, "buyer", std::nullopt});
+    rs.transition(number, {std::string(model::code(model::State::draft)), model::code(model::State::issued), now, actor,
+                           "buyer", std::nullopt});
     auto after = state_doc(model::code(model::State::issued));
     after->set("guardrails", guard);
     after->set("issued_on", svc_.today().iso());
-    audit.append({actor, "request.issued", number, r->vendor_code, json(state_doc(model::code(model::State::draft))), json(after)});
+    audit.append({actor, "request.issued", number, r->vendor_code, json(state_doc(model::code(model::State::draft))),
+                  json(after)});
     tx.commit();
     res.number = number;
     res.state = model::code(model::State::issued);
@@ -338,7 +342,8 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     audit.append({actor, "agreement.confirmed", number, r->vendor_code, std::nullopt, json(after)});
     res.state = r->state;
     if (res.confirmed_by.size() == 2) {
-      rs.transition(number, {r->state, model::code(model::State::agreed), now, actor, side, std::string("both sides confirmed " + want)});
+      rs.transition(number, {r->state, model::code(model::State::agreed), now, actor, side,
+                             std::string("both sides confirmed " + want)});
       auto to = state_doc(model::code(model::State::agreed));
       to->set("version", latest.version);
       to->set("sha256", want);
@@ -373,8 +378,10 @@ std::vector<std::string> RequestService::expire(const std::string& actor) {
     std::vector<std::string> out;
     const std::string now = records::audit_now();
     for (auto& row : rows) {
-      rs.transition(*row[0], {row[2], model::code(model::State::expired), now, actor, "system", std::string("期限 経過（" + today + "）")});
-      audit.append({actor, "request.expired", *row[0], *row[1], json(state_doc(*row[2])), json(state_doc(model::code(model::State::expired)))});
+      rs.transition(*row[0], {row[2], model::code(model::State::expired), now, actor, "system",
+                              std::string("期限 経過（" + today + "）")});
+      audit.append({actor, "request.expired", *row[0], *row[1], json(state_doc(*row[2])),
+                    json(state_doc(model::code(model::State::expired)))});
       out.push_back(*row[0]);
     }
     tx.commit();

@@ -209,7 +209,8 @@ void SupplierEvidence::record_self_check(const std::string& number, const std::v
   svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     const records::RequestRecord r = existing_request(db, number);
-    if (model::stored_state(r.state) == model::State::draft) throw StateConflict("request " + number + " is a draft: issue it first");
+    if (model::stored_state(r.state) == model::State::draft)
+      throw StateConflict("request " + number + " is a draft: issue it first");
     const std::vector<std::string> items = request_items(r);
     if (items.empty()) throw std::invalid_argument("この要請には自己点検の対象となる要求事項がありません");
     if (answers.empty()) throw std::invalid_argument("自己点検は、少なくとも1つの項目についてお答えください");
