@@ -69,18 +69,21 @@ int cmd_briefing(const Globals& g, Args& a) {
     std::cout << str(out, "vendor_code") << "\t" << str(out, "answer_word") << "\t" << str(out, "via") << "\n";
     return kOk;
   }
-  if (sub == "attendance") {
-    const bool json = a.take_switch("--json");
+  // attendance and materials: one campaign's list, as JSON with --json
+  auto read_list = [&](const char* name, const char* usage, bool& json) {
+    json = a.take_switch("--json");
     auto pos = a.positionals();
-    if (pos.size() != 1) throw UsageError{"briefing attendance CAMPAIGN [--json]"};
-    Object::Ptr req = op("briefing_attendance");
+    if (pos.size() != 1) throw UsageError{usage};
+    Object::Ptr req = op(name);
     req->set("campaign", number_arg(pos[0], "campaign id"));
-    int rc = call(g, true, req, out);
-    if (rc != kOk) return rc;
-    if (json) {
-      std::cout << api::to_string(out) << "\n";
-      return kOk;
-    }
+    const int rc = call(g, true, req, out);
+    if (rc == kOk && json) std::cout << api::to_string(out) << "\n";
+    return rc;
+  };
+  if (sub == "attendance") {
+    bool json = false;
+    const int rc = read_list("briefing_attendance", "briefing attendance CAMPAIGN [--json]", json);
+    if (rc != kOk || json) return rc;
     Object::Ptr c = out->getObject("counts");
     std::cout << "出席 " << str(c, "attend") << "社（" << str(c, "attendees") << "名）、欠席 " << str(c, "absent")
               << "社、未回答 " << str(c, "unanswered") << "社\n";
@@ -96,17 +99,9 @@ int cmd_briefing(const Globals& g, Args& a) {
     return kOk;
   }
   if (sub == "materials") {
-    const bool json = a.take_switch("--json");
-    auto pos = a.positionals();
-    if (pos.size() != 1) throw UsageError{"briefing materials CAMPAIGN [--json]"};
-    Object::Ptr req = op("briefing_materials");
-    req->set("campaign", number_arg(pos[0], "campaign id"));
-    int rc = call(g, true, req, out);
-    if (rc != kOk) return rc;
-    if (json) {
-      std::cout << api::to_string(out) << "\n";
-      return kOk;
-    }
+    bool json = false;
+    const int rc = read_list("briefing_materials", "briefing materials CAMPAIGN [--json]", json);
+    if (rc != kOk || json) return rc;
     Array::Ptr list = out->getArray("materials");
     for (std::size_t i = 0; i < list->size(); ++i) {
       Object::Ptr m = list->getObject(static_cast<unsigned>(i));
