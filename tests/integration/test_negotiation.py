@@ -56,7 +56,12 @@ class Answers(RequestCase):
         self.assertIn('"reasons.bonus"', p.err)
         p = self.step(number, {"side": "supplier", "kind": "accept"}, SUPPLIER, expect=2)
         self.assertIn("taken by the buyer", p.err)
+        p = self.step(number, {"side": "buyer", "kind": "counter_proposal", "buyer_amount": 200000,
+                               "basis": "見積りの4割を負担します", "price_revision_date": "2026-11-19"}, BUYER, expect=2)
+        self.assertIn('"price_revision_date"', p.err)
         self.assertEqual(len(self.show(number)["steps"]), before)
+        p = self.issue(fair_request("V0005", due="2026-11-19"), expect=2)
+        self.assertIn('"due"', p.err)
         # a reject with a reason for each item answers it
         reasons = dict(REJECT_REASONS, direct_cost="直接費は当社の支援で不要になるため",
                        indirect_cost="間接経費は従来の単価に含まれているため")

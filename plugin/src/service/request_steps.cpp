@@ -112,6 +112,14 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     const model::State from = model::stored_state(r->state);
     const model::Transition move = model::on_step(from, side, kind);
     if (!move.allowed) throw StateConflict("request " + number + ": " + move.refusal);
+    if (in.body->has("price_revision_date") && !in.body->isNull("price_revision_date")) {
+      Date d;
+      std::string why;
+      const std::string raw = in.body->getValue<std::string>("price_revision_date");
+      if (parse_date(raw, d, why) && d < svc_.today())
+        throw std::invalid_argument("\"price_revision_date\": " + d.iso() + " is before today (" + svc_.today().iso() +
+                                    "): a price change cannot take effect in the past");
+    }
     const auto steps = rs.steps(number);
     const auto thread = detail::thread_of(steps);
     const auto ask = model::open_ask(thread);

@@ -38,6 +38,10 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
   if (!supplier) throw std::out_of_range("no supplier with vendor code " + in.vendor_code);
   records::GuardContext ctx;
   ctx.today = svc_.today();
+  // a deadline already past is a mistake, not something a guardrail override could allow
+  if (in.due < ctx.today)
+    throw std::invalid_argument("\"due\": " + in.due.iso() + " is before today (" + ctx.today.iso() +
+                                "): the reply deadline cannot be in the past");
   const SupplierStanding st = svc_.evaluate_now(*supplier);
   ctx.chart_level = st.standing.required_scs;
   ctx.chart_reason = required_words(svc_.catalogs().policy, st.view, ctx.chart_level);
