@@ -129,7 +129,7 @@ class Printable(CopyCase):
         self.assertIn("buyer-tanaka", text)
         # confirmed online: no seal is claimed anywhere, and no box to put one in
         self.assertIn("記名押印はありません", text)
-        self.assertNotIn("記名押印した書面", text)
+        self.assertNotIn("記名押印したとする書面", text)
         self.assertNotIn("印）", text)
         self.assertNotIn("supplier-form", text)  # words, never the internal method code
         # the page links the copy
@@ -184,8 +184,14 @@ class Printable(CopyCase):
 class PaperScan(CopyCase):
     def test_the_scan_is_stored_and_staff_download_it(self):
         sha = self.draft()
-        scan = pdf_bytes() + b"% signed and sealed copy\n"
+        scan = pdf_bytes().replace(b"%%EOF", b"% signed and sealed copy\n%%EOF")
         path = self.write("signed.pdf", scan)
+        # a PDF cut short (no %%EOF: a truncated upload, or a 5-byte "%PDF-") is no scan of a signed copy
+        cut = self.write("cut.pdf", pdf_bytes()[:-8])
+        p = self.run_cli("agreement", self.number, "--confirm-as", "supplier", "--by", "admin-ito", "--sha256", sha,
+                         "--paper-scan", cut)
+        self.assertEqual(p.returncode, 2, p.err)
+        self.assertIn("cut short", p.err)
         # not a PDF/PNG/JPEG, or over the policy's size: refused, naming the scan, nothing kept
         bad = self.write("signed.txt", "記名押印済み")
         p = self.run_cli("agreement", self.number, "--confirm-as", "supplier", "--by", "admin-ito", "--sha256", sha,
@@ -236,7 +242,7 @@ class PaperScan(CopyCase):
         status, _, body = self.browser.open(self.path + "/agreement.html")
         self.assertEqual(status, 200, body[:300])
         text = Page(body).all_text()
-        self.assertIn("記名押印した書面", text)
+        self.assertIn("記名押印したとする書面", text)
         self.assertIn(want, text)
         self.assertIn("admin-ito", text)
         self.assertIn("原本は法務部で保管", text)

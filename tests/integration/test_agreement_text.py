@@ -83,7 +83,7 @@ class AgreementText(RequestCase):
         self.assertIn(REPLY_DUE, a2)
         self.assertNotIn("までに次の対策", text)
         # the annex lists the one step there is
-        self.assertRegex(text, r"別紙　協議の経過.*\nステップ1　令和\d+年\d+月\d+日（\d{4}-\d\d-\d\d）　乙　要請の受領"
+        self.assertRegex(text, r"別紙　協議の経過.*\nステップ1　令和\d+年\d+月\d+日（\d{4}-\d\d-\d\d）　乙（甲が記録）　要請の受領"
                                r"（記録者：%s）\n　内容：受領しました" % SUPPLIER)
         self.confirm_both(number, sha)
         mail = self.notice()
@@ -112,8 +112,8 @@ class AgreementText(RequestCase):
         self.assertNotIn("改定しない", a4)
         self.assertIn("前項の対策の実施期限は、令和9年6月30日（2027-06-30）とする。", self.article(text, 2))
         annex = text[text.index("別紙　協議の経過"):]
-        for part in ("ステップ1", "乙　協議の申入れ", "内容：対策費用の取引価格への反映について協議を申し入れます。",
-                     "ステップ2", "乙　見積り", "初期費用の見積額：500,000円", "運用費用の見積額：120,000円",
+        for part in ("ステップ1", "乙（甲が記録）　協議の申入れ", "内容：対策費用の取引価格への反映について協議を申し入れます。",
+                     "ステップ2", "乙（甲が記録）　見積り", "初期費用の見積額：500,000円", "運用費用の見積額：120,000円",
                      "直接経費：400,000円", "間接経費：100,000円", "根拠：MFA導入と運用の見積り",
                      "ステップ3", "甲　提案", "甲の負担額：250,000円", "甲の負担割合：50％", "負担の方法：折半",
                      "取引価格の改定日：令和9年4月1日（2027-04-01）", "対象の要求事項：No.4-1-3",
@@ -187,7 +187,8 @@ class AgreementText(RequestCase):
         self.draft(number, PLAIN_TERMS, by=SUPPLIER, side="supplier", message="単価は据え置きで合意します。")
         a4 = self.article(self.text(number), 4)
         self.assertIn("（甲の説明）記録された説明はない。", a4)
-        self.assertIn("（乙の説明）本合意書案に付した説明\n単価は据え置きで合意します。", a4)
+        # the supplier's side as the buyer's staff wrote it down, and said so
+        self.assertIn("（乙の説明）本合意書案に付した説明（甲が乙に代わって記録）\n単価は据え置きで合意します。", a4)
 
     def test_estimates_without_a_request_do_not_claim_one(self):
         self.start()

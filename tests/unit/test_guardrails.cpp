@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "catalog/catalog_loader.hpp"
+#include "core/text.hpp"
 #include "records/audit_hash.hpp"
 #include "records/guardrails.hpp"
 
@@ -119,7 +120,7 @@ BOOST_AUTO_TEST_CASE(a_named_service_as_a_condition_of_an_order_is_refused) {
 
 BOOST_AUTO_TEST_CASE(after_a_decline_what_changed_is_required) {
   GuardContext c = ctx();
-  c.declined = {{"2026-00001", Date{2027, 3, 31}}};
+  c.declined = {{"2026-00001", Date{2027, 3, 31}, "折半\n以前の説明"}};
   RequestInput in = fair();
   auto r = result(issue(in, c), "no-pressing-after-refusal");
   BOOST_TEST(!r.passed);
@@ -154,6 +155,17 @@ BOOST_AUTO_TEST_CASE(overriding_for_a_supplier_that_objected_needs_compliance) {
   BOOST_TEST(result(o, "due-date-minimum").detail.find("コンプライアンス") != std::string::npos);
   BOOST_TEST(
       result(check_issue(c2.guardrails, c2.policy.requests, in, c, "compliance"), "due-date-minimum").overridden);
+}
+
+BOOST_AUTO_TEST_CASE(hollow_words_count_nothing) {
+  RequestInput in = fair();
+  for (const char* hollow : {"。。。。。。。。。。。。。。。。。。。。。。", "ああああああああああああああああああああああ",
+                             "ababababababababababababab", "12345678901234567890123", "ーーーーーーーーーーーーーーーーーーーーーー"}) {
+    in.cost_sharing->explanation = hollow;
+    BOOST_TEST(!result(issue(in), "cost-sharing-explained").passed, hollow);
+  }
+  BOOST_TEST(text::wording_length("コーヒー代") == 5u);  // ー after a letter lengthens it
+  BOOST_TEST(text::wording_length("ーーー") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(every_rule_of_the_file_has_its_pure_check) {
@@ -230,11 +242,11 @@ BOOST_AUTO_TEST_CASE(a_price_decision_with_an_unanswered_request_is_refused) {
   c.unanswered_step = "ステップ1（estimate）";
   auto no = check_price_decision(cat().guardrails, cat().policy.requests, {}, c, "yamada");
   BOOST_TEST(no.refused_ids() == ids({"no-unilateral-price"}), boost::test_tools::per_element());
-  auto over = check_price_decision(cat().guardrails, cat().policy.requests,
-                                   {{"no-unilateral-price", "取引先から書面で価格据え置きの同意を得ているため"}}, c,
-                                   "compliance");
-  BOOST_TEST(!over.refused());
-  BOOST_TEST(over.results[0].overridden);
+  // a statutory prohibition: no override, not even by the compliance function
+  BOOST_CHECK_THROW(check_price_decision(cat().guardrails, cat().policy.requests,
+                                         {{"no-unilateral-price", "取引先から書面で価格据え置きの同意を得ているため"}}, c,
+                                         "compliance"),
+                    std::invalid_argument);
 }
 
 // already-meets: the supplier's ★ on record against the level, the due date and the

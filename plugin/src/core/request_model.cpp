@@ -63,7 +63,7 @@ bool has_figures(const ThreadStep& s) {
 // The buyer answered with substance; older records of proposals without a basis did
 // not, and a buyer message never does.
 bool answers_ask(const ThreadStep& s) {
-  if (s.side == Side::supplier) return s.kind == Step::agreement;
+  if (s.side == Side::supplier) return s.kind == Step::agreement && !s.by_staff;
   if (s.kind == Step::accept || s.kind == Step::reject) return true;
   return (s.kind == Step::proposal || s.kind == Step::counter_proposal) && s.has_basis;
 }

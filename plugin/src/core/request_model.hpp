@@ -83,13 +83,15 @@ struct ThreadStep {
   std::string at;
   std::vector<std::string> cost_items;  // cost keys with an amount (initial_cost, …)
   bool has_basis = false;               // a proposal/counter-proposal states its basis
+  bool by_staff = false;                // a supplier's step recorded by the buyer's staff, not its link
 };
 
 // The supplier's latest step that asks the buyer to talk price (a negotiation request,
 // an estimate or a counter-proposal) and that the buyer has not yet answered with
 // substance: accepting the figure, counter-proposing with an amount and its basis, or
 // rejecting with a reason for each cost item. A buyer message, or the buyer drafting an
-// agreement, answers nothing. The supplier drafting the agreement itself closes its ask.
+// agreement, answers nothing. The supplier drafting the agreement itself closes its ask —
+// through its own page, never a draft the buyer's staff recorded in its name.
 struct OpenAsk {
   long long no = 0;
   Step kind = Step::negotiation_request;

@@ -5,6 +5,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -23,6 +24,31 @@ std::size_t visible_length(std::string_view s) {
     ++n;
   }
   return n;
+}
+
+std::size_t wording_length(std::string_view s) {
+  std::size_t n = 0;
+  std::array<UChar32, 3> seen{-1, -1, -1};
+  std::size_t distinct = 0;
+  bool after_letter = false;
+  int32_t i = 0;
+  const auto len = static_cast<int32_t>(s.size());
+  while (i < len) {
+    UChar32 c = 0;
+    U8_NEXT(s.data(), i, len, c);
+    if (c < 0) continue;
+    const bool letter = u_isalpha(c) && c != 0x30FC && c != 0xFF70;  // ー, ｰ: lengthen, not letters
+    if (!letter) {
+      if ((c == 0x30FC || c == 0xFF70) && after_letter) ++n;
+      after_letter = false;
+      continue;
+    }
+    after_letter = true;
+    ++n;
+    if (distinct < seen.size() && std::find(seen.begin(), seen.begin() + distinct, c) == seen.begin() + distinct)
+      seen[distinct++] = c;
+  }
+  return distinct < seen.size() ? 0 : n;
 }
 
 bool is_valid_utf8(std::string_view s) {

@@ -16,6 +16,17 @@ std::string nfkc(std::string_view s);
 // characters (zero-width spaces, direction marks). Invalid UTF-8 counts nothing.
 std::size_t visible_length(std::string_view s);
 
+// Letters a reader can read as words: code points of Unicode's letter categories (kana,
+// kanji, Latin, …; the long-vowel mark ー counts only after a letter). Punctuation,
+// symbols, digits, spaces and hidden characters count nothing, and a text of fewer than
+// three different letters ("ああああ", "abab") counts nothing at all: a hollow text is not
+// an explanation.
+std::size_t wording_length(std::string_view s);
+
+// The length that minimums of explanations count: visible_length(), or 0 when the text
+// is hollow (wording_length() is 0: no three different letters).
+inline std::size_t readable_length(std::string_view s) { return wording_length(s) == 0 ? 0 : visible_length(s); }
+
 // Strips ASCII white space and U+3000 (ideographic space) at both ends.
 std::string trim(std::string_view s);
 

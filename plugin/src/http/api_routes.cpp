@@ -54,8 +54,23 @@ HttpError from_api_error(const api::ApiError& e) {
   }
 }
 
+// An override is an authority the policy grants to named users (requests.overriders,
+// requests.compliance). Through a key, that name is the key's own — set by an admin when
+// the key was made — never the X-Hoshitori-User header a host may fill with any name.
+bool carries_overrides(const Object::Ptr& op) {
+  for (const char* k : {"request", "step"})
+    if (op->has(k) && op->get(k).type() == typeid(Object::Ptr))
+      if (Object::Ptr o = op->getObject(k); o->has("overrides") && !o->isNull("overrides")) return true;
+  return false;
+}
+
 // Runs one op as the caller: their user is the actor, their key the "via".
 std::string call(ApiContext& ctx, const Caller& c, Object::Ptr op, bool mutating) {
+  if (mutating && c.session.empty() && c.actor != c.key.name && carries_overrides(op))
+    throw HttpError(403, "Forbidden",
+                    "an override is made under the API key's own name (\"" + c.key.name + "\"), not the " +
+                        "X-Hoshitori-User header (\"" + c.actor +
+                        "\"): send it without the header, with a key made for the user the policy lists");
   if (mutating) op->set("actor", c.actor);
   ScopedPrincipal as(c.via);
   try {

@@ -15,6 +15,7 @@ Object::Ptr step_view(const Object::Ptr& step) {
   v->set("side", step->getValue<std::string>("side"));
   const std::string kind = step->getValue<std::string>("kind");
   v->set("kind", kind);
+  v->set("by_staff", b && b->optValue<bool>("recorded_by_staff", false));
   auto k = model::parse_step(kind);
   v->set("kind_label", k ? model::label_ja(*k) : "記録");
   // the 物件費/人件費 parts, an accepted figure, and a reject's reasons per cost item

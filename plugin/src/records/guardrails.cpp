@@ -9,9 +9,10 @@
 namespace hoshi::records {
 
 namespace {
-// Characters as a reader sees them: Japanese counts per character, and zero-width or
-// direction marks and spaces count nothing.
-std::size_t chars(const std::string& s) { return text::visible_length(s); }
+// Characters as a reader sees them: Japanese counts per character; zero-width or
+// direction marks and spaces count nothing, and a hollow text (no three different
+// letters: "。。。", "ああああ", "1234") counts nothing at all.
+std::size_t chars(const std::string& s) { return text::readable_length(s); }
 
 std::string trimmed(const std::string& s) { return text::trim(s); }
 
@@ -20,7 +21,7 @@ std::string trimmed(const std::string& s) { return text::trim(s); }
 std::string cost_sharing_explained(const GuardrailRule& r, const RequestPolicy&, const RequestInput& in,
                                    const GuardContext&) {
   if (!in.cost_sharing) return "cost_sharing がありません";
-  if (chars(in.cost_sharing->method) == 0) return "cost_sharing.method（分担の方法）が空です";
+  if (text::visible_length(in.cost_sharing->method) == 0) return "cost_sharing.method（分担の方法）が空です";
   const std::size_t n = chars(trimmed(in.cost_sharing->explanation));
   if (n < static_cast<std::size_t>(r.min_chars))
     return "cost_sharing.explanation が " + std::to_string(n) + " 文字です（" + std::to_string(r.min_chars) +
@@ -82,10 +83,17 @@ std::string no_pressing_after_refusal(const GuardrailRule&, const RequestPolicy&
     return "取引先は前回の要請 " + list +
            " を辞退しています。同じ水準以上を再び求めるには、何が変わったか（what_changed: support＝支援の追加、"
            "cost_share＝当社負担の拡大、later_date＝期限の延長）を記録してください";
-  if (!in.what_changed->later_date.empty() && !in.what_changed->support.size() && !in.what_changed->cost_share.size() &&
-      !(latest_due < in.due))
+  const WhatChanged& w = *in.what_changed;
+  if (!w.later_date.empty() && w.support.empty() && w.cost_share.empty() && !(latest_due < in.due))
     return "変更点は期限の延長（later_date）ですが、回答期限 " + in.due.iso() + " は辞退された要請の期限 " +
            latest_due.iso() + " より後ではありません";
+  // a larger cost share shows in the request's own cost sharing, not only in the words
+  const std::string sharing = in.cost_sharing ? in.cost_sharing->method + "\n" + in.cost_sharing->explanation : "";
+  if (!w.cost_share.empty() && w.support.empty() && w.later_date.empty())
+    for (const auto& d : ctx.declined)
+      if (d.sharing == sharing)
+        return "変更点は当社負担の拡大（cost_share）ですが、費用負担（cost_sharing の方法と説明）は辞退された要請 " +
+               d.number + " と同じです";
   return "";
 }
 
@@ -193,6 +201,8 @@ std::string scope_note(const std::string& citation, const std::string& scope) {
   return "取適法の適用は未判定です（取引先の資本金・従業員数が未登録）。対象となる場合に適用される条項です。";
 }
 
+bool overridable(const GuardrailRule& r) { return r.check != "no_unilateral_price"; }
+
 IssueCheck issue_check(const std::string& name) {
   for (const auto& c : kIssueChecks)
     if (name == c.name) return c.fn;
@@ -227,9 +237,14 @@ void check_override_ids(const std::vector<GuardrailRule>& rules, const std::vect
       if (overrides[i].rule == overrides[j].rule)
         throw std::invalid_argument("overrides: rule \"" + overrides[i].rule + "\" is overridden twice");
   for (const auto& o : overrides) {
-    bool known = false;
-    for (const auto& r : rules) known = known || (r.id == o.rule && r.applies_to == applies_to);
-    if (!known) throw std::invalid_argument("overrides: no rule \"" + o.rule + "\" applies here");
+    const GuardrailRule* rule = nullptr;
+    for (const auto& r : rules)
+      if (r.id == o.rule && r.applies_to == applies_to) rule = &r;
+    if (!rule) throw std::invalid_argument("overrides: no rule \"" + o.rule + "\" applies here");
+    if (!overridable(*rule))
+      throw std::invalid_argument("overrides: rule \"" + o.rule +
+                                  "\" cannot be overridden: deciding a price over an unanswered negotiation request is "
+                                  "prohibited (取適法 5条2項4号); answer the supplier's request first");
   }
 }
 

@@ -22,6 +22,7 @@ struct GuardContext {
   struct Declined {
     std::string number;
     Date due;
+    std::string sharing;  // its cost_sharing method and explanation, as issued
   };
   std::vector<Declined> declined;
   // the supplier declined or asked to negotiate an earlier request: overriding a rule
@@ -93,6 +94,9 @@ GuardOutcome check_price_decision(const std::vector<GuardrailRule>& rules, const
 using IssueCheck = std::string (*)(const GuardrailRule&, const RequestPolicy&, const RequestInput&,
                                    const GuardContext&);
 IssueCheck issue_check(const std::string& name);  // nullptr: not an issue check
+
+// A statutory prohibition (no-unilateral-price: 取適法 5条2項4号) is never overridden.
+bool overridable(const GuardrailRule& r);
 
 // Throws std::invalid_argument when an override names no rule of `applies_to`.
 void check_override_ids(const std::vector<GuardrailRule>& rules, const std::vector<Override>& overrides,

@@ -61,7 +61,7 @@ std::string confirmation_method_words(const std::string& method) {
   if (method.rfind("paper-scan", 0) == 0) {
     std::string note;
     if (auto semi = method.find("; "); semi != std::string::npos) note = method.substr(semi + 2);
-    return "受注者が記名押印した書面によります。発注者側の担当者が、その書面のスキャンを添えて記録しました。" +
+    return "発注者側の担当者が、受注者が記名押印したとする書面のスキャンを添えて記録しました（記名押印はスキャンの書面で確認できます）。" +
            (note.empty() ? std::string() : "（記録時の注記: " + note + "）");
   }
   if (method == "erp-screen") return "発注者の担当者が ERP 画面で確認しました。";

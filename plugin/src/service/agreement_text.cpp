@@ -78,7 +78,8 @@ Object::Ptr entry(const records::StepRecord& s, const Object::Ptr& b) {
   auto e = obj();
   e->set("step", std::to_string(s.step));
   add_date(e, step_date(s.at));
-  e->set("side_label", side_label(s.side));
+  // a supplier's step the buyer's staff wrote down is the buyer's record of what the supplier said
+  e->set("side_label", side_label(s.side) + (b->optValue<bool>("recorded_by_staff", false) ? "（甲が記録）" : ""));
   e->set("kind_label", kind_label(s.kind));
   e->set("actor", s.actor);
   Array::Ptr lines = new Array;
@@ -213,7 +214,7 @@ Object::Ptr thread_context(const std::vector<records::StepRecord>& steps, const 
   exchanged = exchanged || drafted_by.size() > 1;
   if (!draft.message.empty()) {
     auto e = obj();
-    e->set("where", std::string("本合意書案に付した説明"));
+    e->set("where", std::string(draft.by_staff ? "本合意書案に付した説明（甲が乙に代わって記録）" : "本合意書案に付した説明"));
     e->set("text", draft.message);
     (draft.side == "buyer" ? buyer_reason : supplier_reason) = e;
   }
@@ -277,6 +278,20 @@ Object::Ptr context(const std::string& number, const Object::Ptr& request, Objec
     ctx->set("buyer_share_percent", std::to_string(*p));
   for (const char* k : {"initial_cost", "running_cost", "buyer_amount", "buyer_running_amount"})
     if (auto v = api::int_arg(terms, k, 0, kMax, "terms.")) ctx->set(k, records::yen(*v));
+  // the document may not say the price stays when the thread holds a price decided, or a
+  // figure accepted with the day a new price takes effect
+  if (!api::sub(terms, "price_revision"))
+    for (const auto& s : steps) {
+      const Object::Ptr b = step_body(s);
+      const bool decided = s.side == "buyer" && s.kind == "price_decision";
+      const bool accepted_revision = s.side == "buyer" && s.kind == "accept" && !text_of(b, "price_revision_date").empty();
+      if (decided || accepted_revision)
+        throw api::ApiError(HOSHITORI_INVALID,
+                            "\"terms.price_revision\" is required: the thread holds " +
+                                std::string(decided ? "a price decision" : "an accepted figure with a price-change date") +
+                                " (step " + std::to_string(s.step) +
+                                "), so the agreement must state the revision, its date and the contracts it covers");
+    }
   if (Object::Ptr pr = api::sub(terms, "price_revision")) {
     api::only_keys(pr, "terms.price_revision", {"date", "description", "contracts"});
     const std::string raw = api::str_arg(pr, "date", false);
@@ -309,7 +324,7 @@ void add_notice_summary(Object::Ptr& agreement, const records::AgreementRecord& 
   for (const auto& s : steps) {
     const Object::Ptr b = step_body(s);
     if (s.kind == "agreement" && text_of(b, "agreement_version") == std::to_string(version.version)) {
-      draft = {s.side, text_of(b, "message")};
+      draft = {s.side, text_of(b, "message"), b->optValue<bool>("recorded_by_staff", false)};
       break;
     }
     before.push_back(s);

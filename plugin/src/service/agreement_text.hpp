@@ -19,6 +19,7 @@ namespace hoshi::agreement {
 struct Draft {
   std::string side;     // buyer | supplier
   std::string message;  // the agreement step's "message" ("" when none)
+  bool by_staff = false;  // a supplier's draft the buyer's staff recorded in its name
 };
 
 // The thread part of the context (pure): "thread" with negotiated / requested /

@@ -76,7 +76,7 @@ inline std::optional<long long> int_arg(const Object::Ptr& o, const std::string&
   if (!o->has(key) || o->isNull(key)) return std::nullopt;
   Poco::Dynamic::Var v = o->get(key);
   const std::string name = "\"" + path + key + "\"";
-  if (!v.isInteger()) throw ApiError(HOSHITORI_INVALID, name + " must be a whole number");
+  if (!v.isInteger() || v.isBoolean()) throw ApiError(HOSHITORI_INVALID, name + " must be a whole number");
   long long n = 0;
   try {
     n = v.convert<long long>();

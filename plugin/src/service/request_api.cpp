@@ -54,6 +54,18 @@ std::string date_bound(const Object::Ptr& req, const std::string& key, bool end)
 // "scan": {"filename", "content_base64"}: a PDF, PNG or JPEG of the signed copy, at most
 // the policy's evidence max_file_bytes; stored with the confirmation, which keeps the
 // SHA-256 of the stored bytes.
+// A scan that ends as its format ends: %%EOF (PDF), the IEND chunk (PNG), EOI (JPEG).
+bool complete_document(const std::string& b, const std::string& type) {
+  std::string_view v(b);
+  while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' || v.back() == '\0'))
+    v.remove_suffix(1);
+  auto ends = [&](std::string_view tail) { return v.size() >= tail.size() && v.substr(v.size() - tail.size()) == tail; };
+  if (type == "application/pdf") return ends("%%EOF");
+  if (type == "image/png") return ends(std::string_view("IEND\xae\x42\x60\x82", 8));
+  if (type == "image/jpeg") return ends("\xff\xd9");
+  return false;
+}
+
 PaperScan paper_scan_arg(const Object::Ptr& req, long long max_bytes) {
   Object::Ptr s = sub(req, "scan");
   if (!s) throw ApiError(HOSHITORI_INVALID, "\"scan\" must be an object {\"filename\", \"content_base64\"}");
@@ -69,8 +81,11 @@ PaperScan paper_scan_arg(const Object::Ptr& req, long long max_bytes) {
     throw ApiError(HOSHITORI_INVALID, "\"scan.content_base64\": the scan is " + std::to_string(bytes->size()) +
                                           " bytes, over the policy's evidence max_file_bytes (" +
                                           std::to_string(max_bytes) + ")");
-  if (!evidence::sniff_media_type(*bytes))
-    throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is not a PDF, PNG or JPEG");
+  const auto type = evidence::sniff_media_type(*bytes);
+  if (!type) throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is not a PDF, PNG or JPEG");
+  if (!complete_document(*bytes, *type))
+    throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is cut short: a " + *type +
+                                          " that does not end as one (a whole scan of the signed copy is needed)");
   out.content = std::move(*bytes);  // stored with the confirmation; its SHA-256 is computed from it there
   return out;
 }

@@ -79,6 +79,7 @@ std::vector<std::string> text_list(Object::Ptr o, const std::string& key) {
   return list;
 }
 constexpr std::size_t kMinBasisChars = 10;
+constexpr std::size_t kMinChangeChars = 10;
 
 // An estimate's 物件費/人件費 parts: each total is the sum of its parts when parts are
 // given; a total given beside its parts must equal their sum.
@@ -90,6 +91,9 @@ void split_costs(Object::Ptr b) {
     if (!has(material) && !has(labor)) continue;
     const long long sum =
         (has(material) ? b->getValue<long long>(material) : 0) + (has(labor) ? b->getValue<long long>(labor) : 0);
+    if (sum > kMaxYen)
+      throw ApiError(HOSHITORI_INVALID, "\"" + std::string(material) + "\" and \"" + labor + "\" add up to more than " +
+                                            std::to_string(kMaxYen) + " yen");
     if (has(total) && b->getValue<long long>(total) != sum)
       throw ApiError(HOSHITORI_INVALID, "\"" + std::string(total) + "\" (" +
                                             std::to_string(b->getValue<long long>(total)) + ") is not the sum of \"" +
@@ -199,6 +203,13 @@ records::RequestInput parse_request_input(const Object::Ptr& o, const Catalogs& 
     w.support = text::trim(clean_text(str_arg(wc, "support", false), "what_changed.support"));
     w.cost_share = text::trim(clean_text(str_arg(wc, "cost_share", false), "what_changed.cost_share"));
     w.later_date = text::trim(clean_text(str_arg(wc, "later_date", false), "what_changed.later_date"));
+    for (const auto& [name, text] : {std::pair<const char*, const std::string&>{"support", w.support},
+                                     {"cost_share", w.cost_share},
+                                     {"later_date", w.later_date}})
+      if (!text.empty() && text::readable_length(text) < kMinChangeChars)
+        throw ApiError(HOSHITORI_INVALID, "\"what_changed." + std::string(name) +
+                                              "\": say what changed in words, at least " +
+                                              std::to_string(kMinChangeChars) + " characters");
     if (!w.any())
       throw ApiError(HOSHITORI_INVALID,
                      "\"what_changed\" names no change: give \"support\", \"cost_share\" or \"later_date\"");
@@ -278,7 +289,7 @@ void validate_step(const StepInput& in) {  // and cleans the body's free text in
     throw ApiError(HOSHITORI_INVALID, "a " + in.kind + " needs \"amount\", \"buyer_amount\" or \"share_percent\"");
   // 取適法 5条2項4号: the buyer's answer carries the explanation behind its figure
   if ((in.kind == "proposal" || in.kind == "counter_proposal") && *side == model::Side::buyer &&
-      text::visible_length(str_arg(b, "basis", false)) < kMinBasisChars)
+      text::readable_length(str_arg(b, "basis", false)) < kMinBasisChars)
     throw ApiError(HOSHITORI_INVALID, "a buyer's " + in.kind +
                                           " needs \"basis\": how its amount was reached (the supplier's cost items, "
                                           "the share of its sales, …), at least " +

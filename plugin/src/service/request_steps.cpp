@@ -44,6 +44,7 @@ std::vector<model::ThreadStep> thread_of(const std::vector<records::StepRecord>&
     for (const auto& k : model::cost_keys())
       if (body->has(k) && !body->isNull(k)) t.cost_items.push_back(k);
     t.cost_items = model::reasoned_items(t.cost_items);
+    t.by_staff = body->optValue<bool>("recorded_by_staff", false);
     t.has_basis = body->has("basis") && !body->isNull("basis") && !body->getValue<std::string>("basis").empty();
     out.push_back(std::move(t));
   }
@@ -87,11 +88,11 @@ void check_reasons(const Object::Ptr& body, const model::OpenAsk& ask) {
   Object::Ptr reasons = body->getObject("reasons");
   for (const auto& item : ask.cost_items)
     if (!reasons || !reasons->has(item) || reasons->isNull(item) ||
-        text::visible_length(reasons->getValue<std::string>(item)) < kMinItemReasonChars)
+        text::readable_length(reasons->getValue<std::string>(item)) < kMinItemReasonChars)
       throw std::invalid_argument("\"reasons." + item + "\": give the reason for not accepting the supplier's " +
                                   model::cost_label_ja(item) + " (step " + std::to_string(*ask.figures_step) +
                                   "), at least " + std::to_string(kMinItemReasonChars) + " characters");
-  if (ask.cost_items.empty() && text::visible_length(body->optValue<std::string>("reason", "")) < kMinRejectReasonChars)
+  if (ask.cost_items.empty() && text::readable_length(body->optValue<std::string>("reason", "")) < kMinRejectReasonChars)
     throw std::invalid_argument("\"reason\": the supplier's " + std::string(model::label_ja(ask.kind)) + " (step " +
                                 std::to_string(ask.no) + ") names no figures: say why it is not accepted, at least " +
                                 std::to_string(kMinRejectReasonChars) + " characters");
@@ -120,6 +121,12 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
         throw std::invalid_argument("\"price_revision_date\": " + d.iso() + " is before today (" + svc_.today().iso() +
                                     "): a price change cannot take effect in the past");
     }
+    // the supplier's own page runs under its link's principal (http/supplier_form.cpp);
+    // any other supplier-side step is the buyer's staff writing down what the supplier said
+    const bool via_link = svc_.principal().rfind("supplier-link:", 0) == 0;
+    if (via_link && side != model::Side::supplier)
+      throw std::invalid_argument("a supplier link takes the supplier's steps only");
+    if (side == model::Side::supplier && !via_link) Object::Ptr(in.body)->set("recorded_by_staff", true);
     const auto steps = rs.steps(number);
     const auto thread = detail::thread_of(steps);
     const auto ask = model::open_ask(thread);
@@ -173,7 +180,8 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     const std::string now = records::audit_now();
     if (kind == model::Step::agreement) {
       Object::Ptr request = parse_obj(r->body);
-      const agreement::Draft draft{in.side, body->optValue<std::string>("message", "")};
+      const agreement::Draft draft{in.side, body->optValue<std::string>("message", ""),
+                                   body->optValue<bool>("recorded_by_staff", false)};
       Object::Ptr ctx = agreement::context(number, request, body->getObject("terms"), steps, draft, cat, svc_.today());
       // the version is part of the document, so two versions never share a hash
       ctx->set("version", std::to_string(rs.agreements(number, false).size() + 1));

@@ -64,7 +64,13 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
       if (records::level_rank(r.level) <= records::level_rank(in.level)) {
         if (model::open_ask(thread)) ctx.pressing_on.push_back(r.number);
         Date due;
-        if (state == model::State::declined && parse_iso_date(r.due, due)) ctx.declined.push_back({r.number, due});
+        if (state == model::State::declined && parse_iso_date(r.due, due)) {
+          Object::Ptr cs = parse_obj(r.body)->getObject("cost_sharing");
+          const std::string sharing = cs ? cs->optValue<std::string>("method", "") + "\n" +
+                                               cs->optValue<std::string>("explanation", "")
+                                         : "";
+          ctx.declined.push_back({r.number, due, sharing});
+        }
       }
     }
     if (r.level != in.level) continue;
