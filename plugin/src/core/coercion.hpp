@@ -2,8 +2,12 @@
 // certification or evaluation made a condition of continued trade, a penalty for not
 // obtaining it, or a named service made a condition of an order or a bid (the
 // guidance's problem patterns 「宣言・認証の強制」「推奨サービスの取引条件化」).
-// Pure text analysis, sentence by sentence, after NFKC; a sentence that promises the
-// opposite (「不利益な取扱いはしません」) is not a condition.
+// Pure text analysis, sentence by sentence (sentences end only at 。．！？!?), after
+// NFKC with hidden characters, line breaks and spaces removed and spellings folded
+// (取り引き, 打ち切, おたすけ隊, とりひき …). Within a sentence each clause (split also at
+// 「が、」「ものの」「けれども」) is read on its own: a phrase that is denied after it
+// (「取引を停止することはございません」「条件とするものではありません」) is a promise, but a
+// penalty that is itself a negative verb (「発注しません」「取引いたしかねます」) is not.
 #pragma once
 #include <optional>
 #include <string>
