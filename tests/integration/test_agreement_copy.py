@@ -141,9 +141,13 @@ class Printable(CopyCase):
         self.assertIn("version", body)
         self.assertEqual(self.browser.open(self.path + "/agreement.html?version=7")[0], 404)
 
-        # the staff equivalent on the ERP screen: the same copy, and linked from the panel
+        # the staff equivalent on the ERP screen: the same copy, and linked from the panel; the
+        # figures it shows make it a staff read, recorded (purpose limitation)
+        reads = "SELECT COUNT(*) FROM audit_events WHERE action = 'supplier_info.read' AND subject = '%s'" % self.number
+        before = int(self.query(reads)[0][0])
         r = self.server.request("GET", "/erp/requests/%s/agreement.html" % self.number, key=self.key)
         self.assertEqual(r.status, 200, r)
+        self.assertEqual(int(self.query(reads)[0][0]), before + 1)
         self.assert_print_page(r.headers, r.text, sha)
         self.assertIn("佐藤", Page(r.text).all_text())
         panel = self.server.request("GET", "/erp/suppliers/V0001", key=self.key)

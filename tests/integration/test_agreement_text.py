@@ -176,7 +176,7 @@ class AgreementText(RequestCase):
         self.step(number, ACCEPT, BUYER)
         self.draft(number, PLAIN_TERMS)
         text = self.text(number)
-        self.assertIn("見積りの受入れ", text)
+        self.assertIn("見積り・対案の受入れ", text)
         self.assertIn("ステップ1の金額のとおり", text)
         self.assertIn("500,000円", text)
 

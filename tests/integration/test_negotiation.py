@@ -130,7 +130,7 @@ class Answers(RequestCase):
         self.step(number, ACCEPT, BUYER)
         self.step(number, {"side": "buyer", "kind": "agreement", "terms": TERMS}, BUYER)
         text = self.ok(self.run_cli("agreement", number)).out
-        for words in ("うち物件費（初期）", "300,000円", "うち人件費（運用）", "見積りの受入れ"):
+        for words in ("うち物件費（初期）", "300,000円", "うち人件費（運用）", "見積り・対案の受入れ"):
             self.assertIn(words, text)
 
 

@@ -32,7 +32,7 @@ const StepName kSteps[] = {
     {Step::negotiation_request, "negotiation_request", "価格協議の申入れ", Side::supplier},
     {Step::proposal, "proposal", "費用分担の提案", Side::buyer},
     {Step::counter_proposal, "counter_proposal", "対案", std::nullopt},
-    {Step::accept, "accept", "見積りの受入れ", Side::buyer},
+    {Step::accept, "accept", "見積り・対案の受入れ", Side::buyer},
     {Step::reject, "reject", "理由を示した不受理", Side::buyer},
     {Step::message, "message", "メッセージ", std::nullopt},
     {Step::price_decision, "price_decision", "代金の決定", Side::buyer},

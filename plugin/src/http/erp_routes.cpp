@@ -7,6 +7,7 @@
 #include "http/erp_screen_parts.hpp"
 #include "http/evidence_download.hpp"
 #include "http/supplier_agreement.hpp"
+#include "records/purpose.hpp"
 #include "records/staff_link.hpp"
 #include "service/requests.hpp"
 
@@ -210,11 +211,19 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       // the agreement as a printable A4 page, or the scan of the copy the supplier signed on paper
       Service& svc = ctx.screens.service();
       try {
-        if (r.segments[2] == "agreement.html")
+        if (r.segments[2] == "agreement.html") {
+          // the printed agreement shows the figures and the thread: a staff read (purpose
+          // limitation), recorded before the page goes out
+          const std::string vendor = RequestService(svc).show(r.segments[1])->getValue<std::string>("supplier");
+          svc.with_db([&](store::Database& db) {
+            records::record_staff_read(db, r.caller.via, r.caller.actor, vendor, "erp-agreement-print",
+                                       {{r.segments[1], {"agreement", "cost_figures"}}});
+          });
           return send_agreement_html(ex, svc, r.segments[1], ex.query("version"),
                                      [&](const std::string& name, const Poco::JSON::Object::Ptr& c) {
                                        return ctx.screens.render_template(name, c);
                                      });
+        }
         if (!send_agreement_scan(ex, svc, r.segments[1], ex.query("version"), r.caller.actor, r.caller.via))
           throw HttpError(404, "Not Found", "この版の合意書には、書面のスキャンが記録されていません");
         return;

@@ -26,7 +26,7 @@ const char* kind_label(const std::string& kind) {
                                                                {"negotiation_request", "協議の申入れ"},
                                                                {"proposal", "提案"},
                                                                {"counter_proposal", "対案"},
-                                                               {"accept", "見積りの受入れ"},
+                                                               {"accept", "見積り・対案の受入れ"},
                                                                {"reject", "理由を示した不受理"},
                                                                {"message", "連絡"},
                                                                {"price_decision", "取引価格の決定"},
