@@ -17,6 +17,7 @@
 // usage: node request_story.test.mjs HOSHITORI_BINARY SAMPLE_DIR [ARTIFACT_DIR]
 //   (as erp_screens.test.mjs: $HOSHITORI_E2E_ARTIFACTS, $HOSHITORI_CHROMIUM)
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -235,6 +236,20 @@ async function main() {
     shots.push(await shot(phone, ARTIFACTS, 'story-3-supplier-agreed-phone.png'));
     const agreed = JSON.parse(cli('request', 'show', number, '--json'));
     check(agreed.state === 'agreed', 'the request is agreed in the database', agreed.state);
+
+    step('the supplier keeps its copy: the text download and the printable A4 page');
+    const [copy] = await Promise.all([phone.waitForEvent('download'),
+      phone.locator('a', { hasText: 'ダウンロード（テキスト）' }).first().click()]);
+    const copyBytes = fs.readFileSync(await copy.path());
+    check(crypto.createHash('sha256').update(copyBytes).digest('hex') === sha,
+          'the downloaded copy hashes to the SHA-256 both sides confirmed', copy.suggestedFilename());
+    check(copyBytes.toString('utf8').includes('折半'), 'the copy is the agreement text');
+    await phone.locator('a', { hasText: '印刷用に表示' }).first().click();
+    await phone.waitForLoadState('load');
+    const printed = await text(phone, 'body');
+    check(printed.includes(sha) && printed.includes('合意が成立しています'),
+          'the printable page names the SHA-256 and says both confirmed', printed.slice(0, 400));
+    await phone.goBack({ waitUntil: 'load' });
 
     step('the 星取表 shows the supplier\'s new standing');
     await page.goto(`${base}/erp/?name=${encodeURIComponent(target.name)}`, { waitUntil: 'load' });
