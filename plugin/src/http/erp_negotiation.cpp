@@ -34,7 +34,8 @@ void number_field(const FormFields& f, const std::string& key, Object::Ptr into,
     else if (c != ',' && c != ' ')
       throw HttpError(400, "Bad Request", say(t, "err_number", key));
   }
-  if (digits.empty() || digits.size() > 13) throw HttpError(400, "Bad Request", say(t, "err_number", key));
+  if (digits.empty()) throw HttpError(400, "Bad Request", say(t, "err_number", key));
+  if (digits.size() > 13) throw HttpError(400, "Bad Request", say(t, "err_too_large", key));
   into->set(as, std::stoll(digits));
 }
 
