@@ -110,6 +110,7 @@ int cmd_erp_link(const Globals& g, Args& a);
 int cmd_campaign(const Globals& g, Args& a);
 int cmd_outbox(const Globals& g, Args& a);
 int cmd_briefing(const Globals& g, Args& a);
+int cmd_standing_link(const Globals& g, Args& a);
 int cmd_export_suppliers(const Globals& g, Args& a);
 int cmd_sync(const Globals& g, Args& a);
 int cmd_webhook(const Globals& g, Args& a);

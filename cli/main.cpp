@@ -129,6 +129,9 @@ const char* kUsage =
     "  briefing materials CAMPAIGN [--json]   the materials with their SHA-256\n"
     "  briefing material get CAMPAIGN ID --out FILE\n"
     "  briefing link CAMPAIGN CODE [--days N] [--by USER]   a supplier's briefing page link\n"
+    "  standing-link create CODE [--days N] [--by USER]   the supplier's standing link for order documents\n"
+    "                 (価格交渉の申入れ without a request; replaces its earlier one; default 1825 days)\n"
+    "  standing-link show CODE | standing-link revoke CODE [--by USER]\n"
     "  outbox run [--once] [--smtp URL] [--per-minute N] [--campaign ID]   the sender\n"
     "  outbox status [--json]\n"
     "  outbox resolve ID --delivered|--resend [--by USER]   settle an \"unknown\" message\n"
@@ -204,6 +207,7 @@ int main(int argc, char** argv) {
     if (cmd == "campaign") return cmd_campaign(g, args);
     if (cmd == "outbox") return cmd_outbox(g, args);
     if (cmd == "briefing") return cmd_briefing(g, args);
+    if (cmd == "standing-link") return cmd_standing_link(g, args);
     if (cmd == "sync") return cmd_sync(g, args);
     if (cmd == "webhook") return cmd_webhook(g, args);
     if (cmd == "version") {

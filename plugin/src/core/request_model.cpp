@@ -57,7 +57,8 @@ bool opens_ask(const ThreadStep& s) {
          (s.kind == Step::negotiation_request || s.kind == Step::estimate || s.kind == Step::counter_proposal);
 }
 bool has_figures(const ThreadStep& s) {
-  return s.side == Side::supplier && (s.kind == Step::estimate || s.kind == Step::counter_proposal) &&
+  return s.side == Side::supplier &&
+         (s.kind == Step::estimate || s.kind == Step::counter_proposal || s.kind == Step::negotiation_request) &&
          !s.cost_items.empty();
 }
 // The buyer answered with substance; older records of proposals without a basis did
@@ -175,6 +176,37 @@ Transition on_step(State from, Side side, Step kind) {
   return t;
 }
 
+const char* code(Origin o) { return o == Origin::buyer ? "buyer" : "supplier"; }
+std::optional<Origin> parse_origin(const std::string& s) {
+  if (s == "buyer") return Origin::buyer;
+  if (s == "supplier") return Origin::supplier;
+  return std::nullopt;
+}
+Origin stored_origin(const std::string& s) {
+  if (auto o = parse_origin(s)) return *o;
+  throw std::logic_error("stored request origin \"" + s + "\" is not a known origin (corrupt record)");
+}
+const char* label_ja(Origin o) { return o == Origin::buyer ? "当社からの対策要請" : "取引先からの価格協議の申入れ"; }
+State initial_state(Origin o) { return o == Origin::buyer ? State::draft : State::negotiating; }
+std::optional<Step> first_step(Origin o) {
+  if (o == Origin::supplier) return Step::negotiation_request;
+  return std::nullopt;
+}
+
+Transition on_step(Origin origin, State from, Side side, Step kind) {
+  if (origin == Origin::supplier && (kind == Step::acknowledge || kind == Step::decline || kind == Step::withdraw)) {
+    Transition t;
+    t.refusal = std::string("the supplier started this negotiation (no request of the buyer): there is nothing to ") +
+                (kind == Step::acknowledge ? "acknowledge"
+                 : kind == Step::decline   ? "decline"
+                                           : "withdraw") +
+                "; answer the supplier's ask (accept, counter_proposal with basis, reject with reasons) or draft "
+                "the agreement";
+    return t;
+  }
+  return on_step(from, side, kind);
+}
+
 std::optional<OpenAsk> open_ask(const std::vector<ThreadStep>& thread) {
   std::optional<OpenAsk> open;
   std::optional<ThreadStep> figures;
@@ -215,7 +247,7 @@ const std::vector<std::string>& cost_keys() {
   static const std::vector<std::string> keys{"initial_cost",          "running_cost",          "direct_cost",
                                              "indirect_cost",         "material_initial_cost", "labor_initial_cost",
                                              "material_running_cost", "labor_running_cost",    "amount",
-                                             "buyer_amount",          "share_percent"};
+                                             "buyer_amount",          "buyer_running_amount",  "share_percent"};
   return keys;
 }
 
@@ -243,6 +275,7 @@ std::string cost_label_ja(const std::string& key) {
       {"labor_running_cost", "人件費（運用・年額）"},
       {"amount", "金額"},
       {"buyer_amount", "発注者の負担額"},
+      {"buyer_running_amount", "発注者の負担額（運用・年額）"},
       {"share_percent", "負担割合"},
   };
   for (const auto& n : names)

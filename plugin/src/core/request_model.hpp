@@ -73,6 +73,26 @@ bool may_issue(State from);     // draft → issued
 bool may_expire(State from);    // past its due date with no agreement → expired
 bool may_conclude(State from);  // both sides confirmed an agreement → agreed
 
+// ---- Who started the record -----------------------------------------------------
+
+// buyer: the buyer's 対策要請 (a level, a letter, a reply deadline), drafted then issued.
+// supplier: the supplier's own 価格協議の申入れ through its standing link (想定事例 (4)):
+// no level, no letter; it starts negotiating with the supplier's first step.
+enum class Origin { buyer, supplier };
+const char* code(Origin o);
+std::optional<Origin> parse_origin(const std::string& s);
+// Stored origin: an unknown code is a corrupt record (std::logic_error naming it).
+Origin stored_origin(const std::string& s);
+// 「当社からの対策要請」 / 「取引先からの価格協議の申入れ」
+const char* label_ja(Origin o);
+// The state a new record is written in, and the step that must open it (nullopt: none).
+State initial_state(Origin o);
+std::optional<Step> first_step(Origin o);
+// on_step() for a record of `origin`: a supplier-initiated negotiation holds no request
+// of the buyer, so there is nothing to acknowledge, decline or withdraw; every other step
+// follows the one table.
+Transition on_step(Origin origin, State from, Side side, Step kind);
+
 // ---- Negotiation with substance -------------------------------------------------
 
 // One step of a thread as far as the negotiation rules need it.
@@ -104,6 +124,9 @@ std::optional<OpenAsk> open_ask(const std::vector<ThreadStep>& thread);
 // The same ask in words for a refusal: "ステップ3（見積り、2026-11-20T…）".
 std::string describe(const OpenAsk& a);
 
+// A supplier's estimate or counter-proposal with figures, or its negotiation request when
+// it states figures (the cost-share helper's costs and proposed amounts), is what a buyer
+// accepts or gives reasons against.
 // The supplier's latest step with figures that a buyer `accept` would take (its
 // number), or nullopt when the thread holds none after the last agreement draft.
 std::optional<long long> acceptable_figures(const std::vector<ThreadStep>& thread);

@@ -301,6 +301,28 @@ void supplier_link_revoke(Exchange& ex, ApiContext& ctx, const Caller& c, const 
   ex.send_json(200, call(ctx, c, op, true));
 }
 
+// The supplier's standing link (service/supplier_initiated.hpp): made (rotating the
+// earlier one), shown (never the token), revoked.
+void standing_link(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
+  auto op = body_object_or_empty(ex, ctx);
+  op->set("op", "standing_link");
+  op->set("vendor_code", p[0]);
+  ex.send_json(201, call(ctx, c, op, true));
+}
+
+void standing_link_show(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
+  auto op = op_doc("standing_link_show");
+  op->set("vendor_code", p[0]);
+  ex.send_json(200, call(ctx, c, op, false));
+}
+
+void standing_link_revoke(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
+  ex.body(ctx.max_body);
+  auto op = op_doc("standing_link_revoke");
+  op->set("vendor_code", p[0]);
+  ex.send_json(200, call(ctx, c, op, true));
+}
+
 void audit_verify(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
   auto op = op_doc("verify");
   copy_query(ex, op, {"expected_head"});
@@ -384,6 +406,9 @@ const Route kRoutes[] = {
     {"PATCH", "suppliers/{}", Role::buyer, supplier_update},
     {"GET", "suppliers/{}/history", Role::viewer, supplier_history},
     {"GET", "suppliers/{}/evidence", Role::viewer, supplier_evidence},
+    {"GET", "suppliers/{}/standing-link", Role::viewer, standing_link_show},
+    {"POST", "suppliers/{}/standing-link", Role::buyer, standing_link},
+    {"DELETE", "suppliers/{}/standing-link", Role::buyer, standing_link_revoke},
     {"GET", "evidence/{}", Role::viewer, evidence_download},
     {"GET", "requests", Role::viewer, requests_list},
     {"POST", "requests", Role::buyer, request_issue},

@@ -161,6 +161,35 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
       }
       return ex.send(200, "text/html; charset=utf-8", request_form_screen(ctx.screens, r, nullptr, csrf));
     }
+    if (r.segments.size() == 3 && r.segments[0] == "suppliers" && ex.method() == "POST" &&
+        (r.segments[2] == "standing-link" || r.segments[2] == "standing-link-revoke")) {
+      // the supplier's standing link for its order documents (service/supplier_initiated.hpp):
+      // made (the earlier one stops working) and shown once on the panel, or revoked
+      r.caller = ctx.auth.require(ex, records::Role::buyer);
+      r.csrf = ctx.auth.csrf_token(r.caller);
+      read_form(ex, ctx, r.caller);
+      const bool make = r.segments[2] == "standing-link";
+      if (make && ctx.public_url.empty() && ex.host().empty())
+        throw HttpError(400, "Bad Request",
+                        "リンクの URL を作れません: この要求はホスト名 (Host) を名乗っていません。"
+                        "hoshitori serve --public-url で公開 URL を設定してください");
+      auto op = Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+      op->set("op", make ? "standing_link" : "standing_link_revoke");
+      op->set("vendor_code", r.segments[1]);
+      op->set("actor", r.caller.actor);
+      auto out = screen_parts::run_op(ctx.screens.service(), op);
+      if (make) {  // shown once, on this page; never put in a URL
+        const std::string scheme = ex.header("X-Forwarded-Proto") == "https" ? "https://" : "http://";
+        const std::string base = ctx.public_url.empty() ? scheme + ex.host() : ctx.public_url;
+        r.new_link = base + out->getValue<std::string>("path");
+        r.segments.pop_back();
+        return ex.send(200, "text/html; charset=utf-8", ctx.screens.render(r));
+      }
+      const std::string keep = screen_parts::screen_query(r);
+      ex.set_header("Location", "/erp/suppliers/" + records::url_encode(r.segments[1]) + "?done=standing_revoked" +
+                                    (keep.empty() ? "" : "&" + keep.substr(1)));
+      return ex.send(303, "text/plain; charset=utf-8", "");
+    }
     if (r.segments.size() == 3 && r.segments[0] == "requests" && ex.method() == "POST") {
       r.caller = ctx.auth.require(ex, records::Role::buyer);
       r.csrf = ctx.auth.csrf_token(r.caller);

@@ -12,6 +12,7 @@
 #include "core/levels.hpp"
 #include "core/text.hpp"
 #include "http/coverage_chart.hpp"
+#include "http/erp_awaiting.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/exchange.hpp"
 #include "records/audit_export.hpp"
@@ -169,14 +170,16 @@ std::string ErpScreens::dashboard(const ScreenRequest& r) {
     body = std::make_shared<const std::string>(dashboard_body(r));
     // kept only when nothing committed while it was built: then it is the page of `version`
     if (svc_.board_version() != version)
-      return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), notice_html(r) + *body);
+      return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"),
+                  notice_html(r) + awaiting_answers_html(*this, r) + *body);
     std::lock_guard lock(dashboard_mutex_);
     if (dashboard_version_ == version) {
       if (dashboard_cache_.size() >= kDashboardCacheSize) dashboard_cache_.clear();
       dashboard_cache_.emplace(key, body);
     }
   }
-  return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"), notice_html(r) + *body);
+  return page(r, labels_.at(r.lang)->getValue<std::string>("dashboard"),
+              notice_html(r) + awaiting_answers_html(*this, r) + *body);
 }
 
 // Outside the cached body: webhook and sync failures change without a data version.

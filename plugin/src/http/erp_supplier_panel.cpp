@@ -14,6 +14,7 @@
 #include "records/letters.hpp"
 #include "records/purpose.hpp"
 #include "records/staff_link.hpp"
+#include "records/standing_links.hpp"
 #include "service/json_api.hpp"
 #include "service/json_args.hpp"
 #include "service/requests.hpp"
@@ -106,6 +107,24 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   const bool can_act = static_cast<int>(r.caller.key.role) >= static_cast<int>(records::Role::buyer);
   ctx->set("csrf", r.csrf);
   if (!r.notice.empty()) ctx->set("notice", r.notice);
+  if (get(r, "done") == "standing_revoked") ctx->set("notice", t->getValue<std::string>("done_standing_revoked"));
+  // the supplier's standing link for order documents: its state only (the token is shown once, when made)
+  {
+    auto cur = svc_.with_db([&](store::Database& db) { return records::StandingLinks(db).current(real_code); });
+    auto words = [&](const char* key) {
+      std::string w = t->getValue<std::string>(key);
+      for (const auto& [k, v] :
+           {std::pair<std::string, std::string>{"{{expires}}", cur ? records::utc_to_jst_display(cur->expires_at) : ""},
+            {"{{id}}", cur ? cur->token_id : ""}})
+        if (auto at = w.find(k); at != std::string::npos) w.replace(at, k.size(), v);
+      return w;
+    };
+    ctx->set("standing_state", !cur                                               ? words("standing_link_none")
+                               : cur->state == records::StandingLink::State::live ? words("standing_link_live")
+                                                                                  : words("standing_link_expired"));
+    ctx->set("standing_exists", cur.has_value());
+    ctx->set("standing_base", "/erp/suppliers/" + url_encode(real_code));
+  }
   if (const std::string done = get(r, "done"); done == "step" || done == "agreement" || done == "confirm")
     ctx->set("notice", t->getValue<std::string>("done_" + done));
   if (!r.error.empty()) ctx->set("error", r.error);
@@ -126,6 +145,9 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
     }
     const std::string state = detail->getValue<std::string>("state"), num = detail->getValue<std::string>("number");
     detail->set("state", model::label_ja(model::stored_state(state)));
+    // who started it: a supplier-initiated negotiation has no level, letter or deadline
+    const bool initiated = detail->getValue<std::string>("origin") == "supplier";
+    detail->set("initiated", initiated);
     if (Object::Ptr ask = detail->getObject("open_ask")) {
       detail->set("open_ask", detail->getValue<std::string>("unanswered_supplier_step"));
       Array::Ptr items = new Array;

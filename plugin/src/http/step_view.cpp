@@ -23,7 +23,7 @@ Object::Ptr step_view(const Object::Ptr& step) {
   Object::Ptr acc = b && b->has("accepted") ? b->getObject("accepted") : nullptr;
   Object::Ptr why = b && b->has("reasons") ? b->getObject("reasons") : nullptr;
   for (const auto& key : model::cost_keys()) {
-    const bool part = key.rfind("material_", 0) == 0 || key.rfind("labor_", 0) == 0;
+    const bool part = key.rfind("material_", 0) == 0 || key.rfind("labor_", 0) == 0 || key == "buyer_running_amount";
     auto add = [&](const Object::Ptr& from, Poco::JSON::Array::Ptr& to, bool money) {
       if (!from || !from->has(key) || from->isNull(key)) return;
       auto e = api::obj();
@@ -53,6 +53,16 @@ Object::Ptr step_view(const Object::Ptr& step) {
     else
       v->set(k, false);
   }
+  // the cost-share helper of a supplier-initiated negotiation: the buyer's share of the
+  // supplier's sales and the calculation recorded with it
+  if (b && b->has("sales_share_percent") && b->get("sales_share_percent").isString())
+    v->set("sales_share", b->getValue<std::string>("sales_share_percent") + "%");
+  else
+    v->set("sales_share", false);
+  if (b && b->has("calculation") && b->get("calculation").isString())
+    v->set("calculation", b->getValue<std::string>("calculation"));
+  else
+    v->set("calculation", false);
   if (b && b->has("share_percent") && b->get("share_percent").isInteger())
     v->set("share_percent", std::to_string(b->getValue<long long>("share_percent")) + "%");
   else

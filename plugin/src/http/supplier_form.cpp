@@ -9,20 +9,24 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "core/date.hpp"
+#include "core/request_model.hpp"
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "http/erp_request_form.hpp"
 #include "http/supplier_agreement.hpp"
 #include "http/supplier_briefing.hpp"
+#include "http/supplier_standing.hpp"
 #include "http/supplier_uploads.hpp"
 #include "records/agreement_codes.hpp"
 #include "records/audit_log.hpp"
 #include "records/briefing_links.hpp"
 #include "records/letters.hpp"
 #include "records/staff_link.hpp"
+#include "records/standing_links.hpp"
 #include "records/supplier_links.hpp"
 #include "service/agreement_code.hpp"
 #include "service/json_api.hpp"
@@ -88,6 +92,10 @@ void offered_only(const std::map<std::string, std::string>& f, const std::string
 const char* done_message(const std::string& done) {
   if (done == "answer") return "回答を送信しました。発注者に記録されました。";
   if (done == "estimate") return "見積りを送信しました。";
+  if (done == "initiated")
+    return "価格協議の申入れを送信しました。発注者に記録されました。発注者の回答はこのページに表示されます（このページ"
+           "の"
+           "アドレスを控えておいてください）。";
   if (done == "counter") return "対案を送信しました。";
   if (done == "status") return "対策の状況を更新しました。";
   if (done == "confirm") return "合意書を確認しました。";
@@ -191,6 +199,9 @@ void SupplierForm::handle(Exchange& ex) {
   if (!link)  // a briefing invitation's link: the briefing page (supplier_briefing.hpp)
     if (auto b = svc_.with_db([&](store::Database& db) { return records::BriefingLinks(db).find(token); }))
       return serve_supplier_briefing(ex, svc_, templates_, secret(), *b, token);
+  if (!link)  // the supplier's standing link: its page without a request (supplier_standing.hpp)
+    if (auto st = svc_.with_db([&](store::Database& db) { return records::StandingLinks(db).find(token); }))
+      return serve_supplier_standing(ex, svc_, templates_, secret(), *st, token);
   if (!link && blocked()) return;
   if (!link) {
     guesses_.failed(address);
@@ -323,12 +334,34 @@ void SupplierForm::handle(Exchange& ex) {
         }
       } else if (action == "estimate") {
         auto b = obj();
-        if (auto v = yen_field(f, "initial_cost", "初期費用")) b->set("initial_cost", *v);
-        if (auto v = yen_field(f, "running_cost", "運用費用（年額）")) b->set("running_cost", *v);
+        // 物件費 and 人件費 (initial and running), or the totals alone; the service sums the parts
+        // and refuses a total that is not their sum
+        for (const auto& [key, label] :
+             {std::pair<const char*, const char*>{"material_initial_cost", "初期費用のうち物件費"},
+              {"labor_initial_cost", "初期費用のうち人件費"},
+              {"initial_cost", "初期費用（合計）"},
+              {"material_running_cost", "運用費用（年額）のうち物件費"},
+              {"labor_running_cost", "運用費用（年額）のうち人件費"},
+              {"running_cost", "運用費用（年額・合計）"}}) {
+          if (field(f, key).find('-') != std::string::npos)
+            throw HttpError(400, "Bad Request", std::string(label) + "に負の金額は入力できません");
+          if (auto v = yen_field(f, key, label)) b->set(key, *v);
+        }
+        for (const auto& [total, m, l, label] :
+             {std::tuple<const char*, const char*, const char*, const char*>{"initial_cost", "material_initial_cost",
+                                                                             "labor_initial_cost", "初期費用"},
+              {"running_cost", "material_running_cost", "labor_running_cost", "運用費用（年額）"}})
+          if (b->has(total) && (b->has(m) || b->has(l)) &&
+              b->getValue<long long>(total) !=
+                  (b->has(m) ? b->getValue<long long>(m) : 0) + (b->has(l) ? b->getValue<long long>(l) : 0))
+            throw HttpError(400, "Bad Request",
+                            std::string(label) +
+                                "（合計）が物件費と人件費の合計と一致しません。合計欄を空にするか、"
+                                "内訳と合わせてください");
         if (!field(f, "basis").empty()) b->set("basis", field(f, "basis"));
         if (!field(f, "message").empty()) b->set("message", field(f, "message"));
-        if (!b->has("initial_cost") && !b->has("running_cost"))
-          throw HttpError(400, "Bad Request", "初期費用か運用費用のどちらかをご記入ください");
+        if (b->size() == (b->has("basis") ? 1u : 0u) + (b->has("message") ? 1u : 0u))
+          throw HttpError(400, "Bad Request", "初期費用か運用費用（物件費・人件費の内訳でも可）をご記入ください");
         step("estimate", b);
       } else if (action == "counter") {
         auto b = obj();
@@ -448,6 +481,10 @@ void SupplierForm::handle(Exchange& ex) {
   ctx->set("state", detail->getValue<std::string>("state"));
   const std::string state = detail->getValue<std::string>("state");
   ctx->set("open", !is_final_request_state(state));
+  // a negotiation the supplier started itself (想定事例 (4)): no request, letter or deadline to show
+  const bool initiated = detail->getObject("request")->optValue<std::string>("origin", "buyer") == "supplier";
+  ctx->set("initiated", initiated);
+  ctx->set("origin_label", std::string(model::label_ja(initiated ? model::Origin::supplier : model::Origin::buyer)));
   Array::Ptr steps = detail->getArray("steps");
   Array::Ptr thread = new Array;
   for (std::size_t i = 0; i < steps->size(); ++i) {

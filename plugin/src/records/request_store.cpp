@@ -14,13 +14,14 @@ using store::select_rows;
 
 namespace {
 constexpr const char* kRequestColumns =
-    "number, vendor_code, level, state, due, body, guardrails, created_at, created_by, issued_at, last_step_at";
+    "number, vendor_code, level, state, due, body, guardrails, created_at, created_by, issued_at, last_step_at, "
+    "origin";
 
 RequestRecord request_from(Row& r) {
   RequestRecord q;
   q.number = std::move(*r[0]);
   q.vendor_code = std::move(*r[1]);
-  q.level = std::move(*r[2]);
+  q.level = r[2].value_or("");  // NULL: a supplier-initiated negotiation
   q.state = std::move(*r[3]);
   q.due = std::move(*r[4]);
   q.body = std::move(*r[5]);
@@ -29,6 +30,7 @@ RequestRecord request_from(Row& r) {
   q.created_by = std::move(*r[8]);
   q.issued_at = std::move(r[9]);
   q.last_step_at = std::move(*r[10]);
+  q.origin = r[11].value_or("buyer");
   return q;
 }
 
@@ -49,14 +51,15 @@ std::string RequestStore::next_number(const std::string& prefix, int year) {
 void RequestStore::insert(const RequestRecord& r) {
   execute(
       db_,
-      std::string("INSERT INTO requests (") + kRequestColumns + ") VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k)",
-      {r.number, r.vendor_code, r.level, r.state, r.due, r.body, r.guardrails, r.created_at, r.created_by, r.issued_at,
-       r.last_step_at});
+      std::string("INSERT INTO requests (") + kRequestColumns +
+          ") VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k, :l)",
+      {r.number, r.vendor_code, r.level.empty() ? std::optional<std::string>() : std::optional<std::string>(r.level),
+       r.state, r.due, r.body, r.guardrails, r.created_at, r.created_by, r.issued_at, r.last_step_at, r.origin});
 }
 
 std::optional<RequestRecord> RequestStore::find(const std::string& number) {
   auto rows =
-      select_rows(db_, std::string("SELECT ") + kRequestColumns + " FROM requests WHERE number = :a", {number}, 11);
+      select_rows(db_, std::string("SELECT ") + kRequestColumns + " FROM requests WHERE number = :a", {number}, 12);
   if (rows.empty()) return std::nullopt;
   return request_from(rows[0]);
 }
@@ -66,7 +69,7 @@ std::vector<RequestRecord> RequestStore::for_supplier(const std::string& vendor_
   for (auto& r : select_rows(db_,
                              std::string("SELECT ") + kRequestColumns +
                                  " FROM requests WHERE vendor_code = :a ORDER BY created_at, number",
-                             {vendor_code}, 11))
+                             {vendor_code}, 12))
     out.push_back(request_from(r));
   return out;
 }

@@ -10,12 +10,16 @@
 namespace hoshi::records {
 
 struct RequestRecord {
-  std::string number, vendor_code, level, state, due;
+  std::string number, vendor_code;
+  std::string level;  // "" for a supplier-initiated negotiation (stored NULL)
+  std::string state;
+  std::string due;         // "" for a supplier-initiated negotiation (no reply deadline)
   std::string body;        // JSON: the request as issued (see RequestService)
   std::string guardrails;  // JSON: the guardrail results at issue
   std::string created_at, created_by;
   std::optional<std::string> issued_at;
   std::string last_step_at;
+  std::string origin = "buyer";  // buyer | supplier (core/request_model.hpp: model::Origin)
 };
 
 struct TransitionRecord {

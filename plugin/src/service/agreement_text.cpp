@@ -110,7 +110,11 @@ Object::Ptr entry(const records::StepRecord& s, const Object::Ptr& b) {
         line(model::cost_label_ja(k), k == "share_percent" ? std::to_string(*v) + "％" : records::yen(*v));
   if (s.kind != "accept" && b->has("answers_step")) line("応答した申出", "ステップ" + text_of(b, "answers_step"));
   amount("amount", s.kind == "price_decision" ? "決定した金額" : "金額");
-  amount("buyer_amount", "甲の負担額");
+  amount("buyer_amount", s.kind == "negotiation_request" ? "甲に負担を求める額（初期費用）" : "甲の負担額");
+  amount("buyer_running_amount",
+         s.kind == "negotiation_request" ? "甲に負担を求める額（運用費用・年額）" : "甲の負担額（運用・年額）");
+  if (std::string p = text_of(b, "sales_share_percent"); !p.empty()) line("乙の売上に占める甲との取引の割合", p + "％");
+  line("計算", text_of(b, "calculation"));
   if (auto p = api::int_arg(b, "share_percent", 0, 100)) line("甲の負担割合", std::to_string(*p) + "％");
   line("負担の方法", text_of(b, "method"));
   if (std::string d = text_of(b, "price_revision_date"); !d.empty()) {
@@ -252,6 +256,9 @@ Object::Ptr context(const std::string& number, const Object::Ptr& request, Objec
   ctx->set("supplier", supplier);
   const std::string level = request->optValue<std::string>("level", "");
   ctx->set("level_label", records::level_label(level));
+  // the supplier started it (想定事例 (4)): the document says so, and that the buyer requested nothing
+  const bool initiated = request->optValue<std::string>("origin", "buyer") == "supplier";
+  ctx->set("initiated", initiated);
   // the request's due is the reply deadline (letter §4), named as such and never as the
   // deadline of the measures
   Date reply_due;
@@ -270,7 +277,9 @@ Object::Ptr context(const std::string& number, const Object::Ptr& request, Objec
     throw api::ApiError(HOSHITORI_INVALID, "\"terms.implementation_due\" is empty: give a date or leave it out");
   }
   std::string measures = api::str_arg(terms, "measures", false);
-  if (measures.empty()) measures = records::level_label(level) + " の要求事項への対応";
+  if (measures.empty())
+    measures = initiated ? "乙が協議を申し入れた際に示した対策（別紙「協議の経過」のとおり）"
+                         : records::level_label(level) + " の要求事項への対応";
   ctx->set("measures", measures);
   detail::add_items_context(ctx, request, cat);
   ctx->set("sharing", api::str_arg(terms, "sharing", true));

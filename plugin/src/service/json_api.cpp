@@ -17,6 +17,7 @@
 #include "service/json_args.hpp"
 #include "service/json_parse.hpp"
 #include "service/supplier_evidence.hpp"
+#include "service/supplier_initiated.hpp"
 
 namespace hoshi::api {
 
@@ -387,18 +388,20 @@ std::string handle(Service& svc, const std::string& request_json) {
   if (auto out = handle_evidence_op(svc, op, req)) return *out;
   if (auto out = handle_campaign_op(svc, op, req)) return *out;
   if (auto out = handle_briefing_op(svc, op, req)) return *out;
+  if (auto out = handle_initiate_op(svc, op, req)) return *out;
   if (auto out = handle_connector_op(svc, op, req)) return *out;
-  throw ApiError(
-      HOSHITORI_INVALID,
-      "unknown op \"" + op +
-          "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
-          "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
-          "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
-          "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check, evidence, "
-          "evidence_file, campaign_create, campaigns, campaign_status, campaign_plan, campaign_preview, "
-          "campaign_queue, campaign_letters, briefing_answer, briefing_attendance, briefing_material_add, "
-          "briefing_materials, briefing_material, briefing_link, mail_preference, outbox_status, outbox_resolve, sync, "
-          "webhooks_deliver, webhook_status, webhook_enable, export_suppliers)");
+  throw ApiError(HOSHITORI_INVALID,
+                 "unknown op \"" + op +
+                     "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
+                     "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
+                     "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
+                     "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check, evidence, "
+                     "evidence_file, campaign_create, campaigns, campaign_status, campaign_plan, campaign_preview, "
+                     "campaign_queue, campaign_letters, briefing_answer, briefing_attendance, briefing_material_add, "
+                     "briefing_materials, briefing_material, briefing_link, standing_link, standing_link_revoke, "
+                     "standing_link_show, "
+                     "mail_preference, outbox_status, outbox_resolve, sync, "
+                     "webhooks_deliver, webhook_status, webhook_enable, export_suppliers)");
 }
 
 }  // namespace hoshi::api

@@ -3,6 +3,8 @@
 #include <set>
 #include <tuple>
 
+#include "core/cost_share.hpp"
+
 #include "core/request_model.hpp"
 
 #include "core/levels.hpp"
@@ -100,6 +102,50 @@ void split_costs(Object::Ptr b) {
                                             material + "\" and \"" + labor + "\" (" + std::to_string(sum) + ")");
     b->set(total, sum);
   }
+}
+
+// The cost-share helper (core/cost_share.hpp) on a negotiation request: the buyer's share of
+// the supplier's sales ("sales_share_percent", 0–100, two decimals at most) applied to the
+// supplier's costs gives the amounts proposed to the buyer, which are computed here (a
+// figure sent beside them must equal them) and recorded with the calculation in words.
+void cost_share_arg(Object::Ptr b) {
+  if (!b->has("sales_share_percent") || b->isNull("sales_share_percent")) return;
+  const Poco::Dynamic::Var v = b->get("sales_share_percent");
+  if (!v.isString() && !v.isNumeric())
+    throw ApiError(HOSHITORI_INVALID, "\"sales_share_percent\" must be a number between 0 and 100");
+  std::string why;
+  const auto share = cost_share::parse_percent(v.toString(), why);
+  if (!share)
+    throw ApiError(HOSHITORI_INVALID, "\"sales_share_percent\" (" + v.toString() +
+                                          "): must be a number "
+                                          "between 0 and 100 with at most two decimals");
+  auto opt = [&](const char* k) {
+    return b->has(k) && !b->isNull(k) ? std::optional<long long>(b->getValue<long long>(k)) : std::nullopt;
+  };
+  cost_share::Input in;
+  in.material_initial = opt("material_initial_cost");
+  in.labor_initial = opt("labor_initial_cost");
+  in.initial = opt("initial_cost");
+  in.material_running = opt("material_running_cost");
+  in.labor_running = opt("labor_running_cost");
+  in.running = opt("running_cost");
+  in.share = *share;
+  cost_share::Result r;
+  try {
+    r = cost_share::compute(in);
+  } catch (const std::invalid_argument& e) {
+    throw ApiError(HOSHITORI_INVALID, e.what());
+  }
+  for (const auto& [key, computed] : {std::pair<const char*, std::optional<long long>>{"buyer_amount", r.buyer_initial},
+                                      {"buyer_running_amount", r.buyer_running}}) {
+    if (auto given = opt(key); given && (!computed || *given != *computed))
+      throw ApiError(HOSHITORI_INVALID, "\"" + std::string(key) + "\" (" + std::to_string(*given) +
+                                            ") is not the cost × sales_share_percent (" +
+                                            (computed ? std::to_string(*computed) : std::string("no such cost")) + ")");
+    if (computed) b->set(key, *computed);
+  }
+  b->set("sales_share_percent", cost_share::percent_text(*share));
+  b->set("calculation", r.calculation);
 }
 
 // A reject's reasons: {"initial_cost": "…", …}, keyed by the cost items it answers.
@@ -238,7 +284,11 @@ void validate_step(const StepInput& in) {  // and cleans the body's free text in
       {model::Step::estimate,
        {"initial_cost", "running_cost", "direct_cost", "indirect_cost", "material_initial_cost", "labor_initial_cost",
         "material_running_cost", "labor_running_cost", "basis", "items", "message"}},
-      {model::Step::negotiation_request, {"message", "items", "contracts"}},
+      // with the cost-share helper's inputs when the supplier starts the negotiation itself
+      {model::Step::negotiation_request,
+       {"message", "items", "contracts", "initial_cost", "running_cost", "material_initial_cost", "labor_initial_cost",
+        "material_running_cost", "labor_running_cost", "sales_share_percent", "buyer_amount", "buyer_running_amount",
+        "basis"}},
       {model::Step::proposal,
        {"amount", "buyer_amount", "share_percent", "method", "basis", "items", "contracts", "price_revision_date",
         "message"}},
@@ -272,6 +322,7 @@ void validate_step(const StepInput& in) {  // and cleans the body's free text in
   for (const auto& k : model::cost_keys())
     if (k != "share_percent") int_arg(b, k, 0, kMaxYen);
   split_costs(b);
+  if (in.kind == "negotiation_request") cost_share_arg(b);
   int_arg(b, "share_percent", 0, 100);
   for (const char* k : {"message", "reason", "basis"}) clean_key(b, k, k);
   clean_key(b, "method", "method", text::Lines::one);

@@ -111,7 +111,7 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     auto r = rs.find(number);
     if (!r) throw std::out_of_range("no request " + number);
     const model::State from = model::stored_state(r->state);
-    const model::Transition move = model::on_step(from, side, kind);
+    const model::Transition move = model::on_step(model::stored_origin(r->origin), from, side, kind);
     if (!move.allowed) throw StateConflict("request " + number + ": " + move.refusal);
     if (in.body->has("price_revision_date") && !in.body->isNull("price_revision_date")) {
       Date d;

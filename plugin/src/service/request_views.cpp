@@ -30,6 +30,8 @@ Object::Ptr summary(const records::RequestRecord& r) {
   o->set("supplier", r.vendor_code);
   o->set("level", r.level);
   o->set("level_label", records::level_label(r.level));
+  o->set("origin", r.origin);  // buyer: a 対策要請; supplier: the supplier's own 価格協議の申入れ
+  o->set("origin_label", std::string(model::label_ja(model::stored_origin(r.origin))));
   o->set("state", r.state);
   o->set("due", r.due);
   o->set("created_at", r.created_at);

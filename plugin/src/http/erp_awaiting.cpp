@@ -1,0 +1,57 @@
+#include "http/erp_awaiting.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include "core/request_model.hpp"
+#include "http/erp_screen_parts.hpp"
+#include "records/letters.hpp"
+#include "records/request_input.hpp"
+#include "records/staff_link.hpp"
+#include "service/json_args.hpp"
+#include "service/request_common.hpp"
+#include "store/rows.hpp"
+
+namespace hoshi::http {
+
+using api::obj;
+using Poco::JSON::Array;
+
+std::string awaiting_answers_html(ErpScreens& screens, const ScreenRequest& r) {
+  Array::Ptr rows = new Array;
+  screens.service().with_db([&](store::Database& db) {
+    records::RequestStore rs(db);
+    std::vector<std::string> numbers;
+    store::for_each_row(db,
+                        "SELECT number FROM requests WHERE state IN ('issued', 'acknowledged', 'negotiating') "
+                        "ORDER BY last_step_at",
+                        {}, 1, [&](store::Row& row) { numbers.push_back(*row[0]); });
+    for (const auto& n : numbers) {
+      const auto ask = model::open_ask(detail::thread_of(rs.steps(n)));
+      if (!ask) continue;
+      auto rec = rs.find(n);
+      if (!rec) continue;
+      const auto name =
+          store::select_rows(db, "SELECT name FROM suppliers WHERE vendor_code = :a", {rec->vendor_code}, 1);
+      const model::Origin origin = model::stored_origin(rec->origin);
+      auto o = obj();
+      o->set("number", n);
+      o->set("supplier", name.empty() ? rec->vendor_code : name[0][0].value_or(rec->vendor_code));
+      o->set("href", "/erp/suppliers/" + records::url_encode(rec->vendor_code) + screen_parts::screen_query(r));
+      o->set("kind", r.lang == "ja"
+                         ? std::string(model::label_ja(origin))
+                         : std::string(origin == model::Origin::supplier ? "Price negotiation requested by the supplier"
+                                                                         : "Request"));
+      o->set("level", rec->level.empty() ? std::string() : records::level_label(rec->level));
+      o->set("ask", model::describe(*ask));
+      o->set("initiated", origin == model::Origin::supplier);
+      rows->add(o);
+    }
+    return 0;
+  });
+  if (rows->size() == 0) return "";
+  auto ctx = screens.base_context(r);
+  ctx->set("rows", rows);
+  return screens.render_template("awaiting", ctx);
+}
+
+}  // namespace hoshi::http
