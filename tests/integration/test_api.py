@@ -127,6 +127,16 @@ class Story(ApiCase):
         gone = self.call("DELETE", "/api/v1/requests/%s/supplier-links" % number, expect=200).json()
         self.assertEqual(gone["revoked"], 1)
         self.assertEqual(self.server.request("GET", link["path"]).status, 410)
+        # the supplier's standing link for order documents (test_initiate.py has the rest)
+        self.assertIsNone(self.call("GET", "/api/v1/suppliers/V0001/standing-link", role="viewer",
+                                    expect=200).json()["link"])
+        standing = self.call("POST", "/api/v1/suppliers/V0001/standing-link", {"days": 365}, expect=201).json()
+        self.call("POST", "/api/v1/suppliers/V0001/standing-link", role="viewer", expect=403)
+        self.assertEqual(self.call("GET", "/api/v1/suppliers/V0001/standing-link", role="viewer",
+                                   expect=200).json()["link"]["state"], "live")
+        self.assertEqual(self.server.request("GET", standing["path"]).status, 200)
+        self.assertTrue(self.call("DELETE", "/api/v1/suppliers/V0001/standing-link", expect=200).json()["revoked"])
+        self.assertEqual(self.server.request("GET", standing["path"]).status, 410)
         listed = self.call("GET", "/api/v1/requests?vendor_code=V0001", role="viewer", expect=200).json()
         self.assertEqual([r["number"] for r in listed["requests"]], [number])
         letter = self.call("GET", "/api/v1/requests/%s/letter?format=html&lang=ja" % number, role="viewer",

@@ -396,6 +396,8 @@ class Migration(EvidenceCase):
         "sqlite": [
             # what came after 012 goes first (the migrator applies what is missing only when
             # the newest applied version is older than its own)
+            "DROP TABLE supplier_standing_links", "ALTER TABLE requests DROP COLUMN origin",
+            "DELETE FROM schema_version WHERE version = 18",
             "ALTER TABLE suppliers DROP COLUMN equiv_service", "ALTER TABLE suppliers DROP COLUMN equiv_until",
             "DELETE FROM schema_version WHERE version = 17",
             "DROP TABLE agreement_codes", "DROP TRIGGER agreement_scans_no_update",
@@ -416,6 +418,8 @@ class Migration(EvidenceCase):
             "SELECT RAISE(ABORT, 'evidence_files is append-only'); END",
             "DROP TABLE evidence_blobs", "DELETE FROM schema_version WHERE version = 12"],
         "postgresql": [
+            "DROP TABLE supplier_standing_links", "ALTER TABLE requests DROP COLUMN origin",
+            "DELETE FROM schema_version WHERE version = 18",
             "ALTER TABLE suppliers DROP COLUMN equiv_service", "ALTER TABLE suppliers DROP COLUMN equiv_until",
             "DELETE FROM schema_version WHERE version = 17",
             "DROP TABLE agreement_codes", "DROP TABLE agreement_scans",

@@ -123,6 +123,7 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
                                : cur->state == records::StandingLink::State::live ? words("standing_link_live")
                                                                                   : words("standing_link_expired"));
     ctx->set("standing_exists", cur.has_value());
+    ctx->set("standing_can_act", static_cast<int>(r.caller.key.role) >= static_cast<int>(records::Role::buyer));
     ctx->set("standing_base", "/erp/suppliers/" + url_encode(real_code));
   }
   if (const std::string done = get(r, "done"); done == "step" || done == "agreement" || done == "confirm")
