@@ -158,3 +158,18 @@ BOOST_AUTO_TEST_CASE(the_buyers_running_share_is_a_cost_item) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "records/purpose.hpp"
+
+BOOST_AUTO_TEST_SUITE(cost_share_purpose)
+
+// an export without a purpose leaves out the helper's figures as it does every cost figure
+BOOST_AUTO_TEST_CASE(the_helpers_figures_are_cost_figures) {
+  using hoshi::records::is_withheld_key;
+  for (const char* k : {"sales_share_percent", "buyer_running_amount", "calculation", "material_initial_cost"})
+    BOOST_TEST(is_withheld_key("negotiation.negotiation_request", k), k);
+  BOOST_TEST(!is_withheld_key("negotiation.negotiation_request", "message"));
+  BOOST_TEST(!is_withheld_key("request.initiated", "calculation"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

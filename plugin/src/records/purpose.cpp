@@ -127,7 +127,8 @@ bool is_cost_key(std::string_view key) {
 bool is_withheld_key(std::string_view action, std::string_view key) {
   if (is_cost_key(key)) return true;
   const bool step = action.rfind("negotiation.", 0) == 0 || action == "price_decision.refused";
-  if (step && key == "basis") return true;
+  // the cost-share helper's calculation (a supplier-initiated negotiation) states the figures in words
+  if (step && (key == "basis" || key == "calculation")) return true;
   if (action == "self_check.answered" && (key == "answer" || key == "note" || key == "planned_on")) return true;
   return false;
 }
