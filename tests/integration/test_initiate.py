@@ -171,6 +171,15 @@ class StandingPage(InitiateCase):
         self.assertEqual(shown["open_ask"]["figures_step"], 1)
         actions = [e["action"] for e in self.audit() if e.get("subject") == number]
         self.assertEqual(actions[:2], ["request.initiated", "negotiation.negotiation_request"])
+        # no request letter exists to be printed for it
+        r = self.server.request("GET", "/api/v1/requests/%s/letter?format=txt&lang=ja" % number, key=self.key,
+                                user="buyer-tanaka")
+        self.assertEqual(r.status, 400, r.text)
+        self.assertIn("no request letter", r.text)
+        # an export without a purpose leaves the helper's figures out
+        exported = self.cli("export", "audit", "--format", "jsonl", "--out", "-").out
+        self.assertNotIn("× 20% = 200,000円", exported)
+        self.assertNotIn("600000", exported)
         # the record's own page: the thread, no request, no letter, no deadline
         status, _, body = self.browser.open(record_page + "?done=initiated")
         self.assertEqual(status, 200, body[:500])

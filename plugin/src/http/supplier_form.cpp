@@ -93,9 +93,8 @@ const char* done_message(const std::string& done) {
   if (done == "answer") return "回答を送信しました。発注者に記録されました。";
   if (done == "estimate") return "見積りを送信しました。";
   if (done == "initiated")
-    return "価格協議の申入れを送信しました。発注者に記録されました。発注者の回答はこのページに表示されます（このページ"
-           "の"
-           "アドレスを控えておいてください）。";
+    return "価格協議の申入れを送信しました。発注者に記録されました。"
+           "発注者の回答はこのページに表示されます（このページのアドレスを控えておいてください）。";
   if (done == "counter") return "対案を送信しました。";
   if (done == "status") return "対策の状況を更新しました。";
   if (done == "confirm") return "合意書を確認しました。";

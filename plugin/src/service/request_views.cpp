@@ -144,7 +144,14 @@ Object::Ptr RequestService::list(const std::optional<std::string>& vendor_code) 
 
 std::string RequestService::letter(const std::string& number, const std::string& format, const std::string& lang) {
   if (lang != "ja" && lang != "en") throw std::invalid_argument("lang must be ja or en, not " + lang);
-  return templates_.render(lang, "request_letter", format, letter_context(number));
+  auto r = svc_.with_db([&](store::Database& db) { return RequestStore(db).find(number); });
+  if (!r) throw std::out_of_range("no request " + number);
+  // a letter states the buyer's request: a negotiation the supplier started has none
+  if (model::stored_origin(r->origin) == model::Origin::supplier)
+    throw std::invalid_argument(number +
+                                " is a price negotiation the supplier asked for (取引先からの価格協議の申入れ): "
+                                "the buyer made no request, so there is no request letter");
+  return templates_.render(lang, "request_letter", format, letter_context_of(*r));
 }
 
 Object::Ptr RequestService::letter_context(const std::string& number) {
