@@ -190,6 +190,8 @@ class StandingPage(InitiateCase):
         self.assertIn("発注者との取引が貴社の売上に占める割合 20%", text)
         self.assertNotIn("求める水準", text)
         self.assertNotIn("このお願いへのご回答", text)
+        self.assertNotIn("本要請", text)
+        self.assertIn("貴社が価格協議を申し入れたことを理由に", text)  # where to report unfair treatment stays
         # the standing page now lists it, and opens it through a new link of the record
         body, p, csrf, _ = self.page(self.standing)
         self.assertIn(number, p.all_text())

@@ -21,10 +21,10 @@ std::string awaiting_answers_html(ErpScreens& screens, const ScreenRequest& r) {
   screens.service().with_db([&](store::Database& db) {
     records::RequestStore rs(db);
     std::vector<std::string> numbers;
-    store::for_each_row(db,
-                        "SELECT number FROM requests WHERE state IN ('issued', 'acknowledged', 'negotiating') "
-                        "ORDER BY last_step_at",
-                        {}, 1, [&](store::Row& row) { numbers.push_back(*row[0]); });
+    // the open records (model::is_open), oldest step first
+    store::for_each_row(db, "SELECT number, state FROM requests ORDER BY last_step_at", {}, 2, [&](store::Row& row) {
+      if (model::is_open(model::stored_state(*row[1]))) numbers.push_back(*row[0]);
+    });
     for (const auto& n : numbers) {
       const auto ask = model::open_ask(detail::thread_of(rs.steps(n)));
       if (!ask) continue;

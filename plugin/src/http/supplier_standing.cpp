@@ -185,7 +185,7 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
         if (!r || r->vendor_code != vendor)
           throw InputError{"指定された番号（" + std::string(text::utf8_prefix(number, 40)) +
                            "）は、このリンクの取引先（貴社）の依頼・協議ではありません"};
-        if (r->state == "draft" || is_final_request_state(r->state))
+        if (!model::is_open(model::stored_state(r->state)))
           throw InputError{"番号 " + number + " は終了しているため、ここからは開けません"};
       } else {
         Helper h = read_helper(posted);
@@ -236,7 +236,7 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
   ctx->set("supplier_name", name);
   Array::Ptr open = new Array;
   for (const auto& r : records) {
-    if (r.state == "draft" || is_final_request_state(r.state)) continue;
+    if (!model::is_open(model::stored_state(r.state))) continue;
     auto o = obj();
     o->set("number", r.number);
     o->set("kind", model::label_ja(model::stored_origin(r.origin)));
