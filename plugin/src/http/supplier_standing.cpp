@@ -228,14 +228,14 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
   b->set("email", buyer.email);
   b->set("phone", buyer.phone);
   ctx->set("buyer", b);
-  auto [name, records] = svc.with_db([&](store::Database& db) {
+  auto [name, mine] = svc.with_db([&](store::Database& db) {
     auto rows = store::select_rows(db, "SELECT name FROM suppliers WHERE vendor_code = :a", {vendor}, 1);
     return std::make_pair(rows.empty() ? vendor : rows[0][0].value_or(vendor),
                           records::RequestStore(db).for_supplier(vendor));
   });
   ctx->set("supplier_name", name);
   Array::Ptr open = new Array;
-  for (const auto& r : records) {
+  for (const auto& r : mine) {
     if (!model::is_open(model::stored_state(r.state))) continue;
     auto o = obj();
     o->set("number", r.number);
