@@ -13,6 +13,12 @@
 PRAGMA writable_schema = ON;
 UPDATE sqlite_master SET sql = replace(sql, 'level        TEXT NOT NULL CHECK (level IN (''sa2'', ''scs3'', ''scs4''))', 'level        TEXT CHECK (level IS NULL OR level IN (''sa2'', ''scs3'', ''scs4''))') WHERE type = 'table' AND name = 'requests';
 PRAGMA writable_schema = RESET;
+-- the edit must have taken (a database whose requests table reads otherwise stops here,
+-- and the migration's transaction leaves it as it was)
+CREATE TEMP TABLE migration_018_check (edited INTEGER CHECK (edited = 1));
+INSERT INTO migration_018_check
+  SELECT instr(sql, 'level        TEXT CHECK (level IS NULL') > 0 FROM sqlite_master WHERE type = 'table' AND name = 'requests';
+DROP TABLE migration_018_check;
 ALTER TABLE requests ADD COLUMN origin TEXT NOT NULL DEFAULT 'buyer' CHECK (origin IN ('buyer', 'supplier') AND (origin = 'buyer') = (level IS NOT NULL));
 
 -- The supplier's standing link (/s/<token>), one per supplier, for the buyer to print in
