@@ -123,6 +123,7 @@ async function main() {
     await draft.locator('input[name=sharing]').fill('乙の費用に甲との取引の割合（20%）を乗じた額を甲が負担');
     await draft.locator('input[name=initial_cost]').fill('1000000');
     await draft.locator('input[name=buyer_amount]').fill('200000');
+    await draft.locator('textarea[name=measures]').fill('多要素認証の導入とバックアップの取得');
     await submit(page, '合意書案を作る');
     const confirm = page.locator('form', { has: page.locator('input[name=read]') });
     const sha = await confirm.locator('input[name=sha256]').inputValue();

@@ -259,12 +259,17 @@ class BuyerAnswers(InitiateCase):
         terms = {"sharing": "乙の費用に甲との取引の割合（20%）を乗じた額を甲が負担", "initial_cost": 1000000,
                  "buyer_amount": 200000, "running_cost": 240000, "buyer_running_amount": 48000,
                  "price_revision": {"date": "2027-04-01", "description": "単価に反映する"}}
+        # the ask recorded costs, not measures: the agreement must name them, not point at a thread without any
+        r = self.step(number, {"side": "buyer", "kind": "agreement", "terms": terms}, expect=400)
+        self.assertIn("terms.measures", r["detail"])
+        terms["measures"] = "多要素認証の導入とバックアップの取得"
         sha = self.step(number, {"side": "buyer", "kind": "agreement", "terms": terms})["agreement_sha256"]
         doc = self.api("GET", "/api/v1/requests/%s/agreement" % number)["document"]
         self.assertIn("乙から甲に対し協議の\n申入れがあったことを受け", doc)
         self.assertIn("甲は乙に対し、\n本件に関するセキュリティ対策の実施を要請していない", doc)
         self.assertIn("本件の協議は乙の申入れにより開始したものであり", doc)
         self.assertIn("乙が自ら定めた次の対策を実施する", doc)
+        self.assertIn("多要素認証の導入とバックアップの取得", doc)
         self.assertNotIn("甲が乙に要請した", doc)
         self.assertNotIn("SCS評価制度", doc)
         self.assertNotIn("要請書", doc)
@@ -310,6 +315,19 @@ class BadInput(InitiateCase):
         self.assert_refused(dict(ASK, message="  "), "申入れの説明")
         self.assert_refused(dict(ASK, initial_cost="999"), "初期費用（合計）が物件費と人件費の合計")
         self.assert_refused({k: ("" if k.endswith("cost") else v) for k, v in ASK.items()}, "費用")
+
+    def test_a_hollow_explanation_and_a_second_open_ask_are_refused(self):
+        self.assert_refused(dict(ASK, message="。。。。。。。。。。。。"), "申入れの説明")
+        self.assert_refused(dict(ASK, message="ああああああああああああ"), "申入れの説明")
+        number, _ = self.send_ask()
+        # the same form sent again (a double click, a second tab): one ask stays one record
+        self.assert_refused(ASK, number, "協議中です")
+
+    def test_revoking_the_standing_link_closes_the_record_links_opened_from_it(self):
+        _, record_page = self.send_ask()
+        self.assertEqual(self.browser.open(record_page)[0], 200)
+        self.cli("standing-link", "revoke", "V0002", "--by", "山田")
+        self.assertEqual(self.browser.open(record_page)[0], 410, "a record link opened from a revoked standing link")
 
     def test_another_suppliers_record_is_not_opened(self):
         other = self.api("POST", "/api/v1/requests", {"request": fair_request("V0001")})["number"]

@@ -81,6 +81,18 @@ class Answers(RequestCase):
                            "basis": "初期費用のみに絞りました"}, SUPPLIER)
         self.step(number, {"side": "buyer", "kind": "accept", "price_revision_date": "2027-04-01"}, BUYER)
         last = self.show(number)["steps"][-1]["body"]
+        # the agreement states the revision the accept set, on the date it set
+        plain = {k: v for k, v in TERMS.items() if k != "price_revision"}
+        p = self.step(number, {"side": "buyer", "kind": "agreement", "terms": plain}, BUYER, expect=2)
+        self.assertIn('"terms.price_revision" is required', p.err)
+        moved = dict(TERMS, price_revision={"date": "2027-09-01", "description": "単価に反映する"})
+        p = self.step(number, {"side": "buyer", "kind": "agreement", "terms": moved}, BUYER, expect=2)
+        self.assertIn('"terms.price_revision.date"', p.err)
+        self.assertIn("2027-04-01", p.err)
+        hollow = dict(TERMS, price_revision={"date": "2027-04-01", "description": "。。。。"})
+        self.step(number, {"side": "buyer", "kind": "agreement", "terms": hollow}, BUYER, expect=2)
+        kept = dict(TERMS, price_revision={"date": "2027-04-01", "description": "単価に反映する"})
+        self.step(number, {"side": "buyer", "kind": "agreement", "terms": kept}, BUYER)
         self.assertEqual((last["accepted_step"], last["accepted"]), (4, {"amount": 450000}))
 
     def test_an_unanswered_ask_blocks_prices_drafts_and_the_buyers_confirmation(self):

@@ -134,6 +134,15 @@ BOOST_AUTO_TEST_CASE(after_a_decline_what_changed_is_required) {
   in = fair();
   in.what_changed = WhatChanged{"専門家の派遣費用を当社が負担します", "", ""};
   BOOST_TEST(result(issue(in, c), "no-pressing-after-refusal").passed);
+  // a larger share in words, with a cost sharing that differs only in punctuation: no change
+  GuardContext same = c;
+  same.declined = {
+      {"2026-00001", Date{2027, 3, 31}, "折半\n初期費用と運用費用の半額を当社が負担し、残りは協議します！"}};
+  in = fair();
+  in.what_changed = WhatChanged{"", "当社の負担を広げました", ""};
+  BOOST_TEST(!result(issue(in, same), "no-pressing-after-refusal").passed);
+  in.cost_sharing->explanation = "初期費用の全額と運用費用の半額を当社が負担します。";
+  BOOST_TEST(result(issue(in, same), "no-pressing-after-refusal").passed);
   // an unanswered negotiation ask cannot be overcome by a change: it must be answered
   c.pressing_on = {"2026-00002"};
   BOOST_TEST(!result(issue(in, c), "no-pressing-after-refusal").passed);
@@ -159,8 +168,9 @@ BOOST_AUTO_TEST_CASE(overriding_for_a_supplier_that_objected_needs_compliance) {
 
 BOOST_AUTO_TEST_CASE(hollow_words_count_nothing) {
   RequestInput in = fair();
-  for (const char* hollow : {"。。。。。。。。。。。。。。。。。。。。。。", "ああああああああああああああああああああああ",
-                             "ababababababababababababab", "12345678901234567890123", "ーーーーーーーーーーーーーーーーーーーーーー"}) {
+  for (const char* hollow :
+       {"。。。。。。。。。。。。。。。。。。。。。。", "ああああああああああああああああああああああ",
+        "ababababababababababababab", "12345678901234567890123", "ーーーーーーーーーーーーーーーーーーーーーー"}) {
     in.cost_sharing->explanation = hollow;
     BOOST_TEST(!result(issue(in), "cost-sharing-explained").passed, hollow);
   }
@@ -244,8 +254,8 @@ BOOST_AUTO_TEST_CASE(a_price_decision_with_an_unanswered_request_is_refused) {
   BOOST_TEST(no.refused_ids() == ids({"no-unilateral-price"}), boost::test_tools::per_element());
   // a statutory prohibition: no override, not even by the compliance function
   BOOST_CHECK_THROW(check_price_decision(cat().guardrails, cat().policy.requests,
-                                         {{"no-unilateral-price", "取引先から書面で価格据え置きの同意を得ているため"}}, c,
-                                         "compliance"),
+                                         {{"no-unilateral-price", "取引先から書面で価格据え置きの同意を得ているため"}},
+                                         c, "compliance"),
                     std::invalid_argument);
 }
 

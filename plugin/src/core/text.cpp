@@ -45,10 +45,36 @@ std::size_t wording_length(std::string_view s) {
     }
     after_letter = true;
     ++n;
+    c = u_tolower(u_foldCase(c, U_FOLD_CASE_DEFAULT));  // "ABab" is two letters, not four
     if (distinct < seen.size() && std::find(seen.begin(), seen.begin() + distinct, c) == seen.begin() + distinct)
       seen[distinct++] = c;
   }
   return distinct < seen.size() ? 0 : n;
+}
+
+std::string gist(std::string_view s) {
+  if (!is_valid_utf8(s)) return std::string(s);
+  const std::string n = nfkc(s);
+  std::string out;
+  int32_t i = 0;
+  const auto len = static_cast<int32_t>(n.size());
+  while (i < len) {
+    const int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(n.data(), i, len, c);
+    if (c < 0 || !u_isalnum(c)) continue;
+    const UChar32 f = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+    if (f == c) {
+      out.append(n, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+    } else {
+      char buf[4];
+      int32_t k = 0;
+      UBool err = false;
+      U8_APPEND(buf, k, 4, f, err);
+      if (!err) out.append(buf, static_cast<std::size_t>(k));
+    }
+  }
+  return out;
 }
 
 bool is_valid_utf8(std::string_view s) {

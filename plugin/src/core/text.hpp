@@ -23,6 +23,10 @@ std::size_t visible_length(std::string_view s);
 // an explanation.
 std::size_t wording_length(std::string_view s);
 
+// Only the letters and digits of `s` (after NFKC, case folded): two texts that differ in
+// punctuation, spacing or width only have the same gist.
+std::string gist(std::string_view s);
+
 // The length that minimums of explanations count: visible_length(), or 0 when the text
 // is hollow (wording_length() is 0: no three different letters).
 inline std::size_t readable_length(std::string_view s) { return wording_length(s) == 0 ? 0 : visible_length(s); }

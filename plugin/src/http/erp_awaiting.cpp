@@ -41,7 +41,9 @@ std::string awaiting_answers_html(ErpScreens& screens, const ScreenRequest& r) {
                          ? std::string(model::label_ja(origin))
                          : std::string(origin == model::Origin::supplier ? "Price negotiation requested by the supplier"
                                                                          : "Request"));
-      o->set("level", rec->level.empty() ? std::string() : records::level_label(rec->level));
+      // a supplier's own ask has no level: nothing, not an empty （）
+      o->set("level",
+             rec->level.empty() ? Poco::Dynamic::Var(false) : Poco::Dynamic::Var(records::level_label(rec->level)));
       o->set("ask", model::describe(*ask));
       o->set("initiated", origin == model::Origin::supplier);
       rows->add(o);

@@ -192,12 +192,14 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
         if (form_field(posted, "do") != "send") {
           preview = h;  // computed and shown, nothing written
         } else {
-          if (text::visible_length(h.explanation) == 0)
-            throw InputError{"申入れの説明（費用の内容や算定の考え方）をご記入ください"};
+          if (text::readable_length(h.explanation) < 10)
+            throw InputError{"申入れの説明（費用の内容や算定の考え方）を、10文字以上の文章でご記入ください"};
           try {
             number = InitiatedService(svc).open(vendor, step_body(h), actor);
           } catch (const api::ApiError& e) {
             throw InputError{std::string("内容を記録できませんでした（") + e.what() + "）"};
+          } catch (const StateConflict& e) {
+            throw InputError{e.what()};
           }
         }
       }
@@ -241,7 +243,7 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
     o->set("number", r.number);
     o->set("kind", model::label_ja(model::stored_origin(r.origin)));
     o->set("state", model::label_ja(model::stored_state(r.state)));
-    o->set("level", r.level.empty() ? std::string() : records::level_label(r.level));
+    o->set("level", r.level.empty() ? Poco::Dynamic::Var(false) : Poco::Dynamic::Var(records::level_label(r.level)));
     o->set("since", r.created_at.substr(0, 10));
     open->add(o);
   }

@@ -91,7 +91,7 @@ std::string no_pressing_after_refusal(const GuardrailRule&, const RequestPolicy&
   const std::string sharing = in.cost_sharing ? in.cost_sharing->method + "\n" + in.cost_sharing->explanation : "";
   if (!w.cost_share.empty() && w.support.empty() && w.later_date.empty())
     for (const auto& d : ctx.declined)
-      if (d.sharing == sharing)
+      if (text::gist(d.sharing) == text::gist(sharing))
         return "変更点は当社負担の拡大（cost_share）ですが、費用負担（cost_sharing の方法と説明）は辞退された要請 " +
                d.number + " と同じです";
   return "";

@@ -68,6 +68,7 @@ std::string StandingLinks::create(const std::string& vendor_code, int ttl_days, 
             "UPDATE supplier_standing_links SET revoked_at = :a, revoked_by = :b WHERE vendor_code = :c AND "
             "revoked_at IS NULL",
             {now, actor, vendor_code});
+    if (!old.empty()) revoke_opened(now, vendor_code, actor);
     execute(db_,
             "INSERT INTO supplier_standing_links (token_sha256, vendor_code, created_at, created_by, expires_at) "
             "VALUES (:a, :b, :c, :d, :e)",
@@ -81,6 +82,15 @@ std::string StandingLinks::create(const std::string& vendor_code, int ttl_days, 
   return token;
 }
 
+// The record links the supplier opened from its standing page (made by "supplier:…") go
+// with the standing link: a leaked standing link cannot leave links that outlive it.
+void StandingLinks::revoke_opened(const std::string& now, const std::string& vendor_code, const std::string& actor) {
+  execute(db_,
+          "UPDATE supplier_links SET revoked_at = :a, revoked_by = :b WHERE vendor_code = :c AND revoked_at IS NULL "
+          "AND created_by LIKE 'supplier:%'",
+          {now, actor, vendor_code});
+}
+
 bool StandingLinks::revoke(const std::string& vendor_code, const std::string& actor) {
   return db_.guarded([&] {
     store::WriteTransaction tx(db_);
@@ -89,8 +99,10 @@ bool StandingLinks::revoke(const std::string& vendor_code, const std::string& ac
         db_, "SELECT token_sha256 FROM supplier_standing_links WHERE vendor_code = :a AND revoked_at IS NULL",
         {vendor_code}, 1);
     if (old.empty()) return false;
+    const std::string now = audit_now();
     execute(db_, "UPDATE supplier_standing_links SET revoked_at = :a, revoked_by = :b WHERE token_sha256 = :c",
-            {audit_now(), actor, *old[0][0]});
+            {now, actor, *old[0][0]});
+    revoke_opened(now, vendor_code, actor);
     AuditLog(db_, via_).append({actor, "standing_link.revoked", vendor_code, vendor_code, std::nullopt,
                                 "{\"link\":\"" + old[0][0]->substr(0, 12) + "\"}"});
     tx.commit();

@@ -37,6 +37,7 @@ class StandingLinks {
   std::optional<StandingLink> find(const std::string& token);
 
  private:
+  void revoke_opened(const std::string& now, const std::string& vendor_code, const std::string& actor);
   store::Database& db_;
   std::string via_;
 };

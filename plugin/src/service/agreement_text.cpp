@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/request_model.hpp"
+#include "core/text.hpp"
 #include "records/letters.hpp"
 #include "records/request_input.hpp"
 #include "service/json_args.hpp"
@@ -218,7 +219,8 @@ Object::Ptr thread_context(const std::vector<records::StepRecord>& steps, const 
   exchanged = exchanged || drafted_by.size() > 1;
   if (!draft.message.empty()) {
     auto e = obj();
-    e->set("where", std::string(draft.by_staff ? "本合意書案に付した説明（甲が乙に代わって記録）" : "本合意書案に付した説明"));
+    e->set("where",
+           std::string(draft.by_staff ? "本合意書案に付した説明（甲が乙に代わって記録）" : "本合意書案に付した説明"));
     e->set("text", draft.message);
     (draft.side == "buyer" ? buyer_reason : supplier_reason) = e;
   }
@@ -277,9 +279,13 @@ Object::Ptr context(const std::string& number, const Object::Ptr& request, Objec
     throw api::ApiError(HOSHITORI_INVALID, "\"terms.implementation_due\" is empty: give a date or leave it out");
   }
   std::string measures = api::str_arg(terms, "measures", false);
-  if (measures.empty())
-    measures = initiated ? "乙が協議を申し入れた際に示した対策（別紙「協議の経過」のとおり）"
-                         : records::level_label(level) + " の要求事項への対応";
+  // a negotiation the supplier started recorded costs, not measures: the agreement names
+  // the measures itself rather than pointing at a thread that holds none
+  if (measures.empty() && initiated)
+    throw api::ApiError(HOSHITORI_INVALID,
+                        "\"terms.measures\" is required: the supplier's own ask records its costs, not the measures "
+                        "it will carry out, so the agreement must name them");
+  if (measures.empty()) measures = records::level_label(level) + " の要求事項への対応";
   ctx->set("measures", measures);
   detail::add_items_context(ctx, request, cat);
   ctx->set("sharing", api::str_arg(terms, "sharing", true));
@@ -289,17 +295,41 @@ Object::Ptr context(const std::string& number, const Object::Ptr& request, Objec
     if (auto v = api::int_arg(terms, k, 0, kMax, "terms.")) ctx->set(k, records::yen(*v));
   // the document may not say the price stays when the thread holds a price decided, or a
   // figure accepted with the day a new price takes effect
+  // the day a price changes is the one the buyer decided or accepted, when it named one
+  std::string decided_date;
+  long long decided_step = 0;
+  for (const auto& s : steps)
+    if (s.side == "buyer" && (s.kind == "price_decision" || s.kind == "accept"))
+      if (std::string d = text_of(step_body(s), "price_revision_date"); !d.empty()) {
+        decided_date = d;
+        decided_step = s.step;
+      }
+  if (Object::Ptr pr = api::sub(terms, "price_revision"); pr && !decided_date.empty()) {
+    Date want, got;
+    std::string why;
+    if (parse_date(decided_date, want, why) && parse_date(api::str_arg(pr, "date", false), got, why) && !(want == got))
+      throw api::ApiError(HOSHITORI_INVALID, "\"terms.price_revision.date\" is " + got.iso() + ", but step " +
+                                                 std::to_string(decided_step) + " set the price change for " +
+                                                 want.iso() + ": the agreement states the date the thread holds");
+  }
+  if (Object::Ptr pr = api::sub(terms, "price_revision"))
+    if (std::string d = api::str_arg(pr, "description", false); !d.empty() && text::readable_length(d) == 0)
+      throw api::ApiError(
+          HOSHITORI_INVALID,
+          "\"terms.price_revision.description\": say in words how the price changes (not a hollow text)");
   if (!api::sub(terms, "price_revision"))
     for (const auto& s : steps) {
       const Object::Ptr b = step_body(s);
       const bool decided = s.side == "buyer" && s.kind == "price_decision";
-      const bool accepted_revision = s.side == "buyer" && s.kind == "accept" && !text_of(b, "price_revision_date").empty();
+      const bool accepted_revision =
+          s.side == "buyer" && s.kind == "accept" && !text_of(b, "price_revision_date").empty();
       if (decided || accepted_revision)
-        throw api::ApiError(HOSHITORI_INVALID,
-                            "\"terms.price_revision\" is required: the thread holds " +
-                                std::string(decided ? "a price decision" : "an accepted figure with a price-change date") +
-                                " (step " + std::to_string(s.step) +
-                                "), so the agreement must state the revision, its date and the contracts it covers");
+        throw api::ApiError(
+            HOSHITORI_INVALID,
+            "\"terms.price_revision\" is required: the thread holds " +
+                std::string(decided ? "a price decision" : "an accepted figure with a price-change date") + " (step " +
+                std::to_string(s.step) +
+                "), so the agreement must state the revision, its date and the contracts it covers");
     }
   if (Object::Ptr pr = api::sub(terms, "price_revision")) {
     api::only_keys(pr, "terms.price_revision", {"date", "description", "contracts"});

@@ -26,6 +26,12 @@ std::string InitiatedService::open(const std::string& vendor_code, Object::Ptr s
     store::WriteTransaction tx(db);
     auto supplier = store::SupplierRepository(db).find(vendor_code);
     if (!supplier) throw std::out_of_range("no supplier " + vendor_code);
+    // one open ask of its own per supplier: a second (a form sent twice, a second tab) would
+    // be a duplicate the buyer must answer and nobody could close
+    for (const auto& other : records::RequestStore(db).for_supplier(vendor_code))
+      if (other.origin == model::code(origin) && model::is_open(model::stored_state(other.state)))
+        throw StateConflict("貴社からの価格協議の申入れ " + other.number +
+                            " が協議中です。追加のご説明は、その申入れのページからお送りください。");
     const std::string now = records::audit_now();
     auto body = obj();
     body->set("origin", model::code(origin));
