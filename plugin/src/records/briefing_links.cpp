@@ -9,30 +9,13 @@
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
 #include "records/audit_log.hpp"
+#include "records/link_tokens.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi::records {
 
 using store::execute;
 using store::select_rows;
-
-namespace {
-
-std::string utc_in_days(int days) {
-  Poco::DateTime t;
-  t += Poco::Timespan(days, 0, 0, 0, 0);
-  return Poco::DateTimeFormatter::format(t, "%Y-%m-%dT%H:%M:%S.%iZ");
-}
-
-bool token_shaped(const std::string& t) {
-  if (t.size() != 43) return false;
-  for (char c : t)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-      return false;
-  return true;
-}
-
-}  // namespace
 
 std::string BriefingLinks::create(long long campaign_id, const std::string& vendor_code, int ttl_days,
                                   const std::string& actor) {

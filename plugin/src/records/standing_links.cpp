@@ -9,6 +9,7 @@
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
 #include "records/audit_log.hpp"
+#include "records/link_tokens.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi::records {
@@ -17,19 +18,6 @@ using store::execute;
 using store::select_rows;
 
 namespace {
-std::string utc_in_days(int days) {
-  Poco::DateTime t;
-  t += Poco::Timespan(days, 0, 0, 0, 0);
-  return Poco::DateTimeFormatter::format(t, "%Y-%m-%dT%H:%M:%S.%iZ");
-}
-
-bool token_shaped(const std::string& t) {
-  if (t.size() != 43) return false;
-  for (char c : t)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-      return false;
-  return true;
-}
 
 StandingLink link_from(store::Row& r) {
   StandingLink l;

@@ -11,6 +11,7 @@
 #include "core/sha256.hpp"
 #include "records/audit_log.hpp"
 #include "records/briefing_links.hpp"
+#include "records/link_tokens.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi::records {
@@ -18,23 +19,6 @@ namespace hoshi::records {
 using store::execute;
 using store::select_rows;
 
-namespace {
-constexpr std::size_t kTokenChars = 43;  // 32 bytes
-
-std::string utc_in_days(int days) {
-  Poco::DateTime t;
-  t += Poco::Timespan(days, 0, 0, 0, 0);
-  return Poco::DateTimeFormatter::format(t, "%Y-%m-%dT%H:%M:%S.%iZ");
-}
-
-bool token_shaped(const std::string& t) {
-  if (t.size() != kTokenChars) return false;
-  for (char c : t)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-      return false;
-  return true;
-}
-}  // namespace
 
 std::string SupplierLinks::create(const std::string& number, int ttl_days, const std::string& actor) {
   if (ttl_days < 1 || ttl_days > 730) throw std::invalid_argument("a supplier link lives between 1 and 730 days");

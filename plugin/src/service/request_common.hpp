@@ -36,6 +36,17 @@ inline std::string unanswered_step(const std::vector<records::StepRecord>& steps
   return a ? model::describe(*a) : std::string();
 }
 
+// The buyer as a record states it (policy buyer: name, department, contact, email, phone).
+inline Poco::JSON::Object::Ptr buyer_json(const Buyer& b) {
+  auto o = api::obj();
+  o->set("name", b.name);
+  o->set("department", b.department);
+  o->set("contact", b.contact);
+  o->set("email", b.email);
+  o->set("phone", b.phone);
+  return o;
+}
+
 // Sets "items" (no, title, category from the SCS catalog) and "has_items" on a
 // template context from the request body's item numbers.
 void add_items_context(Poco::JSON::Object::Ptr& ctx, const Poco::JSON::Object::Ptr& body, const Catalogs& cat);

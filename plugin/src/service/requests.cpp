@@ -161,14 +161,7 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
       ovs->add(e);
     }
     body->set("overrides", ovs);
-    auto buyer = obj();
-    const Buyer& b = cat.policy.buyer;
-    buyer->set("name", b.name);
-    buyer->set("department", b.department);
-    buyer->set("contact", b.contact);
-    buyer->set("email", b.email);
-    buyer->set("phone", b.phone);
-    body->set("buyer", buyer);
+    body->set("buyer", detail::buyer_json(cat.policy.buyer));
     body->set("scope", detail::scope_record(cat.policy.scope, supplier));  // 取適法 or 独禁法 only, as issued
     body->set("retention_years", cat.policy.retention.requests_years);     // the letter's promise, as issued
     body->set("retention_agreements_years", cat.policy.retention.agreements_years);

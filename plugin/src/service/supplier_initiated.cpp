@@ -39,14 +39,7 @@ std::string InitiatedService::open(const std::string& vendor_code, Object::Ptr s
     body->set("supplier_name", (*supplier)[Field::name].value_or(""));
     body->set("supplier_contact", (*supplier)[Field::contact].value_or(""));
     body->set("supplier_corporate_number", (*supplier)[Field::corporate_number].value_or(""));
-    auto buyer = obj();
-    const Buyer& b = cat.policy.buyer;
-    buyer->set("name", b.name);
-    buyer->set("department", b.department);
-    buyer->set("contact", b.contact);
-    buyer->set("email", b.email);
-    buyer->set("phone", b.phone);
-    body->set("buyer", buyer);
+    body->set("buyer", detail::buyer_json(cat.policy.buyer));
     body->set("opened_on", svc_.today().iso());
     body->set("scope", detail::scope_record(cat.policy.scope, *supplier));
     body->set("retention_years", cat.policy.retention.requests_years);
