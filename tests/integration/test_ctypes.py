@@ -215,6 +215,37 @@ class CtypesHost(unittest.TestCase):
         self.assertIn("NO-SUCH-CODE", self.errmsg())
         self.status("", INVALID)
 
+    def test_error_text_is_per_thread(self):
+        """8 threads fail on one handle at once, each with its own vendor code: every
+        hoshitori_errmsg, and every query_json error document, names that thread's own code
+        (ctypes releases the GIL during each call, so the calls really interleave)."""
+        import threading
+        calls, wrong = 3000, []
+
+        def worker(t):
+            for i in range(calls):
+                code = "NO-T%d-%d" % (t, i)
+                st = new_status()
+                rc = self.lib.hoshitori_supplier_status(self.db, code.encode(), ctypes.byref(st))
+                msg = self.lib.hoshitori_errmsg(self.db).decode("utf-8")
+                if rc != NOTFOUND or code not in msg:
+                    wrong.append(("status", code, rc, msg))
+                if i % 10 == 0:
+                    out = ctypes.c_void_p()
+                    req = json.dumps({"op": "status", "vendor_code": code}).encode()
+                    rc = self.lib.hoshitori_query_json(self.db, req, ctypes.byref(out))
+                    doc = ctypes.string_at(out).decode("utf-8") if out.value else ""
+                    self.lib.hoshitori_free(out)
+                    if rc != NOTFOUND or code not in doc:
+                        wrong.append(("query_json", code, rc, doc))
+
+        threads = [threading.Thread(target=worker, args=(t,)) for t in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        self.assertEqual(wrong[:5], [], "%d of %d calls read another call's error" % (len(wrong), 8 * calls))
+
     def test_misuse(self):
         st = new_status()
         self.assertEqual(self.lib.hoshitori_supplier_status(None, b"V0001", ctypes.byref(st)), MISUSE)

@@ -7,7 +7,8 @@
  *
  * Conventions (modelled on SQLite and libgit2):
  *   - opaque handles; every function that can fail returns an int result code;
- *   - the message of the last failure is kept per handle (hoshitori_errmsg);
+ *   - the message of the last failure is kept per handle and per calling thread
+ *     (hoshitori_errmsg);
  *   - a NULL or closed handle yields HOSHITORI_MISUSE, never a crash;
  *   - structs the caller fills begin with their size, so they can grow;
  *   - everything the library allocates is released with hoshitori_free;
@@ -117,8 +118,10 @@ HOSHITORI_API int hoshitori_open_v2(const char *database, const hoshitori_open_o
  * a handle that another thread is still using. */
 HOSHITORI_API int hoshitori_close(hoshitori *db);
 
-/* Message of the last failure on this handle (UTF-8), valid until the next call on it
- * from the same thread. Never NULL. */
+/* Message of the calling thread's last failure on this handle (UTF-8): a thread reads
+ * its own call's failure, never another thread's, however many threads share the handle.
+ * Valid until this thread's next call on the handle. "not an error" when this thread has
+ * not failed on it. Never NULL. */
 HOSHITORI_API const char *hoshitori_errmsg(hoshitori *db);
 
 /*

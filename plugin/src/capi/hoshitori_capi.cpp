@@ -8,6 +8,8 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "catalog/catalog_loader.hpp"
@@ -35,17 +37,27 @@ struct hoshitori {
   std::unique_ptr<hoshi::http::WebServer> server;  // declared after service: stopped first
   std::once_flag screens_once;
   std::unique_ptr<hoshi::http::ErpScreens> screens;  // made on first hoshitori_render_html
+  // The last failure's message per calling thread: a thread reads its own call's
+  // failure, never another thread's (bounded: a thread that fails again replaces its own).
   std::mutex err_mutex;
-  std::string errmsg = "not an error";
+  std::unordered_map<std::thread::id, std::string> errors;
 };
 
 namespace {
-thread_local std::string tls_errmsg;
+// What hoshitori_errmsg returned to this thread, per handle: valid until this thread's
+// next call on that handle.
+thread_local std::unordered_map<const hoshitori*, std::string> tls_shown;
+// The message of this thread's last failure, for hoshitori_query_json's error document.
+thread_local std::string tls_last_failure;
+
+constexpr std::size_t kMaxThreadErrors = 1024;
 
 int fail(hoshitori* db, int code, const std::string& msg) {
+  tls_last_failure = msg;
   if (db) {
     std::lock_guard lock(db->err_mutex);
-    db->errmsg = msg;
+    if (db->errors.size() >= kMaxThreadErrors && !db->errors.count(std::this_thread::get_id())) db->errors.clear();
+    db->errors[std::this_thread::get_id()] = msg;
   }
   return code;
 }
@@ -143,8 +155,8 @@ int hoshitori_close(hoshitori* db) {
   db->service.reset();
   {
     std::lock_guard lock(db->err_mutex);
-    db->errmsg.clear();
-    db->errmsg.shrink_to_fit();
+    db->errors.clear();
+    db->errors.rehash(0);
   }
   // kept reachable (not leaked) for the life of the process
   static std::mutex graveyard_mutex;
@@ -157,9 +169,13 @@ int hoshitori_close(hoshitori* db) {
 const char* hoshitori_errmsg(hoshitori* db) {
   if (!db) return "NULL hoshitori handle";
   if (db->magic != kMagicOpen) return "closed or invalid hoshitori handle";
-  std::lock_guard lock(db->err_mutex);
-  tls_errmsg = db->errmsg;
-  return tls_errmsg.c_str();
+  std::string& shown = tls_shown[db];
+  {
+    std::lock_guard lock(db->err_mutex);
+    auto it = db->errors.find(std::this_thread::get_id());
+    shown = it == db->errors.end() ? std::string("not an error") : it->second;
+  }
+  return shown.c_str();
 }
 
 const char* hoshitori_standing_name(int standing) {
@@ -216,7 +232,7 @@ int hoshitori_query_json(hoshitori* db, const char* request_json, char** respons
   if (rc != HOSHITORI_OK && *response_json == nullptr) {
     try {
       Poco::JSON::Object err;
-      err.set("error", std::string(hoshitori_errmsg(db)));
+      err.set("error", tls_last_failure);  // this call's own failure, set on this thread
       err.set("code", rc);
       *response_json = dup(hoshi::api::to_string(err));
     } catch (...) {
@@ -284,7 +300,10 @@ int hoshitori_render_html(hoshitori* db, const char* path, const char* user, con
       *html = dup(db->screens->render(r));
       return HOSHITORI_OK;
     } catch (const hoshi::http::HttpError& e) {
-      return fail(db, e.status == 404 ? HOSHITORI_NOTFOUND : e.status < 500 ? HOSHITORI_INVALID : HOSHITORI_ERROR,
+      return fail(db,
+                  e.status == 404  ? HOSHITORI_NOTFOUND
+                  : e.status < 500 ? HOSHITORI_INVALID
+                                   : HOSHITORI_ERROR,
                   e.what());
     }
   });
