@@ -220,6 +220,7 @@ int main(int argc, char **argv) {
     char *resp = NULL;
     CHECK(v != NULL && v[0] != '\0');
     CHECK_STR(v, HOSHITORI_VERSION);
+    CHECK_INT(hoshitori_libversion_number(), HOSHITORI_VERSION_NUMBER);
     status_init(&st);
     CHECK_INT(hoshitori_supplier_status(NULL, "V0001", &st), HOSHITORI_MISUSE);
     CHECK_INT(hoshitori_query_json(NULL, "{\"op\":\"status\",\"vendor_code\":\"V0001\"}", &resp), HOSHITORI_MISUSE);
@@ -244,6 +245,7 @@ int main(int argc, char **argv) {
     h = NULL;
     bad.version = 999;
     CHECK_INT(hoshitori_open_v2(database, &bad, &h), HOSHITORI_MISUSE);
+    CHECK(h != NULL && strstr(hoshitori_errmsg(h), "version is 999") != NULL); /* says why */
     hoshitori_close(h);
   }
 

@@ -84,7 +84,7 @@ typedef struct hoshitori_supplier_status_t {
 
 /* Options for hoshitori_open_v2. Initialise with HOSHITORI_OPEN_OPTIONS_INIT. */
 typedef struct hoshitori_open_options {
-  unsigned int version;    /* HOSHITORI_OPEN_OPTIONS_VERSION */
+  unsigned int version;    /* HOSHITORI_OPEN_OPTIONS_VERSION; another: MISUSE, and the handle says why */
   const char *schemas_dir; /* folder of catalogs (NULL: $HOSHITORI_SCHEMAS or built-in) */
   const char *policy_file; /* buyer policy (NULL: $HOSHITORI_POLICY or schemas_dir/policy.yaml) */
   const char *today;       /* "YYYY-MM-DD" fixed clock for tests (NULL: $HOSHITORI_TODAY or real date, Asia/Tokyo) */
@@ -101,6 +101,10 @@ typedef struct hoshitori_open_options {
 
 /* Library version string at run time, e.g. "0.1.0". */
 HOSHITORI_API const char *hoshitori_version(void);
+
+/* The library's version as a number at run time (major*1000000 + minor*1000 + patch), to
+ * compare with the HOSHITORI_VERSION_NUMBER the host was compiled against. */
+HOSHITORI_API int hoshitori_libversion_number(void);
 
 /*
  * Open a database: a SQLite file path (created if missing) or a

@@ -110,15 +110,20 @@ extern "C" {
 
 const char* hoshitori_version(void) { return HOSHITORI_VERSION; }
 
+int hoshitori_libversion_number(void) { return HOSHITORI_VERSION_NUMBER; }
+
 int hoshitori_open(const char* database, hoshitori** out) { return hoshitori_open_v2(database, nullptr, out); }
 
 int hoshitori_open_v2(const char* database, const hoshitori_open_options* options, hoshitori** out) {
   if (!out) return HOSHITORI_MISUSE;
   *out = nullptr;
-  if (options && options->version != HOSHITORI_OPEN_OPTIONS_VERSION) return HOSHITORI_MISUSE;
   auto* db = new (std::nothrow) hoshitori;
   if (!db) return HOSHITORI_ERROR;
   *out = db;
+  if (options && options->version != HOSHITORI_OPEN_OPTIONS_VERSION)
+    return fail(db, HOSHITORI_MISUSE,
+                "hoshitori_open_options.version is " + std::to_string(options->version) + "; this library takes " +
+                    std::to_string(HOSHITORI_OPEN_OPTIONS_VERSION) + " (start from HOSHITORI_OPEN_OPTIONS_INIT)");
   if (!database || !*database) return fail(db, HOSHITORI_MISUSE, "no database given");
   return guard(db, [&] {
     hoshi::ServiceOptions o;
