@@ -13,6 +13,7 @@
 #include "http/supplier_form.hpp"
 #include "service/briefing.hpp"
 #include "service/json_args.hpp"
+#include "service/request_common.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi::http {
@@ -147,14 +148,7 @@ void serve_supplier_briefing(Exchange& ex, Service& svc, TemplateCache& template
   }
 
   auto ctx = obj();
-  const Buyer& buyer = svc.catalogs().policy.buyer;
-  auto b = obj();
-  b->set("name", buyer.name);
-  b->set("department", buyer.department);
-  b->set("contact", buyer.contact);
-  b->set("email", buyer.email);
-  b->set("phone", buyer.phone);
-  ctx->set("buyer", b);
+  ctx->set("buyer", detail::buyer_json(svc.catalogs().policy.buyer));
   const auto supplier = svc.with_db([&](store::Database& db) {
     return store::select_rows(db, "SELECT name FROM suppliers WHERE vendor_code = :a", {link.vendor_code}, 1);
   });

@@ -13,6 +13,7 @@
 #include "records/request_store.hpp"
 #include "records/supplier_links.hpp"
 #include "service/json_args.hpp"
+#include "service/request_common.hpp"
 #include "service/requests.hpp"
 #include "service/supplier_initiated.hpp"
 #include "store/rows.hpp"
@@ -222,14 +223,7 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
   }
 
   auto ctx = obj();
-  const Buyer& buyer = svc.catalogs().policy.buyer;
-  auto b = obj();
-  b->set("name", buyer.name);
-  b->set("department", buyer.department);
-  b->set("contact", buyer.contact);
-  b->set("email", buyer.email);
-  b->set("phone", buyer.phone);
-  ctx->set("buyer", b);
+  ctx->set("buyer", detail::buyer_json(svc.catalogs().policy.buyer));
   auto [name, mine] = svc.with_db([&](store::Database& db) {
     auto rows = store::select_rows(db, "SELECT name FROM suppliers WHERE vendor_code = :a", {vendor}, 1);
     return std::make_pair(rows.empty() ? vendor : rows[0][0].value_or(vendor),

@@ -1,4 +1,5 @@
 #include "service/campaign_render.hpp"
+#include "service/request_common.hpp"
 
 #include <filesystem>
 
@@ -44,15 +45,8 @@ std::string first_line(std::string s) {
 
 Object::Ptr mail_context(Service& svc, RequestService& requests, records::RequestStore& rs, const MailInput& in) {
   const Catalogs& cat = svc.catalogs();
-  const Buyer& b = cat.policy.buyer;
   auto ctx = obj();
-  auto buyer = obj();
-  buyer->set("name", b.name);
-  buyer->set("department", b.department);
-  buyer->set("contact", b.contact);
-  buyer->set("email", b.email);
-  buyer->set("phone", b.phone);
-  ctx->set("buyer", buyer);
+  ctx->set("buyer", detail::buyer_json(cat.policy.buyer));
   auto supplier = obj();
   supplier->set("name", in.to.name);
   supplier->set("vendor_code", in.to.vendor_code);
