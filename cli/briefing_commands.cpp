@@ -9,9 +9,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "api/json_api.hpp"
 #include "cli.hpp"
 #include "core/base64.hpp"
-#include "service/json_api.hpp"
 #include "service/service.hpp"
 
 namespace hoshi::cli {

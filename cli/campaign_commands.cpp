@@ -11,13 +11,13 @@
 #include <iostream>
 #include <thread>
 
+#include "api/json_api.hpp"
 #include "cli.hpp"
 #include "mail/mime.hpp"
 #include "mail/sender.hpp"
 #include "progress.hpp"
-#include "records/outbox.hpp"
-#include "service/json_api.hpp"
 #include "service/service.hpp"
+#include "store/outbox.hpp"
 
 namespace hoshi::cli {
 

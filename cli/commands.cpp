@@ -10,13 +10,14 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "api/json_api.hpp"
 #include "catalog/catalog_loader.hpp"
 #include "cli.hpp"
+#include "connectors/registry.hpp"
 #include "core/levels.hpp"
 #include "core/text.hpp"
 #include "importer/supplier_export.hpp"
 #include "progress.hpp"
-#include "service/json_api.hpp"
 #include "service/service.hpp"
 #include "store/supplier_repository.hpp"
 
@@ -50,6 +51,7 @@ std::unique_ptr<Service> open_service(const Globals& g, bool must_exist) {
     o.today = d;
   }
   try {
+    connectors::install_ops();
     return std::make_unique<Service>(o);
   } catch (const std::exception& e) {
     std::cerr << "hoshitori: " << e.what() << "\n";

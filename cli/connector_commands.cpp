@@ -3,14 +3,14 @@
 #include <iostream>
 #include <thread>
 
+#include "api/json_api.hpp"
 #include "cli.hpp"
 #include "connectors/config.hpp"
 #include "connectors/sync.hpp"
 #include "connectors/webhook/webhook_sender.hpp"
-#include "records/audit_log.hpp"
-#include "records/outbox.hpp"
-#include "service/json_api.hpp"
 #include "service/service.hpp"
+#include "store/audit_log.hpp"
+#include "store/outbox.hpp"
 
 namespace hoshi::cli {
 

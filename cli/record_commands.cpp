@@ -7,16 +7,16 @@
 #include <iostream>
 #include <sstream>
 
+#include "api/json_api.hpp"
 #include "cli.hpp"
 #include "core/base64.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "hoshitori/hoshitori.h"
 #include "importer/encoding.hpp"
-#include "records/purpose.hpp"
-#include "service/json_api.hpp"
 #include "service/json_parse.hpp"
 #include "service/service.hpp"
+#include "store/purpose.hpp"
 
 namespace hoshi::cli {
 

@@ -5,8 +5,8 @@
 
 #include <iostream>
 
+#include "api/json_api.hpp"
 #include "cli.hpp"
-#include "service/json_api.hpp"
 #include "service/service.hpp"
 
 namespace hoshi::cli {

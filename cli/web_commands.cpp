@@ -9,12 +9,12 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include "api/json_api.hpp"
 #include "cli.hpp"
 #include "hoshitori/hoshitori.h"
 #include "http/server.hpp"
-#include "records/api_keys.hpp"
-#include "service/json_api.hpp"
 #include "service/service.hpp"
+#include "store/api_keys.hpp"
 
 namespace hoshi::cli {
 

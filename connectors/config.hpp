@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "connectors/connector.hpp"
-#include "records/webhook_queue.hpp"
+#include "store/webhook_queue.hpp"
 
 namespace hoshi::connectors {
 

@@ -3,16 +3,18 @@
 // sync and webhooks_deliver from its own scheduler instead of running `hoshitori serve`.
 #include <sstream>
 
+#include "api/json_api.hpp"
 #include "catalog/catalog_loader.hpp"
 #include "connectors/config.hpp"
+#include "connectors/registry.hpp"
 #include "connectors/sync.hpp"
 #include "connectors/webhook/webhook_sender.hpp"
 #include "importer/supplier_export.hpp"
-#include "records/outbox.hpp"
-#include "records/webhook_queue.hpp"
 #include "service/json_args.hpp"
 #include "service/op_errors.hpp"
+#include "store/outbox.hpp"
 #include "store/supplier_repository.hpp"
+#include "store/webhook_queue.hpp"
 
 namespace hoshi::api {
 
@@ -133,3 +135,7 @@ std::optional<std::string> handle_connector_op(Service& svc, const std::string& 
 }
 
 }  // namespace hoshi::api
+
+namespace hoshi::connectors {
+void install_ops() { api::set_extra_ops(&api::handle_connector_op); }
+}  // namespace hoshi::connectors

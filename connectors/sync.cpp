@@ -5,12 +5,12 @@
 #include <map>
 #include <set>
 
+#include "api/json_api.hpp"
 #include "connectors/registry.hpp"
 #include "core/text.hpp"
 #include "importer/row_parser.hpp"
-#include "records/audit_log.hpp"
-#include "service/json_api.hpp"
 #include "service/service.hpp"
+#include "store/audit_log.hpp"
 #include "store/rows.hpp"
 #include "store/supplier_repository.hpp"
 

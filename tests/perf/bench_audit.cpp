@@ -11,8 +11,8 @@
 #include <string>
 
 #include "bench_util.hpp"
-#include "records/audit_log.hpp"
 #include "service/service.hpp"
+#include "store/audit_log.hpp"
 
 using bench::Clock;
 using bench::run;

@@ -9,8 +9,8 @@
 
 #include <fstream>
 
-#include "records/audit_log.hpp"
 #include "service/requests.hpp"
+#include "store/audit_log.hpp"
 #include "test_db.hpp"
 
 using namespace hoshi;

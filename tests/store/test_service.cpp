@@ -3,8 +3,8 @@
 #include <fstream>
 #include <thread>
 
+#include "api/json_api.hpp"
 #include "core/text.hpp"
-#include "service/json_api.hpp"
 #include "service/service.hpp"
 #include "test_db.hpp"
 

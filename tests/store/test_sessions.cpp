@@ -3,9 +3,9 @@
 // failed-guess windows — none of which may count as a change to the suppliers.
 #include <boost/test/unit_test.hpp>
 
-#include "records/sessions.hpp"
 #include "store/database.hpp"
 #include "store/rows.hpp"
+#include "store/sessions.hpp"
 #include "test_db.hpp"
 
 using namespace hoshi;

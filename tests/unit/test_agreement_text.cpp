@@ -4,9 +4,9 @@
 
 #include <cstdlib>
 
-#include "records/letters.hpp"
 #include "service/agreement_text.hpp"
 #include "service/json_args.hpp"
+#include "service/letters.hpp"
 
 using namespace hoshi;
 using Poco::JSON::Object;

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "core/cost_share.hpp"
-#include "core/request_model.hpp"
+#include "domain/request_model.hpp"
 
 using namespace hoshi;
 
@@ -159,7 +159,7 @@ BOOST_AUTO_TEST_CASE(the_buyers_running_share_is_a_cost_item) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-#include "records/purpose.hpp"
+#include "store/purpose.hpp"
 
 BOOST_AUTO_TEST_SUITE(cost_share_purpose)
 

@@ -7,9 +7,9 @@
 #include <fstream>
 
 #include "catalog/catalog_loader.hpp"
+#include "core/audit_hash.hpp"
 #include "core/text.hpp"
-#include "records/audit_hash.hpp"
-#include "records/guardrails.hpp"
+#include "domain/guardrails.hpp"
 
 using namespace hoshi;
 using namespace hoshi::records;

@@ -3,7 +3,7 @@
 #include <Poco/JSON/Parser.h>
 #include <boost/test/unit_test.hpp>
 
-#include "records/purpose.hpp"
+#include "store/purpose.hpp"
 
 using namespace hoshi::records;
 

@@ -3,7 +3,7 @@
 
 #include <ostream>
 
-#include "core/request_model.hpp"
+#include "domain/request_model.hpp"
 
 namespace hoshi::model {
 // for Boost.Test's messages

@@ -12,13 +12,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/json_api.hpp"
 #include "catalog/catalog_loader.hpp"
+#include "connectors/registry.hpp"
 #include "core/text.hpp"
 #include "http/erp_screens.hpp"
 #include "http/exchange.hpp"
 #include "http/server.hpp"
-#include "records/letters.hpp"
-#include "service/json_api.hpp"
+#include "service/letters.hpp"
 #include "service/service.hpp"
 
 namespace {
@@ -142,6 +143,7 @@ int hoshitori_open_v2(const char* database, const hoshitori_open_options* option
     }
     if (o.policy_file.empty())
       if (const char* p = std::getenv("HOSHITORI_POLICY"); p && *p) o.policy_file = p;
+    hoshi::connectors::install_ops();
     db->service = std::make_unique<hoshi::Service>(o);
     return HOSHITORI_OK;
   });

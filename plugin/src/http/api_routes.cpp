@@ -5,15 +5,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/json_api.hpp"
 #include "http/evidence_download.hpp"
 #include "http/supplier_agreement.hpp"
-#include "records/audit_export.hpp"
-#include "records/purpose.hpp"
-#include "service/json_api.hpp"
+#include "service/audit_export.hpp"
 #include "service/json_args.hpp"
 #include "service/json_parse.hpp"
 #include "service/requests.hpp"
 #include "service/supplier_evidence.hpp"
+#include "store/purpose.hpp"
 
 namespace hoshi::http {
 

@@ -7,8 +7,8 @@
 
 #include "http/exchange.hpp"
 #include "http/rate_limit.hpp"
-#include "records/api_keys.hpp"
 #include "service/service.hpp"
+#include "store/api_keys.hpp"
 
 namespace hoshi::http {
 

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "service/json_api.hpp"
+#include "api/json_api.hpp"
 #include "service/json_args.hpp"
 
 namespace hoshi::http {

@@ -2,14 +2,14 @@
 
 #include <Poco/JSON/Array.h>
 
-#include "core/request_model.hpp"
+#include "domain/request_input.hpp"
+#include "domain/request_model.hpp"
 #include "http/erp_screen_parts.hpp"
-#include "records/letters.hpp"
-#include "records/request_input.hpp"
-#include "records/staff_link.hpp"
 #include "service/json_args.hpp"
+#include "service/letters.hpp"
 #include "service/request_common.hpp"
 #include "store/rows.hpp"
+#include "store/staff_link.hpp"
 
 namespace hoshi::http {
 

@@ -4,9 +4,9 @@
 #include "http/erp_screen_parts.hpp"
 #include "http/evidence_download.hpp"
 #include "http/supplier_uploads.hpp"
-#include "records/staff_link.hpp"
 #include "service/briefing.hpp"
 #include "service/json_args.hpp"
+#include "store/staff_link.hpp"
 
 namespace hoshi::http {
 

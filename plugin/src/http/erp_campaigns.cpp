@@ -3,8 +3,8 @@
 #include "http/erp_briefing.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/exchange.hpp"
-#include "records/staff_link.hpp"
 #include "service/json_args.hpp"
+#include "store/staff_link.hpp"
 
 namespace hoshi::http {
 

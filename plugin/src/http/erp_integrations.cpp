@@ -3,7 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
-#include "records/audit_log.hpp"
+#include "store/audit_log.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi::http {

@@ -3,10 +3,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
-#include "core/request_model.hpp"
+#include "api/json_api.hpp"
 #include "core/text.hpp"
+#include "domain/request_model.hpp"
 #include "http/exchange.hpp"
-#include "service/json_api.hpp"
 #include "service/json_args.hpp"
 
 namespace hoshi::http {

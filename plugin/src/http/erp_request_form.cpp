@@ -7,10 +7,10 @@
 #include <cstring>
 #include <set>
 
+#include "api/json_api.hpp"
 #include "core/text.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/exchange.hpp"
-#include "service/json_api.hpp"
 #include "service/json_args.hpp"
 
 namespace hoshi::http {

@@ -7,9 +7,9 @@
 #include "http/erp_screen_parts.hpp"
 #include "http/evidence_download.hpp"
 #include "http/supplier_agreement.hpp"
-#include "records/purpose.hpp"
-#include "records/staff_link.hpp"
 #include "service/requests.hpp"
+#include "store/purpose.hpp"
+#include "store/staff_link.hpp"
 
 namespace hoshi::http {
 

@@ -2,12 +2,12 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include "api/json_api.hpp"
 #include "core/levels.hpp"
 #include "hoshitori/hoshitori.h"
 #include "http/exchange.hpp"
-#include "records/staff_link.hpp"
-#include "service/json_api.hpp"
 #include "service/json_args.hpp"
+#include "store/staff_link.hpp"
 
 namespace hoshi::http::screen_parts {
 

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "api/json_api.hpp"
 #include "catalog/yaml_load.hpp"
 #include "core/levels.hpp"
 #include "core/text.hpp"
@@ -15,12 +16,11 @@
 #include "http/erp_awaiting.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/exchange.hpp"
-#include "records/audit_export.hpp"
-#include "records/letters.hpp"
-#include "records/staff_link.hpp"
-#include "service/json_api.hpp"
+#include "service/audit_export.hpp"
 #include "service/json_args.hpp"
+#include "service/letters.hpp"
 #include "service/requests.hpp"
+#include "store/staff_link.hpp"
 
 namespace hoshi::http {
 

@@ -5,20 +5,20 @@
 
 #include <cstdio>
 
+#include "api/json_api.hpp"
 #include "core/evidence.hpp"
-#include "core/request_model.hpp"
+#include "domain/request_model.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/erp_screens.hpp"
 #include "http/step_view.hpp"
-#include "records/audit_export.hpp"
-#include "records/letters.hpp"
-#include "records/purpose.hpp"
-#include "records/staff_link.hpp"
-#include "records/standing_links.hpp"
-#include "service/json_api.hpp"
+#include "service/audit_export.hpp"
 #include "service/json_args.hpp"
+#include "service/letters.hpp"
 #include "service/requests.hpp"
 #include "service/supplier_evidence.hpp"
+#include "store/purpose.hpp"
+#include "store/staff_link.hpp"
+#include "store/standing_links.hpp"
 
 namespace hoshi::http {
 

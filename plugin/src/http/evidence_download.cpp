@@ -3,8 +3,8 @@
 #include <optional>
 #include <string_view>
 
-#include "records/evidence_store.hpp"
 #include "service/supplier_evidence.hpp"
+#include "store/evidence_store.hpp"
 
 namespace hoshi::http {
 

@@ -3,8 +3,8 @@
 #include <ctime>
 #include <stdexcept>
 
-#include "records/sessions.hpp"
 #include "service/service.hpp"
+#include "store/sessions.hpp"
 
 namespace hoshi::http {
 

@@ -12,9 +12,9 @@
 #include "http/rate_limit.hpp"
 #include "http/supplier_form.hpp"
 #include "http/supplier_uploads.hpp"
-#include "records/letters.hpp"
-#include "records/supplier_links.hpp"
+#include "service/letters.hpp"
 #include "store/database.hpp"
+#include "store/supplier_links.hpp"
 
 namespace hoshi::http {
 

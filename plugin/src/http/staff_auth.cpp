@@ -5,8 +5,8 @@
 
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
-#include "records/sessions.hpp"
-#include "records/staff_link.hpp"
+#include "store/sessions.hpp"
+#include "store/staff_link.hpp"
 
 namespace hoshi::http {
 

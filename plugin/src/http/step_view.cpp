@@ -1,9 +1,9 @@
 #include "http/step_view.hpp"
 
-#include "core/request_model.hpp"
-#include "records/audit_log.hpp"
-#include "records/letters.hpp"
+#include "domain/request_model.hpp"
 #include "service/json_args.hpp"
+#include "service/letters.hpp"
+#include "store/audit_log.hpp"
 
 namespace hoshi::http {
 

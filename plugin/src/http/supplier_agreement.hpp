@@ -18,8 +18,8 @@
 
 #include "http/exchange.hpp"
 #include "http/template_cache.hpp"
-#include "records/supplier_links.hpp"
 #include "service/service.hpp"
+#include "store/supplier_links.hpp"
 
 namespace hoshi::http {
 

@@ -13,8 +13,8 @@
 
 #include "http/exchange.hpp"
 #include "http/template_cache.hpp"
-#include "records/briefing_links.hpp"
 #include "service/service.hpp"
+#include "store/briefing_links.hpp"
 
 namespace hoshi::http {
 

@@ -11,28 +11,28 @@
 #include <sstream>
 #include <tuple>
 
+#include "api/json_api.hpp"
 #include "core/date.hpp"
-#include "core/request_model.hpp"
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
+#include "domain/request_model.hpp"
 #include "http/erp_request_form.hpp"
 #include "http/supplier_agreement.hpp"
 #include "http/supplier_briefing.hpp"
 #include "http/supplier_standing.hpp"
 #include "http/supplier_uploads.hpp"
-#include "records/agreement_codes.hpp"
-#include "records/audit_log.hpp"
-#include "records/briefing_links.hpp"
-#include "records/letters.hpp"
-#include "records/staff_link.hpp"
-#include "records/standing_links.hpp"
-#include "records/supplier_links.hpp"
 #include "service/agreement_code.hpp"
-#include "service/json_api.hpp"
 #include "service/json_args.hpp"
+#include "service/letters.hpp"
 #include "service/requests.hpp"
 #include "service/supplier_evidence.hpp"
+#include "store/agreement_codes.hpp"
+#include "store/audit_log.hpp"
+#include "store/briefing_links.hpp"
+#include "store/staff_link.hpp"
+#include "store/standing_links.hpp"
+#include "store/supplier_links.hpp"
 
 namespace hoshi::http {
 

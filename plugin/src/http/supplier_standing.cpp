@@ -3,20 +3,20 @@
 #include <map>
 
 #include "core/cost_share.hpp"
-#include "core/request_model.hpp"
 #include "core/secret.hpp"
 #include "core/text.hpp"
+#include "domain/request_input.hpp"
+#include "domain/request_model.hpp"
 #include "http/erp_request_form.hpp"
 #include "http/supplier_form.hpp"
-#include "records/audit_log.hpp"
-#include "records/request_input.hpp"
-#include "records/request_store.hpp"
-#include "records/supplier_links.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/requests.hpp"
 #include "service/supplier_initiated.hpp"
+#include "store/audit_log.hpp"
+#include "store/request_store.hpp"
 #include "store/rows.hpp"
+#include "store/supplier_links.hpp"
 
 namespace hoshi::http {
 

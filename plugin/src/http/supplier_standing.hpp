@@ -15,8 +15,8 @@
 
 #include "http/exchange.hpp"
 #include "http/template_cache.hpp"
-#include "records/standing_links.hpp"
 #include "service/service.hpp"
+#include "store/standing_links.hpp"
 
 namespace hoshi::http {
 

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "core/text.hpp"
-#include "records/audit_log.hpp"
 #include "service/json_args.hpp"
+#include "store/audit_log.hpp"
 
 namespace hoshi::http {
 

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "records/letters.hpp"
+#include "service/letters.hpp"
 
 namespace hoshi::http {
 

@@ -17,9 +17,9 @@
 #include "core/text.hpp"
 #include "importer/csv_reader.hpp"
 #include "importer/row_parser.hpp"
-#include "records/audit_log.hpp"
-#include "records/webhook_queue.hpp"
+#include "store/audit_log.hpp"
 #include "store/supplier_repository.hpp"
+#include "store/webhook_queue.hpp"
 
 namespace hoshi::importer {
 

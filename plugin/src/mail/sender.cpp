@@ -7,7 +7,7 @@
 
 #include "core/sha256.hpp"
 #include "mail/mime.hpp"
-#include "records/audit_log.hpp"
+#include "store/audit_log.hpp"
 
 namespace hoshi::mail {
 namespace {

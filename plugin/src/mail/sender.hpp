@@ -8,8 +8,8 @@
 #include <string>
 
 #include "mail/smtp.hpp"
-#include "records/outbox.hpp"
 #include "store/database.hpp"
+#include "store/outbox.hpp"
 
 namespace hoshi::mail {
 

@@ -1,17 +1,17 @@
 #include "service/agreement_code.hpp"
-#include "core/request_model.hpp"
+#include "domain/request_model.hpp"
 
 #include <stdexcept>
 
 #include "core/secret.hpp"
-#include "records/agreement_codes.hpp"
-#include "records/audit_log.hpp"
-#include "records/outbox.hpp"
-#include "records/request_store.hpp"
-#include "records/staff_link.hpp"
-#include "service/json_api.hpp"
 #include "service/json_args.hpp"
+#include "service/json_shapes.hpp"
 #include "service/request_common.hpp"
+#include "store/agreement_codes.hpp"
+#include "store/audit_log.hpp"
+#include "store/outbox.hpp"
+#include "store/request_store.hpp"
+#include "store/staff_link.hpp"
 #include "store/supplier_repository.hpp"
 
 namespace hoshi {

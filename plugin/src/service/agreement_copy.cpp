@@ -1,16 +1,16 @@
 #include "service/agreement_copy.hpp"
-#include "core/request_model.hpp"
+#include "domain/request_model.hpp"
 
 #include <Poco/JSON/Array.h>
 
 #include <stdexcept>
 
 #include "core/evidence.hpp"
-#include "records/audit_log.hpp"
-#include "records/request_store.hpp"
-#include "service/json_api.hpp"
 #include "service/json_args.hpp"
+#include "service/json_shapes.hpp"
 #include "service/request_common.hpp"
+#include "store/audit_log.hpp"
+#include "store/request_store.hpp"
 
 namespace hoshi {
 
@@ -61,7 +61,8 @@ std::string confirmation_method_words(const std::string& method) {
   if (method.rfind("paper-scan", 0) == 0) {
     std::string note;
     if (auto semi = method.find("; "); semi != std::string::npos) note = method.substr(semi + 2);
-    return "発注者側の担当者が、受注者が記名押印したとする書面のスキャンを添えて記録しました（記名押印はスキャンの書面で確認できます）。" +
+    return "発注者側の担当者が、受注者が記名押印したとする書面のスキャンを添えて記録しました（記名押印はスキャンの書面"
+           "で確認できます）。" +
            (note.empty() ? std::string() : "（記録時の注記: " + note + "）");
   }
   if (method == "erp-screen") return "発注者の担当者が ERP 画面で確認しました。";

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "core/date.hpp"
-#include "records/evidence_store.hpp"
 #include "service/service.hpp"
+#include "store/evidence_store.hpp"
 
 namespace hoshi {
 

@@ -6,11 +6,11 @@
 #include <ctime>
 #include <set>
 
-#include "core/request_model.hpp"
 #include "core/text.hpp"
-#include "records/letters.hpp"
-#include "records/request_input.hpp"
+#include "domain/request_input.hpp"
+#include "domain/request_model.hpp"
 #include "service/json_args.hpp"
+#include "service/letters.hpp"
 #include "service/request_common.hpp"
 
 namespace hoshi::agreement {

@@ -11,14 +11,14 @@
 
 #include "core/catalogs.hpp"
 #include "core/date.hpp"
-#include "records/request_store.hpp"
+#include "store/request_store.hpp"
 
 namespace hoshi::agreement {
 
 // The step that drafts this version: who drafts it and what it says beside the terms.
 struct Draft {
-  std::string side;     // buyer | supplier
-  std::string message;  // the agreement step's "message" ("" when none)
+  std::string side;       // buyer | supplier
+  std::string message;    // the agreement step's "message" ("" when none)
   bool by_staff = false;  // a supplier's draft the buyer's staff recorded in its name
 };
 

@@ -5,8 +5,8 @@
 #include "core/base64.hpp"
 #include "core/evidence.hpp"
 #include "core/sha256.hpp"
-#include "records/audit_log.hpp"
 #include "service/json_args.hpp"
+#include "store/audit_log.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi {

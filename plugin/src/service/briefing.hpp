@@ -68,7 +68,4 @@ class BriefingService {
   Service& svc_;
 };
 
-// "briefing_*" JSON ops (service/briefing_api.cpp).
-std::optional<std::string> handle_briefing_op(Service& svc, const std::string& op, const Poco::JSON::Object::Ptr& req);
-
 }  // namespace hoshi

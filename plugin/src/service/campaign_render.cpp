@@ -4,12 +4,12 @@
 #include <filesystem>
 
 #include "core/text.hpp"
+#include "domain/request_input.hpp"
 #include "mail/ics.hpp"
 #include "mail/mime.hpp"
-#include "records/outbox.hpp"
-#include "records/request_input.hpp"
 #include "service/agreement_text.hpp"
 #include "service/json_args.hpp"
+#include "store/outbox.hpp"
 
 namespace hoshi {
 

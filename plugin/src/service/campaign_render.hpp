@@ -4,10 +4,10 @@
 #include <optional>
 #include <string>
 
-#include "records/letters.hpp"
-#include "records/request_store.hpp"
 #include "service/campaigns.hpp"
+#include "service/letters.hpp"
 #include "service/requests.hpp"
+#include "store/request_store.hpp"
 
 namespace hoshi {
 

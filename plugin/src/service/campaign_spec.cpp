@@ -6,10 +6,10 @@
 
 #include "core/text.hpp"
 #include "mail/ics.hpp"
-#include "records/audit_log.hpp"
 #include "service/campaigns.hpp"
 #include "service/json_args.hpp"
 #include "service/requests.hpp"
+#include "store/audit_log.hpp"
 
 namespace hoshi {
 namespace {

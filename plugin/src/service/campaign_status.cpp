@@ -1,13 +1,13 @@
 // What a campaign reached: counts by channel and by mail state, who answered, each
 // recipient's line, and the print-ready letters for those reached by post.
-#include "records/audit_log.hpp"
-#include "records/briefing_links.hpp"
-#include "records/outbox.hpp"
-#include "records/supplier_links.hpp"
 #include "service/campaign_render.hpp"
 #include "service/campaigns.hpp"
 #include "service/request_common.hpp"
+#include "store/audit_log.hpp"
+#include "store/briefing_links.hpp"
+#include "store/outbox.hpp"
 #include "store/rows.hpp"
+#include "store/supplier_links.hpp"
 
 namespace hoshi {
 

@@ -1,19 +1,19 @@
 #include "service/campaigns.hpp"
-#include "core/request_model.hpp"
+#include "domain/request_model.hpp"
 
 #include <algorithm>
 #include <set>
 
 #include "core/secret.hpp"
 #include "core/text.hpp"
+#include "domain/request_input.hpp"
 #include "mail/mime.hpp"
-#include "records/audit_log.hpp"
-#include "records/outbox.hpp"
-#include "records/request_input.hpp"
-#include "records/supplier_links.hpp"
 #include "service/campaign_render.hpp"
 #include "service/request_common.hpp"
+#include "store/audit_log.hpp"
+#include "store/outbox.hpp"
 #include "store/rows.hpp"
+#include "store/supplier_links.hpp"
 
 namespace hoshi {
 

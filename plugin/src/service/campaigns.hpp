@@ -13,7 +13,7 @@
 
 #include "core/standing.hpp"
 #include "mail/ics.hpp"
-#include "records/letters.hpp"
+#include "service/letters.hpp"
 #include "service/service.hpp"
 
 namespace hoshi {

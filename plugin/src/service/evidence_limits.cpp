@@ -5,8 +5,8 @@
 
 #include "core/date.hpp"
 #include "core/evidence.hpp"
-#include "records/audit_log.hpp"
 #include "service/supplier_evidence.hpp"
+#include "store/audit_log.hpp"
 
 namespace hoshi {
 

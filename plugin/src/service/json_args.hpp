@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "hoshitori/hoshitori.h"
-#include "service/json_api.hpp"
+#include "service/json_shapes.hpp"
 
 namespace hoshi::api {
 

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "core/catalogs.hpp"
-#include "core/request_model.hpp"
-#include "records/request_store.hpp"
+#include "domain/request_model.hpp"
 #include "service/json_args.hpp"
 #include "service/requests.hpp"
+#include "store/request_store.hpp"
 
 namespace hoshi::detail {
 

@@ -5,7 +5,7 @@
 
 #include "core/cost_share.hpp"
 
-#include "core/request_model.hpp"
+#include "domain/request_model.hpp"
 
 #include "core/levels.hpp"
 #include "core/text.hpp"

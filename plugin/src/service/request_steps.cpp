@@ -1,15 +1,15 @@
 // Negotiation steps and the written agreement drawn from them.
 #include <Poco/JSON/Parser.h>
 
-#include "core/request_model.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
-#include "records/audit_log.hpp"
-#include "records/webhook_queue.hpp"
+#include "domain/request_model.hpp"
 #include "service/agreement_text.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/requests.hpp"
+#include "store/audit_log.hpp"
+#include "store/webhook_queue.hpp"
 
 namespace hoshi {
 
@@ -92,7 +92,8 @@ void check_reasons(const Object::Ptr& body, const model::OpenAsk& ask) {
       throw std::invalid_argument("\"reasons." + item + "\": give the reason for not accepting the supplier's " +
                                   model::cost_label_ja(item) + " (step " + std::to_string(*ask.figures_step) +
                                   "), at least " + std::to_string(kMinItemReasonChars) + " characters");
-  if (ask.cost_items.empty() && text::readable_length(body->optValue<std::string>("reason", "")) < kMinRejectReasonChars)
+  if (ask.cost_items.empty() &&
+      text::readable_length(body->optValue<std::string>("reason", "")) < kMinRejectReasonChars)
     throw std::invalid_argument("\"reason\": the supplier's " + std::string(model::label_ja(ask.kind)) + " (step " +
                                 std::to_string(ask.no) + ") names no figures: say why it is not accepted, at least " +
                                 std::to_string(kMinRejectReasonChars) + " characters");

@@ -1,11 +1,11 @@
 // Reading requests back: the full record, lists, and the letter.
 #include "core/date.hpp"
-#include "records/evidence_store.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/request_scope.hpp"
 #include "service/requests.hpp"
 #include "service/supplier_evidence.hpp"
+#include "store/evidence_store.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi {

@@ -1,16 +1,16 @@
 #include "service/requests.hpp"
-#include "records/webhook_queue.hpp"
+#include "store/webhook_queue.hpp"
 
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 
 #include "core/sha256.hpp"
-#include "records/audit_log.hpp"
-#include "records/evidence_store.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/request_scope.hpp"
+#include "store/audit_log.hpp"
+#include "store/evidence_store.hpp"
 #include "store/rows.hpp"
 #include "store/supplier_repository.hpp"
 
@@ -66,9 +66,8 @@ records::GuardContext RequestService::context_for(store::Database& db, const rec
         Date due;
         if (state == model::State::declined && parse_iso_date(r.due, due)) {
           Object::Ptr cs = parse_obj(r.body)->getObject("cost_sharing");
-          const std::string sharing = cs ? cs->optValue<std::string>("method", "") + "\n" +
-                                               cs->optValue<std::string>("explanation", "")
-                                         : "";
+          const std::string sharing =
+              cs ? cs->optValue<std::string>("method", "") + "\n" + cs->optValue<std::string>("explanation", "") : "";
           ctx.declined.push_back({r.number, due, sharing});
         }
       }

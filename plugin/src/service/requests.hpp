@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "core/request_model.hpp"
-#include "records/guardrails.hpp"
-#include "records/letters.hpp"
-#include "records/request_store.hpp"
+#include "domain/guardrails.hpp"
+#include "domain/request_model.hpp"
+#include "service/letters.hpp"
 #include "service/service.hpp"
+#include "store/request_store.hpp"
 
 namespace hoshi {
 

@@ -11,8 +11,8 @@
 #include "catalog/catalog_loader.hpp"
 #include "core/corporate_number.hpp"
 #include "core/text.hpp"
-#include "records/audit_log.hpp"
-#include "records/webhook_queue.hpp"
+#include "store/audit_log.hpp"
+#include "store/webhook_queue.hpp"
 
 namespace hoshi {
 

@@ -1,5 +1,5 @@
 #include "service/supplier_evidence.hpp"
-#include "core/request_model.hpp"
+#include "domain/request_model.hpp"
 
 #include <algorithm>
 #include <set>
@@ -8,10 +8,10 @@
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "importer/encoding.hpp"
-#include "records/audit_log.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/requests.hpp"
+#include "store/audit_log.hpp"
 
 namespace hoshi {
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "core/catalogs.hpp"
-#include "records/evidence_store.hpp"
 #include "service/service.hpp"
+#include "store/evidence_store.hpp"
 
 namespace hoshi {
 
@@ -124,10 +124,6 @@ Poco::JSON::Object::Ptr evidence_json(const records::EvidenceFile& f);
 // {"item", "answer", "planned_on", "note", "answered_at", "answered_by"}.
 Poco::JSON::Object::Ptr self_check_json(const records::SelfCheckRecord& r);
 
-namespace api {
-// The evidence and self-check ops (evidence, evidence_file, self_check,
-// self_check_record); nullopt for an op it does not know. Throws ApiError.
-std::optional<std::string> handle_evidence_op(Service& svc, const std::string& op, const Poco::JSON::Object::Ptr& req);
-}  // namespace api
+namespace api {}  // namespace api
 
 }  // namespace hoshi

@@ -1,13 +1,13 @@
 #include "service/supplier_initiated.hpp"
 
-#include "core/request_model.hpp"
-#include "records/audit_log.hpp"
-#include "records/request_store.hpp"
-#include "records/standing_links.hpp"
+#include "domain/request_model.hpp"
 #include "service/op_errors.hpp"
 #include "service/request_common.hpp"
 #include "service/request_scope.hpp"
 #include "service/requests.hpp"
+#include "store/audit_log.hpp"
+#include "store/request_store.hpp"
+#include "store/standing_links.hpp"
 #include "store/supplier_repository.hpp"
 
 namespace hoshi {

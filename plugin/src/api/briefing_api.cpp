@@ -1,0 +1,144 @@
+// The briefing JSON ops (hoshitori_query_json, the CLI): attendance answers recorded by
+// staff and read back, the materials shown, and a supplier's briefing link.
+//   briefing_answer         {campaign, vendor_code, answer, attendees?, note?, channel, actor}
+//   briefing_attendance     {campaign}
+//   briefing_material_add   {campaign, filename, content_base64, actor}
+//   briefing_materials      {campaign}
+//   briefing_material       {campaign, id, actor?}  → the metadata and content_base64
+//   briefing_link           {campaign, vendor_code, days?, actor}  → token
+#include "api/json_api.hpp"
+#include "core/base64.hpp"
+#include "service/briefing.hpp"
+#include "service/json_args.hpp"
+#include "service/op_errors.hpp"
+#include "store/briefing_links.hpp"
+
+namespace hoshi::api {
+
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+long long campaign_of(const Object::Ptr& req) {
+  auto id = api::int_arg(req, "campaign", 1, LLONG_MAX);
+  if (!id) throw ApiError(HOSHITORI_INVALID, "\"campaign\" is required (a campaign id)");
+  return *id;
+}
+
+// A JSON value given as a string or a whole number, as text ("" when absent).
+std::string loose_text(const Object::Ptr& req, const std::string& key) {
+  if (!req->has(key) || req->isNull(key)) return "";
+  const Poco::Dynamic::Var v = req->get(key);
+  if (v.isString()) return v.extract<std::string>();
+  if (v.isInteger()) return v.convert<std::string>();
+  throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be a whole number");
+}
+
+Object::Ptr material_json(const BriefingMaterial& m) {
+  auto o = obj();
+  o->set("id", m.id);
+  o->set("campaign", m.campaign_id);
+  o->set("filename", m.filename);
+  o->set("media_type", m.media_type);
+  o->set("size", m.size);
+  o->set("sha256", m.sha256);
+  o->set("added_at", m.added_at);
+  o->set("added_by", m.added_by);
+  return o;
+}
+
+}  // namespace
+
+std::optional<std::string> handle_briefing_op(Service& svc, const std::string& op, const Object::Ptr& req) {
+  if (op.rfind("briefing_", 0) != 0) return std::nullopt;
+  BriefingService bs(svc);
+  if (op == "briefing_answer") {
+    api::only_keys(req, op, {"op", "campaign", "vendor_code", "answer", "attendees", "note", "channel", "actor"});
+    const std::string actor = actor_arg(req);
+    const long long campaign = campaign_of(req);
+    const std::string code = api::str_arg(req, "vendor_code", true);
+    return api::run([&] {
+      // each field checked before anything is written; the error names the field
+      const briefing::AnswerInput in = briefing::parse_answer(
+          api::str_arg(req, "answer", false), loose_text(req, "attendees"), api::str_arg(req, "note", false));
+      const std::string via = briefing::staff_via(api::str_arg(req, "channel", false));
+      auto o = obj();
+      o->set("id", bs.answer(campaign, code, in, via, actor));
+      o->set("campaign", campaign);
+      o->set("vendor_code", code);
+      o->set("answer", in.answer);
+      o->set("answer_word", std::string(briefing::answer_word(in.answer)));
+      o->set("via", via);
+      return api::to_string(o);
+    });
+  }
+  if (op == "briefing_attendance") {
+    api::only_keys(req, op, {"op", "campaign"});
+    const long long campaign = campaign_of(req);
+    return api::run([&] { return api::to_string(bs.attendance(campaign)); });
+  }
+  if (op == "briefing_material_add") {
+    api::only_keys(req, op, {"op", "campaign", "filename", "content_base64", "actor"});
+    const std::string actor = actor_arg(req);
+    const long long campaign = campaign_of(req);
+    const std::string name = api::str_arg(req, "filename", true);
+    auto bytes = base64_decode(api::str_arg(req, "content_base64", true));
+    if (!bytes) throw ApiError(HOSHITORI_INVALID, "\"content_base64\" is not base64");
+    return api::run([&] { return api::to_string(material_json(bs.add_material(campaign, name, *bytes, actor))); });
+  }
+  if (op == "briefing_materials") {
+    api::only_keys(req, op, {"op", "campaign"});
+    const long long campaign = campaign_of(req);
+    return api::run([&] {
+      Array::Ptr list = new Array;
+      for (const auto& m : bs.materials(campaign)) list->add(material_json(m));
+      auto o = obj();
+      o->set("campaign", campaign);
+      o->set("materials", list);
+      return api::to_string(o);
+    });
+  }
+  if (op == "briefing_material") {
+    api::only_keys(req, op, {"op", "campaign", "id", "actor"});
+    const long long campaign = campaign_of(req);
+    const auto id = api::int_arg(req, "id", 1, LLONG_MAX);
+    if (!id) throw ApiError(HOSHITORI_INVALID, "\"id\" is required (a material id)");
+    std::string actor = api::str_arg(req, "actor", false);
+    if (actor.empty()) actor = svc.principal();
+    if (actor.empty()) actor = "host";
+    return api::run([&] {
+      auto m = bs.download(campaign, *id, actor);
+      if (!m)
+        throw ApiError(HOSHITORI_NOTFOUND,
+                       "no material " + std::to_string(*id) + " in campaign " + std::to_string(campaign));
+      auto o = material_json(*m);
+      o->set("content_base64", base64_encode(m->content));
+      return api::to_string(o);
+    });
+  }
+  if (op == "briefing_link") {
+    api::only_keys(req, op, {"op", "campaign", "vendor_code", "days", "actor"});
+    const std::string actor = actor_arg(req);
+    const long long campaign = campaign_of(req);
+    const std::string code = api::str_arg(req, "vendor_code", true);
+    const int days = static_cast<int>(api::int_arg(req, "days", 1, 730).value_or(svc.catalogs().policy.mail.link_days));
+    return api::run([&] {
+      const std::string token = svc.with_db([&](store::Database& db) {
+        return records::BriefingLinks(db, svc.principal()).create(campaign, code, days, actor);
+      });
+      auto o = obj();
+      o->set("campaign", campaign);
+      o->set("vendor_code", code);
+      o->set("token", token);
+      o->set("path", "/s/" + token);
+      return api::to_string(o);
+    });
+  }
+  throw ApiError(HOSHITORI_INVALID,
+                 "unknown op \"" + op +
+                     "\" (briefing_answer, briefing_attendance, briefing_material_add, briefing_materials, "
+                     "briefing_material, briefing_link)");
+}
+
+}  // namespace hoshi::api

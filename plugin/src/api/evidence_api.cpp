@@ -1,0 +1,66 @@
+// The JSON ops over a supplier's evidence files (shared by hoshitori_query_json, the
+// CLI and the REST API). The self-check is shown with the request (request_show).
+// evidence_file hands out the bytes and records the download (see SupplierEvidence).
+#include <algorithm>
+
+#include "api/json_api.hpp"
+#include "core/base64.hpp"
+#include "service/json_args.hpp"
+#include "service/requests.hpp"
+#include "service/supplier_evidence.hpp"
+#include "store/purpose.hpp"
+
+namespace hoshi::api {
+
+std::optional<std::string> handle_evidence_op(Service& svc, const std::string& op, const Object::Ptr& req) {
+  if (op == "evidence") {
+    // with "actor" (the REST API) the listing is recorded as a read of each request's
+    // evidence: one event per call (records/purpose.hpp)
+    only_keys(req, op, {"op", "vendor_code", "number", "actor"});
+    const std::string code = str_arg(req, "vendor_code", true);
+    std::optional<std::string> number;
+    if (std::string n = str_arg(req, "number", false); !n.empty()) number = n;
+    const bool reader = req->has("actor");
+    const std::string actor = reader ? actor_arg(req) : std::string();
+    const std::string real_code = find_supplier(svc, code).supplier.code();
+    Array::Ptr files = new Array;
+    std::vector<records::StaffRead> reads;
+    for (const auto& f : SupplierEvidence(svc).list(real_code, number)) {
+      files->add(evidence_json(f));
+      if (std::none_of(reads.begin(), reads.end(), [&](const records::StaffRead& r) { return r.number == f.number; }))
+        reads.push_back({f.number, {"evidence"}});
+    }
+    if (reader)
+      svc.with_db([&](store::Database& db) {
+        records::record_staff_read(db, svc.principal(), actor, real_code, op, reads);
+        return 0;
+      });
+    auto o = obj();
+    o->set("vendor_code", real_code);
+    o->set("files", files);
+    return to_string(o);
+  }
+  if (op == "evidence_file") {
+    only_keys(req, op, {"op", "id", "actor"});
+    const auto id = int_arg(req, "id", 1, LLONG_MAX);
+    if (!id) throw ApiError(HOSHITORI_INVALID, "\"id\" is required");
+    // the download is recorded (a withdrawal keeps the bytes the buyer has): by the
+    // acting user when given, else by the handle's principal, else as "host"
+    std::string actor = str_arg(req, "actor", false);
+    if (actor.empty()) actor = svc.principal();
+    if (actor.empty()) actor = "host";
+    std::optional<records::EvidenceFile> f;
+    try {
+      f = SupplierEvidence(svc).download(*id, actor);
+    } catch (const EvidenceGone& e) {
+      throw ApiError(HOSHITORI_NOTFOUND, e.what());
+    }
+    if (!f) throw ApiError(HOSHITORI_NOTFOUND, "no evidence file " + std::to_string(*id));
+    auto o = evidence_json(*f);
+    o->set("content_base64", base64_encode(f->content));
+    return to_string(o);
+  }
+  return std::nullopt;
+}
+
+}  // namespace hoshi::api

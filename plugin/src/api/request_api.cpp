@@ -1,0 +1,403 @@
+// The JSON ops for requests, negotiation, agreements and the audit trail (shared by
+// hoshitori_query_json, the CLI and the REST API).
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "api/json_api.hpp"
+#include "core/base64.hpp"
+#include "core/evidence.hpp"
+#include "core/sha256.hpp"
+#include "core/text.hpp"
+#include "service/audit_export.hpp"
+#include "service/json_args.hpp"
+#include "service/op_errors.hpp"
+#include "service/requests.hpp"
+#include "store/supplier_links.hpp"
+
+namespace hoshi::api {
+
+namespace {
+Object::Ptr head_json(const records::ChainHead& h) {
+  auto o = obj();
+  o->set("seq", h.seq);
+  o->set("hash", h.hash);
+  return o;
+}
+
+Object::Ptr issue_json(const IssueResult& r) {
+  auto o = obj();
+  o->set("number", r.number);
+  o->set("state", r.state);
+  o->set("guardrails", guard_json(r.guard));
+  return o;
+}
+
+// One staff read of protected content, recorded as one audit event (nothing when nothing
+// protected was shown).
+void note_read(Service& svc, const std::string& actor, const std::string& vendor_code, const std::string& view,
+               const std::vector<records::StaffRead>& reads) {
+  svc.with_db([&](store::Database& db) {
+    records::record_staff_read(db, svc.principal(), actor, vendor_code, view, reads);
+    return 0;
+  });
+}
+
+std::string date_bound(const Object::Ptr& req, const std::string& key, bool end) {
+  std::string d = str_arg(req, key, false);
+  if (d.empty()) return {};
+  Date date;
+  std::string why;
+  if (!parse_date(d, date, why)) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\": " + why);
+  // a Japan-time calendar day: from its 00:00, to (inclusive) its end
+  return records::jst_day_start_utc((end ? Date::from_days(date.days() + 1) : date).iso());
+}
+// "scan": {"filename", "content_base64"}: a PDF, PNG or JPEG of the signed copy, at most
+// the policy's evidence max_file_bytes; stored with the confirmation, which keeps the
+// SHA-256 of the stored bytes.
+// A scan that ends as its format ends: %%EOF (PDF), the IEND chunk (PNG), EOI (JPEG).
+bool complete_document(const std::string& b, const std::string& type) {
+  std::string_view v(b);
+  while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' || v.back() == '\0'))
+    v.remove_suffix(1);
+  auto ends = [&](std::string_view tail) {
+    return v.size() >= tail.size() && v.substr(v.size() - tail.size()) == tail;
+  };
+  if (type == "application/pdf") return ends("%%EOF");
+  if (type == "image/png") return ends(std::string_view("IEND\xae\x42\x60\x82", 8));
+  if (type == "image/jpeg") return ends("\xff\xd9");
+  return false;
+}
+
+PaperScan paper_scan_arg(const Object::Ptr& req, long long max_bytes) {
+  Object::Ptr s = sub(req, "scan");
+  if (!s) throw ApiError(HOSHITORI_INVALID, "\"scan\" must be an object {\"filename\", \"content_base64\"}");
+  only_keys(s, "scan", {"filename", "content_base64"});
+  PaperScan out;
+  out.filename = text::trim(text::strip_hidden(str_arg(s, "filename", true)));
+  if (out.filename.empty() || out.filename.size() > 200 || out.filename.find_first_of("\r\n\t/\\") != std::string::npos)
+    throw ApiError(HOSHITORI_INVALID, "\"scan.filename\": a file name of 1 to 200 bytes, without a path");
+  auto bytes = base64_decode(str_arg(s, "content_base64", true));
+  if (!bytes || bytes->empty())
+    throw ApiError(HOSHITORI_INVALID, "\"scan.content_base64\": the scan's bytes as standard padded base64");
+  if (static_cast<long long>(bytes->size()) > max_bytes)
+    throw ApiError(HOSHITORI_INVALID, "\"scan.content_base64\": the scan is " + std::to_string(bytes->size()) +
+                                          " bytes, over the policy's evidence max_file_bytes (" +
+                                          std::to_string(max_bytes) + ")");
+  const auto type = evidence::sniff_media_type(*bytes);
+  if (!type) throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is not a PDF, PNG or JPEG");
+  if (!complete_document(*bytes, *type))
+    throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is cut short: a " + *type +
+                                          " that does not end as one (a whole scan of the signed copy is needed)");
+  out.content = std::move(*bytes);  // stored with the confirmation; its SHA-256 is computed from it there
+  return out;
+}
+}  // namespace
+
+std::optional<std::string> handle_records_op(Service& svc, const std::string& op, const Object::Ptr& req) {
+  RequestService rs(svc);
+  if (op == "request_issue") {
+    only_keys(req, op, {"op", "actor", "request", "draft"});
+    Object::Ptr body = sub(req, "request");
+    if (!body) throw ApiError(HOSHITORI_INVALID, "\"request\" is required (an object, see README: request file)");
+    const std::string actor = actor_arg(req);
+    const bool draft = bool_arg(req, "draft", false);
+    return run(
+        [&] { return to_string(issue_json(rs.issue(parse_request_input(body, svc.catalogs()), actor, draft))); });
+  }
+  if (op == "request_check") {
+    only_keys(req, op, {"op", "actor", "request"});
+    Object::Ptr body = sub(req, "request");
+    if (!body) throw ApiError(HOSHITORI_INVALID, "\"request\" is required (an object, see README: request file)");
+    const std::string actor = actor_arg(req);
+    return run([&] {
+      auto o = obj();
+      o->set("guardrails", guard_json(rs.check(parse_request_input(body, svc.catalogs()), actor)));
+      return to_string(o);
+    });
+  }
+  if (op == "request_issue_draft") {
+    only_keys(req, op, {"op", "actor", "number"});
+    return run([&] { return to_string(issue_json(rs.issue_draft(str_arg(req, "number", true), actor_arg(req)))); });
+  }
+  if (op == "request_show") {
+    // with "actor" (the REST API, a host showing the thread to its user) the read of the
+    // cost figures, self-check and agreement is recorded: one event per call
+    only_keys(req, op, {"op", "number", "actor"});
+    const bool reader = req->has("actor");
+    const std::string actor = reader ? actor_arg(req) : std::string();
+    return run([&] {
+      auto doc = rs.show(str_arg(req, "number", true));
+      if (reader)
+        note_read(svc, actor, doc->getValue<std::string>("supplier"), op,
+                  {{doc->getValue<std::string>("number"), records::protected_content(doc)}});
+      return to_string(doc);
+    });
+  }
+  if (op == "requests") {
+    only_keys(req, op, {"op", "vendor_code"});
+    std::optional<std::string> code;
+    if (std::string c = str_arg(req, "vendor_code", false); !c.empty()) code = c;
+    return run([&] { return to_string(rs.list(code)); });
+  }
+  if (op == "request_letter") {
+    only_keys(req, op, {"op", "number", "format", "lang"});
+    std::string format = str_arg(req, "format", false), lang = str_arg(req, "lang", false);
+    return run([&] {
+      auto o = obj();
+      o->set("number", str_arg(req, "number", true));
+      o->set("format", format.empty() ? "txt" : format);
+      o->set("content",
+             rs.letter(str_arg(req, "number", true), format.empty() ? "txt" : format, lang.empty() ? "ja" : lang));
+      return to_string(o);
+    });
+  }
+  if (op == "negotiate") {
+    only_keys(req, op, {"op", "actor", "number", "step"});
+    Object::Ptr step = sub(req, "step");
+    if (!step) throw ApiError(HOSHITORI_INVALID, "\"step\" is required (an object with side, kind, …)");
+    StepInput in;
+    in.side = str_arg(step, "side", true);
+    in.kind = str_arg(step, "kind", true);
+    in.overrides = parse_overrides(step);
+    in.body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& k : step->getNames())
+      if (k != "side" && k != "kind" && k != "overrides") in.body->set(k, step->get(k));
+    return run([&] {
+      StepResult r = rs.step(str_arg(req, "number", true), in, actor_arg(req));
+      auto o = obj();
+      o->set("number", str_arg(req, "number", true));
+      o->set("step", r.step);
+      o->set("state", r.state);
+      if (r.agreement_version) {
+        o->set("agreement_version", *r.agreement_version);
+        o->set("agreement_sha256", r.agreement_sha256);
+      }
+      return to_string(o);
+    });
+  }
+  if (op == "agreement_confirm") {
+    only_keys(req, op, {"op", "actor", "number", "side", "sha256", "method", "scan"});
+    std::string method = str_arg(req, "method", false);
+    const std::string side = str_arg(req, "side", true);
+    // the supplier's side: never from a bare op (an API key, a staff command, a host's
+    // header); only with the scan of the copy the supplier signed on paper
+    std::optional<PaperScan> scan;
+    if (side == "supplier") {
+      if (!req->has("scan")) throw ApiError(HOSHITORI_REFUSED, RequestService::kSupplierOnlyMessage);
+      scan = paper_scan_arg(req, svc.catalogs().policy.evidence.max_file_bytes);
+    } else if (req->has("scan")) {
+      throw ApiError(HOSHITORI_INVALID, "\"scan\": a paper scan records the supplier's side only");
+    }
+    if (method == RequestService::kSupplierLinkMethod || method == RequestService::kSupplierLinkCodeMethod)
+      throw ApiError(HOSHITORI_INVALID, "\"method\": \"" + method + "\" is the supplier link's own");
+    return run([&] {
+      ConfirmResult r = rs.confirm(str_arg(req, "number", true), side, str_arg(req, "sha256", true), actor_arg(req),
+                                   method.empty() ? (scan ? "paper-scan" : "api") : method, scan ? &*scan : nullptr);
+      auto o = obj();
+      o->set("number", str_arg(req, "number", true));
+      o->set("version", r.version);
+      o->set("state", r.state);
+      Array::Ptr by = new Array;
+      for (const auto& s : r.confirmed_by) by->add(s);
+      o->set("confirmed_by", by);
+      return to_string(o);
+    });
+  }
+  if (op == "agreement_document") {
+    only_keys(req, op, {"op", "number", "version", "actor"});
+    std::optional<long long> version = int_arg(req, "version", 1, 1'000'000);
+    const bool reader = req->has("actor");
+    const std::string actor = reader ? actor_arg(req) : std::string();
+    return run([&] {
+      records::AgreementRecord a = rs.agreement(str_arg(req, "number", true), version);
+      if (reader) {
+        const std::string number = str_arg(req, "number", true);
+        auto vendor = svc.with_db([&](store::Database& db) { return records::RequestStore(db).find(number); });
+        if (vendor) note_read(svc, actor, vendor->vendor_code, op, {{number, {"agreement"}}});
+      }
+      auto o = obj();
+      o->set("number", str_arg(req, "number", true));
+      o->set("version", a.version);
+      o->set("sha256", a.sha256);
+      o->set("created_at", a.created_at);
+      o->set("document", a.document);
+      return to_string(o);
+    });
+  }
+  if (op == "requests_expire") {
+    only_keys(req, op, {"op", "actor"});
+    return run([&] {
+      Array::Ptr list = new Array;
+      for (const auto& n : rs.expire(actor_arg(req))) list->add(n);
+      auto o = obj();
+      o->set("expired", list);
+      return to_string(o);
+    });
+  }
+  if (op == "records_purge") {
+    only_keys(req, op, {"op", "actor", "dry_run"});
+    return run([&] {
+      PurgeResult r = rs.purge(actor_arg(req), bool_arg(req, "dry_run", false));
+      auto o = obj();
+      o->set("cutoff", r.cutoff);
+      o->set("agreements_cutoff", r.agreements_cutoff);
+      auto retention = obj();
+      retention->set("requests_years", r.requests_years);
+      retention->set("agreements_years", r.agreements_years);
+      o->set("retention", retention);
+      Array::Ptr list = new Array;
+      for (const auto& n : r.numbers) list->add(n);
+      o->set("requests", list);
+      auto item = [](const PurgeItem& i) {
+        auto e = obj();
+        e->set("number", i.number);
+        e->set("kind", i.kind);
+        e->set("last_step_on", i.last_step_on);
+        if (!i.kept_until.empty()) e->set("kept_until", i.kept_until);
+        return e;
+      };
+      Array::Ptr removed = new Array, kept = new Array;
+      for (const auto& i : r.removed) removed->add(item(i));
+      for (const auto& i : r.kept) kept->add(item(i));
+      o->set("removed", removed);
+      o->set("kept_for_agreement", kept);
+      o->set("events_redacted", r.events_redacted);
+      o->set("dry_run", bool_arg(req, "dry_run", false));
+      return to_string(o);
+    });
+  }
+  if (op == "supplier_link") {
+    only_keys(req, op, {"op", "actor", "number", "ttl_days"});
+    const std::string number = str_arg(req, "number", true), actor = actor_arg(req);
+    const long long days = int_arg(req, "ttl_days", 1, 730).value_or(180);
+    return run([&] {
+      const std::string token = svc.with_db([&](store::Database& db) {
+        return records::SupplierLinks(db, svc.principal()).create(number, static_cast<int>(days), actor);
+      });
+      auto o = obj();
+      o->set("number", number);
+      o->set("path", "/s/" + token);
+      o->set("ttl_days", days);
+      return to_string(o);
+    });
+  }
+  if (op == "supplier_link_revoke") {
+    only_keys(req, op, {"op", "actor", "number"});
+    const std::string number = str_arg(req, "number", true), actor = actor_arg(req);
+    return run([&] {
+      const int n = svc.with_db(
+          [&](store::Database& db) { return records::SupplierLinks(db, svc.principal()).revoke(number, actor); });
+      auto o = obj();
+      o->set("number", number);
+      o->set("revoked", n);
+      return to_string(o);
+    });
+  }
+  if (op == "verify") {
+    only_keys(req, op, {"op", "expected_head"});
+    std::optional<std::string> expected;
+    if (std::string h = str_arg(req, "expected_head", false); !h.empty()) {
+      if (!is_sha256_hex(h))
+        throw ApiError(HOSHITORI_INVALID, "\"expected_head\" must be the 64 hexadecimal digits of a head hash, not \"" +
+                                              std::string(text::utf8_prefix(h, 80)) + "\"");
+      expected = text::ascii_lower(h);
+    }
+    auto rep = svc.with_db([&](store::Database& db) { return records::AuditLog(db).verify(expected); });
+    auto o = obj();
+    o->set("intact", rep.intact);
+    o->set("events", rep.events);
+    o->set("redacted", rep.redacted);
+    if (!rep.intact) {
+      o->set("bad_seq", rep.bad_seq);
+      o->set("problem", rep.problem);
+    }
+    o->set("head", head_json(rep.head));
+    return to_string(o);
+  }
+  if (op == "export_audit") {
+    only_keys(req, op, {"op", "format", "out", "from", "to", "vendor_code", "purpose", "actor"});
+    const std::string format = str_arg(req, "format", true);
+    const std::string path = str_arg(req, "out", true);
+    records::AuditFilter f = audit_filter(req);
+    if (format != "csv" && format != "jsonl") throw ApiError(HOSHITORI_INVALID, "\"format\" must be csv or jsonl");
+    // a named purpose: the cost figures go with the copy, and who named it for what is
+    // recorded first (so the copy holds its own record); checked before anything is written
+    const records::Purpose purpose = purpose_arg(req);
+    std::string actor;
+    if (purpose != records::Purpose::none) actor = actor_arg(req);
+    auto record = [&](store::Database& db) {
+      if (purpose == records::Purpose::none) return;
+      auto details = obj();
+      details->set("format", format);
+      details->set("out", path);
+      for (const char* k : {"from", "to", "vendor_code"})
+        if (req->has(k) && !req->isNull(k)) details->set(k, req->get(k));
+      store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+      records::record_purpose(db, svc.principal(), actor, "audit", purpose, details, f.vendor_code);
+      tx.commit();
+    };
+    records::ExportResult r;
+    if (path == "-") {  // the process's standard output, wherever it points (a pipe, >>)
+      r = svc.with_db([&](store::Database& db) {
+        record(db);
+        return records::export_audit(db, format, f, stdout, purpose);
+      });
+      if (std::fflush(stdout) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing to standard output");
+    } else {
+      std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+      if (!file) throw ApiError(HOSHITORI_INVALID, "\"out\": cannot write " + path + ": " + std::strerror(errno));
+      r = svc.with_db([&](store::Database& db) {
+        record(db);
+        return records::export_audit(db, format, f, file.get(), purpose);
+      });
+      if (std::fclose(file.release()) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing " + path);
+    }
+    auto o = obj();
+    o->set("out", path);
+    o->set("format", format);
+    o->set("exported", r.exported);
+    o->set("chain_head", head_json(r.head));
+    o->set("purpose", purpose == records::Purpose::none
+                          ? Poco::Dynamic::Var()
+                          : Poco::Dynamic::Var(std::string(records::purpose_name(purpose))));
+    o->set("withheld", r.withheld);
+    return to_string(o);
+  }
+  return std::nullopt;
+}
+
+records::Purpose purpose_arg(const Object::Ptr& req) {
+  if (!req->has("purpose") || req->isNull("purpose")) return records::Purpose::none;
+  if (!req->get("purpose").isString())
+    throw ApiError(HOSHITORI_INVALID, records::purpose_error("\"purpose\"", req->get("purpose").toString()));
+  const std::string given = req->getValue<std::string>("purpose");
+  auto p = records::parse_purpose(given);
+  if (!p) throw ApiError(HOSHITORI_INVALID, records::purpose_error("\"purpose\"", given));
+  return *p;
+}
+
+records::AuditFilter audit_filter(const Object::Ptr& req) {
+  records::AuditFilter f;
+  if (auto b = date_bound(req, "from", false); !b.empty()) f.from_utc = b;
+  if (auto b = date_bound(req, "to", true); !b.empty()) f.to_utc = b;
+  if (req->has("vendor_code") && !req->isNull("vendor_code")) {
+    f.vendor_code = str_arg(req, "vendor_code", true);
+    if (f.vendor_code->empty())  // an empty filter must not widen to every supplier
+      throw ApiError(HOSHITORI_INVALID, "\"vendor_code\" is empty: name a supplier, or leave the key out for all");
+  }
+  if (f.from_utc && f.to_utc && *f.to_utc <= *f.from_utc)
+    throw ApiError(HOSHITORI_INVALID, "\"from\" is after \"to\": no day lies between them");
+  return f;
+}
+
+std::string error_json(int code, const std::string& message, const Object::Ptr& detail) {
+  auto o = obj();
+  o->set("error", message);
+  o->set("code", code);
+  if (detail)
+    for (const auto& k : detail->getNames()) o->set(k, detail->get(k));
+  return to_string(o);
+}
+
+}  // namespace hoshi::api

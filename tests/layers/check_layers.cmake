@@ -1,0 +1,57 @@
+# The layers hold: a source of each layer may include the headers of its own layer and
+# of the layers below, and an include of a higher layer's header does not compile, with
+# the include roots the build really gives each layer (build/layer_include/<layer>).
+#
+#   cmake -DCXX=… -DROOTS=<build>/layer_include -DEXTRA="dir;dir" -DWORK=<dir> -P check_layers.cmake
+#
+# A matrix of preprocessor runs: layer L including a header of layer H must succeed exactly
+# when H is L or below it. Fails naming every cell that disagrees.
+set(order core domain store service api http connectors)
+set(header_core core/text.hpp)
+set(header_domain domain/request_model.hpp)
+set(header_store store/database.hpp)
+set(header_service service/service.hpp)
+set(header_api api/json_api.hpp)
+set(header_http http/server.hpp)
+set(header_connectors connectors/registry.hpp)
+# what each layer may see (http and connectors are side by side: neither sees the other)
+set(sees_core core)
+set(sees_domain core domain)
+set(sees_store core domain store)
+set(sees_service core domain store service)
+set(sees_api core domain store service api)
+set(sees_http core domain store service api http)
+set(sees_connectors core domain store service api connectors)
+
+file(MAKE_DIRECTORY ${WORK})
+set(flags "")
+foreach(dir IN LISTS EXTRA)
+  list(APPEND flags -I${dir})
+endforeach()
+set(wrong 0)
+set(allowed 0)
+set(refused 0)
+foreach(layer IN LISTS order)
+  foreach(other IN LISTS order)
+    set(src ${WORK}/${layer}_includes_${other}.cpp)
+    file(WRITE ${src} "#include \"${header_${other}}\"\n")
+    execute_process(COMMAND ${CXX} -std=c++17 -E -o /dev/null -I${ROOTS}/${layer} ${flags} ${src}
+                    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+    list(FIND sees_${layer} ${other} may)
+    if(may GREATER -1 AND NOT rc EQUAL 0)
+      message(SEND_ERROR "${layer} cannot include its own or a lower layer's ${header_${other}}:\n${err}")
+      math(EXPR wrong "${wrong} + 1")
+    elseif(may EQUAL -1 AND rc EQUAL 0)
+      message(SEND_ERROR "${layer} includes the higher layer's ${header_${other}} and it compiles")
+      math(EXPR wrong "${wrong} + 1")
+    elseif(rc EQUAL 0)
+      math(EXPR allowed "${allowed} + 1")
+    else()
+      math(EXPR refused "${refused} + 1")
+    endif()
+  endforeach()
+endforeach()
+message(STATUS "layers: ${allowed} downward includes compile, ${refused} wrong-way includes refused, ${wrong} cells wrong")
+if(wrong GREATER 0 OR allowed EQUAL 0 OR refused EQUAL 0)
+  message(FATAL_ERROR "the layer boundaries do not hold")
+endif()
