@@ -1,4 +1,6 @@
 #include "service/requests.hpp"
+
+#include "domain/lifecycles.hpp"
 #include "store/webhook_queue.hpp"
 
 #include <Poco/JSON/Parser.h>
@@ -311,16 +313,25 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     }
     ConfirmResult res;
     res.version = latest.version;
-    for (const auto& c : rs.confirmations(number))
+    std::vector<records::ConfirmationRecord> of_latest;
+    std::vector<model::Confirmation> seen;
+    for (auto& c : rs.confirmations(number))
       if (c.version == latest.version) {
-        if (c.side == side)
-          throw StateConflict("the " + side + " already confirmed version " + std::to_string(latest.version) + " (" +
-                              c.actor + ", " + c.at + ")");
-        if (c.actor == actor)
-          throw StateConflict(actor + " already confirmed version " + std::to_string(latest.version) + " for the " +
-                              c.side + ": one person cannot confirm for both sides");
-        res.confirmed_by.push_back(c.side);
+        seen.push_back({*model::parse_side(c.side), c.actor});
+        of_latest.push_back(std::move(c));
       }
+    const model::AgreementStep confirm_step = model::on_confirm(seen, *model::parse_side(side), actor);
+    for (const auto& c : of_latest) {
+      if (confirm_step.refusal == model::AgreementRefusal::side_already_confirmed && c.side == side)
+        throw StateConflict("the " + side + " already confirmed version " + std::to_string(latest.version) + " (" +
+                            c.actor + ", " + c.at + ")");
+      if (confirm_step.refusal == model::AgreementRefusal::same_person_both_sides && c.actor == actor)
+        throw StateConflict(actor + " already confirmed version " + std::to_string(latest.version) + " for the " +
+                            c.side + ": one person cannot confirm for both sides");
+      res.confirmed_by.push_back(c.side);
+    }
+    if (!confirm_step.allowed)
+      throw StateConflict("version " + std::to_string(latest.version) + " is already confirmed by both sides");
     if (inside) inside(db);
     const std::string now = records::audit_now();
     rs.add_confirmation(number, {latest.version, side, want, now, actor, method});
@@ -343,7 +354,7 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     }
     audit.append({actor, "agreement.confirmed", number, r->vendor_code, std::nullopt, json(after)});
     res.state = r->state;
-    if (res.confirmed_by.size() == 2) {
+    if (confirm_step.to == model::AgreementState::concluded) {
       rs.transition(number, {r->state, model::code(model::State::agreed), now, actor, side,
                              std::string("both sides confirmed " + want)});
       auto to = state_doc(model::code(model::State::agreed));

@@ -1,4 +1,5 @@
 #include "store/outbox.hpp"
+#include "domain/lifecycles.hpp"
 #include "domain/request_model.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -87,21 +88,26 @@ const char* action_of(MarkKind k) {
   return "mail.unknown";
 }
 
-const char* state_of(MarkKind k) {
+// Which edge of the message life cycle (domain/lifecycles.hpp) a sender's mark is.
+model::MessageEvent event_of(MarkKind k) {
   switch (k) {
     case MarkKind::sent:
-      return "sent";
+      return model::MessageEvent::delivered;
     case MarkKind::retry:
-      return "queued";
+      return model::MessageEvent::retry;
     case MarkKind::failed:
-      return "failed";
+      return model::MessageEvent::bounced;
     case MarkKind::unknown:
-      return "unknown";
+      return model::MessageEvent::sender_lost;
     case MarkKind::cancelled:
-      return "cancelled";
+      return model::MessageEvent::cancel;
   }
-  return "unknown";
+  return model::MessageEvent::sender_lost;
 }
+
+// The state codes an UPDATE moves a message between, from the life cycle's one table.
+std::string from_of(model::MessageEvent e) { return model::code(model::edge(e).from); }
+std::string to_of(model::MessageEvent e) { return model::code(model::edge(e).to); }
 
 void append_event(store::Database& db, const std::string& via, const std::string& actor, MarkKind kind,
                   const OutboxMessage& m, const std::string& reply, const std::string& link_id) {
@@ -149,7 +155,7 @@ SenderId SenderId::for_this_process() {
 long long enqueue(store::Database& db, const OutboxMessage& m) {
   const std::string sql =
       "INSERT INTO outbox (campaign_id, vendor_code, request_number, recipient, recipient_name, lang, charset, "
-      "message_id, created_at, state, not_before) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, 'queued', :j)";
+      "message_id, created_at, state, not_before) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k)";
   const std::vector<store::Param> params = {
       m.campaign_id ? store::Param(*m.campaign_id) : store::Param(std::optional<std::string>()),
       m.vendor_code,
@@ -160,6 +166,7 @@ long long enqueue(store::Database& db, const OutboxMessage& m) {
       m.charset,
       m.message_id,
       audit_now(),
+      std::string(model::code(model::MessageState::queued)),
       m.not_before};
   execute(db, sql, params);
   auto rows = select_rows(db, "SELECT id FROM outbox WHERE message_id = :a", {m.message_id}, 1);
@@ -186,11 +193,12 @@ void Outbox::register_sender(const SenderId& me) {
 void Outbox::stop_sender(const SenderId& me) {
   db_.guarded([&] {
     WriteTransaction tx(db_, WriteTransaction::Mode::plain);
-    auto held = select_rows(db_, "SELECT id FROM outbox WHERE state = 'claimed' AND claimed_by = :a", {me.id}, 1);
+    auto held = select_rows(db_, "SELECT id FROM outbox WHERE state = :a AND claimed_by = :b",
+                            {from_of(model::MessageEvent::release), me.id}, 1);
     SupplierLinks links(db_, via_);
     for (const auto& r : held) links.revoke_for_outbox(std::stoll(*r[0]), "outbox");
-    execute(db_, "UPDATE outbox SET state = 'queued', claimed_by = NULL WHERE state = 'claimed' AND claimed_by = :a",
-            {me.id});
+    execute(db_, "UPDATE outbox SET state = :a, claimed_by = NULL WHERE state = :b AND claimed_by = :c",
+            {to_of(model::MessageEvent::release), from_of(model::MessageEvent::release), me.id});
     execute(db_, "UPDATE outbox_senders SET stopped_at = :a WHERE id = :b", {audit_now(), me.id});
     tx.commit();
   });
@@ -217,20 +225,21 @@ std::pair<int, int> Outbox::recover(const SenderId& me, int lease_seconds) {
       auto still = select_rows(db_, "SELECT stopped_at FROM outbox_senders WHERE id = :a", {*s[0]}, 1);
       if (still.empty() || still[0][0]) return 0;
       auto held = select_rows(
-          db_,
-          std::string("SELECT ") + kColumns + kFrom + " WHERE o.state = 'claimed' AND o.claimed_by = :a ORDER BY o.id",
-          {*s[0]}, 15);
+          db_, std::string("SELECT ") + kColumns + kFrom + " WHERE o.state = :a AND o.claimed_by = :b ORDER BY o.id",
+          {from_of(model::MessageEvent::sender_lost), *s[0]}, 15);
       SupplierLinks links(db_, via_);
       for (std::size_t i = 0; i < held.size(); ++i) {
         OutboxMessage m = from_row(held[i]);
         if (i == 0) {
-          execute(db_, "UPDATE outbox SET state = 'unknown', last_reply = :a WHERE id = :b",
-                  {"the sender " + *s[0] + " stopped while this message may have been in flight", m.id});
+          execute(db_, "UPDATE outbox SET state = :a, last_reply = :b WHERE id = :c",
+                  {to_of(model::MessageEvent::sender_lost),
+                   "the sender " + *s[0] + " stopped while this message may have been in flight", m.id});
           append_event(db_, via_, "outbox", MarkKind::unknown, m, "sender " + *s[0] + " stopped; check delivery", "");
           ++result.first;
         } else {
           links.revoke_for_outbox(m.id, "outbox");
-          execute(db_, "UPDATE outbox SET state = 'queued', claimed_by = NULL WHERE id = :a", {m.id});
+          execute(db_, "UPDATE outbox SET state = :a, claimed_by = NULL WHERE id = :b",
+                  {to_of(model::MessageEvent::release), m.id});
           ++result.second;
         }
       }
@@ -249,10 +258,10 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
     WriteTransaction tx(db_, WriteTransaction::Mode::plain);
     const std::string now = audit_now();
     const bool pg = db_.backend() == store::Backend::postgresql;
-    std::string sql = "SELECT id FROM outbox WHERE state = 'queued' AND not_before <= :a";
-    std::vector<store::Param> params = {now};
+    std::string sql = "SELECT id FROM outbox WHERE state = :a AND not_before <= :b";
+    std::vector<store::Param> params = {from_of(model::MessageEvent::claim), now};
     if (campaign) {
-      sql += " AND campaign_id = :b";
+      sql += " AND campaign_id = :c";
       params.emplace_back(*campaign);
     }
     sql += " ORDER BY id LIMIT " + std::to_string(max);
@@ -270,8 +279,9 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
         auto st = select_rows(db_, "SELECT state FROM requests WHERE number = :a", {*m.request_number}, 1);
         const std::string state = st.empty() ? "" : st[0][0].value_or("");
         if (st.empty() || !model::is_open(model::stored_state(state))) {
-          execute(db_, "UPDATE outbox SET state = 'cancelled', last_reply = :a WHERE id = :b",
-                  {"request " + *m.request_number + " is " + (state.empty() ? "gone" : state), id});
+          execute(db_, "UPDATE outbox SET state = :a, last_reply = :b WHERE id = :c",
+                  {to_of(model::MessageEvent::cancel),
+                   "request " + *m.request_number + " is " + (state.empty() ? "gone" : state), id});
           append_event(db_, via_, "outbox", MarkKind::cancelled, m, "request is " + state, "");
           continue;
         }
@@ -287,8 +297,8 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
         m.text_body = with_placeholder(m.text_body, kCodePlaceholder, code);
         m.html_body = with_placeholder(m.html_body, kCodePlaceholder, code);
       }
-      execute(db_, "UPDATE outbox SET state = 'claimed', claimed_by = :a, claimed_at = :b WHERE id = :c",
-              {me.id, now, id});
+      execute(db_, "UPDATE outbox SET state = :a, claimed_by = :b, claimed_at = :c WHERE id = :d",
+              {to_of(model::MessageEvent::claim), me.id, now, id});
       out.push_back(std::move(m));
       tokens.push_back(std::move(token));
     }
@@ -304,12 +314,13 @@ void Outbox::mark(const OutboxMessage& m, MarkKind kind, const std::string& repl
     const std::string now = audit_now();
     if (kind == MarkKind::retry)
       execute(db_,
-              "UPDATE outbox SET state = 'queued', claimed_by = NULL, attempts = attempts + 1, not_before = :a, "
-              "last_reply = :b WHERE id = :c",
-              {next_attempt, reply, m.id});
+              "UPDATE outbox SET state = :a, claimed_by = NULL, attempts = attempts + 1, not_before = :b, "
+              "last_reply = :c WHERE id = :d",
+              {to_of(model::MessageEvent::retry), next_attempt, reply, m.id});
     else
       execute(db_, "UPDATE outbox SET state = :a, attempts = attempts + 1, last_reply = :b, sent_at = :c WHERE id = :d",
-              {state_of(kind), reply, kind == MarkKind::sent ? std::optional<std::string>(now) : std::nullopt, m.id});
+              {to_of(event_of(kind)), reply, kind == MarkKind::sent ? std::optional<std::string>(now) : std::nullopt,
+               m.id});
     if (kind == MarkKind::retry || kind == MarkKind::failed) SupplierLinks(db_, via_).revoke_for_outbox(m.id, "outbox");
     append_event(db_, via_, "outbox", kind, m, reply, link_id);
     tx.commit();
@@ -319,13 +330,15 @@ void Outbox::mark(const OutboxMessage& m, MarkKind kind, const std::string& repl
 int Outbox::release(const SenderId& me, const std::string& not_before) {
   return db_.guarded([&] {
     WriteTransaction tx(db_, WriteTransaction::Mode::plain);
-    auto held = select_rows(db_, "SELECT id FROM outbox WHERE state = 'claimed' AND claimed_by = :a", {me.id}, 1);
+    auto held = select_rows(db_, "SELECT id FROM outbox WHERE state = :a AND claimed_by = :b",
+                            {from_of(model::MessageEvent::release), me.id}, 1);
     SupplierLinks links(db_, via_);
     for (const auto& r : held) links.revoke_for_outbox(std::stoll(*r[0]), "outbox");
-    const long long n = execute(db_,
-                                "UPDATE outbox SET state = 'queued', claimed_by = NULL, not_before = :a "
-                                "WHERE state = 'claimed' AND claimed_by = :b",
-                                {not_before, me.id});
+    const long long n =
+        execute(db_,
+                "UPDATE outbox SET state = :a, claimed_by = NULL, not_before = :b "
+                "WHERE state = :c AND claimed_by = :d",
+                {to_of(model::MessageEvent::release), not_before, from_of(model::MessageEvent::release), me.id});
     tx.commit();
     return static_cast<int>(n);
   });
@@ -341,12 +354,26 @@ SendCounts Outbox::counts(std::optional<long long> campaign) {
   for (const auto& r : rows) {
     const long long n = std::stoll(*r[1]);
     const std::string& s = *r[0];
-    if (s == "queued") c.queued = n;
-    if (s == "claimed") c.claimed = n;
-    if (s == "sent") c.sent = n;
-    if (s == "failed") c.failed = n;
-    if (s == "unknown") c.unknown = n;
-    if (s == "cancelled") c.cancelled = n;
+    switch (model::stored_message_state(s)) {
+      case model::MessageState::queued:
+        c.queued = n;
+        break;
+      case model::MessageState::claimed:
+        c.claimed = n;
+        break;
+      case model::MessageState::sent:
+        c.sent = n;
+        break;
+      case model::MessageState::failed:
+        c.failed = n;
+        break;
+      case model::MessageState::unknown:
+        c.unknown = n;
+        break;
+      case model::MessageState::cancelled:
+        c.cancelled = n;
+        break;
+    }
   }
   return c;
 }
@@ -357,19 +384,19 @@ void Outbox::resolve(long long id, bool delivered, const std::string& actor) {
     auto rows =
         select_rows(db_, std::string("SELECT ") + kColumns + ", o.state" + kFrom + " WHERE o.id = :a", {id}, 16);
     if (rows.empty()) throw std::out_of_range("no outbox message " + std::to_string(id));
-    if (rows[0][15].value_or("") != "unknown")
+    if (rows[0][15].value_or("") != from_of(model::MessageEvent::confirm_delivered))
       throw std::invalid_argument("outbox message " + std::to_string(id) + " is " + rows[0][15].value_or("") +
                                   ", not unknown");
     OutboxMessage m = from_row(rows[0]);
     if (delivered) {
-      execute(db_, "UPDATE outbox SET state = 'sent', sent_at = :a, last_reply = :b WHERE id = :c",
-              {audit_now(), "confirmed delivered by " + actor, id});
+      execute(db_, "UPDATE outbox SET state = :a, sent_at = :b, last_reply = :c WHERE id = :d",
+              {to_of(model::MessageEvent::confirm_delivered), audit_now(), "confirmed delivered by " + actor, id});
     } else {
       SupplierLinks(db_, via_).revoke_for_outbox(id, actor);
       execute(db_,
-              "UPDATE outbox SET state = 'queued', claimed_by = NULL, not_before = :a, last_reply = :b "
-              "WHERE id = :c",
-              {audit_now(), "to be sent again, decided by " + actor, id});
+              "UPDATE outbox SET state = :a, claimed_by = NULL, not_before = :b, last_reply = :c "
+              "WHERE id = :d",
+              {to_of(model::MessageEvent::resend), audit_now(), "to be sent again, decided by " + actor, id});
     }
     AuditLog(db_, via_).append({actor, delivered ? "mail.confirmed" : "mail.resend", "outbox:" + std::to_string(id),
                                 m.vendor_code, std::nullopt, message_id_doc(m)});
@@ -379,7 +406,8 @@ void Outbox::resolve(long long id, bool delivered, const std::string& actor) {
 
 bool Outbox::bounced_before(const std::string& address) {
   auto rows = db_.guarded([&] {
-    return select_rows(db_, "SELECT COUNT(*) FROM outbox WHERE recipient = :a AND state = 'failed'", {address}, 1);
+    return select_rows(db_, "SELECT COUNT(*) FROM outbox WHERE recipient = :a AND state = :b",
+                       {address, to_of(model::MessageEvent::bounced)}, 1);
   });
   return !rows.empty() && rows[0][0] && std::stoll(*rows[0][0]) > 0;
 }
