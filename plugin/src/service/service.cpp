@@ -49,6 +49,10 @@ Service::Service(const ServiceOptions& options)
     throw store::StoreError(store::StoreError::Kind::error, "the database schema (version " + std::to_string(have) +
                                                                 ") is newer than this Hoshitori (" +
                                                                 std::to_string(want) + "): upgrade Hoshitori");
+  if (const auto missing = db_.missing_migrations(); !missing.empty())
+    throw store::StoreError(store::StoreError::Kind::error, "the database schema lacks migration " +
+                                                                std::to_string(missing.front()) +
+                                                                ": run `hoshitori init` to upgrade it");
   known_generation_ = db_.generation();
   evaluated_for_ = today().days();
 }

@@ -236,9 +236,26 @@ int Database::latest_version() const {
   return latest;
 }
 
+std::vector<int> Database::missing_migrations() {
+  std::set<int> applied;
+  if (has_schema_table())
+    guarded([&] {
+      soci::rowset<int> rs = session_->prepare << "SELECT version FROM schema_version";
+      applied.insert(rs.begin(), rs.end());
+      return 0;
+    });
+  const std::string mine = backend_ == Backend::sqlite ? "sqlite" : "postgresql";
+  std::vector<int> out;
+  for (const Migration& m : embedded_migrations())
+    if ((!*m.backend || mine == m.backend) && !applied.count(m.version)) out.push_back(m.version);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void Database::migrate() {
-  // Up to date already: no write lock, so readers never wait for one another.
-  if (has_schema_table() && schema_version() >= latest_version()) return;
+  // Up to date already: no write lock, so readers never wait for one another. Every
+  // migration is checked, not the newest only: one may be missing below a newer one.
+  if (has_schema_table() && missing_migrations().empty()) return;
   if (backend_ == Backend::sqlite && !has_schema_table()) {
     int tables = 0;
     guarded([&] {
