@@ -7,7 +7,6 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 namespace soci {
 class session;
@@ -43,9 +42,6 @@ class Database {
   // Version of the schema in the database (0: none yet) and of this build's newest migration.
   int schema_version();
   int latest_version() const;
-  // This build's migrations (for this backend) the database has not recorded, oldest
-  // first: a database may hold newer ones and still lack an older one.
-  std::vector<int> missing_migrations();
   bool has_schema_table();
   long long generation();
 
