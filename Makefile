@@ -16,7 +16,7 @@ BUILD_PKGS := cmake g++ make pkg-config libpoco-dev libsoci-dev libyaml-cpp-dev 
               libkainjow-mustache-dev libcpprest-dev
 TEST_PKGS  := postgresql sqlite3 python3 python3-yaml python3-jsonschema valgrind libreoffice-calc-nogui \
               chromium nodejs fonts-ipafont-gothic python3-aiosmtpd python3-icalendar openssl \
-              tryton-server tryton-modules-party tryton-modules-purchase
+              tryton-server tryton-modules-party tryton-modules-purchase faketime
 BENCH_PKGS := sqlite3 wrk nginx curl postfix
 RUN_PKGS   := python3-aiosmtpd
 FUZZ_PKGS  := clang libclang-rt-14-dev

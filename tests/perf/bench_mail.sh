@@ -19,8 +19,10 @@ N=${BENCH_MAIL_MESSAGES:-10000}
 
 if [ -n "${BENCH_MAIL_DIR:-}" ]; then WORK=$BENCH_MAIL_DIR; mkdir -p "$WORK"; KEEP=1; else WORK=$(mktemp -d); KEEP=0; fi
 SINK_PID=""
+# Every command here must succeed or be excused: under set -e a failing one ends the
+# EXIT trap with its status (the sink's own 143 from `wait` once killed ended `make bench`).
 cleanup() {
-  [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
+  if [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null; then wait "$SINK_PID" 2>/dev/null || true; fi
   [ $KEEP = 1 ] || rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -12,6 +12,7 @@
 #include "core/corporate_number.hpp"
 #include "core/text.hpp"
 #include "store/audit_log.hpp"
+#include "store/migrations.hpp"
 #include "store/webhook_queue.hpp"
 
 namespace hoshi {
@@ -49,6 +50,10 @@ Service::Service(const ServiceOptions& options)
     throw store::StoreError(store::StoreError::Kind::error, "the database schema (version " + std::to_string(have) +
                                                                 ") is newer than this Hoshitori (" +
                                                                 std::to_string(want) + "): upgrade Hoshitori");
+  if (const auto missing = store::missing_migrations(db_); !missing.empty())
+    throw store::StoreError(store::StoreError::Kind::error, "the database schema lacks migration " +
+                                                                std::to_string(missing.front()) +
+                                                                ": run `hoshitori init` to upgrade it");
   known_generation_ = db_.generation();
   evaluated_for_ = today().days();
 }

@@ -130,16 +130,20 @@ std::string postgres_keywords(const std::string& url) {
   return kv;
 }
 
+// A busy store's message says what happened and that the caller may try again (the
+// transaction was rolled back); sqlite_direct.cpp uses it too.
+std::string busy_message(const std::string& what) {
+  return "database busy: another writer held the lock too long; try again (" + what + ")";
+}
+
 void rethrow_store_error(const std::exception& e) {
   std::string msg = e.what();
   bool busy = msg.find("database is locked") != std::string::npos ||
               msg.find("database is busy") != std::string::npos ||
               msg.find("could not obtain lock") != std::string::npos || msg.find("lock timeout") != std::string::npos;
   bool conflict = msg.find("UNIQUE constraint") != std::string::npos || msg.find("duplicate key") != std::string::npos;
-  throw StoreError(busy       ? StoreError::Kind::busy
-                   : conflict ? StoreError::Kind::conflict
-                              : StoreError::Kind::error,
-                   "database: " + msg);
+  if (busy) throw StoreError(StoreError::Kind::busy, busy_message("database: " + msg));
+  throw StoreError(conflict ? StoreError::Kind::conflict : StoreError::Kind::error, "database: " + msg);
 }
 
 Database::Database(const std::string& url) : url_(url) {
@@ -236,9 +240,26 @@ int Database::latest_version() const {
   return latest;
 }
 
+std::vector<int> missing_migrations(Database& db) {
+  std::set<int> applied;
+  if (db.has_schema_table())
+    db.guarded([&] {
+      soci::rowset<int> rs = db.session().prepare << "SELECT version FROM schema_version";
+      applied.insert(rs.begin(), rs.end());
+      return 0;
+    });
+  const std::string mine = db.backend() == Backend::sqlite ? "sqlite" : "postgresql";
+  std::vector<int> out;
+  for (const Migration& m : embedded_migrations())
+    if ((!*m.backend || mine == m.backend) && !applied.count(m.version)) out.push_back(m.version);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void Database::migrate() {
-  // Up to date already: no write lock, so readers never wait for one another.
-  if (has_schema_table() && schema_version() >= latest_version()) return;
+  // Up to date already: no write lock, so readers never wait for one another. Every
+  // migration is checked, not the newest only: one may be missing below a newer one.
+  if (has_schema_table() && missing_migrations(*this).empty()) return;
   if (backend_ == Backend::sqlite && !has_schema_table()) {
     int tables = 0;
     guarded([&] {

@@ -14,4 +14,9 @@ struct Migration {
 
 const std::vector<Migration>& embedded_migrations();
 
+class Database;
+// This build's migrations (for the database's backend) it has not recorded, oldest first:
+// a database may hold newer ones and still lack an older one (database.cpp).
+std::vector<int> missing_migrations(Database& db);
+
 }  // namespace hoshi::store

@@ -5,6 +5,7 @@
 namespace hoshi::store {
 
 void* soci_sqlite_connection(soci::session& session);  // sqlite_handle.cpp
+std::string busy_message(const std::string& what);     // database.cpp
 
 sqlite3* sqlite_handle(soci::session& session) {
   auto* conn = static_cast<sqlite3*>(soci_sqlite_connection(session));
@@ -21,9 +22,9 @@ SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 void SqliteStatement::fail(const char* what) const {
   int code = sqlite3_errcode(db_);
   std::string msg = std::string("database: ") + what + ": " + sqlite3_errmsg(db_);
-  auto kind = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? StoreError::Kind::busy
-              : (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE ||
-                 sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY)
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) throw StoreError(StoreError::Kind::busy, busy_message(msg));
+  auto kind = (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE ||
+               sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY)
                   ? StoreError::Kind::conflict
                   : StoreError::Kind::error;
   throw StoreError(kind, msg);
