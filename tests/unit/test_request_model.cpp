@@ -1,6 +1,7 @@
 // The request life cycle's one transition table and the negotiation answer rules.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <ostream>
 
 #include "domain/request_model.hpp"
@@ -160,6 +161,51 @@ BOOST_AUTO_TEST_CASE(reasons_address_the_parts_not_their_totals) {
               std::vector<std::string>{"material_initial_cost", "labor_initial_cost", "running_cost"}));
   BOOST_TEST((reasoned_items({"initial_cost"}) == std::vector<std::string>{"initial_cost"}));
   BOOST_TEST(cost_label_ja("labor_running_cost").find("人件費") != std::string::npos);
+}
+
+// Every state × side × step (8 × 2 × 12 cells) against the rules written out here a
+// second time, as lists: who takes each step, what an open request allows, what a
+// declined one still allows, and that drafts and the other final states allow nothing.
+BOOST_AUTO_TEST_CASE(every_state_side_and_step) {
+  const std::vector<State> states = {State::draft,  State::issued,   State::acknowledged, State::negotiating,
+                                     State::agreed, State::declined, State::withdrawn,    State::expired};
+  const std::vector<Step> supplier_only = {Step::acknowledge, Step::estimate, Step::negotiation_request,
+                                           Step::decline};
+  const std::vector<Step> buyer_only = {Step::proposal, Step::accept, Step::reject, Step::price_decision,
+                                        Step::withdraw};
+  const std::vector<Step> price_talk = {Step::estimate, Step::negotiation_request, Step::proposal,
+                                        Step::counter_proposal, Step::accept, Step::reject, Step::price_decision,
+                                        Step::agreement};
+  auto in = [](const std::vector<Step>& v, Step k) { return std::find(v.begin(), v.end(), k) != v.end(); };
+  int allowed = 0, refused = 0;
+  for (State from : states)
+    for (Side side : {Side::buyer, Side::supplier})
+      for (Step kind : all_steps()) {
+        bool ok = false;
+        std::optional<State> to;
+        const bool side_ok = side == Side::supplier ? !in(buyer_only, kind) : !in(supplier_only, kind);
+        const bool open = from == State::issued || from == State::acknowledged || from == State::negotiating;
+        if (side_ok && open) {
+          ok = true;
+          if (kind == Step::acknowledge && from == State::issued) to = State::acknowledged;
+          if (kind == Step::decline) to = State::declined;
+          if (kind == Step::withdraw) to = State::withdrawn;
+          if (in(price_talk, kind) && from != State::negotiating) to = State::negotiating;
+        }
+        if (side_ok && from == State::declined && side == Side::buyer &&
+            (kind == Step::message || kind == Step::proposal || kind == Step::counter_proposal))
+          ok = true;
+        const Transition t = on_step(from, side, kind);
+        BOOST_TEST_CONTEXT(code(from) << " / " << code(side) << " / " << code(kind)) {
+          BOOST_TEST(t.allowed == ok);
+          BOOST_TEST((t.to == to));
+          BOOST_TEST(t.refusal.empty() == ok);
+        }
+        (ok ? allowed : refused)++;
+      }
+  BOOST_TEST(allowed + refused == 8 * 2 * 12);
+  BOOST_TEST(allowed > 0);
+  BOOST_TEST(refused > allowed);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
