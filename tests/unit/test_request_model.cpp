@@ -169,13 +169,12 @@ BOOST_AUTO_TEST_CASE(reasons_address_the_parts_not_their_totals) {
 BOOST_AUTO_TEST_CASE(every_state_side_and_step) {
   const std::vector<State> states = {State::draft,  State::issued,   State::acknowledged, State::negotiating,
                                      State::agreed, State::declined, State::withdrawn,    State::expired};
-  const std::vector<Step> supplier_only = {Step::acknowledge, Step::estimate, Step::negotiation_request,
-                                           Step::decline};
+  const std::vector<Step> supplier_only = {Step::acknowledge, Step::estimate, Step::negotiation_request, Step::decline};
   const std::vector<Step> buyer_only = {Step::proposal, Step::accept, Step::reject, Step::price_decision,
                                         Step::withdraw};
-  const std::vector<Step> price_talk = {Step::estimate, Step::negotiation_request, Step::proposal,
-                                        Step::counter_proposal, Step::accept, Step::reject, Step::price_decision,
-                                        Step::agreement};
+  const std::vector<Step> price_talk = {
+      Step::estimate, Step::negotiation_request, Step::proposal, Step::counter_proposal, Step::accept,
+      Step::reject,   Step::price_decision,      Step::agreement};
   auto in = [](const std::vector<Step>& v, Step k) { return std::find(v.begin(), v.end(), k) != v.end(); };
   int allowed = 0, refused = 0;
   for (State from : states)

@@ -40,12 +40,6 @@ using api::obj;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-std::map<std::string, std::string> parse_form(const std::string& body) {
-  std::map<std::string, std::string> out;
-  for (auto& [k, v] : parse_form_fields(body)) out[k] = std::move(v);
-  return out;
-}
-
 namespace {
 
 // "1,200,000円", "１２００００" → 1200000; empty → nullopt; anything else → HttpError naming the field.

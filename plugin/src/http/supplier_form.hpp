@@ -46,7 +46,4 @@ class SupplierForm {
   std::string secret_;
 };
 
-// application/x-www-form-urlencoded → fields (the last of a repeated name wins).
-std::map<std::string, std::string> parse_form(const std::string& body);
-
 }  // namespace hoshi::http
