@@ -18,13 +18,13 @@ BOOST_AUTO_TEST_CASE(every_message_state_and_event) {
   const std::set<std::tuple<std::string, std::string, std::string>> legal = {
       {"queued", "claim", "claimed"},        {"claimed", "delivered", "sent"},         {"claimed", "retry", "queued"},
       {"claimed", "bounced", "failed"},      {"queued", "cancel", "cancelled"},        {"claimed", "release", "queued"},
-      {"claimed", "sender_lost", "unknown"}, {"unknown", "confirm_delivered", "sent"}, {"unknown", "resend", "queued"},
+      {"claimed", "uncertain", "unknown"}, {"unknown", "confirm_delivered", "sent"}, {"unknown", "resend", "queued"},
   };
   const MessageState states[] = {MessageState::queued, MessageState::claimed, MessageState::sent,
                                  MessageState::failed, MessageState::unknown, MessageState::cancelled};
   const MessageEvent events[] = {
       MessageEvent::claim,  MessageEvent::delivered, MessageEvent::retry,       MessageEvent::bounced,
-      MessageEvent::cancel, MessageEvent::release,   MessageEvent::sender_lost, MessageEvent::confirm_delivered,
+      MessageEvent::cancel, MessageEvent::release,   MessageEvent::uncertain, MessageEvent::confirm_delivered,
       MessageEvent::resend};
   int allowed = 0, refused = 0;
   for (MessageState s : states)

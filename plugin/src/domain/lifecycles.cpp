@@ -4,35 +4,38 @@
 
 namespace hoshi::model {
 
+namespace {
+// Codes and Japanese words, indexed by the enums' values (declared in the same order).
+struct Words {
+  const char* code;
+  const char* ja;
+};
+constexpr Words kAgreement[] = {{"drafted", "確認待ち"},
+                                {"confirmed_by_buyer", "当社確認済み・取引先の確認待ち"},
+                                {"confirmed_by_supplier", "取引先確認済み・当社の確認待ち"},
+                                {"concluded", "双方確認済み"}};
+constexpr Words kCampaign[] = {{"draft", "下書き"}, {"queued", "送信手配済み"}};
+constexpr Words kMessage[] = {{"queued", "送信待ち"},
+                              {"claimed", "送信中"},
+                              {"sent", "送信済み"},
+                              {"failed", "送信失敗"},
+                              {"unknown", "送達不明（要確認）"},
+                              {"cancelled", "取消し"}};
+constexpr const char* kEvents[] = {"claim",     "delivered",         "retry", "bounced", "cancel", "release",
+                                   "uncertain", "confirm_delivered", "resend"};
+
+template <typename E, std::size_t N>
+std::optional<E> parse_code(const Words (&words)[N], const std::string& s) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (s == words[i].code) return static_cast<E>(i);
+  return std::nullopt;
+}
+}  // namespace
+
 // ---- agreement ----------------------------------------------------------------------
 
-const char* code(AgreementState s) {
-  switch (s) {
-    case AgreementState::drafted:
-      return "drafted";
-    case AgreementState::confirmed_by_buyer:
-      return "confirmed_by_buyer";
-    case AgreementState::confirmed_by_supplier:
-      return "confirmed_by_supplier";
-    case AgreementState::concluded:
-      return "concluded";
-  }
-  return "drafted";
-}
-
-const char* label_ja(AgreementState s) {
-  switch (s) {
-    case AgreementState::drafted:
-      return "確認待ち";
-    case AgreementState::confirmed_by_buyer:
-      return "当社確認済み・取引先の確認待ち";
-    case AgreementState::confirmed_by_supplier:
-      return "取引先確認済み・当社の確認待ち";
-    case AgreementState::concluded:
-      return "双方確認済み";
-  }
-  return "確認待ち";
-}
+const char* code(AgreementState s) { return kAgreement[static_cast<int>(s)].code; }
+const char* label_ja(AgreementState s) { return kAgreement[static_cast<int>(s)].ja; }
 
 AgreementState agreement_state(const std::vector<Confirmation>& of_latest) {
   bool buyer = false, supplier = false;
@@ -57,13 +60,10 @@ AgreementStep on_confirm(const std::vector<Confirmation>& of_latest, Side side, 
 
 // ---- campaign -----------------------------------------------------------------------
 
-const char* code(CampaignState s) { return s == CampaignState::draft ? "draft" : "queued"; }
-const char* label_ja(CampaignState s) { return s == CampaignState::draft ? "下書き" : "送信手配済み"; }
-
+const char* code(CampaignState s) { return kCampaign[static_cast<int>(s)].code; }
+const char* label_ja(CampaignState s) { return kCampaign[static_cast<int>(s)].ja; }
 std::optional<CampaignState> parse_campaign_state(const std::string& s) {
-  for (CampaignState c : {CampaignState::draft, CampaignState::queued})
-    if (s == code(c)) return c;
-  return std::nullopt;
+  return parse_code<CampaignState>(kCampaign, s);
 }
 
 CampaignState stored_campaign_state(const std::string& s) {
@@ -79,76 +79,10 @@ std::optional<CampaignState> next(CampaignState from, CampaignEvent e) {
 
 // ---- outbox message -----------------------------------------------------------------
 
-namespace {
-const MessageState kMessageStates[] = {MessageState::queued, MessageState::claimed, MessageState::sent,
-                                       MessageState::failed, MessageState::unknown, MessageState::cancelled};
-}  // namespace
-
-const char* code(MessageState s) {
-  switch (s) {
-    case MessageState::queued:
-      return "queued";
-    case MessageState::claimed:
-      return "claimed";
-    case MessageState::sent:
-      return "sent";
-    case MessageState::failed:
-      return "failed";
-    case MessageState::unknown:
-      return "unknown";
-    case MessageState::cancelled:
-      return "cancelled";
-  }
-  return "queued";
-}
-
-const char* code(MessageEvent e) {
-  switch (e) {
-    case MessageEvent::claim:
-      return "claim";
-    case MessageEvent::delivered:
-      return "delivered";
-    case MessageEvent::retry:
-      return "retry";
-    case MessageEvent::bounced:
-      return "bounced";
-    case MessageEvent::cancel:
-      return "cancel";
-    case MessageEvent::release:
-      return "release";
-    case MessageEvent::sender_lost:
-      return "sender_lost";
-    case MessageEvent::confirm_delivered:
-      return "confirm_delivered";
-    case MessageEvent::resend:
-      return "resend";
-  }
-  return "claim";
-}
-
-const char* label_ja(MessageState s) {
-  switch (s) {
-    case MessageState::queued:
-      return "送信待ち";
-    case MessageState::claimed:
-      return "送信中";
-    case MessageState::sent:
-      return "送信済み";
-    case MessageState::failed:
-      return "送信失敗";
-    case MessageState::unknown:
-      return "送達不明（要確認）";
-    case MessageState::cancelled:
-      return "取消し";
-  }
-  return "送信待ち";
-}
-
-std::optional<MessageState> parse_message_state(const std::string& s) {
-  for (MessageState m : kMessageStates)
-    if (s == code(m)) return m;
-  return std::nullopt;
-}
+const char* code(MessageState s) { return kMessage[static_cast<int>(s)].code; }
+const char* code(MessageEvent e) { return kEvents[static_cast<int>(e)]; }
+const char* label_ja(MessageState s) { return kMessage[static_cast<int>(s)].ja; }
+std::optional<MessageState> parse_message_state(const std::string& s) { return parse_code<MessageState>(kMessage, s); }
 
 MessageState stored_message_state(const std::string& s) {
   if (auto m = parse_message_state(s)) return *m;
@@ -159,10 +93,10 @@ const std::vector<MessageEdge>& message_edges() {
   using E = MessageEvent;
   using S = MessageState;
   static const std::vector<MessageEdge> table = {
-      {E::claim, S::queued, S::claimed},        {E::delivered, S::claimed, S::sent},
-      {E::retry, S::claimed, S::queued},        {E::bounced, S::claimed, S::failed},
-      {E::cancel, S::queued, S::cancelled},     {E::release, S::claimed, S::queued},
-      {E::sender_lost, S::claimed, S::unknown}, {E::confirm_delivered, S::unknown, S::sent},
+      {E::claim, S::queued, S::claimed},      {E::delivered, S::claimed, S::sent},
+      {E::retry, S::claimed, S::queued},      {E::bounced, S::claimed, S::failed},
+      {E::cancel, S::queued, S::cancelled},   {E::release, S::claimed, S::queued},
+      {E::uncertain, S::claimed, S::unknown}, {E::confirm_delivered, S::unknown, S::sent},
       {E::resend, S::unknown, S::queued},
   };
   return table;

@@ -54,7 +54,8 @@ enum class MessageEvent {
   bounced,            // a permanent failure                         claimed → failed
   cancel,             // its request closed before it was sent       queued  → cancelled
   release,            // the sender stops or gives it back unsent    claimed → queued
-  sender_lost,        // its sender died while it may have been sent claimed → unknown
+  uncertain,          // it may have been sent: the SMTP exchange broke off, or its
+                      // sender died holding it                 claimed → unknown
   confirm_delivered,  // staff checked: it did arrive                unknown → sent
   resend,             // staff checked: it did not arrive            unknown → queued
 };

@@ -13,7 +13,7 @@ namespace hoshi::mail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using records::MarkKind;
+using model::MessageEvent;
 
 bool stopping(const SenderOptions& o) { return o.stop && o.stop->load(); }
 
@@ -98,7 +98,7 @@ RunSummary run_outbox(store::Database& db, const std::string& via, const SenderO
         try {
           data = build(msg, std::time(nullptr));
         } catch (const MimeError& e) {
-          box.mark(m, MarkKind::failed, std::string("not sendable: ") + e.what(), "", "");
+          box.mark(m, MessageEvent::bounced, std::string("not sendable: ") + e.what(), "", "");
           ++sum.failed;
           continue;
         }
@@ -112,24 +112,24 @@ RunSummary run_outbox(store::Database& db, const std::string& via, const SenderO
         }
         switch (out.kind) {
           case SendOutcome::Kind::sent:
-            box.mark(m, MarkKind::sent, out.reply, "", link_id);
+            box.mark(m, MessageEvent::delivered, out.reply, "", link_id);
             ++sum.sent;
             break;
           case SendOutcome::Kind::permanent:
-            box.mark(m, MarkKind::failed, out.reply, "", "");
+            box.mark(m, MessageEvent::bounced, out.reply, "", "");
             ++sum.failed;
             break;
           case SendOutcome::Kind::unknown:
-            box.mark(m, MarkKind::unknown, out.reply, "", link_id);
+            box.mark(m, MessageEvent::uncertain, out.reply, "", link_id);
             ++sum.unknown;
             break;
           case SendOutcome::Kind::temporary:
             if (m.attempts + 1 >= o.max_attempts) {
-              box.mark(m, MarkKind::failed,
+              box.mark(m, MessageEvent::bounced,
                        out.reply + " (gave up after " + std::to_string(m.attempts + 1) + " attempts)", "", "");
               ++sum.failed;
             } else {
-              box.mark(m, MarkKind::retry, out.reply, records::audit_time_after(backoff_seconds(o, m.attempts + 1)),
+              box.mark(m, MessageEvent::retry, out.reply, records::audit_time_after(backoff_seconds(o, m.attempts + 1)),
                        "");
               ++sum.deferred;
             }

@@ -72,44 +72,27 @@ bool process_alive(long long pid, const std::string& proc_start) {
   return proc_start_of(pid) == proc_start;
 }
 
-const char* action_of(MarkKind k) {
-  switch (k) {
-    case MarkKind::sent:
+// The audit action of a sender's mark.
+const char* action_of(model::MessageEvent e) {
+  switch (e) {
+    case model::MessageEvent::delivered:
       return "mail.sent";
-    case MarkKind::retry:
+    case model::MessageEvent::retry:
       return "mail.deferred";
-    case MarkKind::failed:
+    case model::MessageEvent::bounced:
       return "mail.failed";
-    case MarkKind::unknown:
-      return "mail.unknown";
-    case MarkKind::cancelled:
+    case model::MessageEvent::cancel:
       return "mail.cancelled";
+    default:
+      return "mail.unknown";
   }
-  return "mail.unknown";
-}
-
-// Which edge of the message life cycle (domain/lifecycles.hpp) a sender's mark is.
-model::MessageEvent event_of(MarkKind k) {
-  switch (k) {
-    case MarkKind::sent:
-      return model::MessageEvent::delivered;
-    case MarkKind::retry:
-      return model::MessageEvent::retry;
-    case MarkKind::failed:
-      return model::MessageEvent::bounced;
-    case MarkKind::unknown:
-      return model::MessageEvent::sender_lost;
-    case MarkKind::cancelled:
-      return model::MessageEvent::cancel;
-  }
-  return model::MessageEvent::sender_lost;
 }
 
 // The state codes an UPDATE moves a message between, from the life cycle's one table.
 std::string from_of(model::MessageEvent e) { return model::code(model::edge(e).from); }
 std::string to_of(model::MessageEvent e) { return model::code(model::edge(e).to); }
 
-void append_event(store::Database& db, const std::string& via, const std::string& actor, MarkKind kind,
+void append_event(store::Database& db, const std::string& via, const std::string& actor, model::MessageEvent kind,
                   const OutboxMessage& m, const std::string& reply, const std::string& link_id) {
   Poco::JSON::Object after(Poco::JSON_PRESERVE_KEY_ORDER);
   after.set("recipient", m.recipient);
@@ -226,15 +209,16 @@ std::pair<int, int> Outbox::recover(const SenderId& me, int lease_seconds) {
       if (still.empty() || still[0][0]) return 0;
       auto held = select_rows(
           db_, std::string("SELECT ") + kColumns + kFrom + " WHERE o.state = :a AND o.claimed_by = :b ORDER BY o.id",
-          {from_of(model::MessageEvent::sender_lost), *s[0]}, 15);
+          {from_of(model::MessageEvent::uncertain), *s[0]}, 15);
       SupplierLinks links(db_, via_);
       for (std::size_t i = 0; i < held.size(); ++i) {
         OutboxMessage m = from_row(held[i]);
         if (i == 0) {
           execute(db_, "UPDATE outbox SET state = :a, last_reply = :b WHERE id = :c",
-                  {to_of(model::MessageEvent::sender_lost),
+                  {to_of(model::MessageEvent::uncertain),
                    "the sender " + *s[0] + " stopped while this message may have been in flight", m.id});
-          append_event(db_, via_, "outbox", MarkKind::unknown, m, "sender " + *s[0] + " stopped; check delivery", "");
+          append_event(db_, via_, "outbox", model::MessageEvent::uncertain, m,
+                       "sender " + *s[0] + " stopped; check delivery", "");
           ++result.first;
         } else {
           links.revoke_for_outbox(m.id, "outbox");
@@ -282,7 +266,7 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
           execute(db_, "UPDATE outbox SET state = :a, last_reply = :b WHERE id = :c",
                   {to_of(model::MessageEvent::cancel),
                    "request " + *m.request_number + " is " + (state.empty() ? "gone" : state), id});
-          append_event(db_, via_, "outbox", MarkKind::cancelled, m, "request is " + state, "");
+          append_event(db_, via_, "outbox", model::MessageEvent::cancel, m, "request is " + state, "");
           continue;
         }
         token = links.mint_for_outbox(*m.request_number, m.vendor_code, link_days, id);
@@ -307,21 +291,22 @@ std::vector<OutboxMessage> Outbox::claim(const SenderId& me, int max, std::optio
   });
 }
 
-void Outbox::mark(const OutboxMessage& m, MarkKind kind, const std::string& reply, const std::string& next_attempt,
-                  const std::string& link_id) {
+void Outbox::mark(const OutboxMessage& m, model::MessageEvent kind, const std::string& reply,
+                  const std::string& next_attempt, const std::string& link_id) {
   db_.guarded([&] {
     WriteTransaction tx(db_, WriteTransaction::Mode::serialize);
     const std::string now = audit_now();
-    if (kind == MarkKind::retry)
+    if (kind == model::MessageEvent::retry)
       execute(db_,
               "UPDATE outbox SET state = :a, claimed_by = NULL, attempts = attempts + 1, not_before = :b, "
               "last_reply = :c WHERE id = :d",
               {to_of(model::MessageEvent::retry), next_attempt, reply, m.id});
     else
       execute(db_, "UPDATE outbox SET state = :a, attempts = attempts + 1, last_reply = :b, sent_at = :c WHERE id = :d",
-              {to_of(event_of(kind)), reply, kind == MarkKind::sent ? std::optional<std::string>(now) : std::nullopt,
-               m.id});
-    if (kind == MarkKind::retry || kind == MarkKind::failed) SupplierLinks(db_, via_).revoke_for_outbox(m.id, "outbox");
+              {to_of(kind), reply,
+               kind == model::MessageEvent::delivered ? std::optional<std::string>(now) : std::nullopt, m.id});
+    if (kind == model::MessageEvent::retry || kind == model::MessageEvent::bounced)
+      SupplierLinks(db_, via_).revoke_for_outbox(m.id, "outbox");
     append_event(db_, via_, "outbox", kind, m, reply, link_id);
     tx.commit();
   });

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/lifecycles.hpp"
 #include "store/database.hpp"
 
 namespace hoshi::records {
@@ -47,8 +48,6 @@ struct SendCounts {
   long long queued = 0, claimed = 0, sent = 0, failed = 0, unknown = 0, cancelled = 0;
 };
 
-enum class MarkKind { sent, retry, failed, unknown, cancelled };
-
 class Outbox {
  public:
   Outbox(store::Database& db, std::string via) : db_(db), via_(std::move(via)) {}
@@ -67,7 +66,7 @@ class Outbox {
                                    std::vector<std::string>& tokens);
   // Records the server's answer for a claimed message, with its audit event.
   // retry: back to the queue at `next_attempt` (UTC ISO).
-  void mark(const OutboxMessage& m, MarkKind kind, const std::string& reply, const std::string& next_attempt,
+  void mark(const OutboxMessage& m, model::MessageEvent kind, const std::string& reply, const std::string& next_attempt,
             const std::string& link_id);
   // Returns claimed messages of `me` to the queue (the SMTP server went away).
   int release(const SenderId& me, const std::string& not_before);
