@@ -109,6 +109,11 @@ const std::vector<Step>& all_steps() {
 
 std::optional<Side> taken_by(Step s) { return name_of(s).by; }
 
+const std::vector<State>& final_states() {
+  static const std::vector<State> v = {State::agreed, State::declined, State::withdrawn, State::expired};
+  return v;
+}
+
 bool is_final(State s) {
   return s == State::agreed || s == State::declined || s == State::withdrawn || s == State::expired;
 }

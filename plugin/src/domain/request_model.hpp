@@ -53,6 +53,8 @@ std::optional<Side> taken_by(Step s);
 
 // agreed, declined, withdrawn, expired: nothing more happens to the request.
 bool is_final(State s);
+// The final states, in code order (for a store that selects by them).
+const std::vector<State>& final_states();
 // The supplier has taken a step (what a campaign counts as answered).
 bool is_answered(State s);
 // Issued and not final: the request is live (reminders, expiry, one per level).

@@ -166,12 +166,20 @@ std::vector<ConfirmationRecord> RequestStore::confirmations(const std::string& n
 }
 
 std::vector<RequestStore::PurgeCandidate> RequestStore::purgeable(const std::string& cutoff) {
+  // in one of the model's final states, each bound
+  std::vector<store::Param> params = {cutoff};
+  std::string in;
+  for (model::State st : model::final_states()) {
+    in += (in.empty() ? ":s" : ", :s") + std::to_string(params.size());
+    params.emplace_back(std::string(model::code(st)));
+  }
   std::vector<PurgeCandidate> out;
   for (auto& r : select_rows(db_,
                              "SELECT number, last_step_at, CASE WHEN EXISTS (SELECT 1 FROM agreements a WHERE "
                              "a.number = requests.number) THEN 1 ELSE 0 END FROM requests WHERE last_step_at < :a "
-                             "AND state IN ('agreed', 'declined', 'withdrawn', 'expired') ORDER BY number",
-                             {cutoff}, 3))
+                             "AND state IN (" +
+                                 in + ") ORDER BY number",
+                             params, 3))
     out.push_back({std::move(*r[0]), std::move(*r[1]), r[2].value_or("0") == "1"});
   return out;
 }
