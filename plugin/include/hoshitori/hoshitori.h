@@ -33,15 +33,15 @@
  * Threading: every function may be called from any thread, and every call on a handle
  * may run on several threads at once, except hoshitori_close (no other call on the handle
  * may be running or start after it). What runs in parallel and what queues:
- *   - reads (hoshitori_supplier_status, hoshitori_render_html, and hoshitori_query_json's
- *     read-only ops such as status, suppliers, history) use a small pool of read
- *     connections per handle (4 by default, hoshitori_open_options.read_connections or
- *     $HOSHITORI_READ_CONNECTIONS; SQLite in WAL mode, PostgreSQL one session each), so
- *     that many run at once; a status already checked against the change counter is
- *     answered without a query;
- *   - writes (every op that takes "actor", imports, the outbox) queue on the handle's one
- *     write connection, one transaction at a time, and across processes on the database's
- *     change counter row;
+ *   - the reads most hosts make run at once on a small pool of read connections per
+ *     handle (4 by default; hoshitori_open_options.read_connections or
+ *     $HOSHITORI_READ_CONNECTIONS; SQLite in WAL mode, PostgreSQL one session each):
+ *     hoshitori_supplier_status and the ops status, suppliers and history, and the
+ *     supplier board and counts behind hoshitori_render_html's list screens;
+ *   - every other call that touches the database (writes — every op that takes "actor",
+ *     imports — and the remaining reads) queues on the handle's one write connection, one
+ *     at a time; writers of several handles and processes queue on the database's change
+ *     counter row;
  *   - nothing is answered from memory without checking the database first, so no thread
  *     or process ever reads an answer older than a change committed before its call;
  *   - hoshitori_errmsg is per handle and per thread: it returns the calling thread's last
