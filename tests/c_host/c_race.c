@@ -8,7 +8,10 @@
  *
  * DATABASE is a SQLite path or a postgresql:// URL of an empty database; CSV_FILE is
  * sample-data/suppliers.csv. Run also under valgrind --tool=helgrind with a small count.
- * Prints the first wrong answers and "N calls, M wrong"; exits 0 only when M == 0.
+ * Then one thread writes on the handle while the same number of threads read on a second
+ * handle: no read answers older than a write whose call returned before the read began
+ * (the read pool and the cache never hold back a committed change).
+ * Prints the first wrong answers and the counts; exits 0 only when none is wrong.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -109,6 +112,87 @@ static void *run(void *arg) {
   return NULL;
 }
 
+/* ---- then: another handle's reads (its pool, its cache) never answer older than a write
+ *      whose call returned before the read began ------------------------------------------ */
+
+struct fresh {
+  hoshitori *reader; /* a second handle on the database */
+  pthread_mutex_t mutex;
+  int committed; /* the last write whose call has returned */
+  int done;
+  int wrong;
+  long reads;
+  char first_wrong[512];
+};
+
+/* N of "department":"D-N" in a status document; 0 before the first write (the sample's
+ * own department), -1 when there is none (an error document). */
+static int department_number(const char *doc) {
+  const char *p = doc ? strstr(doc, "\"department\":") : NULL;
+  if (p == NULL) return -1;
+  p += strlen("\"department\":");
+  return strncmp(p, "\"D-", 3) == 0 ? atoi(p + 3) : 0;
+}
+
+static void *fresh_reader(void *arg) {
+  struct fresh *f = (struct fresh *)arg;
+  for (;;) {
+    char *doc = NULL;
+    int before, done, rc, seen;
+    pthread_mutex_lock(&f->mutex);
+    before = f->committed;
+    done = f->done;
+    pthread_mutex_unlock(&f->mutex);
+    if (done) break;
+    rc = query(f->reader, "{\"op\":\"status\",\"vendor_code\":\"V0008\"}", &doc);
+    seen = rc == HOSHITORI_OK ? department_number(doc) : -1;
+    pthread_mutex_lock(&f->mutex);
+    ++f->reads;
+    if (seen < before && f->wrong++ == 0)
+      snprintf(f->first_wrong, sizeof f->first_wrong, "write D-%d had returned, the read answered %d: %.300s", before,
+               seen, doc ? doc : "(null)");
+    pthread_mutex_unlock(&f->mutex);
+    hoshitori_free(doc);
+  }
+  return NULL;
+}
+
+/* Returns the number of wrong answers (-1: could not run). */
+static int freshness(hoshitori *writer, const char *database, int readers, int writes) {
+  struct fresh f;
+  pthread_t ids[MAX_THREADS];
+  int n, t, started = 0, failed_writes = 0;
+  memset(&f, 0, sizeof f);
+  pthread_mutex_init(&f.mutex, NULL);
+  if (hoshitori_open(database, &f.reader) != HOSHITORI_OK) {
+    printf("cannot open a second handle: %s\n", f.reader ? hoshitori_errmsg(f.reader) : "(no handle)");
+    hoshitori_close(f.reader);
+    return -1;
+  }
+  for (t = 0; t < readers; ++t)
+    if (pthread_create(&ids[t], NULL, fresh_reader, &f) == 0) ++started;
+  for (n = 1; n <= writes; ++n) {
+    char request[256], *doc = NULL;
+    snprintf(request, sizeof request,
+             "{\"op\":\"update_status\",\"vendor_code\":\"V0008\",\"department\":\"D-%d\",\"actor\":\"c-race\"}", n);
+    if (query(writer, request, &doc) != HOSHITORI_OK) ++failed_writes;
+    hoshitori_free(doc);
+    pthread_mutex_lock(&f.mutex);
+    f.committed = n;
+    pthread_mutex_unlock(&f.mutex);
+  }
+  pthread_mutex_lock(&f.mutex);
+  f.done = 1;
+  pthread_mutex_unlock(&f.mutex);
+  for (t = 0; t < started; ++t) pthread_join(ids[t], NULL);
+  hoshitori_close(f.reader);
+  pthread_mutex_destroy(&f.mutex);
+  if (f.wrong) printf("  %d stale reads; first: %s\n", f.wrong, f.first_wrong);
+  printf("%d writes on one handle, %d threads reading on another (%ld reads): %d stale, %d writes failed\n", writes,
+         started, f.reads, f.wrong, failed_writes);
+  return started == readers && failed_writes == 0 ? f.wrong : -1;
+}
+
 int main(int argc, char **argv) {
   int threads = argc > 3 ? atoi(argv[3]) : 8;
   int calls = argc > 4 ? atoi(argv[4]) : 10000;
@@ -117,7 +201,7 @@ int main(int argc, char **argv) {
   hoshitori *db = NULL;
   char request[4096];
   char *doc = NULL;
-  int rc, t, wrong = 0, started = 0;
+  int rc, t, wrong = 0, started = 0, stale;
 
   if (argc < 3 || threads < 1 || threads > MAX_THREADS || calls < 5) {
     fprintf(stderr, "usage: %s DATABASE CSV_FILE [THREADS (1-%d) [CALLS (>= 5)]]\n", argv[0], MAX_THREADS);
@@ -151,7 +235,8 @@ int main(int argc, char **argv) {
     if (workers[t].wrong) printf("  %d wrong; first: %s\n", workers[t].wrong, workers[t].first_wrong);
     wrong += workers[t].wrong;
   }
-  hoshitori_close(db);
   printf("%d threads x %d calls on one handle: %d wrong\n", started, calls, wrong);
-  return started == threads && wrong == 0 ? 0 : 1;
+  stale = freshness(db, argv[1], threads, calls / 50 < 10 ? 10 : calls / 50 > 200 ? 200 : calls / 50);
+  hoshitori_close(db);
+  return started == threads && wrong == 0 && stale == 0 ? 0 : 1;
 }

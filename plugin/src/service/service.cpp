@@ -129,8 +129,11 @@ void Service::refresh_locked() {
   const Date day = today();
   std::unique_lock lock(cache_mutex_);
   for (const auto& code : changed) by_code_.erase(code);
+  // Skipped (the cache was empty): an entry a load cached meanwhile may have been read
+  // before `gen`'s changes committed, with nothing here to drop it — drop them all.
+  if (gen != known_generation_ && cache_empty) by_code_.clear();
   // a change may have given another supplier the same 法人番号: learn the numbers again
-  if (!changed.empty()) code_by_corporate_number_.clear();
+  if (!changed.empty() || (gen != known_generation_ && cache_empty)) code_by_corporate_number_.clear();
   known_generation_ = gen;
   if (day.days() != evaluated_for_) {
     for (auto& [code, e] : by_code_) e = std::make_shared<const SupplierStanding>(evaluate(e->supplier, day));
