@@ -88,6 +88,7 @@ test: deps-test deps-e2e build
 bench: deps-bench build
 	$(BUILD)/tests/perf/hoshitori_bench
 	$(BUILD)/tests/perf/hoshitori_bench_audit
+	$(BUILD)/tests/perf/hoshitori_bench_threads
 	tests/perf/bench_web.sh $(BUILD)/hoshitori
 	tests/perf/bench_mail.sh $(BUILD)/hoshitori
 	tests/perf/bench_webhooks.sh $(BUILD)/hoshitori

@@ -20,6 +20,7 @@
 
 #include "c_request_story.h"
 #include "c_server.h"
+#include "c_struct_sizes.h"
 #include "hoshitori/hoshitori.h"
 
 static int g_passed = 0;
@@ -243,9 +244,9 @@ int main(int argc, char **argv) {
     CHECK(h != NULL && hoshitori_errmsg(h)[0] != '\0');
     CHECK_INT(hoshitori_close(h), HOSHITORI_OK);
     h = NULL;
-    bad.version = 999;
+    bad.size = 999;
     CHECK_INT(hoshitori_open_v2(database, &bad, &h), HOSHITORI_MISUSE);
-    CHECK(h != NULL && strstr(hoshitori_errmsg(h), "version is 999") != NULL); /* says why */
+    CHECK(h != NULL && strstr(hoshitori_errmsg(h), "size is 999") != NULL); /* says why */
     hoshitori_close(h);
   }
 
@@ -301,42 +302,8 @@ int main(int argc, char **argv) {
     CHECK_INT(hoshitori_supplier_status(db, "V0001", NULL), HOSHITORI_MISUSE);
   }
 
-  /* --- an older host with a smaller struct ------------------------------------------- */
-  {
-    union {
-      hoshitori_supplier_status_t st;
-      unsigned char bytes[sizeof(hoshitori_supplier_status_t) + 64];
-    } buf;
-    const size_t old_size = offsetof(hoshitori_supplier_status_t, scs_valid_until);
-    unsigned int size_field = (unsigned int)old_size;
-    size_t i;
-    int untouched = 1;
-    int ints[7];
-    memset(buf.bytes, 0xA5, sizeof buf.bytes);
-    memcpy(buf.bytes + offsetof(hoshitori_supplier_status_t, size), &size_field, sizeof size_field);
-    CHECK_INT(hoshitori_supplier_status(db, "V0001", &buf.st), HOSHITORI_OK);
-    for (i = old_size; i < sizeof buf.bytes; ++i)
-      if (buf.bytes[i] != 0xA5) untouched = 0;
-    CHECK(untouched); /* nothing written past the size the host declared */
-    memcpy(ints, buf.bytes, sizeof ints);
-    CHECK_INT(ints[0], (int)old_size); /* size */
-    CHECK_INT(ints[1], 2);             /* sa_level */
-    CHECK_INT(ints[2], -1);            /* otasuketai_active */
-    CHECK_INT(ints[3], 3);             /* scs_level */
-    CHECK_INT(ints[4], 3);             /* required_scs */
-    CHECK_INT(ints[5], HOSHITORI_STANDING_MEETS);
-    CHECK_INT(ints[6], 1); /* active */
-
-    /* size 0: the library cannot know what the host has */
-    memset(buf.bytes, 0xA5, sizeof buf.bytes);
-    size_field = 0;
-    memcpy(buf.bytes, &size_field, sizeof size_field);
-    CHECK_INT(hoshitori_supplier_status(db, "V0001", &buf.st), HOSHITORI_MISUSE);
-    untouched = 1;
-    for (i = sizeof size_field; i < sizeof buf.bytes; ++i)
-      if (buf.bytes[i] != 0xA5) untouched = 0;
-    CHECK(untouched);
-  }
+  /* --- struct sizes: an older host's smaller struct, a wrong size says why ----------- */
+  CHECK_INT(struct_sizes_story(db, database), 0);
 
   /* --- one handle, many threads ------------------------------------------------------ */
   {

@@ -252,6 +252,10 @@ class CtypesHost(unittest.TestCase):
         self.assertIsNotNone(self.lib.hoshitori_errmsg(None))
         st.size = 0
         self.assertEqual(self.lib.hoshitori_supplier_status(self.db, b"V0001", ctypes.byref(st)), MISUSE)
+        st.size = ctypes.sizeof(SupplierStatus) + 8  # a host built against a newer header
+        self.assertEqual(self.lib.hoshitori_supplier_status(self.db, b"V0001", ctypes.byref(st)), MISUSE)
+        self.assertIn("size is %d; this library accepts %d" % (st.size, ctypes.sizeof(SupplierStatus)),
+                      self.errmsg())
         self.assertEqual(self.lib.hoshitori_close(None), OK)
         self.lib.hoshitori_free(None)
 

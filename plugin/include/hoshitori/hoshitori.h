@@ -10,14 +10,44 @@
  *   - the message of the last failure is kept per handle and per calling thread
  *     (hoshitori_errmsg);
  *   - a NULL or closed handle yields HOSHITORI_MISUSE, never a crash;
- *   - structs the caller fills begin with their size, so they can grow;
+ *   - structs the caller fills begin with their size, so they can grow (see "Struct
+ *     versioning" below);
  *   - everything the library allocates is released with hoshitori_free;
- *   - one handle may be shared by many threads;
+ *   - one handle may be shared by many threads (see "Threading" below);
  *   - any number of handles, processes and servers may share one database: every
  *     answer reflects every change committed before the call began, whichever process
  *     made it (caches are checked against the database's change counter on each read).
  *
  * All strings are UTF-8.
+ *
+ * Struct versioning (one scheme for every struct in this header): the struct's first
+ * member is `unsigned int size`, which the host sets to sizeof the struct as its header
+ * declares it (the _INIT macros do). A struct only ever grows at its end. The library
+ * accepts the size of every published version of the struct: a host compiled against an
+ * older header passes a smaller struct, and the fields it lacks take their defaults
+ * (options) or are not written (results). Any other size — smaller than the first
+ * version, between versions, or larger than this library knows (a host compiled against
+ * a newer header) — is HOSHITORI_MISUSE, and hoshitori_errmsg names the struct, the size
+ * given and the sizes this library accepts.
+ *
+ * Threading: every function may be called from any thread, and every call on a handle
+ * may run on several threads at once, except hoshitori_close (no other call on the handle
+ * may be running or start after it). What runs in parallel and what queues:
+ *   - the reads most hosts make run at once on a small pool of read connections per
+ *     handle (4 by default; hoshitori_open_options.read_connections or
+ *     $HOSHITORI_READ_CONNECTIONS; SQLite in WAL mode, PostgreSQL one session each):
+ *     hoshitori_supplier_status and the ops status, suppliers and history, and the
+ *     supplier board and counts behind hoshitori_render_html's list screens;
+ *   - every other call that touches the database (writes — every op that takes "actor",
+ *     imports — and the remaining reads) queues on the handle's one write connection, one
+ *     at a time; writers of several handles and processes queue on the database's change
+ *     counter row;
+ *   - nothing is answered from memory without checking the database first, so no thread
+ *     or process ever reads an answer older than a change committed before its call;
+ *   - hoshitori_errmsg is per handle and per thread: it returns the calling thread's last
+ *     failure on that handle, never another thread's; the pointer stays valid until the
+ *     same thread's next call on that handle. hoshitori_query_json's error document
+ *     carries its own call's message.
  */
 #ifndef HOSHITORI_H
 #define HOSHITORI_H
@@ -64,8 +94,8 @@ typedef struct hoshitori hoshitori;
 
 /*
  * Status of one supplier, filled without allocation by hoshitori_supplier_status.
- * The caller sets `size` to sizeof(hoshitori_supplier_status_t) before the call;
- * fields past a smaller size are left untouched (older hosts keep working).
+ * The caller sets `size` to sizeof(hoshitori_supplier_status_t) before the call (the
+ * only published version: 460 bytes); another size is MISUSE and nothing is written.
  */
 typedef struct hoshitori_supplier_status_t {
   unsigned int size;
@@ -84,7 +114,7 @@ typedef struct hoshitori_supplier_status_t {
 
 /* Options for hoshitori_open_v2. Initialise with HOSHITORI_OPEN_OPTIONS_INIT. */
 typedef struct hoshitori_open_options {
-  unsigned int version;    /* HOSHITORI_OPEN_OPTIONS_VERSION; another: MISUSE, and the handle says why */
+  unsigned int size;       /* sizeof(hoshitori_open_options); see "Struct versioning" */
   const char *schemas_dir; /* folder of catalogs (NULL: $HOSHITORI_SCHEMAS or built-in) */
   const char *policy_file; /* buyer policy (NULL: $HOSHITORI_POLICY or schemas_dir/policy.yaml) */
   const char *today;       /* "YYYY-MM-DD" fixed clock for tests (NULL: $HOSHITORI_TODAY or real date, Asia/Tokyo) */
@@ -93,11 +123,26 @@ typedef struct hoshitori_open_options {
                               checked against the database's change counter, so an
                               answer reflects every change committed before the call
                               began, by any process */
+  /* --- added later (see "ABI changes"): an older host's struct ends above --- */
+  int read_connections; /* database connections for reads run at once; 1: reads share
+                           the write connection (one call at a time); 0: default
+                           ($HOSHITORI_READ_CONNECTIONS or 4) */
 } hoshitori_open_options;
 
-#define HOSHITORI_OPEN_OPTIONS_VERSION 1
 #define HOSHITORI_OPEN_OPTIONS_INIT \
-  { HOSHITORI_OPEN_OPTIONS_VERSION, 0, 0, 0, 1, 1000 }
+  { sizeof(hoshitori_open_options), 0, 0, 0, 1, 1000, 0 }
+
+/*
+ * ABI changes (HOSHITORI_ABI_VERSION stays 1: every binary host keeps working)
+ *   - hoshitori_open_options' first member `unsigned int version` is now `unsigned int
+ *     size` (same place and type: the layout up to cache_check_ms is unchanged), and the
+ *     struct gained read_connections at its end. The macro HOSHITORI_OPEN_OPTIONS_VERSION
+ *     is gone (source change: start from HOSHITORI_OPEN_OPTIONS_INIT). A host built
+ *     against the earlier header passes 1 there (its version number), which is read as
+ *     that header's struct, without read_connections.
+ *   - hoshitori_supplier_status_t: a size other than sizeof (460) is MISUSE; earlier, a
+ *     smaller size was filled partly and a larger one accepted.
+ */
 
 /* Library version string at run time, e.g. "0.1.0". */
 HOSHITORI_API const char *hoshitori_version(void);

@@ -2,13 +2,13 @@
 // failure becomes a result code plus the handle's message (one place: guard()).
 #include "hoshitori/hoshitori.h"
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -26,9 +26,14 @@ namespace {
 constexpr unsigned int kMagicOpen = 0x484F5348;  // "HOSH"
 constexpr unsigned int kMagicClosed = 0xDEADC105;
 
-// The smallest status struct a host may pass: everything up to and including `reason`
-// in ABI version 1.
-constexpr std::size_t kStatusV1Size = sizeof(hoshitori_supplier_status_t);
+// The sizes of every published version of each struct, oldest first (README "Struct
+// versioning"): a struct only grows at its end.
+constexpr std::size_t kStatusSizes[] = {sizeof(hoshitori_supplier_status_t)};
+constexpr std::size_t kOpenOptionsSizes[] = {offsetof(hoshitori_open_options, read_connections),
+                                             sizeof(hoshitori_open_options)};
+// What the earlier header's HOSHITORI_OPEN_OPTIONS_INIT put in the first member (then
+// `version`): read as that header's struct.
+constexpr unsigned int kOpenOptionsLegacyVersion = 1;
 }  // namespace
 
 struct hoshitori {
@@ -38,29 +43,31 @@ struct hoshitori {
   std::unique_ptr<hoshi::http::WebServer> server;  // declared after service: stopped first
   std::once_flag screens_once;
   std::unique_ptr<hoshi::http::ErpScreens> screens;  // made on first hoshitori_render_html
-  // The last failure's message per calling thread: a thread reads its own call's
-  // failure, never another thread's (bounded: a thread that fails again replaces its own).
-  std::mutex err_mutex;
-  std::unordered_map<std::thread::id, std::string> errors;
 };
 
 namespace {
-// What hoshitori_errmsg returned to this thread, per handle: valid until this thread's
-// next call on that handle.
-thread_local std::unordered_map<const hoshitori*, std::string> tls_shown;
-// The message of this thread's last failure, for hoshitori_query_json's error document.
-thread_local std::string tls_last_failure;
-
-constexpr std::size_t kMaxThreadErrors = 1024;
+// The message of this thread's last failure, per handle: a thread reads its own call's
+// failure, never another thread's, with nothing shared between threads to lock. Valid
+// until this thread's next failure on that handle; gone when the thread ends.
+thread_local std::unordered_map<const hoshitori*, std::string> tls_errors;
 
 int fail(hoshitori* db, int code, const std::string& msg) {
-  tls_last_failure = msg;
-  if (db) {
-    std::lock_guard lock(db->err_mutex);
-    if (db->errors.size() >= kMaxThreadErrors && !db->errors.count(std::this_thread::get_id())) db->errors.clear();
-    db->errors[std::this_thread::get_id()] = msg;
-  }
+  tls_errors[db] = msg;
   return code;
+}
+
+// MISUSE unless `got` is the size of a published version of the struct `name`.
+template <std::size_t N>
+bool size_known(hoshitori* db, const char* name, std::size_t got, const std::size_t (&sizes)[N], int& rc) {
+  for (std::size_t s : sizes)
+    if (got == s) return true;
+  std::string accepted;
+  for (std::size_t i = 0; i < N; ++i) accepted += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::to_string(sizes[i]);
+  rc = fail(db, HOSHITORI_MISUSE,
+            std::string(name) + ".size is " + std::to_string(got) + "; this library accepts " + accepted +
+                (got > sizes[N - 1] ? " (the host was built against a newer hoshitori.h than this library)"
+                                    : " (set it to sizeof the struct)"));
+  return false;
 }
 
 bool usable(hoshitori* db) { return db != nullptr && db->magic == kMagicOpen && db->service != nullptr; }
@@ -121,30 +128,34 @@ int hoshitori_open_v2(const char* database, const hoshitori_open_options* option
   auto* db = new (std::nothrow) hoshitori;
   if (!db) return HOSHITORI_ERROR;
   *out = db;
-  if (options && options->version != HOSHITORI_OPEN_OPTIONS_VERSION)
-    return fail(db, HOSHITORI_MISUSE,
-                "hoshitori_open_options.version is " + std::to_string(options->version) + "; this library takes " +
-                    std::to_string(HOSHITORI_OPEN_OPTIONS_VERSION) + " (start from HOSHITORI_OPEN_OPTIONS_INIT)");
+  // the host's struct, its missing trailing fields at their defaults
+  hoshitori_open_options o = HOSHITORI_OPEN_OPTIONS_INIT;
+  if (options) {
+    const std::size_t size = options->size == kOpenOptionsLegacyVersion ? kOpenOptionsSizes[0] : options->size;
+    if (int rc = 0; !size_known(db, "hoshitori_open_options", size, kOpenOptionsSizes, rc)) return rc;
+    std::memcpy(&o, options, size);
+  }
   if (!database || !*database) return fail(db, HOSHITORI_MISUSE, "no database given");
   return guard(db, [&] {
-    hoshi::ServiceOptions o;
-    o.database = database;
-    const char* today = options && options->today ? options->today : std::getenv("HOSHITORI_TODAY");
+    hoshi::ServiceOptions so;
+    so.database = database;
+    const char* today = o.today ? o.today : std::getenv("HOSHITORI_TODAY");
     if (today && *today) {
       hoshi::Date d;
       if (!hoshi::parse_iso_date(today, d))
         return fail(db, HOSHITORI_INVALID, std::string("today: not a date YYYY-MM-DD: ") + today);
-      o.today = d;
+      so.today = d;
     }
-    if (options) {
-      if (options->schemas_dir) o.schemas_dir = options->schemas_dir;
-      if (options->policy_file) o.policy_file = options->policy_file;
-      o.create = options->create != 0;
-    }
-    if (o.policy_file.empty())
-      if (const char* p = std::getenv("HOSHITORI_POLICY"); p && *p) o.policy_file = p;
+    if (o.schemas_dir) so.schemas_dir = o.schemas_dir;
+    if (o.policy_file) so.policy_file = o.policy_file;
+    so.create = o.create != 0;
+    if (o.read_connections < 0)
+      return fail(db, HOSHITORI_INVALID,
+                  "read_connections: " + std::to_string(o.read_connections) + " (0 for the default, or 1 or more)");
+    if (o.read_connections > 0) so.read_connections = o.read_connections;
+    if (const char* p = std::getenv("HOSHITORI_POLICY"); so.policy_file.empty() && p && *p) so.policy_file = p;
     hoshi::connectors::install_ops();
-    db->service = std::make_unique<hoshi::Service>(o);
+    db->service = std::make_unique<hoshi::Service>(so);
     return HOSHITORI_OK;
   });
 }
@@ -160,11 +171,7 @@ int hoshitori_close(hoshitori* db) {
   // Everything the handle owns is released; its few bytes are kept, marked closed, so
   // a late call through a stale pointer answers MISUSE instead of reading freed memory.
   db->service.reset();
-  {
-    std::lock_guard lock(db->err_mutex);
-    db->errors.clear();
-    db->errors.rehash(0);
-  }
+  tls_errors.erase(db);
   // kept reachable (not leaked) for the life of the process
   static std::mutex graveyard_mutex;
   static std::vector<std::unique_ptr<hoshitori>> graveyard;
@@ -176,13 +183,8 @@ int hoshitori_close(hoshitori* db) {
 const char* hoshitori_errmsg(hoshitori* db) {
   if (!db) return "NULL hoshitori handle";
   if (db->magic != kMagicOpen) return "closed or invalid hoshitori handle";
-  std::string& shown = tls_shown[db];
-  {
-    std::lock_guard lock(db->err_mutex);
-    auto it = db->errors.find(std::this_thread::get_id());
-    shown = it == db->errors.end() ? std::string("not an error") : it->second;
-  }
-  return shown.c_str();
+  auto it = tls_errors.find(db);
+  return it == tls_errors.end() ? "not an error" : it->second.c_str();
 }
 
 const char* hoshitori_standing_name(int standing) {
@@ -192,8 +194,8 @@ const char* hoshitori_standing_name(int standing) {
 
 int hoshitori_supplier_status(hoshitori* db, const char* vendor_code, hoshitori_supplier_status_t* out) {
   if (!usable(db)) return HOSHITORI_MISUSE;
-  if (!out || out->size < offsetof(hoshitori_supplier_status_t, scs_valid_until))
-    return fail(db, HOSHITORI_MISUSE, "status struct missing or its size not set");
+  if (!out) return fail(db, HOSHITORI_MISUSE, "hoshitori_supplier_status_t pointer is NULL");
+  if (int rc = 0; !size_known(db, "hoshitori_supplier_status_t", out->size, kStatusSizes, rc)) return rc;
   if (!vendor_code || !*vendor_code) return fail(db, HOSHITORI_INVALID, "vendor_code: empty");
   const unsigned int size = out->size;
   return guard(db, [&] {
@@ -216,7 +218,7 @@ int hoshitori_supplier_status(hoshitori* db, const char* vendor_code, hoshitori_
       }
       copy_str(full.corporate_number, sup[hoshi::Field::corporate_number].value_or(""));
       copy_str(full.reason, s.standing.reason);
-      std::memcpy(out, &full, size < kStatusV1Size ? size : kStatusV1Size);
+      std::memcpy(out, &full, size);
     });
     if (!found) return fail(db, HOSHITORI_NOTFOUND, std::string("no supplier with vendor code ") + vendor_code);
     return HOSHITORI_OK;
@@ -239,7 +241,7 @@ int hoshitori_query_json(hoshitori* db, const char* request_json, char** respons
   if (rc != HOSHITORI_OK && *response_json == nullptr) {
     try {
       Poco::JSON::Object err;
-      err.set("error", tls_last_failure);  // this call's own failure, set on this thread
+      err.set("error", tls_errors[db]);  // this call's own failure, set on this thread
       err.set("code", rc);
       *response_json = dup(hoshi::api::to_string(err));
     } catch (...) {

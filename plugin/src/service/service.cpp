@@ -4,6 +4,7 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -20,6 +21,22 @@ namespace hoshi {
 namespace {
 std::string schemas_or_default(const std::string& dir) {
   return catalog::default_schemas_dir(dir.empty() ? nullptr : dir.c_str());
+}
+
+// The read pool's size: the option, else $HOSHITORI_READ_CONNECTIONS, else 4. An in-memory
+// SQLite database is private to its connection: its reads stay on the one connection.
+std::size_t read_pool_size(const ServiceOptions& o) {
+  const std::string& url = o.database;
+  if (url == ":memory:" || url.find("mode=memory") != std::string::npos) return 1;
+  if (o.read_connections > 0) return static_cast<std::size_t>(o.read_connections);
+  if (const char* env = std::getenv("HOSHITORI_READ_CONNECTIONS"); env && *env) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (*end != '\0' || n < 1 || n > 64)
+      throw std::invalid_argument(std::string("HOSHITORI_READ_CONNECTIONS: ") + env + " is not a number from 1 to 64");
+    return static_cast<std::size_t>(n);
+  }
+  return 4;
 }
 thread_local const std::string* t_principal = nullptr;
 }  // namespace
@@ -54,6 +71,8 @@ Service::Service(const ServiceOptions& options)
     throw store::StoreError(store::StoreError::Kind::error, "the database schema lacks migration " +
                                                                 std::to_string(missing.front()) +
                                                                 ": run `hoshitori init` to upgrade it");
+  if (const std::size_t n = read_pool_size(options); n > 1)
+    read_pool_ = std::make_unique<store::ReadPool>(options.database, n);
   known_generation_ = db_.generation();
   evaluated_for_ = today().days();
 }
@@ -102,17 +121,19 @@ void Service::refresh_locked() {
     cache_empty = by_code_.empty();
   }
   std::vector<std::string> changed;
-  {
-    std::lock_guard db_lock(db_mutex_);
-    gen = db_.generation();
+  with_read_db([&](store::Database& db) {
+    gen = db.generation();
     if (gen != known_generation_ && !cache_empty)
-      changed = store::SupplierRepository(db_).changed_since(known_generation_);
-  }
+      changed = store::SupplierRepository(db).changed_since(known_generation_);
+  });
   const Date day = today();
   std::unique_lock lock(cache_mutex_);
   for (const auto& code : changed) by_code_.erase(code);
+  // Skipped (the cache was empty): an entry a load cached meanwhile may have been read
+  // before `gen`'s changes committed, with nothing here to drop it — drop them all.
+  if (gen != known_generation_ && cache_empty) by_code_.clear();
   // a change may have given another supplier the same 法人番号: learn the numbers again
-  if (!changed.empty()) code_by_corporate_number_.clear();
+  if (!changed.empty() || (gen != known_generation_ && cache_empty)) code_by_corporate_number_.clear();
   known_generation_ = gen;
   if (day.days() != evaluated_for_) {
     for (auto& [code, e] : by_code_) e = std::make_shared<const SupplierStanding>(evaluate(e->supplier, day));
@@ -128,9 +149,8 @@ Service::Entry Service::load(const std::string& key) {
   }
   std::optional<Supplier> s;
   std::string by_number;  // set when found by an unambiguous 法人番号
-  {
-    std::lock_guard db_lock(db_mutex_);
-    store::SupplierRepository repo(db_);
+  with_read_db([&](store::Database& db) {
+    store::SupplierRepository repo(db);
     s = repo.find(key);
     std::string number, why;
     if (!s && corporate_number::normalize(key, number, why)) {  // 1180-3010-18771, T1180…, full-width
@@ -143,7 +163,7 @@ Service::Entry Service::load(const std::string& key) {
         by_number = number;
       }
     }
-  }
+  });
   if (!s) return nullptr;
   std::string code = s->code();
   auto e = std::make_shared<const SupplierStanding>(evaluate(std::move(*s), today()));
@@ -168,21 +188,20 @@ std::optional<SupplierStanding> Service::get(const std::string& key) {
 
 std::shared_ptr<const Service::Board> Service::board() {
   const Date day = today();
-  std::lock_guard db_lock(db_mutex_);
-  return db_.guarded([&] {
-    store::ReadTransaction snapshot(db_);
-    return board_locked(day);
+  return with_read_db([&](store::Database& db) {
+    store::ReadTransaction snapshot(db);
+    return board_locked(db, day);
   });
 }
 
-// db_mutex_ held, inside a read snapshot: the board of the snapshot's generation.
-std::shared_ptr<const Service::Board> Service::board_locked(const Date& day) {
-  const long long gen = db_.generation();
+// Inside a read snapshot of db: the board of the snapshot's generation.
+std::shared_ptr<const Service::Board> Service::board_locked(store::Database& db, const Date& day) {
+  const long long gen = db.generation();
   std::lock_guard lock(board_mutex_);
   if (board_ && board_->generation == gen && board_->day == day.days()) return board_;
   auto b = std::make_shared<Board>();
   b->generation = gen;
-  std::vector<Supplier> all = store::SupplierRepository(db_).list({});
+  std::vector<Supplier> all = store::SupplierRepository(db).list({});
   b->day = day.days();
   b->rows.reserve(all.size());
   std::set<std::string> depts;
@@ -212,10 +231,9 @@ std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* tot
   // The filters run on the board, the page's rows are read in the same snapshot: one
   // state of the data, so a row never says "below" on a page filtered for "meets".
   const Date day = today();
-  std::lock_guard db_lock(db_mutex_);
-  return db_.guarded([&] {
-    store::ReadTransaction snapshot(db_);
-    auto b = board_locked(day);
+  return with_read_db([&](store::Database& db) {
+    store::ReadTransaction snapshot(db);
+    auto b = board_locked(db, day);
     std::vector<std::string> page;
     std::size_t matched = 0;
     for (const BoardRow& r : b->rows) {
@@ -227,7 +245,7 @@ std::vector<SupplierStanding> Service::list(const ListQuery& q, std::size_t* tot
       if (q.limit == 0 || page.size() < q.limit) page.push_back(r.code);
     }
     if (total) *total = matched;
-    auto rows = store::SupplierRepository(db_).find_many(page);
+    auto rows = store::SupplierRepository(db).find_many(page);
     std::vector<SupplierStanding> out;
     out.reserve(page.size());
     for (const auto& code : page)
@@ -248,21 +266,22 @@ std::pair<long long, long> Service::board_version() {
 std::vector<std::string> Service::departments() { return board()->departments; }
 
 std::vector<store::HistoryEntry> Service::history(const std::string& vendor_code) {
-  std::lock_guard db_lock(db_mutex_);
-  store::SupplierRepository repo(db_);
-  std::vector<store::HistoryEntry> out;
-  if (auto c = repo.creation(vendor_code)) {
-    store::HistoryEntry created;
-    created.vendor_code = vendor_code;
-    created.changed_at = (*c)[0];
-    created.actor = (*c)[1];
-    created.source = (*c)[2];
-    created.field = "created";
-    out.push_back(std::move(created));
-  }
-  auto changes = repo.history(vendor_code);
-  out.insert(out.end(), std::make_move_iterator(changes.begin()), std::make_move_iterator(changes.end()));
-  return out;
+  return with_read_db([&](store::Database& db) {
+    store::SupplierRepository repo(db);
+    std::vector<store::HistoryEntry> out;
+    if (auto c = repo.creation(vendor_code)) {
+      store::HistoryEntry created;
+      created.vendor_code = vendor_code;
+      created.changed_at = (*c)[0];
+      created.actor = (*c)[1];
+      created.source = (*c)[2];
+      created.field = "created";
+      out.push_back(std::move(created));
+    }
+    auto changes = repo.history(vendor_code);
+    out.insert(out.end(), std::make_move_iterator(changes.begin()), std::make_move_iterator(changes.end()));
+    return out;
+  });
 }
 
 importer::ImportReport Service::import_file(const std::string& path, importer::ImportOptions options) {

@@ -36,6 +36,9 @@ struct ServiceOptions {
   // The identity the program itself knows (a CLI run's operating-system login; a
   // REST API key): recorded as "via" on every audit event, beside the named actor.
   std::string principal;
+  // Connections for reads run at once (store::ReadPool); 1: reads share the write
+  // connection, one at a time; 0: $HOSHITORI_READ_CONNECTIONS, else 4.
+  int read_connections = 0;
 };
 
 // A supplier with its standing evaluated for today.
@@ -120,6 +123,16 @@ class Service {
     std::lock_guard db_lock(db_mutex_);
     return db_.guarded([&] { return fn(db_); });
   }
+  // Runs fn(store::Database&) for reads only, on a connection of the read pool (several
+  // threads at once), or on the one connection when the pool has a single connection.
+  // fn must not write: the database is asked anew, nothing is kept between calls.
+  template <class Fn>
+  auto with_read_db(Fn&& fn) -> decltype(fn(std::declval<store::Database&>())) {
+    if (read_pool_) return read_pool_->with(std::forward<Fn>(fn));
+    return with_db(std::forward<Fn>(fn));
+  }
+  // How many connections reads may use at once (1: they share the write connection).
+  std::size_t read_connections() const { return read_pool_ ? read_pool_->size() : 1; }
   // Evaluates a supplier's standing for today (without the cache).
   SupplierStanding evaluate_now(Supplier s) const { return evaluate(std::move(s), today()); }
   const std::string& schemas_dir() const { return schemas_dir_; }
@@ -148,7 +161,7 @@ class Service {
     std::size_t active = 0, meeting = 0;  // active suppliers, and those meeting the policy
   };
   std::shared_ptr<const Board> board();
-  std::shared_ptr<const Board> board_locked(const Date& day);  // db_mutex_ held, in a snapshot
+  std::shared_ptr<const Board> board_locked(store::Database& db, const Date& day);  // in a snapshot of db
   SupplierStanding evaluate(Supplier s, const Date& today) const;
   void maybe_refresh();
   void refresh_now();
@@ -161,6 +174,7 @@ class Service {
   std::optional<Date> fixed_today_;
   std::mutex db_mutex_;  // one SOCI session: one user at a time
   store::Database db_;
+  std::unique_ptr<store::ReadPool> read_pool_;  // null: reads use db_
 
   std::shared_mutex cache_mutex_;
   std::unordered_map<std::string, Entry> by_code_;

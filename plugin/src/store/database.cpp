@@ -382,4 +382,33 @@ WriteTransaction::~WriteTransaction() {
   if (open_) rollback_quietly(db_.session());
 }
 
+std::unique_ptr<Database> ReadPool::take() {
+  std::unique_lock lock(mutex_);
+  freed_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+  if (!idle_.empty()) {
+    auto db = std::move(idle_.back());
+    idle_.pop_back();
+    return db;
+  }
+  ++open_;  // counted before opening (outside the lock), so no more than size_ open
+  lock.unlock();
+  try {
+    return std::make_unique<Database>(url_);
+  } catch (...) {
+    give_back(nullptr);
+    throw;
+  }
+}
+
+void ReadPool::give_back(std::unique_ptr<Database> db) {
+  {
+    std::lock_guard lock(mutex_);
+    if (db)
+      idle_.push_back(std::move(db));
+    else
+      --open_;
+  }
+  freed_.notify_one();
+}
+
 }  // namespace hoshi::store

@@ -3,10 +3,15 @@
 #pragma once
 #include <soci/error.h>
 
+#include <condition_variable>
+#include <cstddef>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 namespace soci {
 class session;
@@ -102,6 +107,29 @@ class ReadTransaction {
   Database& db_;
 };
 
+// Connections for reads only, opened as needed up to `size`, each used by one thread at a
+// time: SQLite in WAL mode and PostgreSQL let them read while the write connection writes.
+// Every read asks the database (autocommit: each statement sees every commit before it).
+class ReadPool {
+ public:
+  ReadPool(std::string url, std::size_t size) : url_(std::move(url)), size_(size) {}
+  std::size_t size() const { return size_; }
+  // Runs fn(Database&) on a free connection (waits while all `size` are busy), translating
+  // SOCI errors into StoreError. A connection that raised StoreError is closed, not reused.
+  template <class Fn>
+  auto with(Fn&& fn) -> decltype(fn(std::declval<Database&>()));
+
+ private:
+  std::unique_ptr<Database> take();
+  void give_back(std::unique_ptr<Database> db);  // null: a failed connection, closed
+  std::string url_;
+  std::size_t size_;
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Database>> idle_;
+  std::size_t open_ = 0;  // idle and in use
+};
+
 // libpq keyword form of a postgresql:// URL (percent-decoded, quoted).
 std::string postgres_keywords(const std::string& url);
 
@@ -114,6 +142,27 @@ auto Database::guarded(Fn&& fn) -> decltype(fn()) {
     return fn();
   } catch (const soci::soci_error& e) {
     rethrow_store_error(e);
+  }
+}
+
+template <class Fn>
+auto ReadPool::with(Fn&& fn) -> decltype(fn(std::declval<Database&>())) {
+  std::unique_ptr<Database> db = take();
+  try {
+    if constexpr (std::is_void_v<decltype(fn(*db))>) {
+      db->guarded([&] { fn(*db); });
+      give_back(std::move(db));
+    } else {
+      auto out = db->guarded([&] { return fn(*db); });
+      give_back(std::move(db));
+      return out;
+    }
+  } catch (const StoreError&) {
+    give_back(nullptr);  // the connection may be broken: the next call opens another
+    throw;
+  } catch (...) {
+    give_back(std::move(db));
+    throw;
   }
 }
 
