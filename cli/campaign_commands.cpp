@@ -99,10 +99,9 @@ int run_sender(const Globals& g, const SendFlags& f, std::optional<long long> ca
   o.stop = &g_stop;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  store::Database db(svc->database_url());
   Progress bar(std::cerr);
   const bool tty = isatty(2);
-  mail::RunSummary sum = mail::run_outbox(db, svc->principal(), o, [&](const mail::RunSummary& s) {
+  mail::RunSummary sum = mail::run_outbox(svc->database_url(), svc->principal(), o, [&](const mail::RunSummary& s) {
     if (tty && expected > 0)
       bar.update("mail", static_cast<std::size_t>(std::min(expected, s.sent + s.failed + s.unknown)),
                  static_cast<std::size_t>(expected));
@@ -215,8 +214,7 @@ BackgroundSender::BackgroundSender(Service& svc, const std::string& smtp) {
   thread_ = std::thread([this, o, url, via] {
     while (!stop_.load()) {
       try {
-        store::Database db(url);
-        mail::run_outbox(db, via, o);
+        mail::run_outbox(url, via, o);
       } catch (const std::exception& e) {
         std::cerr << "hoshitori: mail sender: " << e.what() << " (retrying in 10 s)\n";
         for (int i = 0; i < 50 && !stop_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -99,7 +99,7 @@ int cmd_export_suppliers(const Globals& g, Args& a) {
     throw UsageError{"--encoding must be utf-8 or cp932"};
   auto svc = open(g, true);
   if (!svc) return kUnusable;
-  auto suppliers = svc->with_db([](store::Database& db) { return store::SupplierRepository(db).list(); });
+  auto suppliers = svc->with_repos<store::SupplierRepository>([](store::SupplierRepository& r) { return r.list(); });
   std::ostringstream csv;  // all or nothing: a character CP932 lacks stops it before any output
   try {
     importer::write_suppliers_csv(suppliers, encoding, csv);

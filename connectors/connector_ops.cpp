@@ -65,7 +65,7 @@ std::string op_webhooks_deliver(Service& svc, const Object::Ptr& req) {
 
 std::string op_webhook_status(Service& svc, const Object::Ptr& req) {
   only_keys(req, "webhook_status", {"op"});
-  auto list = svc.with_db([&](store::Database& db) { return records::WebhookQueue(db, "").status(); });
+  auto list = svc.with_repos<records::WebhookQueue>([](records::WebhookQueue& q) { return q.status(); });
   Array::Ptr hooks = new Array;
   for (const auto& s : list) {
     auto o = obj();
@@ -90,7 +90,7 @@ std::string op_webhook_enable(Service& svc, const Object::Ptr& req) {
   only_keys(req, "webhook_enable", {"op", "name", "actor"});
   const std::string name = str_arg(req, "name", true), actor = str_arg(req, "actor", true);
   return run([&] {
-    svc.with_db([&](store::Database& db) { return records::WebhookQueue(db, svc.principal()).enable(name, actor), 0; });
+    svc.with_repos<records::WebhookQueue>([&](records::WebhookQueue& q) { q.enable(name, actor); });
     auto out = obj();
     out->set("name", name);
     out->set("state", "active");
@@ -104,7 +104,7 @@ std::string op_export_suppliers(Service& svc, const Object::Ptr& req) {
   const std::string enc = str_arg(req, "encoding", false), file = str_arg(req, "out", true);
   if (!enc.empty() && (!importer::parse_encoding(enc, encoding) || encoding == importer::Encoding::automatic))
     throw ApiError(HOSHITORI_INVALID, "\"encoding\" must be utf-8 or cp932");
-  auto suppliers = svc.with_db([](store::Database& db) { return store::SupplierRepository(db).list(); });
+  auto suppliers = svc.with_repos<store::SupplierRepository>([](store::SupplierRepository& r) { return r.list(); });
   std::ostringstream csv;
   try {
     importer::write_suppliers_csv(suppliers, encoding, csv);

@@ -11,13 +11,12 @@
 #include "importer/row_parser.hpp"
 #include "service/service.hpp"
 #include "store/audit_log.hpp"
-#include "store/rows.hpp"
 #include "store/supplier_repository.hpp"
+#include "store/sync_runs.hpp"
 
 namespace hoshi::connectors {
 
-using store::execute;
-using store::select_rows;
+using Mode = store::WriteTransaction::Mode;
 
 namespace {
 
@@ -62,13 +61,10 @@ bool check(const Catalogs& catalogs, const Date& today, const SourceSupplier& in
   return true;
 }
 
-void record_run(store::Database& db, const SyncReport& r, const std::string& started, const std::string& actor,
-                const std::string& via, const Poco::JSON::Object::Ptr& doc) {
-  execute(db,
-          "INSERT INTO sync_runs (connector, started_at, finished_at, dry_run, outcome, report) "
-          "VALUES (:a, :b, :c, 0, :d, :e)",
-          {r.connector, started, records::audit_now(), r.ok() ? "ok" : "failed", api::to_string(doc)});
-  records::AuditLog(db, via).append(
+void record_run(records::SyncRuns& runs, records::AuditLog& audit, const SyncReport& r, const std::string& started,
+                const std::string& actor, const Poco::JSON::Object::Ptr& doc) {
+  runs.record(r.connector, started, records::audit_now(), r.ok() ? "ok" : "failed", api::to_string(doc));
+  audit.append(
       {actor, r.ok() ? "sync.run" : "sync.failed", r.connector, std::nullopt, std::nullopt, api::to_string(doc)});
 }
 
@@ -104,10 +100,7 @@ Poco::JSON::Object::Ptr sync_report_json(const SyncReport& r) {
 }
 
 std::string last_sync_at(Service& svc, const std::string& connector) {
-  return svc.with_db([&](store::Database& db) {
-    auto rows = select_rows(db, "SELECT MAX(finished_at) FROM sync_runs WHERE connector = :a", {connector}, 1);
-    return rows.empty() ? std::string() : rows[0][0].value_or("");
-  });
+  return svc.with_repos<records::SyncRuns>([&](records::SyncRuns& runs) { return runs.last_finished(connector); });
 }
 
 SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_run, const std::string& actor) {
@@ -119,11 +112,11 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
   auto fail = [&](const std::string& error) {
     report.error = error;
     if (!dry_run)
-      svc.with_db([&](store::Database& db) {
-        store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
-        record_run(db, report, started, actor, svc.principal(), sync_report_json(report));
-        tx.commit();
-      });
+      svc.in_transaction<records::SyncRuns, records::AuditLog>(
+          Mode::serialize, [&](store::WriteTransaction& tx, records::SyncRuns& runs, records::AuditLog& audit) {
+            record_run(runs, audit, report, started, actor, sync_report_json(report));
+            tx.commit();
+          });
     return report;
   };
 
@@ -159,65 +152,55 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
       valid.push_back(std::move(c));
     }
 
-    svc.with_db([&](store::Database& db) {
-      store::WriteTransaction tx(db);
-      store::SupplierRepository repo(db);
-      const std::string now = utc_now_iso();
-      std::vector<std::string> codes;
-      codes.reserve(valid.size());
-      for (const auto& c : valid) codes.push_back(c.patch.code());
-      auto existing = repo.find_many(codes);
-      std::vector<store::SupplierRepository::NewRow> inserts;
-      std::vector<Supplier> updates;
-      std::vector<store::HistoryEntry> history;
-      const std::string source = "sync:" + settings.name;
-      for (auto& c : valid) {
-        c.patch[Field::active] = "1";  // listed by the source: in business
-        auto it = existing.find(c.patch.code());
-        if (it == existing.end()) {
-          inserts.push_back({&c.patch, source + ":" + c.from->external_id});
-          ++report.created;
-        } else if (store::merge_patch(it->second, c.patch,
-                                      {c.patch.code(), tx.generation(), now, actor, source, "", {}, {}}, history)) {
-          updates.push_back(it->second);
-          ++report.updated;
-        } else {
-          ++report.unchanged;
-        }
-      }
-      // linked before, not listed now (a rejected row is still listed): inactive, kept
-      std::set<std::string> still(listed.begin(), listed.end());
-      std::vector<std::string> gone;
-      for (auto& r :
-           select_rows(db, "SELECT vendor_code FROM connector_links WHERE connector = :a", {settings.name}, 1))
-        if (!still.count(*r[0])) gone.push_back(*r[0]);
-      for (auto& [code, s] : repo.find_many(gone)) {
-        Supplier patch;
-        patch[Field::active] = "0";
-        if (store::merge_patch(s, patch, {code, tx.generation(), now, actor, source, "", {}, {}}, history)) {
-          updates.push_back(s);
-          ++report.deactivated;
-        }
-      }
-      repo.update_many(updates, tx.generation(), now);
-      repo.insert(inserts, tx.generation(), now, actor);
-      repo.add_history(history);
-      for (const auto& c : valid) {
-        const std::vector<store::Param> p = {settings.name, c.patch.code(), c.from->external_id, now};
-        if (execute(
-                db,
-                "UPDATE connector_links SET external_id = :c, seen_at = :d WHERE connector = :a AND vendor_code = :b",
-                {p[2], p[3], p[0], p[1]}) == 0)
-          execute(db,
-                  "INSERT INTO connector_links (connector, vendor_code, external_id, seen_at) VALUES (:a, :b, :c, :d)",
-                  p);
-      }
-      if (!dry_run) {
-        record_run(db, report, started, actor, svc.principal(), sync_report_json(report));
-        tx.commit();
-      }
-      return 0;
-    });
+    svc.in_transaction<store::SupplierRepository, records::ConnectorLinks, records::SyncRuns, records::AuditLog>(
+        Mode::bump, [&](store::WriteTransaction& tx, store::SupplierRepository& repo, records::ConnectorLinks& links,
+                        records::SyncRuns& runs, records::AuditLog& audit) {
+          const std::string now = utc_now_iso();
+          std::vector<std::string> codes;
+          codes.reserve(valid.size());
+          for (const auto& c : valid) codes.push_back(c.patch.code());
+          auto existing = repo.find_many(codes);
+          std::vector<store::SupplierRepository::NewRow> inserts;
+          std::vector<Supplier> updates;
+          std::vector<store::HistoryEntry> history;
+          const std::string source = "sync:" + settings.name;
+          for (auto& c : valid) {
+            c.patch[Field::active] = "1";  // listed by the source: in business
+            auto it = existing.find(c.patch.code());
+            if (it == existing.end()) {
+              inserts.push_back({&c.patch, source + ":" + c.from->external_id});
+              ++report.created;
+            } else if (store::merge_patch(it->second, c.patch,
+                                          {c.patch.code(), tx.generation(), now, actor, source, "", {}, {}}, history)) {
+              updates.push_back(it->second);
+              ++report.updated;
+            } else {
+              ++report.unchanged;
+            }
+          }
+          // linked before, not listed now (a rejected row is still listed): inactive, kept
+          std::set<std::string> still(listed.begin(), listed.end());
+          std::vector<std::string> gone;
+          for (const auto& [code, external] : links.of(settings.name))
+            if (!still.count(code)) gone.push_back(code);
+          for (auto& [code, s] : repo.find_many(gone)) {
+            Supplier patch;
+            patch[Field::active] = "0";
+            if (store::merge_patch(s, patch, {code, tx.generation(), now, actor, source, "", {}, {}}, history)) {
+              updates.push_back(s);
+              ++report.deactivated;
+            }
+          }
+          repo.update_many(updates, tx.generation(), now);
+          repo.insert(inserts, tx.generation(), now, actor);
+          repo.add_history(history);
+          for (const auto& c : valid) links.link(settings.name, c.patch.code(), c.from->external_id, now);
+          if (!dry_run) {
+            record_run(runs, audit, report, started, actor, sync_report_json(report));
+            tx.commit();
+          }
+          return 0;
+        });
     if (!dry_run) svc.refresh();
   }
 
@@ -227,14 +210,9 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
     if (connector->reads_suppliers()) {
       for (const auto& [code, external] : listed_ok) out.push_back({code, external, Standing::unknown, 3, ""});
     } else {
-      svc.with_db([&](store::Database& db) {
-        for (auto& r : select_rows(db,
-                                   "SELECT vendor_code, external_id FROM connector_links WHERE connector = :a "
-                                   "ORDER BY vendor_code",
-                                   {settings.name}, 2))
-          out.push_back({*r[0], *r[1], Standing::unknown, 3, ""});
-        return 0;
-      });
+      for (const auto& [code, external] : svc.with_repos<records::ConnectorLinks>(
+               [&](records::ConnectorLinks& links) { return links.of(settings.name); }))
+        out.push_back({code, external, Standing::unknown, 3, ""});
     }
     for (auto& row : out) {
       if (auto s = svc.get(row.vendor_code)) {  // absent only in a dry run that would create it
@@ -252,13 +230,12 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
       return fail(std::string("writing standings: ") + e.what());
     }
     if (!dry_run && report.push.written > 0)
-      svc.with_db([&](store::Database& db) {
-        store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+      svc.in_transaction<records::AuditLog>(Mode::serialize, [&](store::WriteTransaction& tx,
+                                                                 records::AuditLog& audit) {
         auto doc = object();
         doc->set("written", report.push.written);
         doc->set("unchanged", report.push.unchanged);
-        records::AuditLog(db, svc.principal())
-            .append({actor, "sync.standings_written", settings.name, std::nullopt, std::nullopt, api::to_string(doc)});
+        audit.append({actor, "sync.standings_written", settings.name, std::nullopt, std::nullopt, api::to_string(doc)});
         tx.commit();
         return 0;
       });

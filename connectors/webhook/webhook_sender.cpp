@@ -46,12 +46,11 @@ std::string webhook_signature(const std::string& secret, long long unix_seconds,
 void register_webhooks(Service& svc, const ConnectorsConfig& config, const std::string& actor) {
   std::vector<records::EndpointSpec> specs;
   for (const auto& w : config.webhooks) specs.push_back(w.endpoint);
-  svc.with_db([&](store::Database& db) {
-    store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
-    records::WebhookQueue(db, svc.principal()).register_endpoints(specs, actor);
-    tx.commit();
-    return 0;
-  });
+  svc.in_transaction<records::WebhookQueue>(store::WriteTransaction::Mode::serialize,
+                                            [&](store::WriteTransaction& tx, records::WebhookQueue& q) {
+                                              q.register_endpoints(specs, actor);
+                                              tx.commit();
+                                            });
 }
 
 WebhookPass deliver_webhooks(Service& svc, const std::vector<WebhookSettings>& hooks, const std::string& worker,
@@ -60,12 +59,7 @@ WebhookPass deliver_webhooks(Service& svc, const std::vector<WebhookSettings>& h
   auto stopping = [&] { return stop && stop->load(); };
   for (const auto& hook : hooks) {
     if (stopping()) break;
-    auto queue = [&](auto&& fn) {
-      return svc.with_db([&](store::Database& db) {
-        records::WebhookQueue q(db, svc.principal());
-        return fn(q);
-      });
-    };
+    auto queue = [&](auto&& fn) { return svc.with_repos<records::WebhookQueue>(fn); };
     // the lease outlasts any one post, so a slow host never lets a second worker in behind us
     const int lease = std::max(kLeaseSeconds, 3 * hook.timeout_seconds);
     auto id = queue([&](records::WebhookQueue& q) { return q.endpoint_id(hook.endpoint.name); });

@@ -124,9 +124,8 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
     const std::string code = api::str_arg(req, "vendor_code", true);
     const int days = static_cast<int>(api::int_arg(req, "days", 1, 730).value_or(svc.catalogs().policy.mail.link_days));
     return api::run([&] {
-      const std::string token = svc.with_db([&](store::Database& db) {
-        return records::BriefingLinks(db, svc.principal()).create(campaign, code, days, actor);
-      });
+      const std::string token = svc.with_repos<records::BriefingLinks>(
+          [&](records::BriefingLinks& links) { return links.create(campaign, code, days, actor); });
       auto o = obj();
       o->set("campaign", campaign);
       o->set("vendor_code", code);

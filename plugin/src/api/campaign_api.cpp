@@ -121,7 +121,7 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
   if (op == "outbox_status") {
     only_keys(req, op, {"op"});
     return run([&] {
-      auto c = svc.with_db([&](store::Database& db) { return records::Outbox(db, svc.principal()).counts({}); });
+      auto c = svc.with_repos<records::Outbox>([](records::Outbox& box) { return box.counts({}); });
       auto o = obj();
       o->set("queued", c.queued);
       o->set("sending", c.claimed);
@@ -140,10 +140,7 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
     if (!req->has("delivered")) throw ApiError(HOSHITORI_INVALID, "\"delivered\" is required (true or false)");
     const bool delivered = bool_arg(req, "delivered", false);
     return run([&] {
-      svc.with_db([&](store::Database& db) {
-        records::Outbox(db, svc.principal()).resolve(*id, delivered, actor);
-        return 0;
-      });
+      svc.with_repos<records::Outbox>([&](records::Outbox& box) { box.resolve(*id, delivered, actor); });
       auto o = obj();
       o->set("id", *id);
       o->set("state", std::string(delivered ? "sent" : "queued"));

@@ -31,10 +31,8 @@ std::optional<std::string> handle_evidence_op(Service& svc, const std::string& o
         reads.push_back({f.number, {"evidence"}});
     }
     if (reader)
-      svc.with_db([&](store::Database& db) {
-        records::record_staff_read(db, svc.principal(), actor, real_code, op, reads);
-        return 0;
-      });
+      svc.with_repos<records::StaffReads>(
+          [&](records::StaffReads& staff) { staff.record(svc.principal(), actor, real_code, op, reads); });
     auto o = obj();
     o->set("vendor_code", real_code);
     o->set("files", files);

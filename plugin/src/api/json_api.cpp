@@ -117,7 +117,7 @@ std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& re
   if (op == "apikeys") {
     only_keys(req, op, {"op"});
     Array::Ptr list = new Array;
-    for (const auto& k : svc.with_db([](store::Database& db) { return records::ApiKeys(db).list(); }))
+    for (const auto& k : svc.with_repos<records::ApiKeys>([](records::ApiKeys& keys) { return keys.list(); }))
       list->add(key_json(k));
     auto o = obj();
     o->set("keys", list);
@@ -126,7 +126,7 @@ std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& re
   const std::string name = str_arg(req, "name", true), actor = str_arg(req, "actor", true);
   if (op == "apikey_revoke") {
     only_keys(req, op, {"op", "name", "actor"});
-    if (!svc.with_db([&](store::Database& db) { return records::ApiKeys(db, svc.principal()).revoke(name, actor); }))
+    if (!svc.with_repos<records::ApiKeys>([&](records::ApiKeys& keys) { return keys.revoke(name, actor); }))
       throw ApiError(HOSHITORI_NOTFOUND, "no live key named \"" + name + "\"");
     auto o = obj();
     o->set("revoked", name);
@@ -137,8 +137,8 @@ std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& re
   if (!records::parse_role(str_arg(req, "role", true), role))
     throw ApiError(HOSHITORI_INVALID, "\"role\" must be viewer, buyer or admin");
   try {
-    auto created = svc.with_db(
-        [&](store::Database& db) { return records::ApiKeys(db, svc.principal()).create(name, role, actor); });
+    auto created =
+        svc.with_repos<records::ApiKeys>([&](records::ApiKeys& keys) { return keys.create(name, role, actor); });
     auto o = key_json(created.key);
     o->set("key", created.secret);
     return to_string(o);
@@ -158,7 +158,8 @@ std::string op_erp_link(Service& svc, const Object::Ptr& req) {
     throw ApiError(HOSHITORI_INVALID, "\"role\" must be viewer, buyer or admin");
   c.next = str_arg(req, "next", false);
   const long long ttl = static_cast<long long>(size_arg(req, "ttl_seconds", 300));
-  const std::string secret = svc.with_db([](store::Database& db) { return records::server_secret(db, "staff-link"); });
+  const std::string secret =
+      svc.with_repos<records::ServerSecrets>([](records::ServerSecrets& s) { return s.get("staff-link"); });
   try {
     const std::string path = records::mint_staff_link(secret, c, static_cast<long long>(std::time(nullptr)), ttl);
     auto o = obj();

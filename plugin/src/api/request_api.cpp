@@ -37,10 +37,8 @@ Object::Ptr issue_json(const IssueResult& r) {
 // protected was shown).
 void note_read(Service& svc, const std::string& actor, const std::string& vendor_code, const std::string& view,
                const std::vector<records::StaffRead>& reads) {
-  svc.with_db([&](store::Database& db) {
-    records::record_staff_read(db, svc.principal(), actor, vendor_code, view, reads);
-    return 0;
-  });
+  svc.with_repos<records::StaffReads>(
+      [&](records::StaffReads& staff) { staff.record(svc.principal(), actor, vendor_code, view, reads); });
 }
 
 std::string date_bound(const Object::Ptr& req, const std::string& key, bool end) {
@@ -213,7 +211,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       records::AgreementRecord a = rs.agreement(str_arg(req, "number", true), version);
       if (reader) {
         const std::string number = str_arg(req, "number", true);
-        auto vendor = svc.with_db([&](store::Database& db) { return records::RequestStore(db).find(number); });
+        auto vendor = svc.with_repos<records::RequestStore>([&](records::RequestStore& rs) { return rs.find(number); });
         if (vendor) note_read(svc, actor, vendor->vendor_code, op, {{number, {"agreement"}}});
       }
       auto o = obj();
@@ -272,9 +270,8 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     const std::string number = str_arg(req, "number", true), actor = actor_arg(req);
     const long long days = int_arg(req, "ttl_days", 1, 730).value_or(180);
     return run([&] {
-      const std::string token = svc.with_db([&](store::Database& db) {
-        return records::SupplierLinks(db, svc.principal()).create(number, static_cast<int>(days), actor);
-      });
+      const std::string token = svc.with_repos<records::SupplierLinks>(
+          [&](records::SupplierLinks& links) { return links.create(number, static_cast<int>(days), actor); });
       auto o = obj();
       o->set("number", number);
       o->set("path", "/s/" + token);
@@ -286,8 +283,8 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     only_keys(req, op, {"op", "actor", "number"});
     const std::string number = str_arg(req, "number", true), actor = actor_arg(req);
     return run([&] {
-      const int n = svc.with_db(
-          [&](store::Database& db) { return records::SupplierLinks(db, svc.principal()).revoke(number, actor); });
+      const int n = svc.with_repos<records::SupplierLinks>(
+          [&](records::SupplierLinks& links) { return links.revoke(number, actor); });
       auto o = obj();
       o->set("number", number);
       o->set("revoked", n);
@@ -303,7 +300,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
                                               std::string(text::utf8_prefix(h, 80)) + "\"");
       expected = text::ascii_lower(h);
     }
-    auto rep = svc.with_db([&](store::Database& db) { return records::AuditLog(db).verify(expected); });
+    auto rep = svc.with_repos<records::AuditLog>([&](records::AuditLog& log) { return log.verify(expected); });
     auto o = obj();
     o->set("intact", rep.intact);
     o->set("events", rep.events);
@@ -326,31 +323,19 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     const records::Purpose purpose = purpose_arg(req);
     std::string actor;
     if (purpose != records::Purpose::none) actor = actor_arg(req);
-    auto record = [&](store::Database& db) {
-      if (purpose == records::Purpose::none) return;
-      auto details = obj();
-      details->set("format", format);
-      details->set("out", path);
-      for (const char* k : {"from", "to", "vendor_code"})
-        if (req->has(k) && !req->isNull(k)) details->set(k, req->get(k));
-      store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
-      records::record_purpose(db, svc.principal(), actor, "audit", purpose, details, f.vendor_code);
-      tx.commit();
-    };
+    records::ExportPurpose why{purpose, svc.principal(), actor, obj()};
+    why.details->set("format", format);
+    why.details->set("out", path);
+    for (const char* k : {"from", "to", "vendor_code"})
+      if (req->has(k) && !req->isNull(k)) why.details->set(k, req->get(k));
     records::ExportResult r;
     if (path == "-") {  // the process's standard output, wherever it points (a pipe, >>)
-      r = svc.with_db([&](store::Database& db) {
-        record(db);
-        return records::export_audit(db, format, f, stdout, purpose);
-      });
+      r = records::export_audit(svc, format, f, records::file_sink(stdout), why);
       if (std::fflush(stdout) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing to standard output");
     } else {
       std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
       if (!file) throw ApiError(HOSHITORI_INVALID, "\"out\": cannot write " + path + ": " + std::strerror(errno));
-      r = svc.with_db([&](store::Database& db) {
-        record(db);
-        return records::export_audit(db, format, f, file.get(), purpose);
-      });
+      r = records::export_audit(svc, format, f, records::file_sink(file.get()), why);
       if (std::fclose(file.release()) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing " + path);
     }
     auto o = obj();

@@ -346,29 +346,23 @@ void audit_export(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&)
   } catch (const api::ApiError& e) {
     throw from_api_error(e);
   }
-  store::Database db(ctx.svc.database_url());
-  if (purpose != records::Purpose::none) {
-    auto details = obj();
-    details->set("format", format);
-    details->set("out", std::string("REST /api/v1/audit/export"));
-    for (const char* k : {"from", "to", "vendor_code"})
-      if (args->has(k)) details->set(k, args->get(k));
-    store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
-    records::record_purpose(db, c.via, c.actor, "audit", purpose, details, f.vendor_code);
-    tx.commit();
-  }
+  records::ExportPurpose why{purpose, c.via, c.actor, obj()};
+  why.details->set("format", format);
+  why.details->set("out", std::string("REST /api/v1/audit/export"));
+  for (const char* k : {"from", "to", "vendor_code"})
+    if (args->has(k)) why.details->set(k, args->get(k));
   ex.set_header("Content-Disposition", "attachment; filename=\"hoshitori-audit." + format + "\"");
   ex.set_header("Cache-Control", "no-store");
   std::ostream* out = nullptr;
   records::export_audit(
-      db, format, f,
+      ctx.svc, format, f,
       [&](std::string_view block) {
         if (!out)
           out = &ex.stream(200, format == "csv" ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8");
         out->write(block.data(), static_cast<std::streamsize>(block.size()));
         if (!*out) throw std::runtime_error("the client went away during the export");
       },
-      purpose);
+      why, true);
 }
 
 void admin_expire(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {

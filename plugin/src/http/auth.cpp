@@ -32,7 +32,7 @@ Caller Authenticator::require(const Exchange& ex, records::Role need) {
   // a proxy every client shares one address: a guesser must not lock the host out); the
   // allowance slows the guessing, which a 256-bit key makes hopeless anyway.
   const std::optional<records::ApiKey> key =
-      svc_.with_db([&](store::Database& db) { return records::ApiKeys(db).authenticate(presented); });
+      svc_.with_repos<records::ApiKeys>([&](records::ApiKeys& keys) { return keys.authenticate(presented); });
   if (!key) {
     if (long wait = limiter_.blocked_for(address); wait > 0) {
       auto extra = Poco::JSON::Object::Ptr(new Poco::JSON::Object);

@@ -8,7 +8,6 @@
 #include "service/json_args.hpp"
 #include "service/letters.hpp"
 #include "service/request_common.hpp"
-#include "store/rows.hpp"
 #include "store/staff_link.hpp"
 
 namespace hoshi::http {
@@ -18,38 +17,36 @@ using Poco::JSON::Array;
 
 std::string awaiting_answers_html(ErpScreens& screens, const ScreenRequest& r) {
   Array::Ptr rows = new Array;
-  screens.service().with_db([&](store::Database& db) {
-    records::RequestStore rs(db);
-    std::vector<std::string> numbers;
-    // the open records (model::is_open), oldest step first
-    store::for_each_row(db, "SELECT number, state FROM requests ORDER BY last_step_at", {}, 2, [&](store::Row& row) {
-      if (model::is_open(model::stored_state(*row[1]))) numbers.push_back(*row[0]);
-    });
-    for (const auto& n : numbers) {
-      const auto ask = model::open_ask(detail::thread_of(rs.steps(n)));
-      if (!ask) continue;
-      auto rec = rs.find(n);
-      if (!rec) continue;
-      const auto name =
-          store::select_rows(db, "SELECT name FROM suppliers WHERE vendor_code = :a", {rec->vendor_code}, 1);
-      const model::Origin origin = model::stored_origin(rec->origin);
-      auto o = obj();
-      o->set("number", n);
-      o->set("supplier", name.empty() ? rec->vendor_code : name[0][0].value_or(rec->vendor_code));
-      o->set("href", "/erp/suppliers/" + records::url_encode(rec->vendor_code) + screen_parts::screen_query(r));
-      o->set("kind", r.lang == "ja"
-                         ? std::string(model::label_ja(origin))
-                         : std::string(origin == model::Origin::supplier ? "Price negotiation requested by the supplier"
-                                                                         : "Request"));
-      // a supplier's own ask has no level: nothing, not an empty （）
-      o->set("level",
-             rec->level.empty() ? Poco::Dynamic::Var(false) : Poco::Dynamic::Var(records::level_label(rec->level)));
-      o->set("ask", model::describe(*ask));
-      o->set("initiated", origin == model::Origin::supplier);
-      rows->add(o);
-    }
-    return 0;
-  });
+  screens.service().with_repos<records::RequestStore, store::SupplierRepository>(
+      [&](records::RequestStore& rs, store::SupplierRepository& suppliers) {
+        std::vector<std::string> numbers;
+        // the open records (model::is_open), oldest step first
+        for (const auto& q : rs.by_last_step())
+          if (model::is_open(model::stored_state(q.state))) numbers.push_back(q.number);
+        for (const auto& n : numbers) {
+          const auto ask = model::open_ask(detail::thread_of(rs.steps(n)));
+          if (!ask) continue;
+          auto rec = rs.find(n);
+          if (!rec) continue;
+          const auto name = suppliers.name_of(rec->vendor_code);
+          const model::Origin origin = model::stored_origin(rec->origin);
+          auto o = obj();
+          o->set("number", n);
+          o->set("supplier", name.value_or(rec->vendor_code));
+          o->set("href", "/erp/suppliers/" + records::url_encode(rec->vendor_code) + screen_parts::screen_query(r));
+          o->set("kind", r.lang == "ja" ? std::string(model::label_ja(origin))
+                                        : std::string(origin == model::Origin::supplier
+                                                          ? "Price negotiation requested by the supplier"
+                                                          : "Request"));
+          // a supplier's own ask has no level: nothing, not an empty （）
+          o->set("level",
+                 rec->level.empty() ? Poco::Dynamic::Var(false) : Poco::Dynamic::Var(records::level_label(rec->level)));
+          o->set("ask", model::describe(*ask));
+          o->set("initiated", origin == model::Origin::supplier);
+          rows->add(o);
+        }
+        return 0;
+      });
   if (rows->size() == 0) return "";
   auto ctx = screens.base_context(r);
   ctx->set("rows", rows);

@@ -4,7 +4,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include "store/audit_log.hpp"
-#include "store/rows.hpp"
+#include "store/sync_runs.hpp"
+#include "store/webhook_queue.hpp"
 
 namespace hoshi::http {
 
@@ -14,32 +15,26 @@ Poco::JSON::Object::Ptr IntegrationNotice::problems() { return read(); }
 
 Poco::JSON::Object::Ptr IntegrationNotice::read() {
   Poco::JSON::Array::Ptr webhooks = new Poco::JSON::Array, syncs = new Poco::JSON::Array;
-  svc_.with_db([&](store::Database& db) {
-    for (auto& r : store::select_rows(
-             db, "SELECT name, last_error, disabled_at FROM webhook_endpoints WHERE state = 'disabled' ORDER BY name",
-             {}, 3)) {
+  svc_.with_repos<records::WebhookQueue, records::SyncRuns>([&](records::WebhookQueue& q, records::SyncRuns& runs) {
+    for (const auto& w : q.disabled()) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-      o->set("name", *r[0]);
-      o->set("last_error", r[1].value_or(""));
-      o->set("since", r[2] ? records::utc_to_jst_display(*r[2]) : "");
+      o->set("name", w.name);
+      o->set("last_error", w.last_error.value_or(""));
+      o->set("since", w.disabled_at ? records::utc_to_jst_display(*w.disabled_at) : "");
       webhooks->add(o);
     }
     // the latest run of each connector, when it failed
-    for (auto& r : store::select_rows(db,
-                                      "SELECT s.connector, s.report, s.finished_at FROM sync_runs s WHERE s.outcome = "
-                                      "'failed' AND s.id = (SELECT MAX(t.id) FROM sync_runs t WHERE t.connector = "
-                                      "s.connector) ORDER BY s.connector",
-                                      {}, 3)) {
+    for (const auto& r : runs.latest_failed()) {
       std::string error;
       try {
-        auto report = Poco::JSON::Parser().parse(r[1].value_or("{}")).extract<Poco::JSON::Object::Ptr>();
+        auto report = Poco::JSON::Parser().parse(r.report).extract<Poco::JSON::Object::Ptr>();
         if (report->has("error")) error = report->getValue<std::string>("error");
       } catch (const std::exception&) {
       }
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-      o->set("name", *r[0]);
+      o->set("name", r.connector);
       o->set("error", error);
-      o->set("at", records::utc_to_jst_display(r[2].value_or("")));
+      o->set("at", records::utc_to_jst_display(r.finished_at));
       syncs->add(o);
     }
     return 0;

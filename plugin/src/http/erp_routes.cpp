@@ -244,9 +244,9 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
           // the printed agreement shows the figures and the thread: a staff read (purpose
           // limitation), recorded before the page goes out
           const std::string vendor = RequestService(svc).show(r.segments[1])->getValue<std::string>("supplier");
-          svc.with_db([&](store::Database& db) {
-            records::record_staff_read(db, r.caller.via, r.caller.actor, vendor, "erp-agreement-print",
-                                       {{r.segments[1], {"agreement", "cost_figures"}}});
+          svc.with_repos<records::StaffReads>([&](records::StaffReads& reads) {
+            reads.record(r.caller.via, r.caller.actor, vendor, "erp-agreement-print",
+                         {{r.segments[1], {"agreement", "cost_figures"}}});
           });
           return send_agreement_html(ex, svc, r.segments[1], ex.query("version"),
                                      [&](const std::string& name, const Poco::JSON::Object::Ptr& c) {

@@ -110,7 +110,7 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
   if (get(r, "done") == "standing_revoked") ctx->set("notice", t->getValue<std::string>("done_standing_revoked"));
   // the supplier's standing link for order documents: its state only (the token is shown once, when made)
   {
-    auto cur = svc_.with_db([&](store::Database& db) { return records::StandingLinks(db).current(real_code); });
+    auto cur = svc_.with_repos<records::StandingLinks>([&](records::StandingLinks& l) { return l.current(real_code); });
     auto words = [&](const char* key) {
       std::string w = t->getValue<std::string>(key);
       for (const auto& [k, v] :
@@ -212,11 +212,11 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
 
   // the audit events about this supplier, newest first (the last 100), this view's read first
   std::vector<records::AuditEvent> events;
-  svc_.with_db([&](store::Database& db) {
-    records::record_staff_read(db, r.caller.via, r.caller.actor, real_code, "erp-panel", reads);
+  svc_.with_repos<records::StaffReads, records::AuditLog>([&](records::StaffReads& staff, records::AuditLog& audit) {
+    staff.record(r.caller.via, r.caller.actor, real_code, "erp-panel", reads);
     records::AuditFilter f;
     f.vendor_code = real_code;
-    records::AuditLog(db).scan(f, [&](const records::AuditEvent& e) {
+    audit.scan(f, [&](const records::AuditEvent& e) {
       events.push_back(e);
       if (events.size() > 100) events.erase(events.begin());
       return true;

@@ -36,7 +36,7 @@ bool send_evidence(Exchange& ex, Service& svc, const std::string& id, const std:
   if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) return false;
   std::optional<records::EvidenceFile> f;
   if (ex.method() == "HEAD") {  // what a GET would answer, from the metadata: not a download
-    f = svc.with_db([&](store::Database& db) { return records::EvidenceStore(db).find(std::stoll(id)); });
+    f = svc.with_repos<records::EvidenceStore>([&](records::EvidenceStore& s) { return s.find(std::stoll(id)); });
     if (!f) return false;
     if (!f->content_stored) throw HttpError(410, "Gone", "the supplier withdrew this file and its bytes are deleted");
     ex.set_header("Content-Disposition", attachment_disposition(f->filename));

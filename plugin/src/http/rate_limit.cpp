@@ -30,17 +30,14 @@ Service& FailureLimiter::service() {
 
 long FailureLimiter::blocked_for(const std::string& address) {
   Service& svc = service();
-  return svc.with_db([&](store::Database& db) {
-    return records::FailureCounts(db).blocked_for(scope_, address, allowed_, unix_now());
-  });
+  return svc.with_repos<records::FailureCounts>(
+      [&](records::FailureCounts& counts) { return counts.blocked_for(scope_, address, allowed_, unix_now()); });
 }
 
 void FailureLimiter::failed(const std::string& address) {
   Service& svc = service();
-  svc.with_db([&](store::Database& db) {
-    records::FailureCounts(db).failed(scope_, address, window_.count(), unix_now());
-    return 0;
-  });
+  svc.with_repos<records::FailureCounts>(
+      [&](records::FailureCounts& counts) { counts.failed(scope_, address, window_.count(), unix_now()); });
 }
 
 }  // namespace hoshi::http

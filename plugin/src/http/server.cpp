@@ -143,7 +143,7 @@ std::size_t checked_upload_limit(const RequestHead& head, const WebOptions& o, S
   const std::size_t slash = head.target.find('/', 3);
   const std::string token = head.target.substr(3, slash - 3);
   const bool known =
-      svc.with_db([&](store::Database& db) { return records::SupplierLinks(db).find(token).has_value(); });
+      svc.with_repos<records::SupplierLinks>([&](records::SupplierLinks& l) { return l.find(token).has_value(); });
   return known ? std::max(usual, max_upload_body(svc.catalogs().policy.evidence)) : usual;
 }
 

@@ -24,7 +24,7 @@ void clear_cookie(Exchange& ex) {
 const std::string& StaffAuth::secret() {
   std::lock_guard lock(mutex_);
   if (secret_.empty())
-    secret_ = svc_.with_db([](store::Database& db) { return records::server_secret(db, "staff-link"); });
+    secret_ = svc_.with_repos<records::ServerSecrets>([](records::ServerSecrets& s) { return s.get("staff-link"); });
   return secret_;
 }
 
@@ -36,7 +36,7 @@ Caller StaffAuth::require(const Exchange& ex, records::Role need) {
   const std::string id = sha256_hex(sid);
   // read from the store on every request: a session opened on another server works here,
   // and one ended anywhere ends here at once
-  const auto s = svc_.with_db([&](store::Database& db) { return records::StaffSessions(db).find(id); });
+  const auto s = svc_.with_repos<records::StaffSessions>([&](records::StaffSessions& ss) { return ss.find(id); });
   if (!s || s->ended_at)
     throw HttpError(401, "Unauthorized",
                     s ? "you signed out: open the screen from the ERP again"
@@ -80,8 +80,8 @@ void StaffAuth::login(Exchange& ex) {
     s.csrf = random_token(32);
     s.expires_at = now + kSessionLife;
     // the nonce's primary key decides, across every server: a second use writes nothing
-    const bool opened = svc_.with_db([&](store::Database& db) {
-      return records::StaffSessions(db).open_with_nonce(claims->nonce, claims->expires, s, now);
+    const bool opened = svc_.with_repos<records::StaffSessions>([&](records::StaffSessions& sessions) {
+      return sessions.open_with_nonce(claims->nonce, claims->expires, s, now);
     });
     if (!opened) {
       claims.reset();
@@ -103,8 +103,7 @@ void StaffAuth::logout(Exchange& ex, const std::string& presented_csrf, const st
   const std::string sid = ex.cookie(kCookie);
   if (!sid.empty()) {
     const std::string id = sha256_hex(sid);
-    svc_.with_db([&](store::Database& db) {
-      records::StaffSessions sessions(db);
+    svc_.with_repos<records::StaffSessions>([&](records::StaffSessions& sessions) {
       const auto s = sessions.find(id);
       // a live session ends only on its own form's token; one already ended or unknown
       // has nothing left to end (the cookie is cleared all the same)

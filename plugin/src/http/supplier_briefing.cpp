@@ -14,7 +14,7 @@
 #include "service/briefing.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
-#include "store/rows.hpp"
+#include "store/campaign_repository.hpp"
 
 namespace hoshi::http {
 
@@ -37,14 +37,12 @@ void set_when(Object::Ptr& ev, const std::string& start, const std::string& end)
 
 // The briefing's event as its campaign file holds it, and the supplier's name.
 Object::Ptr event_of(Service& svc, long long campaign) {
-  auto rows = svc.with_db([&](store::Database& db) {
-    return store::select_rows(db, "SELECT spec, title FROM campaigns WHERE id = :a", {campaign}, 2);
-  });
+  auto c = svc.with_repos<records::Campaigns>([&](records::Campaigns& cs) { return cs.find(campaign); });
   auto ev = obj();
-  if (rows.empty()) return ev;
-  ev->set("campaign_title", rows[0][1].value_or(""));
+  if (!c) return ev;
+  ev->set("campaign_title", c->title);
   try {
-    auto spec = Poco::JSON::Parser().parse(rows[0][0].value_or("{}")).extract<Object::Ptr>();
+    auto spec = Poco::JSON::Parser().parse(c->spec.empty() ? "{}" : c->spec).extract<Object::Ptr>();
     Object::Ptr e = spec->getObject("event");
     if (!e) return ev;
     for (const char* k : {"title", "location", "url", "description"})
@@ -149,10 +147,9 @@ void serve_supplier_briefing(Exchange& ex, Service& svc, TemplateCache& template
 
   auto ctx = obj();
   ctx->set("buyer", detail::buyer_json(svc.catalogs().policy.buyer));
-  const auto supplier = svc.with_db([&](store::Database& db) {
-    return store::select_rows(db, "SELECT name FROM suppliers WHERE vendor_code = :a", {link.vendor_code}, 1);
-  });
-  ctx->set("supplier_name", supplier.empty() ? link.vendor_code : supplier[0][0].value_or(link.vendor_code));
+  const auto supplier = svc.with_repos<store::SupplierRepository>(
+      [&](store::SupplierRepository& suppliers) { return suppliers.name_of(link.vendor_code); });
+  ctx->set("supplier_name", supplier.value_or(link.vendor_code));
   ctx->set("event", event_of(svc, link.campaign_id));
   const auto history = bs.answers_of(link.campaign_id, link.vendor_code);
   if (!history.empty()) {

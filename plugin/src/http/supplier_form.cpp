@@ -111,7 +111,7 @@ SupplierForm::SupplierForm(Service& svc, FailureLimiter& guesses, const std::str
 const std::string& SupplierForm::secret() {
   std::lock_guard lock(mutex_);
   if (secret_.empty())
-    secret_ = svc_.with_db([](store::Database& db) { return records::server_secret(db, "supplier-form"); });
+    secret_ = svc_.with_repos<records::ServerSecrets>([](records::ServerSecrets& s) { return s.get("supplier-form"); });
   return secret_;
 }
 
@@ -188,12 +188,12 @@ void SupplierForm::handle(Exchange& ex) {
     return fail_page(404, "ページが見つかりません", "リンクをご確認ください。");
   }
   const std::string token = segs[1];
-  auto link = svc_.with_db([&](store::Database& db) { return records::SupplierLinks(db).find(token); });
+  auto link = svc_.with_repos<records::SupplierLinks>([&](records::SupplierLinks& l) { return l.find(token); });
   if (!link)  // a briefing invitation's link: the briefing page (supplier_briefing.hpp)
-    if (auto b = svc_.with_db([&](store::Database& db) { return records::BriefingLinks(db).find(token); }))
+    if (auto b = svc_.with_repos<records::BriefingLinks>([&](records::BriefingLinks& l) { return l.find(token); }))
       return serve_supplier_briefing(ex, svc_, templates_, secret(), *b, token);
   if (!link)  // the supplier's standing link: its page without a request (supplier_standing.hpp)
-    if (auto st = svc_.with_db([&](store::Database& db) { return records::StandingLinks(db).find(token); }))
+    if (auto st = svc_.with_repos<records::StandingLinks>([&](records::StandingLinks& l) { return l.find(token); }))
       return serve_supplier_standing(ex, svc_, templates_, secret(), *st, token);
   if (!link && blocked()) return;
   if (!link) {
@@ -385,8 +385,8 @@ void SupplierForm::handle(Exchange& ex) {
           const long long code_id = codes.check(number, version, link->token_id, field(f, "code"));
           rs.confirm(
               number, "supplier", sha, actor, RequestService::kSupplierLinkCodeMethod, nullptr,
-              [&](store::Database& db) {
-                if (!records::AgreementCodes(db).use(code_id, records::audit_now()))
+              [&](records::AgreementCodes& once) {
+                if (!once.use(code_id, records::audit_now()))
                   throw StateConflict("この確認コードは使用済みです。もう一度「確認コードを送る」を押してください。");
               });
         }

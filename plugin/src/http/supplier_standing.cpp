@@ -15,7 +15,6 @@
 #include "service/supplier_initiated.hpp"
 #include "store/audit_log.hpp"
 #include "store/request_store.hpp"
-#include "store/rows.hpp"
 #include "store/supplier_links.hpp"
 
 namespace hoshi::http {
@@ -182,7 +181,7 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
       if (action == "open") {
         // only this supplier's own open records: another's number is refused, nothing made
         number = form_field(posted, "number");
-        auto r = svc.with_db([&](store::Database& db) { return records::RequestStore(db).find(number); });
+        auto r = svc.with_repos<records::RequestStore>([&](records::RequestStore& rs) { return rs.find(number); });
         if (!r || r->vendor_code != vendor)
           throw InputError{"指定された番号（" + std::string(text::utf8_prefix(number, 40)) +
                            "）は、このリンクの取引先（貴社）の依頼・協議ではありません"};
@@ -206,9 +205,8 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
       }
       if (!number.empty()) {
         // the record's own page, where the thread, the buyer's answer and the agreement are
-        const std::string t = svc.with_db([&](store::Database& db) {
-          return records::SupplierLinks(db, svc.principal()).create(number, kRecordLinkDays, actor);
-        });
+        const std::string t = svc.with_repos<records::SupplierLinks>(
+            [&](records::SupplierLinks& links) { return links.create(number, kRecordLinkDays, actor); });
         ex.set_header("Location", "/s/" + t + (action == "negotiate" ? "?done=initiated" : ""));
         return ex.send(303, "text/plain; charset=utf-8", "");
       }
@@ -224,11 +222,10 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
 
   auto ctx = obj();
   ctx->set("buyer", detail::buyer_json(svc.catalogs().policy.buyer));
-  auto [name, mine] = svc.with_db([&](store::Database& db) {
-    auto rows = store::select_rows(db, "SELECT name FROM suppliers WHERE vendor_code = :a", {vendor}, 1);
-    return std::make_pair(rows.empty() ? vendor : rows[0][0].value_or(vendor),
-                          records::RequestStore(db).for_supplier(vendor));
-  });
+  auto [name, mine] = svc.with_repos<store::SupplierRepository, records::RequestStore>(
+      [&](store::SupplierRepository& suppliers, records::RequestStore& rs) {
+        return std::make_pair(suppliers.name_of(vendor).value_or(vendor), rs.for_supplier(vendor));
+      });
   ctx->set("supplier_name", name);
   Array::Ptr open = new Array;
   for (const auto& r : mine) {

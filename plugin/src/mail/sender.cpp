@@ -32,7 +32,9 @@ long long backoff_seconds(const SenderOptions& o, int attempts) {
 
 }  // namespace
 
-RunSummary run_outbox(store::Database& db, const std::string& via, const SenderOptions& o, const Progress& progress) {
+RunSummary run_outbox(const std::string& database_url, const std::string& via, const SenderOptions& o,
+                      const Progress& progress) {
+  store::Database db(database_url);
   RunSummary sum;
   records::Outbox box(db, via);
   const records::SenderId me = records::SenderId::for_this_process();

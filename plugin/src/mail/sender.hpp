@@ -35,8 +35,9 @@ struct RunSummary {
 // Called after each message with the run's figures so far.
 using Progress = std::function<void(const RunSummary&)>;
 
-// Runs until nothing is due (once) or `stop` is set. Throws StoreError for the store.
-RunSummary run_outbox(store::Database& db, const std::string& via, const SenderOptions& o,
+// Runs until nothing is due (once) or `stop` is set, on a connection of its own to
+// `database_url` (Service::database_url). Throws StoreError for the store.
+RunSummary run_outbox(const std::string& database_url, const std::string& via, const SenderOptions& o,
                       const Progress& progress = {});
 
 }  // namespace hoshi::mail

@@ -1,5 +1,7 @@
 #include "service/audit_export.hpp"
 
+#include "service/service.hpp"
+
 #include <stdexcept>
 #include <unordered_map>
 
@@ -164,13 +166,29 @@ std::string action_label(const std::string& action) {
 
 ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, std::FILE* out,
                           Purpose purpose) {
-  return export_audit(
-      db, format, std::move(filter),
-      [out](std::string_view b) {
-        if (std::fwrite(b.data(), 1, b.size(), out) != b.size())
-          throw std::runtime_error("cannot write the export (disk full?)");
-      },
-      purpose);
+  return export_audit(db, format, std::move(filter), file_sink(out), purpose);
+}
+
+ExportSink file_sink(std::FILE* out) {
+  return [out](std::string_view b) {
+    if (std::fwrite(b.data(), 1, b.size(), out) != b.size())
+      throw std::runtime_error("cannot write the export (disk full?)");
+  };
+}
+
+ExportResult export_audit(Service& svc, const std::string& format, AuditFilter filter, const ExportSink& out,
+                          const ExportPurpose& why, bool own_connection) {
+  auto run = [&](store::Database& db) {
+    if (why.purpose != Purpose::none) {
+      store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
+      record_purpose(db, why.via, why.actor, "audit", why.purpose, why.details, filter.vendor_code);
+      tx.commit();
+    }
+    return export_audit(db, format, filter, out, why.purpose);
+  };
+  if (!own_connection) return svc.with_db(run);
+  store::Database db(svc.database_url());
+  return run(db);
 }
 
 ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, const ExportSink& out,

@@ -9,6 +9,10 @@
 #include "store/audit_log.hpp"
 #include "store/purpose.hpp"
 
+namespace hoshi {
+class Service;
+}
+
 namespace hoshi::records {
 
 struct ExportResult {
@@ -33,6 +37,21 @@ ExportResult export_audit(store::Database& db, const std::string& format, AuditF
 using ExportSink = std::function<void(std::string_view)>;
 ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, const ExportSink& out,
                           Purpose purpose = Purpose::none);
+
+// The purpose an export names and who named it (via, actor), with the export's details
+// (format, filters, destination) for its "export.purpose" event (record_purpose).
+struct ExportPurpose {
+  Purpose purpose = Purpose::none;
+  std::string via, actor;
+  Poco::JSON::Object::Ptr details;
+};
+// The export as the ops and REST run it: the purpose (when one) recorded first in its own
+// write transaction, then the export; on the service's connection, or with
+// own_connection on one of its own (a long download then holds no other caller).
+ExportResult export_audit(Service& svc, const std::string& format, AuditFilter filter, const ExportSink& out,
+                          const ExportPurpose& why, bool own_connection = false);
+// A sink writing to `out` (throws when it cannot: a full disk).
+ExportSink file_sink(std::FILE* out);
 
 // Japanese label of an action ("request.issued" → "対策要請の発行").
 std::string action_label(const std::string& action);

@@ -18,20 +18,12 @@
 
 #include "core/briefing.hpp"
 #include "service/service.hpp"
+#include "store/briefing_repository.hpp"
 
 namespace hoshi {
 
-struct BriefingAnswerRecord {
-  long long id = 0;
-  std::string vendor_code, answer, note, via, recorded_at, recorded_by;
-  std::optional<int> attendees;
-};
-
-struct BriefingMaterial {
-  long long id = 0, campaign_id = 0, size = 0;
-  std::string filename, media_type, sha256, added_at, added_by;
-  std::string content;  // the bytes: filled only for a download
-};
+using records::BriefingAnswerRecord;  // the rows, as store/briefing_repository.hpp reads them
+using records::BriefingMaterial;
 
 class BriefingService {
  public:

@@ -5,8 +5,8 @@
 #include "service/request_common.hpp"
 #include "store/audit_log.hpp"
 #include "store/briefing_links.hpp"
+#include "store/campaign_repository.hpp"
 #include "store/outbox.hpp"
-#include "store/rows.hpp"
 #include "store/supplier_links.hpp"
 
 namespace hoshi {
@@ -14,20 +14,10 @@ namespace hoshi {
 using api::obj;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-using store::select_rows;
 
 Object::Ptr CampaignService::status(long long id, bool with_recipients) {
   Loaded l = load(id);
-  auto rows = svc_.with_db([&](store::Database& db) {
-    return select_rows(db,
-                       "SELECT r.vendor_code, s.name, r.topic, r.channel, r.problem, r.request_number, q.state, "
-                       "o.state, o.last_reply, o.sent_at, o.recipient "
-                       "FROM campaign_recipients r LEFT JOIN suppliers s ON s.vendor_code = r.vendor_code "
-                       "LEFT JOIN requests q ON q.number = r.request_number "
-                       "LEFT JOIN outbox o ON o.id = r.outbox_id "
-                       "WHERE r.campaign_id = :a ORDER BY r.vendor_code, r.topic",
-                       {id}, 11);
-  });
+  auto rows = svc_.with_db([&](store::Database& db) { return records::CampaignRecipients(db).status(id); });
   const records::SendCounts c =
       svc_.with_db([&](store::Database& db) { return records::Outbox(db, svc_.principal()).counts(id); });
   auto o = obj();
@@ -39,28 +29,29 @@ Object::Ptr CampaignService::status(long long id, bool with_recipients) {
   o->set("created_by", l.created_by);
   long long email = 0, post = 0, none = 0, with_request = 0, answered = 0;
   Array::Ptr list = new Array;
-  for (const auto& r : rows) {
-    const std::string channel = r[3].value_or("");
+  for (const auto& line : rows) {
+    const records::RecipientRow& r = line.recipient;
+    const std::string& channel = r.channel;
     (channel == "email" ? email : channel == "post" ? post : none)++;
-    const std::string rstate = r[6].value_or("");
-    if (r[5]) {
+    const std::string rstate = line.request_state.value_or("");
+    if (r.request_number) {
       ++with_request;
       if (is_answered_request_state(rstate)) ++answered;
     }
     if (!with_recipients) continue;
     auto e = obj();
-    e->set("vendor_code", *r[0]);
-    e->set("name", r[1].value_or(""));
-    if (!r[2].value_or("").empty()) e->set("topic", *r[2]);
+    e->set("vendor_code", r.vendor_code);
+    e->set("name", line.name);
+    if (!r.topic.empty()) e->set("topic", r.topic);
     e->set("channel", channel);
-    e->set("problem", api::opt(r[4]));
-    e->set("request", api::opt(r[5]));
-    e->set("request_state", api::opt(r[6]));
+    e->set("problem", api::opt(r.problem));
+    e->set("request", api::opt(r.request_number));
+    e->set("request_state", api::opt(line.request_state));
     e->set("answered", is_answered_request_state(rstate));
-    e->set("mail_state", api::opt(r[7]));
-    e->set("reply", api::opt(r[8]));
-    e->set("sent_at", api::opt(r[9]));
-    e->set("recipient", api::opt(r[10]));
+    e->set("mail_state", api::opt(line.mail_state));
+    e->set("reply", api::opt(line.reply));
+    e->set("sent_at", api::opt(line.sent_at));
+    e->set("recipient", api::opt(line.mail_to));
     list->add(e);
   }
   auto ch = obj();
@@ -88,21 +79,15 @@ Object::Ptr CampaignService::status(long long id, bool with_recipients) {
 std::vector<std::pair<std::string, std::string>> CampaignService::letters(long long id, const std::string& actor) {
   Loaded l = load(id);
   std::vector<std::pair<std::string, std::string>> out;
-  auto rows = svc_.with_db([&](store::Database& db) {
-    return select_rows(db,
-                       "SELECT r.vendor_code, r.topic, r.request_number, s.name, s.contact, s.email "
-                       "FROM campaign_recipients r JOIN suppliers s ON s.vendor_code = r.vendor_code "
-                       "WHERE r.campaign_id = :a AND r.channel = 'post' ORDER BY r.vendor_code, r.topic",
-                       {id}, 6);
-  });
+  auto rows = svc_.with_db([&](store::Database& db) { return records::CampaignRecipients(db).by_post(id); });
   RequestService requests(svc_);
   for (const auto& r : rows) {
     PlannedRecipient p;
-    p.vendor_code = *r[0];
-    p.topic = r[1].value_or("");
-    p.request_number = r[2];
-    p.name = r[3].value_or("");
-    p.contact = r[4].value_or("");
+    p.vendor_code = r.vendor_code;
+    p.topic = r.topic;
+    p.request_number = r.request_number;
+    p.name = r.name;
+    p.contact = r.contact;
     p.channel = "post";
     p.link_request = l.spec.kind == "request" || l.spec.kind == "reminder";
     std::string text;

@@ -11,8 +11,8 @@
 #include "service/campaign_render.hpp"
 #include "service/request_common.hpp"
 #include "store/audit_log.hpp"
+#include "store/campaign_repository.hpp"
 #include "store/outbox.hpp"
-#include "store/rows.hpp"
 #include "store/supplier_links.hpp"
 
 namespace hoshi {
@@ -20,8 +20,6 @@ namespace hoshi {
 using api::obj;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-using store::execute;
-using store::select_rows;
 
 namespace {
 
@@ -59,15 +57,16 @@ long long CampaignService::create(const Object::Ptr& file, const std::string& ac
     throw std::invalid_argument("the policy names no usable sender address: set buyer.email or mail.from");
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
-    const std::string now = records::audit_now();
-    const std::string doc = detail::json(file);
-    execute(db,
-            "INSERT INTO campaigns (kind, template, title, spec, state, send_at, created_at, created_by) "
-            "VALUES (:a, :b, :c, :d, 'draft', :e, :f, :g)",
-            {spec.kind, spec.templ, spec.title, doc, spec.send_at.empty() ? now : spec.send_at, now, actor});
-    auto rows =
-        select_rows(db, "SELECT MAX(id) FROM campaigns WHERE created_at = :a AND created_by = :b", {now, actor}, 1);
-    const long long id = std::stoll(*rows.at(0)[0]);
+    records::CampaignRow c;
+    c.kind = spec.kind;
+    c.templ = spec.templ;
+    c.title = spec.title;
+    c.spec = detail::json(file);
+    c.created_at = records::audit_now();
+    c.created_by = actor;
+    c.send_at = spec.send_at.empty() ? c.created_at : spec.send_at;
+    const std::string& doc = c.spec;
+    const long long id = records::Campaigns(db).insert(c);
     records::AuditLog(db, svc_.principal())
         .append({actor, "campaign.created", "campaign:" + std::to_string(id), std::nullopt, std::nullopt, doc});
     tx.commit();
@@ -76,40 +75,31 @@ long long CampaignService::create(const Object::Ptr& file, const std::string& ac
 }
 
 CampaignService::Loaded CampaignService::load(long long id) {
-  auto rows = svc_.with_db([&](store::Database& db) {
-    return select_rows(db, "SELECT spec, state, created_by FROM campaigns WHERE id = :a", {id}, 3);
-  });
-  if (rows.empty()) throw std::out_of_range("no campaign " + std::to_string(id));
+  auto c = svc_.with_db([&](store::Database& db) { return records::Campaigns(db).find(id); });
+  if (!c) throw std::out_of_range("no campaign " + std::to_string(id));
   Loaded l;
   l.id = id;
-  l.file = detail::parse_obj(*rows[0][0]);
-  l.state = *rows[0][1];
-  l.created_by = *rows[0][2];
+  l.file = detail::parse_obj(c->spec);
+  l.state = c->state;
+  l.created_by = c->created_by;
   l.spec = parse_campaign_spec(l.file, svc_.catalogs(), templates_);
   return l;
 }
 
 Array::Ptr CampaignService::list() {
-  auto rows = svc_.with_db([&](store::Database& db) {
-    return select_rows(db,
-                       "SELECT c.id, c.kind, c.title, c.state, c.created_at, c.created_by, c.send_at, "
-                       "(SELECT COUNT(*) FROM campaign_recipients r WHERE r.campaign_id = c.id), "
-                       "(SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.state = 'sent') "
-                       "FROM campaigns c ORDER BY c.id DESC",
-                       {}, 9);
-  });
+  auto rows = svc_.with_db([&](store::Database& db) { return records::Campaigns(db).list(); });
   Array::Ptr out = new Array;
-  for (const auto& r : rows) {
+  for (const auto& [c, recipients, sent] : rows) {
     auto o = obj();
-    o->set("id", std::stoll(*r[0]));
-    o->set("kind", *r[1]);
-    o->set("title", *r[2]);
-    o->set("state", *r[3]);
-    o->set("created_at", *r[4]);
-    o->set("created_by", *r[5]);
-    o->set("send_at", *r[6]);
-    o->set("recipients", std::stoll(r[7].value_or("0")));
-    o->set("sent", std::stoll(r[8].value_or("0")));
+    o->set("id", c.id);
+    o->set("kind", c.kind);
+    o->set("title", c.title);
+    o->set("state", c.state);
+    o->set("created_at", c.created_at);
+    o->set("created_by", c.created_by);
+    o->set("send_at", c.send_at);
+    o->set("recipients", recipients);
+    o->set("sent", sent);
     out->add(o);
   }
   return out;
@@ -138,17 +128,8 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
   RequestService requests(svc);
   const std::string charset = spec.charset.empty() ? mp.charset : spec.charset;
   const std::string from_domain = mp.domain();
-  auto already = [&](const std::string& code, const std::string& topic) {
-    return !select_rows(db,
-                        "SELECT 1 FROM campaign_recipients WHERE campaign_id = :a AND vendor_code = :b AND topic = :c",
-                        {campaign_id, code, topic}, 1)
-                .empty();
-  };
-  auto once_sent = [&](const std::string& number, int days) {
-    return !select_rows(db, "SELECT 1 FROM reminders_sent WHERE request_number = :a AND days_before = :b",
-                        {number, days}, 1)
-                .empty();
-  };
+  records::CampaignRecipients recipients(db);
+  records::RemindersSent reminders(db);
   for (const auto& s : suppliers) {
     if (preview_only && run.first_mail) break;
     const std::string code = s.supplier.code();
@@ -163,16 +144,16 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
     base.contact = s.supplier[Field::contact].value_or("");
     base.email = text::trim(s.supplier[Field::email].value_or(""));
     base.channel = "email";
-    auto pref = select_rows(db, "SELECT post_only, note FROM mail_preferences WHERE vendor_code = :a", {code}, 2);
+    const auto pref = records::MailPreferences(db).find(code);
     if (base.email.empty()) {
       base.channel = "post";
       base.problem = "no mail address";
     } else if (!mail::valid_addr_spec(base.email)) {
       base.channel = "post";
       base.problem = "mail address not usable: " + base.email;
-    } else if (!pref.empty() && pref[0][0].value_or("0") == "1") {
+    } else if (pref && pref->post_only) {
       base.channel = "post";
-      base.problem = "asked for post" + (pref[0][1].value_or("").empty() ? "" : ": " + *pref[0][1]);
+      base.problem = "asked for post" + (pref->note.empty() ? "" : ": " + pref->note);
     } else if (box.bounced_before(base.email)) {
       base.channel = "post";
       base.problem = "mail to " + base.email + " failed permanently before";
@@ -213,35 +194,27 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
         int window = -1;
         for (int d : mp.reminder_days_before)
           if (d >= left) window = d;  // the list is sorted from the largest: the last one that still fits
-        if (window < 0 || once_sent(r.number, window)) continue;
+        if (window < 0 || reminders.sent(r.number, window)) continue;
         PlannedRecipient p = base;
         p.request_number = r.number;
         p.link_request = true;
         p.days_left = static_cast<int>(left);
         p.topic = r.number + "/d" + std::to_string(window);
         mine.push_back(p);
-        if (!preview_only)
-          execute(db,
-                  "INSERT INTO reminders_sent (request_number, days_before, campaign_id, queued_at) "
-                  "VALUES (:a, :b, :c, :d)",
-                  {r.number, window, campaign_id, records::audit_now()});
+        if (!preview_only) reminders.add(r.number, window, campaign_id, records::audit_now());
       }
     } else {  // agreement_notice
       for (const auto& r : records_of) {
-        if (model::stored_state(r.state) != model::State::agreed || once_sent(r.number, -1)) continue;
+        if (model::stored_state(r.state) != model::State::agreed || reminders.sent(r.number, -1)) continue;
         PlannedRecipient p = base;
         p.request_number = r.number;
         p.topic = r.number;
         mine.push_back(p);
-        if (!preview_only)
-          execute(db,
-                  "INSERT INTO reminders_sent (request_number, days_before, campaign_id, queued_at) "
-                  "VALUES (:a, :b, :c, :d)",
-                  {r.number, -1, campaign_id, records::audit_now()});
+        if (!preview_only) reminders.add(r.number, -1, campaign_id, records::audit_now());
       }
     }
     for (auto& p : mine) {
-      if (already(code, p.topic)) continue;
+      if (recipients.has(campaign_id, code, p.topic)) continue;
       std::optional<long long> outbox_id;
       if (p.channel == "email" && (!preview_only || !run.first_mail)) {
         MailInput mi{campaign_id, spec, p, preview_lang.empty() ? spec.lang : preview_lang, charset, std::nullopt};
@@ -269,12 +242,10 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
         }
       }
       (p.channel == "email" ? run.email : p.channel == "post" ? run.post : run.none)++;
-      execute(db,
-              "INSERT INTO campaign_recipients (campaign_id, vendor_code, topic, channel, problem, request_number, "
-              "outbox_id) VALUES (:a, :b, :c, :d, :e, :f, :g)",
-              {campaign_id, code, p.topic, p.channel,
-               p.problem.empty() ? std::optional<std::string>() : std::optional<std::string>(p.problem),
-               p.request_number, outbox_id ? store::Param(*outbox_id) : store::Param(std::optional<std::string>())});
+      recipients.add(campaign_id,
+                     {code, p.topic, p.channel,
+                      p.problem.empty() ? std::optional<std::string>() : std::optional<std::string>(p.problem),
+                      p.request_number, outbox_id});
       run.recipients.push_back(p);
     }
   }
@@ -331,12 +302,13 @@ Object::Ptr CampaignService::queue(long long id, const std::string& actor) {
   auto suppliers = select_suppliers(svc_, l.spec.suppliers);
   StepRun run = svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
-    auto st = select_rows(db, "SELECT state FROM campaigns WHERE id = :a", {id}, 1);
-    if (st.at(0)[0].value_or("") != "draft" && !repeatable)
+    records::Campaigns campaigns(db);
+    auto now = campaigns.find(id);
+    if (!now) throw std::out_of_range("no campaign " + std::to_string(id));
+    if (now->state != "draft" && !repeatable)
       throw StateConflict("campaign " + std::to_string(id) + " was queued meanwhile");
     StepRun r = run_step(svc_, templates_, db, id, l.spec, suppliers, actor, false, "");
-    execute(db, "UPDATE campaigns SET state = 'queued', queued_at = :a, queued_by = :b WHERE id = :c",
-            {records::audit_now(), actor, id});
+    campaigns.mark_queued(id, records::audit_now(), actor);
     auto after = obj();
     after->set("email", r.email);
     after->set("post", r.post);
@@ -362,10 +334,7 @@ void CampaignService::set_post_only(const std::string& vendor_code, bool post_on
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
     if (!store::SupplierRepository(db).find(vendor_code))
       throw std::out_of_range("no supplier with vendor code " + vendor_code);
-    execute(db, "DELETE FROM mail_preferences WHERE vendor_code = :a", {vendor_code});
-    execute(db,
-            "INSERT INTO mail_preferences (vendor_code, post_only, note, set_at, set_by) VALUES (:a, :b, :c, :d, :e)",
-            {vendor_code, post_only ? 1 : 0, note, records::audit_now(), actor});
+    records::MailPreferences(db).set(vendor_code, {post_only, note}, records::audit_now(), actor);
     records::AuditLog(db, svc_.principal())
         .append({actor, "supplier.mail_preference", vendor_code, vendor_code, std::nullopt,
                  std::string("{\"post_only\":") + (post_only ? "true" : "false") + "}"});

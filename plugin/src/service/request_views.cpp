@@ -6,7 +6,6 @@
 #include "service/requests.hpp"
 #include "service/supplier_evidence.hpp"
 #include "store/evidence_store.hpp"
-#include "store/rows.hpp"
 
 namespace hoshi {
 
@@ -127,13 +126,8 @@ Object::Ptr RequestService::list(const std::optional<std::string>& vendor_code) 
     if (vendor_code) {
       for (const auto& r : RequestStore(db).for_supplier(*vendor_code)) items->add(summary(r));
     } else {
-      store::for_each_row(db, "SELECT number FROM requests ORDER BY number", {}, 1,
-                          [&](store::Row& row) { items->add(*row[0]); });
-      Array::Ptr full = new Array;
       RequestStore rs(db);
-      for (std::size_t i = 0; i < items->size(); ++i)
-        full->add(summary(*rs.find(items->get(static_cast<unsigned>(i)).convert<std::string>())));
-      items = full;
+      for (const auto& number : rs.numbers()) items->add(summary(*rs.find(number)));
     }
     auto o = obj();
     o->set("requests", items);

@@ -13,7 +13,6 @@
 #include "service/request_scope.hpp"
 #include "store/audit_log.hpp"
 #include "store/evidence_store.hpp"
-#include "store/rows.hpp"
 #include "store/supplier_repository.hpp"
 
 namespace hoshi {
@@ -255,7 +254,7 @@ IssueResult RequestService::issue_draft(const std::string& number, const std::st
 
 ConfirmResult RequestService::confirm(const std::string& number, const std::string& side, const std::string& sha256,
                                       const std::string& actor, const std::string& method_in, const PaperScan* scan,
-                                      const std::function<void(store::Database&)>& inside) {
+                                      const std::function<void(records::AgreementCodes&)>& inside) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
   if (side != "buyer" && side != "supplier")
     throw std::invalid_argument("side must be buyer or supplier, not \"" + side + "\"");
@@ -332,7 +331,10 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     }
     if (!confirm_step.allowed)
       throw StateConflict("version " + std::to_string(latest.version) + " is already confirmed by both sides");
-    if (inside) inside(db);
+    if (inside) {
+      records::AgreementCodes codes(db);
+      inside(codes);
+    }
     const std::string now = records::audit_now();
     rs.add_confirmation(number, {latest.version, side, want, now, actor, method});
     if (scan) {
@@ -380,22 +382,17 @@ std::vector<std::string> RequestService::expire(const std::string& actor) {
   const std::string today = svc_.today().iso();
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
-    auto rows = store::select_rows(db,
-                                   "SELECT number, vendor_code, state FROM requests WHERE due < :a AND state IN "
-                                   "('issued', 'acknowledged') AND NOT EXISTS (SELECT 1 FROM negotiation_steps s WHERE "
-                                   "s.number = requests.number AND s.side = 'supplier' AND s.kind <> 'acknowledge') "
-                                   "ORDER BY number",
-                                   {today}, 3);
     RequestStore rs(db);
+    const auto rows = rs.unanswered_past_due(today);
     AuditLog audit(db, svc_.principal());
     std::vector<std::string> out;
     const std::string now = records::audit_now();
-    for (auto& row : rows) {
-      rs.transition(*row[0], {row[2], model::code(model::State::expired), now, actor, "system",
-                              std::string("期限 経過（" + today + "）")});
-      audit.append({actor, "request.expired", *row[0], *row[1], json(state_doc(*row[2])),
+    for (const auto& r : rows) {
+      rs.transition(r.number, {r.state, model::code(model::State::expired), now, actor, "system",
+                               std::string("期限 経過（" + today + "）")});
+      audit.append({actor, "request.expired", r.number, r.vendor_code, json(state_doc(r.state)),
                     json(state_doc(model::code(model::State::expired)))});
-      out.push_back(*row[0]);
+      out.push_back(r.number);
     }
     tx.commit();
     return out;

@@ -14,6 +14,7 @@
 #include "domain/request_model.hpp"
 #include "service/letters.hpp"
 #include "service/service.hpp"
+#include "store/agreement_codes.hpp"
 #include "store/request_store.hpp"
 
 namespace hoshi {
@@ -122,7 +123,7 @@ class RequestService {
   // (the supplier page uses its one-time code there); what it throws refuses the confirmation.
   ConfirmResult confirm(const std::string& number, const std::string& side, const std::string& sha256,
                         const std::string& actor, const std::string& method, const PaperScan* scan = nullptr,
-                        const std::function<void(store::Database&)>& inside = {});
+                        const std::function<void(records::AgreementCodes&)>& inside = {});
   static constexpr const char* kSupplierLinkMethod = "supplier-form";
   // The supplier's link, after a one-time code mailed to its registered address was entered.
   static constexpr const char* kSupplierLinkCodeMethod = "supplier-form+one-time-code";

@@ -10,6 +10,8 @@
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -117,7 +119,9 @@ class Service {
   SupplierStanding update_status(const StatusUpdate& update);
 
   // Runs fn(store::Database&) holding the connection (one user at a time). Writers
-  // open their own store::WriteTransaction inside; errors come out as StoreError.
+  // open their own store::WriteTransaction inside; errors come out as StoreError. For
+  // service/ only (tests/layers/check_sql.py holds it): the layers above reach the
+  // store through with_repos.
   template <class Fn>
   auto with_db(Fn&& fn) -> decltype(fn(std::declval<store::Database&>())) {
     std::lock_guard db_lock(db_mutex_);
@@ -133,6 +137,26 @@ class Service {
   }
   // How many connections reads may use at once (1: they share the write connection).
   std::size_t read_connections() const { return read_pool_ ? read_pool_->size() : 1; }
+  // Runs fn(Repo&...) holding the connection, each repository made on it (with
+  // principal() as the "via" of its audit events where it takes one): how the layers
+  // above service/ use a repository without the raw connection.
+  template <class... Repos, class Fn>
+  auto with_repos(Fn&& fn) {
+    return with_db([&](store::Database& db) {
+      std::tuple<Repos...> repos{repo_on<Repos>(db)...};
+      return std::apply(fn, repos);
+    });
+  }
+  // The same inside a store::WriteTransaction of `mode`: fn(tx, Repo&...) commits it
+  // (tx.commit()), else everything it wrote is rolled back.
+  template <class... Repos, class Fn>
+  auto in_transaction(store::WriteTransaction::Mode mode, Fn&& fn) {
+    return with_db([&](store::Database& db) {
+      store::WriteTransaction tx(db, mode);
+      std::tuple<store::WriteTransaction&, Repos...> args{tx, repo_on<Repos>(db)...};
+      return std::apply(fn, args);
+    });
+  }
   // Evaluates a supplier's standing for today (without the cache).
   SupplierStanding evaluate_now(Supplier s) const { return evaluate(std::move(s), today()); }
   const std::string& schemas_dir() const { return schemas_dir_; }
@@ -162,6 +186,13 @@ class Service {
   };
   std::shared_ptr<const Board> board();
   std::shared_ptr<const Board> board_locked(store::Database& db, const Date& day);  // in a snapshot of db
+  template <class Repo>
+  Repo repo_on(store::Database& db) const {
+    if constexpr (std::is_constructible_v<Repo, store::Database&, std::string>)
+      return Repo(db, principal());
+    else
+      return Repo(db);
+  }
   SupplierStanding evaluate(Supplier s, const Date& today) const;
   void maybe_refresh();
   void refresh_now();

@@ -62,6 +62,18 @@ struct StaffRead {
 // `what`; nothing otherwise. Subject: the request number when one, else the vendor code.
 void record_staff_read(store::Database& db, const std::string& via, const std::string& actor,
                        const std::string& vendor_code, const std::string& view, const std::vector<StaffRead>& reads);
+// The same as a repository (for Service::with_repos).
+class StaffReads {
+ public:
+  explicit StaffReads(store::Database& db) : db_(db) {}
+  void record(const std::string& via, const std::string& actor, const std::string& vendor_code, const std::string& view,
+              const std::vector<StaffRead>& reads) {
+    record_staff_read(db_, via, actor, vendor_code, view, reads);
+  }
+
+ private:
+  store::Database& db_;
+};
 
 // What a request document of request_show (steps, agreements, self_check) shows that is
 // protected: "cost_figures" when a step or agreement carries a figure or basis,

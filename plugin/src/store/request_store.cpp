@@ -74,6 +74,35 @@ std::vector<RequestRecord> RequestStore::for_supplier(const std::string& vendor_
   return out;
 }
 
+namespace {
+const store::Columns kState{"number", "vendor_code", "state"};
+RequestState state_of(const store::NamedRow& r) { return {r.text("number"), r.text("vendor_code"), r.text("state")}; }
+}  // namespace
+
+std::vector<std::string> RequestStore::numbers() {
+  std::vector<std::string> out;
+  store::for_each_named(db_, kState, "FROM requests ORDER BY number", {},
+                        [&](const store::NamedRow& r) { out.push_back(r.text("number")); });
+  return out;
+}
+
+std::vector<RequestState> RequestStore::by_last_step() {
+  std::vector<RequestState> out;
+  store::for_each_named(db_, kState, "FROM requests ORDER BY last_step_at", {},
+                        [&](const store::NamedRow& r) { out.push_back(state_of(r)); });
+  return out;
+}
+
+std::vector<RequestState> RequestStore::unanswered_past_due(const std::string& today) {
+  std::vector<RequestState> out;
+  store::for_each_named(db_, kState,
+                        "FROM requests WHERE due < :a AND state IN ('issued', 'acknowledged') AND NOT EXISTS "
+                        "(SELECT 1 FROM negotiation_steps s WHERE s.number = requests.number AND s.side = 'supplier' "
+                        "AND s.kind <> 'acknowledge') ORDER BY number",
+                        {today}, [&](const store::NamedRow& r) { out.push_back(state_of(r)); });
+  return out;
+}
+
 void RequestStore::transition(const std::string& number, const TransitionRecord& t) {
   execute(db_,
           "INSERT INTO request_transitions (number, from_state, to_state, at, actor, side, reason) "

@@ -43,9 +43,20 @@ struct ConfirmationRecord {
   std::string side, sha256, at, actor, method;
 };
 
+// A request's number, supplier and state, for the lists that pick by state.
+struct RequestState {
+  std::string number, vendor_code, state;
+};
+
 class RequestStore {
  public:
   explicit RequestStore(store::Database& db) : db_(db) {}
+
+  std::vector<std::string> numbers();        // every request's, in order
+  std::vector<RequestState> by_last_step();  // every request, the oldest last step first
+  // Issued or acknowledged, due before `today` (YYYY-MM-DD), with no supplier step but an
+  // acknowledgement: the ones that expire. By number.
+  std::vector<RequestState> unanswered_past_due(const std::string& today);
 
   // Next number for (prefix, year): "PREFIX2026-00042". Needs the write transaction.
   std::string next_number(const std::string& prefix, int year);

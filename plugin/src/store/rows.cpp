@@ -2,6 +2,9 @@
 
 #include <soci/soci.h>
 
+#include <charconv>
+#include <stdexcept>
+
 #include "store/sqlite_direct.hpp"
 
 namespace hoshi::store {
@@ -145,6 +148,40 @@ long long execute(Database& db, const std::string& sql, const std::vector<Param>
     st.execute(true);
     return st.get_affected_rows();
   });
+}
+
+Columns::Columns(std::initializer_list<const char*> exprs) {
+  for (std::string_view e : exprs) {
+    list_ += (list_.empty() ? "" : ", ") + std::string(e);
+    if (auto as = e.rfind(" AS "); as != std::string_view::npos)
+      e = e.substr(as + 4);
+    else if (auto dot = e.rfind('.'); dot != std::string_view::npos)
+      e = e.substr(dot + 1);
+    names_.emplace_back(e);
+  }
+}
+
+int Columns::index(std::string_view name) const {
+  for (std::size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return static_cast<int>(i);
+  throw std::logic_error("column \"" + std::string(name) + "\" is not selected (" + list_ + ")");
+}
+
+long long NamedRow::integer(std::string_view name, long long if_null) const {
+  const auto& v = (*this)[name];
+  if (!v) return if_null;
+  long long n = 0;
+  const char* end = v->data() + v->size();
+  auto [p, ec] = std::from_chars(v->data(), end, n);
+  if (ec != std::errc() || p != end || v->empty())
+    throw StoreError(StoreError::Kind::error,
+                     "column " + std::string(name) + ": stored value \"" + *v + "\" is not a whole number");
+  return n;
+}
+
+void for_each_named(Database& db, const Columns& cols, const std::string& rest, const std::vector<Param>& params,
+                    const std::function<void(const NamedRow&)>& fn) {
+  for_each_row(db, "SELECT " + cols.list() + " " + rest, params, cols.size(), [&](Row& r) { fn(NamedRow(cols, r)); });
 }
 
 }  // namespace hoshi::store

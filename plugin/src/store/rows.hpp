@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/database.hpp"
@@ -34,5 +35,38 @@ std::vector<Row> select_rows(Database& db, const std::string& sql, const std::ve
 std::optional<Row> select_one(Database& db, const std::string& sql, const std::vector<Param>& params, int columns);
 // Runs an INSERT/UPDATE/DELETE; returns the rows it touched.
 long long execute(Database& db, const std::string& sql, const std::vector<Param>& params);
+
+// A SELECT's column list, written once: each entry an expression, named by its "AS x"
+// alias, else by what follows its last '.' ("r.vendor_code" is vendor_code). The rows
+// of select_named are read by these names, so nobody keeps column counts by hand.
+class Columns {
+ public:
+  Columns(std::initializer_list<const char*> exprs);
+  const std::string& list() const { return list_; }  // "a, b, c AS x", for the SELECT
+  int size() const { return static_cast<int>(names_.size()); }
+  int index(std::string_view name) const;  // throws std::logic_error for a name not in the list
+
+ private:
+  std::vector<std::string> names_;
+  std::string list_;
+};
+
+// One row of a select over Columns, read by column name.
+class NamedRow {
+ public:
+  NamedRow(const Columns& cols, const Row& row) : cols_(cols), row_(row) {}
+  const std::optional<std::string>& operator[](std::string_view name) const { return row_[cols_.index(name)]; }
+  std::string text(std::string_view name) const { return (*this)[name].value_or(""); }
+  // NULL as `if_null`; a stored value that is not a whole number is a StoreError naming the column.
+  long long integer(std::string_view name, long long if_null = 0) const;
+
+ private:
+  const Columns& cols_;
+  const Row& row_;
+};
+
+// SELECT <cols> <rest> (rest: FROM … WHERE … with :a, :b … bound in order), row by row.
+void for_each_named(Database& db, const Columns& cols, const std::string& rest, const std::vector<Param>& params,
+                    const std::function<void(const NamedRow&)>& fn);
 
 }  // namespace hoshi::store

@@ -23,6 +23,15 @@ struct StaffClaims {
 
 // The named server secret, created (256 random bits) on first use. Safe across processes.
 std::string server_secret(store::Database& db, const std::string& name);
+// The same as a repository (for Service::with_repos).
+class ServerSecrets {
+ public:
+  explicit ServerSecrets(store::Database& db) : db_(db) {}
+  std::string get(const std::string& name) { return server_secret(db_, name); }
+
+ private:
+  store::Database& db_;
+};
 
 // "/erp/login?u=…&r=…&next=…&e=…&n=…&s=…" (percent-encoded). Throws
 // std::invalid_argument for an empty or multi-line user, or `next` outside /erp/.

@@ -1,4 +1,5 @@
 #include "store/supplier_repository.hpp"
+#include "store/rows.hpp"
 
 #include <soci/soci.h>
 
@@ -109,6 +110,11 @@ std::optional<Supplier> SupplierRepository::find(const std::string& vendor_code)
   auto rows = select("WHERE vendor_code = :c", {vendor_code}, 1);
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
+}
+
+std::optional<std::string> SupplierRepository::name_of(const std::string& vendor_code) {
+  auto r = store::select_one(db_, "SELECT name FROM suppliers WHERE vendor_code = :a", {vendor_code}, 1);
+  return r ? (*r)[0] : std::nullopt;
 }
 
 std::vector<Supplier> SupplierRepository::find_by_corporate_number(const std::string& number, std::size_t limit) {

@@ -35,6 +35,8 @@ class SupplierRepository {
   explicit SupplierRepository(Database& db) : db_(db) {}
 
   std::optional<Supplier> find(const std::string& vendor_code);
+  // The supplier's stored name; nullopt for an unknown code (or a NULL name).
+  std::optional<std::string> name_of(const std::string& vendor_code);
   // Suppliers with this 法人番号, by vendor code, at most `limit`.
   std::vector<Supplier> find_by_corporate_number(const std::string& number, std::size_t limit);
   // Every supplier matching the filter, ordered by vendor code.

@@ -339,6 +339,21 @@ void WebhookQueue::enable(const std::string& name, const std::string& actor) {
   tx.commit();
 }
 
+std::vector<EndpointState> WebhookQueue::disabled() {
+  static const store::Columns cols{"name", "last_error", "disabled_at"};
+  std::vector<EndpointState> out;
+  store::for_each_named(db_, cols, "FROM webhook_endpoints WHERE state = 'disabled' ORDER BY name", {},
+                        [&](const store::NamedRow& r) {
+                          EndpointState s;
+                          s.name = r.text("name");
+                          s.state = "disabled";
+                          s.last_error = r["last_error"];
+                          s.disabled_at = r["disabled_at"];
+                          out.push_back(std::move(s));
+                        });
+  return out;
+}
+
 std::vector<EndpointState> WebhookQueue::status() {
   std::vector<EndpointState> out;
   for (auto& r : select_rows(db_,

@@ -100,6 +100,8 @@ class WebhookQueue {
   void enable(const std::string& name, const std::string& actor);
 
   std::vector<EndpointState> status();
+  // The disabled endpoints, by name: name, last_error and disabled_at filled.
+  std::vector<EndpointState> disabled();
 
  private:
   store::Database& db_;
