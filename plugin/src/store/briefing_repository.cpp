@@ -14,7 +14,7 @@ namespace {
 
 // the newest id of rows matching `where` (just inserted, inside the writer's transaction)
 long long last_id(store::Database& db, const std::string& from_where, const std::vector<Param>& params) {
-  static const Columns id{"MAX(id) AS id"};
+  static const Columns id("MAX(id) AS id");
   long long out = 0;
   for_each_named(db, id, from_where, params, [&](const NamedRow& r) { out = r.integer("id"); });
   return out;
@@ -47,7 +47,7 @@ long long BriefingAnswers::add(long long campaign_id, const BriefingAnswerRecord
 }
 
 std::vector<BriefingAnswerRecord> BriefingAnswers::of(long long campaign_id, const std::string& vendor_code) {
-  static const Columns cols{"id", "vendor_code", "answer", "attendees", "note", "via", "recorded_at", "recorded_by"};
+  static const Columns cols("id, vendor_code, answer, attendees, note, via, recorded_at, recorded_by");
   std::vector<BriefingAnswerRecord> out;
   auto add = [&](const NamedRow& r) {
     BriefingAnswerRecord a;
@@ -70,7 +70,7 @@ std::vector<BriefingAnswerRecord> BriefingAnswers::of(long long campaign_id, con
 }
 
 long long BriefingMaterials::count(long long campaign_id) {
-  static const Columns cols{"COUNT(*) AS n"};
+  static const Columns cols("COUNT(*) AS n");
   long long n = 0;
   for_each_named(db_, cols, "FROM briefing_materials WHERE campaign_id = :a", {campaign_id},
                  [&](const NamedRow& r) { n = r.integer("n"); });
@@ -87,7 +87,7 @@ long long BriefingMaterials::add(const BriefingMaterial& m, const std::string& c
 }
 
 std::vector<BriefingMaterial> BriefingMaterials::of(long long campaign_id) {
-  static const Columns cols{"id", "filename", "media_type", "size_bytes", "sha256", "added_at", "added_by"};
+  static const Columns cols("id, filename, media_type, size_bytes, sha256, added_at, added_by");
   std::vector<BriefingMaterial> out;
   for_each_named(db_, cols, "FROM briefing_materials WHERE campaign_id = :a ORDER BY id", {campaign_id},
                  [&](const NamedRow& r) { out.push_back(material_of(r, campaign_id, r.integer("id"))); });
@@ -95,7 +95,7 @@ std::vector<BriefingMaterial> BriefingMaterials::of(long long campaign_id) {
 }
 
 std::optional<std::pair<BriefingMaterial, std::string>> BriefingMaterials::find(long long campaign_id, long long id) {
-  static const Columns cols{"filename", "media_type", "size_bytes", "sha256", "added_at", "added_by", "content_base64"};
+  static const Columns cols("filename, media_type, size_bytes, sha256, added_at, added_by, content_base64");
   std::optional<std::pair<BriefingMaterial, std::string>> out;
   for_each_named(db_, cols, "FROM briefing_materials WHERE campaign_id = :a AND id = :b", {campaign_id, id},
                  [&](const NamedRow& r) { out.emplace(material_of(r, campaign_id, id), r.text("content_base64")); });

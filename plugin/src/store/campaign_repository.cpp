@@ -12,8 +12,9 @@ using store::Param;
 
 namespace {
 
-const Columns kCampaign{"c.id",    "c.kind",       "c.template AS templ", "c.title",  "c.spec",
-                        "c.state", "c.created_at", "c.created_by",        "c.send_at"};
+const std::string kCampaignList =
+    "c.id, c.kind, c.template AS templ, c.title, c.spec, c.state, c.created_at, c.created_by, c.send_at";
+const Columns kCampaign(kCampaignList);
 
 CampaignRow campaign_of(const NamedRow& r) {
   CampaignRow c;
@@ -42,7 +43,7 @@ long long Campaigns::insert(const CampaignRow& c) {
           "INSERT INTO campaigns (kind, template, title, spec, state, send_at, created_at, created_by) "
           "VALUES (:a, :b, :c, :d, 'draft', :e, :f, :g)",
           {c.kind, c.templ, c.title, c.spec, c.send_at, c.created_at, c.created_by});
-  static const Columns id{"MAX(id) AS id"};
+  static const Columns id("MAX(id) AS id");
   long long out = 0;
   for_each_named(db_, id, "FROM campaigns WHERE created_at = :a AND created_by = :b", {c.created_at, c.created_by},
                  [&](const NamedRow& r) { out = r.integer("id"); });
@@ -57,17 +58,10 @@ std::optional<CampaignRow> Campaigns::find(long long id) {
 }
 
 std::vector<CampaignSummary> Campaigns::list() {
-  static const Columns cols{"c.id",
-                            "c.kind",
-                            "c.template AS templ",
-                            "c.title",
-                            "c.spec",
-                            "c.state",
-                            "c.created_at",
-                            "c.created_by",
-                            "c.send_at",
-                            "(SELECT COUNT(*) FROM campaign_recipients r WHERE r.campaign_id = c.id) AS recipients",
-                            "(SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.state = 'sent') AS sent"};
+  static const Columns cols(
+      kCampaignList +
+      ", (SELECT COUNT(*) FROM campaign_recipients r WHERE r.campaign_id = c.id) AS recipients"
+      ", (SELECT COUNT(*) FROM outbox o WHERE o.campaign_id = c.id AND o.state = 'sent') AS sent");
   std::vector<CampaignSummary> out;
   for_each_named(db_, cols, "FROM campaigns c ORDER BY c.id DESC", {}, [&](const NamedRow& r) {
     out.push_back({campaign_of(r), r.integer("recipients"), r.integer("sent")});
@@ -98,17 +92,9 @@ bool CampaignRecipients::invited(long long campaign_id, const std::string& vendo
 }
 
 std::vector<RecipientStatus> CampaignRecipients::status(long long campaign_id) {
-  static const Columns cols{"r.vendor_code",
-                            "s.name",
-                            "r.topic",
-                            "r.channel",
-                            "r.problem",
-                            "r.request_number",
-                            "q.state AS request_state",
-                            "o.state AS mail_state",
-                            "o.last_reply",
-                            "o.sent_at",
-                            "o.recipient"};
+  static const Columns cols(
+      "r.vendor_code, s.name, r.topic, r.channel, r.problem, r.request_number, q.state AS request_state, "
+      "o.state AS mail_state, o.last_reply, o.sent_at, o.recipient");
   std::vector<RecipientStatus> out;
   for_each_named(db_, cols,
                  "FROM campaign_recipients r LEFT JOIN suppliers s ON s.vendor_code = r.vendor_code "
@@ -134,7 +120,7 @@ std::vector<RecipientStatus> CampaignRecipients::status(long long campaign_id) {
 }
 
 std::vector<PostRecipient> CampaignRecipients::by_post(long long campaign_id) {
-  static const Columns cols{"r.vendor_code", "r.topic", "r.request_number", "s.name", "s.contact"};
+  static const Columns cols("r.vendor_code, r.topic, r.request_number, s.name, s.contact");
   std::vector<PostRecipient> out;
   for_each_named(
       db_, cols,
@@ -147,7 +133,7 @@ std::vector<PostRecipient> CampaignRecipients::by_post(long long campaign_id) {
 }
 
 std::vector<std::pair<std::string, std::string>> CampaignRecipients::invited_suppliers(long long campaign_id) {
-  static const Columns cols{"DISTINCT r.vendor_code", "s.name"};
+  static const Columns cols("DISTINCT r.vendor_code, s.name");
   std::vector<std::pair<std::string, std::string>> out;
   for_each_named(db_, cols,
                  "FROM campaign_recipients r LEFT JOIN suppliers s ON s.vendor_code = r.vendor_code "
@@ -169,7 +155,7 @@ void RemindersSent::add(const std::string& request_number, int days_before, long
 }
 
 std::optional<MailPreference> MailPreferences::find(const std::string& vendor_code) {
-  static const Columns cols{"post_only", "note"};
+  static const Columns cols("post_only, note");
   std::optional<MailPreference> out;
   for_each_named(db_, cols, "FROM mail_preferences WHERE vendor_code = :a", {vendor_code}, [&](const NamedRow& r) {
     out = MailPreference{r.text("post_only") == "1", r.text("note")};

@@ -75,7 +75,7 @@ std::vector<RequestRecord> RequestStore::for_supplier(const std::string& vendor_
 }
 
 namespace {
-const store::Columns kState{"number", "vendor_code", "state"};
+const store::Columns kState("number, vendor_code, state");
 RequestState state_of(const store::NamedRow& r) { return {r.text("number"), r.text("vendor_code"), r.text("state")}; }
 }  // namespace
 

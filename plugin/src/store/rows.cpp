@@ -150,13 +150,24 @@ long long execute(Database& db, const std::string& sql, const std::vector<Param>
   });
 }
 
-Columns::Columns(std::initializer_list<const char*> exprs) {
-  for (std::string_view e : exprs) {
-    list_ += (list_.empty() ? "" : ", ") + std::string(e);
+Columns::Columns(std::string list) : list_(std::move(list)) {
+  std::string_view all = list_;
+  int depth = 0;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= all.size(); ++i) {
+    if (i < all.size() && all[i] != ',') {
+      depth += all[i] == '(' ? 1 : all[i] == ')' ? -1 : 0;
+      continue;
+    }
+    if (depth > 0) continue;  // a comma inside a sub-select or a call
+    std::string_view e = all.substr(from, i - from);
+    from = i + 1;
     if (auto as = e.rfind(" AS "); as != std::string_view::npos)
       e = e.substr(as + 4);
     else if (auto dot = e.rfind('.'); dot != std::string_view::npos)
       e = e.substr(dot + 1);
+    while (!e.empty() && e.front() == ' ') e.remove_prefix(1);
+    while (!e.empty() && e.back() == ' ') e.remove_suffix(1);
     names_.emplace_back(e);
   }
 }

@@ -36,19 +36,20 @@ std::optional<Row> select_one(Database& db, const std::string& sql, const std::v
 // Runs an INSERT/UPDATE/DELETE; returns the rows it touched.
 long long execute(Database& db, const std::string& sql, const std::vector<Param>& params);
 
-// A SELECT's column list, written once: each entry an expression, named by its "AS x"
-// alias, else by what follows its last '.' ("r.vendor_code" is vendor_code). The rows
-// of select_named are read by these names, so nobody keeps column counts by hand.
+// A SELECT's column list, written once ("r.id, s.name, COUNT(*) AS n"): each item is
+// named by its "AS x" alias, else by what follows its last '.' ("r.vendor_code" is
+// vendor_code). The rows of for_each_named are read by these names, so nobody keeps
+// column positions or counts by hand.
 class Columns {
  public:
-  Columns(std::initializer_list<const char*> exprs);
-  const std::string& list() const { return list_; }  // "a, b, c AS x", for the SELECT
+  explicit Columns(std::string list);
+  const std::string& list() const { return list_; }
   int size() const { return static_cast<int>(names_.size()); }
   int index(std::string_view name) const;  // throws std::logic_error for a name not in the list
 
  private:
-  std::vector<std::string> names_;
   std::string list_;
+  std::vector<std::string> names_;
 };
 
 // One row of a select over Columns, read by column name.

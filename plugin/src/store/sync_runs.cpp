@@ -18,7 +18,7 @@ void SyncRuns::record(const std::string& connector, const std::string& started_a
 }
 
 std::string SyncRuns::last_finished(const std::string& connector) {
-  static const Columns cols{"MAX(finished_at) AS finished_at"};
+  static const Columns cols("MAX(finished_at) AS finished_at");
   std::string out;
   for_each_named(db_, cols, "FROM sync_runs WHERE connector = :a", {connector},
                  [&](const NamedRow& r) { out = r.text("finished_at"); });
@@ -26,7 +26,7 @@ std::string SyncRuns::last_finished(const std::string& connector) {
 }
 
 std::vector<SyncRun> SyncRuns::latest_failed() {
-  static const Columns cols{"s.connector", "s.report", "s.finished_at"};
+  static const Columns cols("s.connector, s.report, s.finished_at");
   std::vector<SyncRun> out;
   for_each_named(db_, cols,
                  "FROM sync_runs s WHERE s.outcome = 'failed' AND s.id = (SELECT MAX(t.id) FROM sync_runs t "
@@ -38,7 +38,7 @@ std::vector<SyncRun> SyncRuns::latest_failed() {
 }
 
 std::vector<std::pair<std::string, std::string>> ConnectorLinks::of(const std::string& connector) {
-  static const Columns cols{"vendor_code", "external_id"};
+  static const Columns cols("vendor_code, external_id");
   std::vector<std::pair<std::string, std::string>> out;
   for_each_named(db_, cols, "FROM connector_links WHERE connector = :a ORDER BY vendor_code", {connector},
                  [&](const NamedRow& r) { out.emplace_back(r.text("vendor_code"), r.text("external_id")); });

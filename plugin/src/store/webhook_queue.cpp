@@ -340,7 +340,7 @@ void WebhookQueue::enable(const std::string& name, const std::string& actor) {
 }
 
 std::vector<EndpointState> WebhookQueue::disabled() {
-  static const store::Columns cols{"name", "last_error", "disabled_at"};
+  static const store::Columns cols("name, last_error, disabled_at");
   std::vector<EndpointState> out;
   store::for_each_named(db_, cols, "FROM webhook_endpoints WHERE state = 'disabled' ORDER BY name", {},
                         [&](const store::NamedRow& r) {
