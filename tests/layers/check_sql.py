@@ -40,7 +40,7 @@ API = [re.compile(p) for p in (
 SERVICE_LAYER = ("plugin/src/service/", "plugin/src/importer/", "plugin/src/mail/")  # as CMakeLists.txt
 INCLUDE = re.compile(r"^\s*#\s*include\s*[<\"](soci/|sqlite3\.h|libpq-fe\.h|postgresql/|store/rows\.hpp|"
                      r"store/sqlite_direct\.hpp)")
-WITH_DB = re.compile(r"\bwith_db\s*\(")
+WITH_DB = re.compile(r"\bwith_(read_)?db\s*\(")
 OPENS_DB = re.compile(r"\bstore::Database\s+\w+\s*[({]")
 
 
@@ -132,7 +132,7 @@ def scan_file(path, rel):
                 found.append((rel, ln, "database API: " + m.group(0).strip()))
                 break
         if not service and not store and WITH_DB.search(src):
-            found.append((rel, ln, "Service::with_db (the raw connection) above the service layer: use with_repos"))
+            found.append((rel, ln, "Service::with_db / with_read_db (the raw connection) above the service layer: use with_repos"))
         if not service and not store and OPENS_DB.search(src):
             found.append((rel, ln, "opens a store::Database above the service layer"))
     return found
