@@ -9,7 +9,6 @@ namespace hoshi::records {
 
 using store::execute;
 using store::Param;
-using store::Row;
 using store::select_rows;
 
 namespace {
@@ -17,20 +16,22 @@ constexpr const char* kRequestColumns =
     "number, vendor_code, level, state, due, body, guardrails, created_at, created_by, issued_at, last_step_at, "
     "origin";
 
-RequestRecord request_from(Row& r) {
+const store::Columns kRequest(kRequestColumns);
+
+RequestRecord request_from(const store::NamedRow& r) {
   RequestRecord q;
-  q.number = std::move(*r[0]);
-  q.vendor_code = std::move(*r[1]);
-  q.level = r[2].value_or("");  // NULL: a supplier-initiated negotiation
-  q.state = std::move(*r[3]);
-  q.due = std::move(*r[4]);
-  q.body = std::move(*r[5]);
-  q.guardrails = std::move(*r[6]);
-  q.created_at = std::move(*r[7]);
-  q.created_by = std::move(*r[8]);
-  q.issued_at = std::move(r[9]);
-  q.last_step_at = std::move(*r[10]);
-  q.origin = r[11].value_or("buyer");
+  q.number = r.text("number");
+  q.vendor_code = r.text("vendor_code");
+  q.level = r.text("level");  // NULL: a supplier-initiated negotiation
+  q.state = r.text("state");
+  q.due = r.text("due");
+  q.body = r.text("body");
+  q.guardrails = r.text("guardrails");
+  q.created_at = r.text("created_at");
+  q.created_by = r.text("created_by");
+  q.issued_at = r["issued_at"];
+  q.last_step_at = r.text("last_step_at");
+  q.origin = r["origin"].value_or("buyer");
   return q;
 }
 
@@ -58,19 +59,16 @@ void RequestStore::insert(const RequestRecord& r) {
 }
 
 std::optional<RequestRecord> RequestStore::find(const std::string& number) {
-  auto rows =
-      select_rows(db_, std::string("SELECT ") + kRequestColumns + " FROM requests WHERE number = :a", {number}, 12);
-  if (rows.empty()) return std::nullopt;
-  return request_from(rows[0]);
+  std::optional<RequestRecord> out;
+  store::for_each_named(db_, kRequest, "FROM requests WHERE number = :a", {number},
+                        [&](const store::NamedRow& r) { out = request_from(r); });
+  return out;
 }
 
 std::vector<RequestRecord> RequestStore::for_supplier(const std::string& vendor_code) {
   std::vector<RequestRecord> out;
-  for (auto& r : select_rows(db_,
-                             std::string("SELECT ") + kRequestColumns +
-                                 " FROM requests WHERE vendor_code = :a ORDER BY created_at, number",
-                             {vendor_code}, 12))
-    out.push_back(request_from(r));
+  store::for_each_named(db_, kRequest, "FROM requests WHERE vendor_code = :a ORDER BY created_at, number",
+                        {vendor_code}, [&](const store::NamedRow& r) { out.push_back(request_from(r)); });
   return out;
 }
 
