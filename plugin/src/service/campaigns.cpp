@@ -1,4 +1,5 @@
 #include "service/campaigns.hpp"
+#include "domain/lifecycles.hpp"
 #include "domain/request_model.hpp"
 
 #include <algorithm>
@@ -297,7 +298,14 @@ Object::Ptr CampaignService::queue(long long id, const std::string& actor) {
   if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
   Loaded l = load(id);
   const bool repeatable = l.spec.kind == "reminder" || l.spec.kind == "agreement_notice";
-  if (l.state != "draft" && !repeatable)
+  // the campaign life cycle (domain/lifecycles.hpp): a draft is queued once; a repeatable
+  // campaign (reminders, agreement notices) may be queued again
+  auto may_queue = [&](const std::string& stored) {
+    const model::CampaignState from = model::stored_campaign_state(stored);
+    return model::next(from, model::CampaignEvent::queue) ||
+           (repeatable && model::next(from, model::CampaignEvent::queue_again));
+  };
+  if (!may_queue(l.state))
     throw StateConflict("campaign " + std::to_string(id) + " is already queued; see `campaign status`");
   auto suppliers = select_suppliers(svc_, l.spec.suppliers);
   StepRun run = svc_.with_db([&](store::Database& db) {
@@ -305,8 +313,7 @@ Object::Ptr CampaignService::queue(long long id, const std::string& actor) {
     records::Campaigns campaigns(db);
     auto now = campaigns.find(id);
     if (!now) throw std::out_of_range("no campaign " + std::to_string(id));
-    if (now->state != "draft" && !repeatable)
-      throw StateConflict("campaign " + std::to_string(id) + " was queued meanwhile");
+    if (!may_queue(now->state)) throw StateConflict("campaign " + std::to_string(id) + " was queued meanwhile");
     StepRun r = run_step(svc_, templates_, db, id, l.spec, suppliers, actor, false, "");
     campaigns.mark_queued(id, records::audit_now(), actor);
     auto after = obj();
@@ -321,7 +328,7 @@ Object::Ptr CampaignService::queue(long long id, const std::string& actor) {
   });
   auto o = obj();
   o->set("campaign", id);
-  o->set("state", std::string("queued"));
+  o->set("state", std::string(model::code(model::CampaignState::queued)));
   o->set("email", run.email);
   o->set("post", run.post);
   o->set("none", run.none);

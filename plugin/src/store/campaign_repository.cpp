@@ -1,5 +1,7 @@
 #include "store/campaign_repository.hpp"
 
+#include "domain/lifecycles.hpp"
+
 #include "store/rows.hpp"
 
 namespace hoshi::records {
@@ -41,8 +43,9 @@ bool any(store::Database& db, const std::string& sql, const std::vector<Param>& 
 long long Campaigns::insert(const CampaignRow& c) {
   execute(db_,
           "INSERT INTO campaigns (kind, template, title, spec, state, send_at, created_at, created_by) "
-          "VALUES (:a, :b, :c, :d, 'draft', :e, :f, :g)",
-          {c.kind, c.templ, c.title, c.spec, c.send_at, c.created_at, c.created_by});
+          "VALUES (:a, :b, :c, :d, :e, :f, :g, :h)",
+          {c.kind, c.templ, c.title, c.spec, std::string(model::code(model::CampaignState::draft)), c.send_at,
+           c.created_at, c.created_by});
   static const Columns id("MAX(id) AS id");
   long long out = 0;
   for_each_named(db_, id, "FROM campaigns WHERE created_at = :a AND created_by = :b", {c.created_at, c.created_by},
@@ -70,7 +73,8 @@ std::vector<CampaignSummary> Campaigns::list() {
 }
 
 void Campaigns::mark_queued(long long id, const std::string& at, const std::string& actor) {
-  execute(db_, "UPDATE campaigns SET state = 'queued', queued_at = :a, queued_by = :b WHERE id = :c", {at, actor, id});
+  execute(db_, "UPDATE campaigns SET state = :a, queued_at = :b, queued_by = :c WHERE id = :d",
+          {std::string(model::code(model::CampaignState::queued)), at, actor, id});
 }
 
 void CampaignRecipients::add(long long campaign_id, const RecipientRow& r) {
