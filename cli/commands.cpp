@@ -63,22 +63,6 @@ namespace {
 
 std::unique_ptr<Service> open(const Globals& g, bool must_exist) { return open_service(g, must_exist); }
 
-const char* standing_ja(Standing s) {
-  switch (s) {
-    case Standing::meets:
-      return "適合";
-    case Standing::expiring:
-      return "期限間近";
-    case Standing::expired:
-      return "期限切れ";
-    case Standing::below:
-      return "未達";
-    case Standing::unknown:
-      break;
-  }
-  return "不明";
-}
-
 void print_json(const Poco::Dynamic::Var& v) { std::cout << api::to_string(v) << "\n"; }
 
 }  // namespace
@@ -255,8 +239,8 @@ int cmd_status(const Globals& g, Args& a) {
   std::cout << "\n  SCS               " << levels::scs_symbol(s->view.scs_level);
   if (sup[Field::scs_valid_until]) std::cout << "（有効期限 " << *sup[Field::scs_valid_until] << "）";
   std::cout << "\n  要求レベル        ★" << s->standing.required_scs << "\n"
-            << "  判定              " << standing_name(s->standing.standing) << "（"
-            << (s->standing.interim ? standing_label_ja(s->standing) : standing_ja(s->standing.standing)) << "）\n"
+            << "  判定              " << standing_name(s->standing.standing) << "（" << standing_label(s->standing)
+            << "）\n"
             << "  理由              " << s->standing.reason << "\n";
   return kOk;
 }

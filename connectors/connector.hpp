@@ -40,7 +40,7 @@ struct StandingRow {
   Standing standing = Standing::unknown;
   int required_scs = 3;
   // 充足, 期限間近, 期限切れ, 不足, 未報告, or 当社の暫定基準（★3相当）(・期限間近) when the
-  // standing rests on the buyer's own interim rule (standing_label_ja of the result)
+  // standing rests on the buyer's own interim rule (standing_label of the result)
   std::string label;
 };
 

@@ -218,9 +218,9 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
       if (auto s = svc.get(row.vendor_code)) {  // absent only in a dry run that would create it
         row.standing = s->standing.standing;
         row.required_scs = s->standing.required_scs;
-        row.label = standing_label_ja(s->standing);  // 当社の暫定基準（★3相当） under an interim rule
+        row.label = standing_label(s->standing);  // 当社の暫定基準（★3相当） under an interim rule
       } else {
-        row.label = standing_label_ja(row.standing);
+        row.label = standing_word(row.standing);
       }
     }
     try {

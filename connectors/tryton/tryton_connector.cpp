@@ -201,7 +201,7 @@ class TrytonConnector : public Connector {
     Array::Ptr missing = new Array;
     std::vector<std::string> names;
     std::vector<std::string> wanted;
-    for (Standing st : kAllStandings) wanted.emplace_back(standing_label_ja(st));
+    for (Standing st : kAllStandings) wanted.emplace_back(standing_word(st));
     for (const auto& l : row_labels)
       if (std::find(wanted.begin(), wanted.end(), l) == wanted.end()) wanted.push_back(l);
     for (const auto& label : wanted)

@@ -75,13 +75,13 @@ class EquivalentService(CliTest):
         self.assertEqual((x1["standing"], x1["basis"], x1["standing_label"]), ("expired", None, "期限切れ"))
         self.assertIn("同等のサービスの有効期限が 2026-10-31 に終了", x1["reason"])
 
-        # the CLI's words: the buyer's rule, not 適合
+        # the CLI's words (core/vocabulary.hpp): the buyer's rule, not 充足
         p = self.run_cli("status", "E1")
         self.assertEqual(p.returncode, 0, p.err)
         self.assertIn("meets（" + INTERIM + "）", p.out)
-        self.assertNotIn("適合", p.out)
+        self.assertNotIn("充足", p.out)
         self.assertIn("同等のサービス    " + EQUIV + "（有効期限 2027-06-30）", p.out)
-        self.assertIn("適合", self.run_cli("status", "S1").out)
+        self.assertIn("meets（充足）", self.run_cli("status", "S1").out)
 
     def test_bad_equivalent_cells_are_named_by_row_and_column_and_change_nothing(self):
         rows = [

@@ -192,7 +192,7 @@ BOOST_AUTO_TEST_CASE(an_equivalent_service_counts_like_otasuketai_under_the_inte
   r = evaluate(policy(), v, kToday);
   BOOST_TEST(r.standing == Standing::expiring);
   BOOST_TEST(r.until->iso() == "2026-12-31");
-  BOOST_TEST(standing_label_ja(r) == "当社の暫定基準（★3相当）・期限間近");
+  BOOST_TEST(standing_label(r) == "当社の暫定基準（★3相当）・期限間近");
 
   v.equiv_until = Date{2026, 10, 31};  // ended
   r = evaluate(policy(), v, kToday);
@@ -232,7 +232,7 @@ BOOST_AUTO_TEST_CASE(a_rule_without_equivalent_accepts_only_the_service) {
 BOOST_AUTO_TEST_CASE(an_interim_standing_is_labelled_as_the_buyers_own_rule_never_as_meeting_the_scheme) {
   StatusView v = sa2_with_equivalent(Date{2027, 6, 30});
   auto r = evaluate(policy(), v, kToday);
-  BOOST_TEST(standing_label_ja(r) == "当社の暫定基準（★3相当）");
+  BOOST_TEST(standing_label(r) == "当社の暫定基準（★3相当）");
   BOOST_TEST(std::string(standing_basis(r)) == "interim");
   BOOST_TEST(r.reason.find("当社の暫定基準（★3相当）") == 0u, r.reason);
   BOOST_TEST(r.reason.find("SCS★3の取得ではありません") != std::string::npos, r.reason);
@@ -244,7 +244,7 @@ BOOST_AUTO_TEST_CASE(an_interim_standing_is_labelled_as_the_buyers_own_rule_neve
   scs.scs_level = 3;
   scs.scs_valid_until = Date{2027, 9, 30};
   r = evaluate(policy(), scs, kToday);
-  BOOST_TEST(standing_label_ja(r) == "充足");
+  BOOST_TEST(standing_label(r) == "充足");
   BOOST_TEST(std::string(standing_basis(r)) == "scheme");
   BOOST_TEST(!r.interim.has_value());
 
@@ -252,8 +252,8 @@ BOOST_AUTO_TEST_CASE(an_interim_standing_is_labelled_as_the_buyers_own_rule_neve
   low.sa_level = 0;
   r = evaluate(policy(), low, kToday);
   BOOST_TEST(std::string(standing_basis(r)).empty());
-  BOOST_TEST(standing_label_ja(r) == "不足");
-  BOOST_TEST(interim_label_ja(4) == "当社の暫定基準（★4相当）");
+  BOOST_TEST(standing_label(r) == "不足");
+  BOOST_TEST(vocab::interim_words(4, vocab::Lang::ja) == "当社の暫定基準（★4相当）");
 }
 
 BOOST_AUTO_TEST_CASE(an_equivalent_alone_is_a_report) {

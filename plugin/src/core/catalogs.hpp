@@ -25,7 +25,7 @@ struct ChartQuestion {
 
 // The buyer's own interim rule (policy.yaml `interim:`): until `until`, SA ★sa_min plus
 // (when `otasuketai`) an お助け隊 subscription counts as the levels in for_required. It is
-// the buyer's rule, not the scheme's ★: screens and exports say so (standing_label_ja).
+// the buyer's rule, not the scheme's ★: screens and exports say so (standing_label).
 // A rule that names お助け隊 also accepts the supplier's equivalent service (同等のサービス,
 // `equivalent`); the loader refuses one that would accept only the named service.
 struct InterimRule {

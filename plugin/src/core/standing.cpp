@@ -1,39 +1,27 @@
 #include "core/standing.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/levels.hpp"
 
 namespace hoshi {
 
-const char* standing_name(Standing s) {
-  switch (s) {
-    case Standing::meets:
-      return "meets";
-    case Standing::expiring:
-      return "expiring";
-    case Standing::expired:
-      return "expired";
-    case Standing::below:
-      return "below";
-    case Standing::unknown:
-      break;
-  }
-  return "unknown";
-}
+static_assert(std::size(vocab::kStandings) == std::size(kAllStandings) &&
+                  vocab::kStandings[static_cast<int>(Standing::unknown)].code == "unknown" &&
+                  vocab::kStandings[static_cast<int>(Standing::meets)].code == "meets" &&
+                  vocab::kStandings[static_cast<int>(Standing::expiring)].code == "expiring" &&
+                  vocab::kStandings[static_cast<int>(Standing::expired)].code == "expired" &&
+                  vocab::kStandings[static_cast<int>(Standing::below)].code == "below",
+              "core/vocabulary.hpp lists the standings in the enum's order");
 
-const char* standing_label_ja(Standing s) {
-  static const char* const kLabels[] = {"未報告", "充足", "期限間近", "期限切れ", "不足"};  // by Standing
-  return kLabels[static_cast<int>(s)];
-}
+const char* standing_name(Standing s) { return vocab::kStandings[static_cast<int>(s)].code.data(); }
 
-std::string interim_label_ja(int required) { return "当社の暫定基準（★" + std::to_string(required) + "相当）"; }
+std::string_view standing_word(Standing s, vocab::Lang l) { return vocab::kStandings[static_cast<int>(s)].in(l); }
 
-std::string standing_label_ja(const StandingResult& r) {
-  if (!r.interim || !meets_policy(r.standing)) return standing_label_ja(r.standing);
-  std::string out = interim_label_ja(r.required_scs);
-  if (r.standing == Standing::expiring) out += "・" + std::string(standing_label_ja(Standing::expiring));
-  return out;
+std::string standing_label(const StandingResult& r, vocab::Lang l) {
+  if (!r.interim || !meets_policy(r.standing)) return std::string(standing_word(r.standing, l));
+  return vocab::interim_words(r.required_scs, l, r.standing == Standing::expiring);
 }
 
 const char* standing_basis(const StandingResult& r) {
@@ -205,8 +193,8 @@ StandingResult evaluate(const Policy& policy, const StatusView& s, const Date& t
     }
     // the buyer's own rule, in words that never claim the scheme's ★ (kept short: the C ABI's
     // reason field holds 384 bytes; the rule's description is beside it, not in it)
-    std::string why = interim_label_ja(required) + "・SCS★" + std::to_string(required) + "の取得ではありません：SA " +
-                      levels::sa_symbol(s.sa_level);
+    std::string why = vocab::interim_words(required, vocab::Lang::ja) + "・SCS★" + std::to_string(required) +
+                      "の取得ではありません：SA " + levels::sa_symbol(s.sa_level);
     if (by) why += " と" + by->words;
     StandingResult r2 = with_window(policy, today, until, why, required);
     r2.interim = rule;

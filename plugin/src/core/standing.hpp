@@ -5,15 +5,16 @@
 
 #include "core/catalogs.hpp"
 #include "core/supplier.hpp"
+#include "core/vocabulary.hpp"
 
 namespace hoshi {
 
 enum class Standing { unknown = 0, meets = 1, expiring = 2, expired = 3, below = 4 };
 
+// The machine code (JSON, CSV, webhooks): vocab::kStandings[s].code.
 const char* standing_name(Standing s);
-// The word the screens and the ERP categories use: 充足, 期限間近, 期限切れ, 不足, 未報告
-// (templates/web/labels.yaml says the same for the screens, with English beside it).
-const char* standing_label_ja(Standing s);
+// The word a person reads: 充足, 期限間近, 期限切れ, 不足, 未報告 (core/vocabulary.hpp).
+std::string_view standing_word(Standing s, vocab::Lang l = vocab::Lang::ja);
 inline constexpr Standing kAllStandings[] = {Standing::unknown, Standing::meets, Standing::expiring, Standing::expired,
                                              Standing::below};
 bool parse_standing(const std::string& name, Standing& out);
@@ -32,13 +33,10 @@ struct StandingResult {
   bool by_equivalent = false;  // under `interim`: the supplier's 同等のサービス counted (not お助け隊)
 };
 
-// 「当社の暫定基準（★3相当）」: what a standing resting on the buyer's interim rule is
-// called wherever a person or another system reads it (board, ERP category, exports).
-std::string interim_label_ja(int required);
-// The word for a result: standing_label_ja(standing), except that a standing resting on
+// The words for a result: standing_word(standing), except that a standing resting on
 // the buyer's interim rule is 「当社の暫定基準（★3相当）」 (expiring: 「…・期限間近」),
-// never 充足 — the supplier does not hold the scheme's ★.
-std::string standing_label_ja(const StandingResult& r);
+// never 充足 — the supplier does not hold the scheme's ★ (vocab::interim_words).
+std::string standing_label(const StandingResult& r, vocab::Lang l = vocab::Lang::ja);
 // "scheme" (the ★ on record), "interim" (the buyer's own interim rule) or "" (neither:
 // the standing does not meet the policy): the machine word beside the standing.
 const char* standing_basis(const StandingResult& r);

@@ -1,25 +1,24 @@
 #include "domain/request_model.hpp"
 
+#include "core/vocabulary.hpp"
+
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 namespace hoshi::model {
 
 namespace {
-struct StateName {
-  State s;
-  const char *code, *ja;
-};
-const StateName kStates[] = {
-    {State::draft, "draft", "下書き"},
-    {State::issued, "issued", "発行済み（回答待ち）"},
-    {State::acknowledged, "acknowledged", "受領済み"},
-    {State::negotiating, "negotiating", "協議中"},
-    {State::agreed, "agreed", "合意済み"},
-    {State::declined, "declined", "辞退"},
-    {State::withdrawn, "withdrawn", "取下げ"},
-    {State::expired, "expired", "期限切れ"},
-};
+constexpr State kAllStates[] = {State::draft,  State::issued,   State::acknowledged, State::negotiating,
+                                State::agreed, State::declined, State::withdrawn,    State::expired};
+constexpr bool states_in_order() {
+  const char* codes[] = {"draft",  "issued",   "acknowledged", "negotiating",
+                         "agreed", "declined", "withdrawn",    "expired"};
+  for (State s : kAllStates)
+    if (vocab::kRequestStates[static_cast<int>(s)].code != codes[static_cast<int>(s)]) return false;
+  return std::size(vocab::kRequestStates) == std::size(kAllStates);
+}
+static_assert(states_in_order(), "core/vocabulary.hpp lists the request states in State's order");
 
 struct StepName {
   Step s;
@@ -41,11 +40,6 @@ const StepName kSteps[] = {
     {Step::withdraw, "withdraw", "要請の取下げ", Side::buyer},
 };
 
-const StateName& name_of(State s) {
-  for (const auto& n : kStates)
-    if (n.s == s) return n;
-  throw std::logic_error("request state without a name");
-}
 const StepName& name_of(Step s) {
   for (const auto& n : kSteps)
     if (n.s == s) return n;
@@ -70,16 +64,17 @@ bool answers_ask(const ThreadStep& s) {
 }
 }  // namespace
 
-const char* code(State s) { return name_of(s).code; }
+const char* code(State s) { return vocab::kRequestStates[static_cast<int>(s)].code.data(); }
 const char* code(Step s) { return name_of(s).code; }
 const char* code(Side s) { return s == Side::buyer ? "buyer" : "supplier"; }
-const char* label_ja(State s) { return name_of(s).ja; }
+const char* label_ja(State s) { return vocab::kRequestStates[static_cast<int>(s)].ja.data(); }
+std::string_view label(State s, vocab::Lang l) { return vocab::kRequestStates[static_cast<int>(s)].in(l); }
 const char* label_ja(Step s) { return name_of(s).ja; }
 const char* label_ja(Side s) { return s == Side::buyer ? "発注者（当社）" : "取引先"; }
 
 std::optional<State> parse_state(const std::string& s) {
-  for (const auto& n : kStates)
-    if (s == n.code) return n.s;
+  for (State st : kAllStates)
+    if (s == code(st)) return st;
   return std::nullopt;
 }
 std::optional<Step> parse_step(const std::string& s) {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/vocabulary.hpp"
+
 namespace hoshi::model {
 
 enum class State { draft, issued, acknowledged, negotiating, agreed, declined, withdrawn, expired };
@@ -40,8 +42,10 @@ std::optional<Step> parse_step(const std::string& s);
 // caller's mistake (std::logic_error naming it).
 State stored_state(const std::string& s);
 
-// Japanese words for screens, letters and the supplier's page.
+// Japanese words for screens, letters and the supplier's page (a state's words, both
+// languages, are core/vocabulary.hpp's kRequestStates).
 const char* label_ja(State s);
+std::string_view label(State s, vocab::Lang l);
 const char* label_ja(Side s);
 const char* label_ja(Step s);
 

@@ -4,6 +4,7 @@
 
 #include "api/json_api.hpp"
 #include "core/levels.hpp"
+#include "core/standing.hpp"
 #include "hoshitori/hoshitori.h"
 #include "http/exchange.hpp"
 #include "service/json_args.hpp"
@@ -15,10 +16,9 @@ using Poco::JSON::Object;
 using records::url_encode;
 
 const char* symbol(const std::string& standing) {
-  if (standing == "meets") return "◎";
-  if (standing == "expiring") return "△";
-  if (standing == "expired" || standing == "below") return "✕";
-  return "？";
+  Standing s = Standing::unknown;
+  parse_standing(standing, s);
+  return vocab::kStandingSymbols[static_cast<int>(s)].data();
 }
 
 namespace {
@@ -38,7 +38,7 @@ std::string standing_words(const Object::Ptr& s, const Object::Ptr& t) {
 }
 
 const char* standing_symbol(const Object::Ptr& s) {
-  if (on_interim(s) && s->getValue<std::string>("standing") == "meets") return "○";
+  if (on_interim(s) && s->getValue<std::string>("standing") == "meets") return vocab::kInterimSymbol.data();
   return symbol(s->getValue<std::string>("standing"));
 }
 

@@ -11,6 +11,7 @@
 #include "api/json_api.hpp"
 #include "catalog/yaml_load.hpp"
 #include "core/levels.hpp"
+#include "core/standing.hpp"
 #include "core/text.hpp"
 #include "http/coverage_chart.hpp"
 #include "http/erp_awaiting.hpp"
@@ -45,6 +46,18 @@ ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
     if (!root[lang] || !root[lang].IsMap()) throw std::runtime_error(path + ": no \"" + lang + "\" words");
     auto words = obj();
     for (const auto& kv : root[lang]) words->set(kv.first.as<std::string>(), kv.second.as<std::string>());
+    // the standings' words come from the one vocabulary (core/vocabulary.hpp), never from here
+    vocab::Lang l = vocab::Lang::ja;
+    vocab::parse_lang(lang, l);
+    auto put = [&](std::string_view key, std::string_view word) {
+      if (words->has(std::string(key)))
+        throw std::runtime_error(path + ": \"" + std::string(key) +
+                                 "\" is a word of core/vocabulary.hpp; remove it here");
+      words->set(std::string(key), std::string(word));
+    };
+    for (Standing s : kAllStandings) put(standing_name(s), standing_word(s, l));
+    put("interim_label", vocab::interim_pattern(l, false));
+    put("interim_expiring", vocab::interim_pattern(l, true));
     labels_[lang] = words;
   }
   for (const auto& k : labels_["ja"]->getNames())

@@ -145,7 +145,8 @@ std::string ErpScreens::supplier(const ScreenRequest& r, const std::string& code
       shown_steps->add(out);
     }
     const std::string state = detail->getValue<std::string>("state"), num = detail->getValue<std::string>("number");
-    detail->set("state", model::label_ja(model::stored_state(state)));
+    detail->set("state", std::string(model::label(model::stored_state(state),
+                                                  r.lang == "ja" ? vocab::Lang::ja : vocab::Lang::en)));
     // who started it: a supplier-initiated negotiation has no level, letter or deadline
     const bool initiated = detail->getValue<std::string>("origin") == "supplier";
     detail->set("initiated", initiated);

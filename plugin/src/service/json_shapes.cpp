@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 
 #include "core/json_text.hpp"
+#include "core/standing.hpp"
 #include "core/text.hpp"
 #include "service/json_args.hpp"
 
@@ -77,11 +78,11 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
   // ("interim": the supplier does not hold SCS ★required; the label says 当社の暫定基準)
   const char* basis = standing_basis(st.standing);
   o->set("basis", *basis ? Poco::Dynamic::Var(std::string(basis)) : Poco::Dynamic::Var());
-  o->set("standing_label", standing_label_ja(st.standing));
+  o->set("standing_label", standing_label(st.standing));
   if (const auto& rule = st.standing.interim; rule && *basis) {
     auto ir = obj();
     ir->set("id", rule->id);
-    ir->set("label", interim_label_ja(st.standing.required_scs));
+    ir->set("label", vocab::interim_words(st.standing.required_scs, vocab::Lang::ja));
     ir->set("description", rule->description);
     ir->set("until", rule->until.iso());
     ir->set("by", st.standing.by_equivalent ? "equivalent" : rule->otasuketai ? "otasuketai" : "security_action");

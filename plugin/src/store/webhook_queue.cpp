@@ -134,7 +134,7 @@ std::optional<WebhookEvent> standing_event(const Policy& policy, const Supplier*
     // the scheme's ★ or the buyer's own interim rule (then the supplier does not hold SCS ★required)
     const char* basis = standing_basis(r);
     o->set("basis", *basis ? Poco::Dynamic::Var(std::string(basis)) : Poco::Dynamic::Var());
-    o->set("label", standing_label_ja(r));
+    o->set("label", standing_label(r));
     if (r.interim && *basis) {
       auto ir = object();
       ir->set("id", r.interim->id);
