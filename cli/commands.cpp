@@ -194,7 +194,7 @@ int cmd_suppliers(const Globals& g, Args& a) {
                   : r.otasuketai_active == 0 ? "なし/終了"
                                              : "未回答")
               << "\t" << levels::scs_symbol(r.view.scs_level) << "\t★" << r.standing.required_scs << "\t"
-              << r.supplier[Field::name].value_or("") << "\n";
+              << r.supplier.name.value_or("") << "\n";
   }
   std::cerr << rows.size() << " suppliers\n";
   return kOk;
@@ -225,19 +225,19 @@ int cmd_status(const Globals& g, Args& a) {
     return kOk;
   }
   const Supplier& sup = s->supplier;
-  auto val = [&](Field f) { return sup[f].value_or("—"); };
-  std::cout << sup.code() << "  " << val(Field::name) << (s->view.active ? "" : "（取引停止）") << "\n"
-            << "  法人番号          " << val(Field::corporate_number) << "\n"
+  auto date = [](const std::optional<Date>& d) { return d->iso(); };
+  std::cout << sup.code() << "  " << sup.name.value_or("—") << (s->view.active ? "" : "（取引停止）") << "\n"
+            << "  法人番号          " << sup.corporate_number.value_or("—") << "\n"
             << "  SECURITY ACTION   " << levels::sa_symbol(s->view.sa_level);
-  if (sup[Field::sa_declared_on]) std::cout << "（宣言日 " << *sup[Field::sa_declared_on] << "）";
-  std::cout << "\n  お助け隊          " << sup[Field::ota_service].value_or(s->view.ota_known ? "なし" : "未回答");
-  if (sup[Field::ota_end]) std::cout << "（契約期限 " << *sup[Field::ota_end] << "）";
+  if (sup.sa_declared_on) std::cout << "（宣言日 " << date(sup.sa_declared_on) << "）";
+  std::cout << "\n  お助け隊          " << sup.ota_service.value_or(s->view.ota_known ? "なし" : "未回答");
+  if (sup.ota_end) std::cout << "（契約期限 " << date(sup.ota_end) << "）";
   if (s->view.equiv_known) {
-    std::cout << "\n  同等のサービス    " << sup[Field::equiv_service].value_or("—");
-    if (sup[Field::equiv_until]) std::cout << "（有効期限 " << *sup[Field::equiv_until] << "）";
+    std::cout << "\n  同等のサービス    " << sup.equiv_service.value_or("—");
+    if (sup.equiv_until) std::cout << "（有効期限 " << date(sup.equiv_until) << "）";
   }
   std::cout << "\n  SCS               " << levels::scs_symbol(s->view.scs_level);
-  if (sup[Field::scs_valid_until]) std::cout << "（有効期限 " << *sup[Field::scs_valid_until] << "）";
+  if (sup.scs_valid_until) std::cout << "（有効期限 " << date(sup.scs_valid_until) << "）";
   std::cout << "\n  要求レベル        ★" << s->standing.required_scs << "\n"
             << "  判定              " << standing_name(s->standing.standing) << "（" << standing_label(s->standing)
             << "）\n"

@@ -24,11 +24,13 @@ Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRES
 
 struct Checked {
   const SourceSupplier* from;
-  Supplier patch;  // only the fields the source owns and gave
+  SupplierPatch patch;  // only the fields the source owns and gave
+  Supplier fresh;       // a new supplier: the patch, typed
 };
 
 // The source's fields through the import's own rules (same limits, same words).
-bool check(const Catalogs& catalogs, const Date& today, const SourceSupplier& in, Supplier& patch, SyncRejected& why) {
+bool check(const Catalogs& catalogs, const Date& today, const SourceSupplier& in, SupplierPatch& patch,
+           SyncRejected& why) {
   const std::pair<Field, const std::optional<std::string>*> fields[] = {{Field::corporate_number, &in.corporate_number},
                                                                         {Field::email, &in.email},
                                                                         {Field::contact, &in.contact},
@@ -134,7 +136,7 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
     std::vector<Checked> valid;
     std::map<std::string, std::string> first_where;  // code → where it was first seen
     for (const auto& s : source) {
-      Checked c{&s, {}};
+      Checked c{&s, {}, {}};
       const std::string& where = s.where.empty() ? s.external_id : s.where;
       SyncRejected why{where, "", ""};
       listed.push_back(text::trim(s.code));
@@ -168,7 +170,8 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
             c.patch[Field::active] = "1";  // listed by the source: in business
             auto it = existing.find(c.patch.code());
             if (it == existing.end()) {
-              inserts.push_back({&c.patch, source + ":" + c.from->external_id});
+              c.fresh = supplier_from_patch(c.patch);
+              inserts.push_back({&c.fresh, source + ":" + c.from->external_id});
               ++report.created;
             } else if (store::merge_patch(it->second, c.patch,
                                           {c.patch.code(), tx.generation(), now, actor, source, "", {}, {}}, history)) {
@@ -184,7 +187,7 @@ SyncReport run_sync(Service& svc, const ConnectorSettings& settings, bool dry_ru
           for (const auto& [code, external] : links.of(settings.name))
             if (!still.count(code)) gone.push_back(code);
           for (auto& [code, s] : repo.find_many(gone)) {
-            Supplier patch;
+            SupplierPatch patch;
             patch[Field::active] = "0";
             if (store::merge_patch(s, patch, {code, tx.generation(), now, actor, source, "", {}, {}}, history)) {
               updates.push_back(s);

@@ -52,19 +52,19 @@ BOOST_AUTO_TEST_CASE(imports_rows_and_normalises_values) {
   BOOST_TEST(r.rejected.empty());
   auto v1 = get("V1");
   BOOST_TEST_REQUIRE(v1.has_value());
-  BOOST_TEST(*(*v1)[Field::name] == "㈱髙橋製作所");  // kept as given
-  BOOST_TEST(*(*v1)[Field::name_normalized] == "髙橋製作所");
-  BOOST_TEST(*(*v1)[Field::corporate_number] == "1180301018771");
-  BOOST_TEST(*(*v1)[Field::sa_level] == "2");
-  BOOST_TEST(*(*v1)[Field::sa_declared_on] == "2026-04-01");
-  BOOST_TEST(*(*v1)[Field::ota_provider] == "SOMPOリスクマネジメント");  // from the registry
-  BOOST_TEST(*(*v1)[Field::ota_end] == "2027-03-31");
-  BOOST_TEST(*(*v1)[Field::scs_valid_until] == "2027-09-30");
-  BOOST_TEST(*(*v1)[Field::chart_confidential] == "1");
+  BOOST_TEST(*text_of(*v1, Field::name) == "㈱髙橋製作所");  // kept as given
+  BOOST_TEST(*text_of(*v1, Field::name_normalized) == "髙橋製作所");
+  BOOST_TEST(*text_of(*v1, Field::corporate_number) == "1180301018771");
+  BOOST_TEST(*text_of(*v1, Field::sa_level) == "2");
+  BOOST_TEST(*text_of(*v1, Field::sa_declared_on) == "2026-04-01");
+  BOOST_TEST(*text_of(*v1, Field::ota_provider) == "SOMPOリスクマネジメント");  // from the registry
+  BOOST_TEST(*text_of(*v1, Field::ota_end) == "2027-03-31");
+  BOOST_TEST(*text_of(*v1, Field::scs_valid_until) == "2027-09-30");
+  BOOST_TEST(*text_of(*v1, Field::chart_confidential) == "1");
   auto v2 = get("V2");
-  BOOST_TEST(*(*v2)[Field::name] == "山田商店, 本店");
-  BOOST_TEST(!(*v2)[Field::corporate_number].has_value());  // sole proprietor: none
-  BOOST_TEST(!(*v2)[Field::scs_level].has_value());
+  BOOST_TEST(*text_of(*v2, Field::name) == "山田商店, 本店");
+  BOOST_TEST(!text_of(*v2, Field::corporate_number).has_value());  // sole proprietor: none
+  BOOST_TEST(!text_of(*v2, Field::scs_level).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(each_bad_row_is_rejected_with_line_column_and_reason) {
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(hidden_characters_are_removed_from_text_cells) {
   BOOST_TEST(r.imported == 1u);
   auto h1 = get("H1");
   BOOST_TEST_REQUIRE(h1.has_value());
-  BOOST_TEST(*(*h1)[Field::name] == "株式会社ヒドゥン");
+  BOOST_TEST(*text_of(*h1, Field::name) == "株式会社ヒドゥン");
   BOOST_TEST_REQUIRE(r.rejected.size() == 1u);
   BOOST_TEST(r.rejected[0].column == "会社名");
   BOOST_TEST(r.rejected[0].reason.find("見えない文字") != std::string::npos);
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(spreadsheet_habits_are_understood) {
           "00124,株式会社指数,1.18030E+12,\r\n");
   BOOST_TEST(r.imported == 1u);
   BOOST_TEST_REQUIRE(get("00123").has_value());
-  BOOST_TEST(*(*get("00123"))[Field::email] == "a@x.example; B@y.example");
+  BOOST_TEST(*text_of(*get("00123"), Field::email) == "a@x.example; B@y.example");
   BOOST_TEST_REQUIRE(r.rejected.size() == 1u);
   BOOST_TEST(r.rejected[0].column == "法人番号");
   BOOST_TEST(r.rejected[0].reason.find("指数表記") != std::string::npos);
@@ -151,7 +151,7 @@ BOOST_AUTO_TEST_CASE(blocks_keep_file_order_duplicates_and_one_transaction) {
   BOOST_TEST(r.rejected[0].line == 252u);  // duplicate of line 9
   BOOST_TEST(r.rejected[0].reason.find("9 行目") != std::string::npos);
   BOOST_TEST(r.rejected[1].line == 342u);
-  BOOST_TEST(*(*get("R7"))[Field::name] == "会社7");  // the first occurrence wins
+  BOOST_TEST(*text_of(*get("R7"), Field::name) == "会社7");  // the first occurrence wins
   BOOST_TEST(count() == 348u);
 
   Fixture other;  // all-or-nothing on a fresh database: the last block's bad row undoes the first blocks
@@ -218,10 +218,10 @@ BOOST_AUTO_TEST_CASE(history_cannot_be_edited_or_deleted_even_in_sql) {
 BOOST_AUTO_TEST_CASE(empty_cells_leave_stored_values_and_nashi_clears_a_level) {
   run(std::string(kHeader) + "E1,会社,,★★,,,,★3,2027-01-31,\r\n");
   run("取引先コード,会社名,SCS\r\nE1,会社,\r\n");  // SCS column present but empty
-  BOOST_TEST(*(*get("E1"))[Field::scs_level] == "3");
-  BOOST_TEST(*(*get("E1"))[Field::sa_level] == "2");  // column absent: untouched
+  BOOST_TEST(*text_of(*get("E1"), Field::scs_level) == "3");
+  BOOST_TEST(*text_of(*get("E1"), Field::sa_level) == "2");  // column absent: untouched
   run("取引先コード,会社名,SCS\r\nE1,会社,なし\r\n");
-  BOOST_TEST(*(*get("E1"))[Field::scs_level] == "0");
+  BOOST_TEST(*text_of(*get("E1"), Field::scs_level) == "0");
 }
 
 BOOST_AUTO_TEST_CASE(cp932_file_with_extension_characters) {
@@ -230,9 +230,9 @@ BOOST_AUTO_TEST_CASE(cp932_file_with_extension_characters) {
   auto r = run(csv);
   BOOST_TEST(r.encoding == "cp932");
   BOOST_TEST(r.imported == 2u);
-  BOOST_TEST(*(*get("K1"))[Field::name] == "㈱髙橋製作所");
-  BOOST_TEST(*(*get("K2"))[Field::name] == "ﾔﾏﾄ電子㈲");
-  BOOST_TEST(*(*get("K2"))[Field::name_normalized] == "ヤマト電子");
+  BOOST_TEST(*text_of(*get("K1"), Field::name) == "㈱髙橋製作所");
+  BOOST_TEST(*text_of(*get("K2"), Field::name) == "ﾔﾏﾄ電子㈲");
+  BOOST_TEST(*text_of(*get("K2"), Field::name_normalized) == "ヤマト電子");
   BOOST_CHECK_THROW(run(csv, false, Encoding::utf8), ImportError);
   BOOST_TEST(run(csv, false, Encoding::cp932).unchanged == 2u);
 }

@@ -19,11 +19,11 @@ BOOST_AUTO_TEST_CASE(cells_a_spreadsheet_would_run_are_neutralised) {
 
 BOOST_AUTO_TEST_CASE(cp932_export_names_the_supplier_and_column_it_cannot_write) {
   Supplier ok, bad;
-  ok[Field::vendor_code] = "S1";
-  ok[Field::name] = "髙橋製作所";  // in CP932 (IBM extension)
-  bad[Field::vendor_code] = "S2";
-  bad[Field::name] = "株式会社";
-  bad[Field::contact] = "\xF0\xA0\xAE\xB7野";  // 𠮷: not in CP932
+  ok.vendor_code = "S1";
+  ok.name = "髙橋製作所";  // in CP932 (IBM extension)
+  bad.vendor_code = "S2";
+  bad.name = "株式会社";
+  bad.contact = "\xF0\xA0\xAE\xB7野";  // 𠮷: not in CP932
   std::ostringstream out;
   importer::write_suppliers_csv({ok}, importer::Encoding::cp932, out);
   BOOST_TEST(out.str().find("S1,") != std::string::npos);
@@ -39,10 +39,10 @@ BOOST_AUTO_TEST_CASE(cp932_export_names_the_supplier_and_column_it_cannot_write)
 
 BOOST_AUTO_TEST_CASE(utf8_export_starts_with_a_bom_and_quotes_commas) {
   Supplier s;
-  s[Field::vendor_code] = "S1";
-  s[Field::name] = "甲, \"乙\"";
-  s[Field::sa_level] = "2";
-  s[Field::active] = "0";
+  s.vendor_code = "S1";
+  s.name = "甲, \"乙\"";
+  s.sa_level = 2;
+  s.active = false;
   std::ostringstream out;
   importer::write_suppliers_csv({s}, importer::Encoding::utf8, out);
   const std::string text = out.str();

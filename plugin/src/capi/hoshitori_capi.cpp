@@ -209,14 +209,14 @@ int hoshitori_supplier_status(hoshitori* db, const char* vendor_code, hoshitori_
       full.standing = static_cast<int>(s.standing.standing);
       full.active = s.view.active ? 1 : 0;
       const auto& sup = s.supplier;
-      copy_str(full.scs_valid_until, sup[hoshi::Field::scs_valid_until].value_or(""));
-      copy_str(full.otasuketai_until, sup[hoshi::Field::ota_end].value_or(""));
+      copy_str(full.scs_valid_until, sup.scs_valid_until ? sup.scs_valid_until->iso() : "");
+      copy_str(full.otasuketai_until, sup.ota_end ? sup.ota_end->iso() : "");
       full.standing_until[0] = '\0';
       if (s.standing.until) {
         const hoshi::Date& d = *s.standing.until;
         std::snprintf(full.standing_until, sizeof full.standing_until, "%04d-%02d-%02d", d.year, d.month, d.day);
       }
-      copy_str(full.corporate_number, sup[hoshi::Field::corporate_number].value_or(""));
+      copy_str(full.corporate_number, sup.corporate_number.value_or(""));
       copy_str(full.reason, s.standing.reason);
       std::memcpy(out, &full, size);
     });

@@ -1,8 +1,11 @@
-// A supplier as stored: every column a nullable UTF-8 string, in one fixed order.
-// Typed views (StatusView) are derived from it where rules need numbers and dates.
+// A supplier: typed fields (dates as Date, levels as small ints, answers as bools, sizes
+// as integers). The store's columns, the CSV and history records see it through a text
+// view by Field (text_of / set_from_text), which validates: a stored value its column
+// cannot hold is a corrupt record, reported with the supplier, the column and the value.
 #pragma once
 #include <array>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -56,12 +59,55 @@ std::optional<Field> field_from_name(std::string_view name);
 bool is_status_field(Field f);
 
 struct Supplier {
-  std::array<std::optional<std::string>, kFieldCount> v;
+  std::string vendor_code;
+  std::optional<std::string> name, name_normalized, corporate_number, email, contact, department;
+  std::optional<int> sa_level;  // SECURITY ACTION: 0 none, 1 ★, 2 ★★
+  std::optional<Date> sa_declared_on;
+  std::optional<std::string> sa_declaration_id;
+  std::optional<std::string> ota_service, ota_provider;  // ota_service kOtasuketaiNone: explicitly none
+  std::optional<Date> ota_start, ota_end;
+  std::optional<int> scs_level;  // SCS評価制度: 0 none, 3, 4, 5
+  std::optional<std::string> scs_evidence;
+  std::optional<Date> scs_valid_until;
+  std::optional<bool> chart_confidential, chart_critical, chart_network;
+  std::optional<bool> active;  // unset: in business
+  std::optional<long long> capital_yen, employees;
+  std::optional<std::string> equiv_service;  // kOtasuketaiNone: explicitly none
+  std::optional<Date> equiv_until;
 
+  const std::string& code() const { return vendor_code; }
+};
+
+// Text by column, as the store, the CSV and the history keep it ("2", "2027-03-31", "1").
+using SupplierText = std::array<std::optional<std::string>, kFieldCount>;
+
+// A change as text by column, from the importer, the API or a connector: nullopt leaves a
+// field as it is, "" clears it. Validated when applied (set_from_text).
+struct SupplierPatch {
+  SupplierText v;
   const std::optional<std::string>& operator[](Field f) const { return v[static_cast<int>(f)]; }
   std::optional<std::string>& operator[](Field f) { return v[static_cast<int>(f)]; }
   const std::string& code() const { return *v[0]; }
 };
+
+// The canonical text of one field (nullopt: not set).
+std::optional<std::string> text_of(const Supplier& s, Field f);
+SupplierText text_view(const Supplier& s);
+// Sets one field from its canonical text (nullopt or "" clears it). Returns "" when set,
+// else what the text should have been ("a date YYYY-MM-DD", …) and leaves `s` unchanged.
+std::string set_from_text(Supplier& s, Field f, const std::optional<std::string>& text);
+
+// A stored row whose column holds what it cannot hold (a level "x", a date 2026-13-45 put
+// into the database by hand): never read as "unknown".
+struct CorruptSupplier : std::runtime_error {
+  CorruptSupplier(const std::string& vendor_code, Field f, const std::string& value, const std::string& expected);
+  std::string vendor_code, column, value;
+};
+// A supplier from its stored columns; CorruptSupplier for the first invalid one.
+Supplier stored_supplier(const SupplierText& row);
+// A new supplier from a patch (no "" clears): std::invalid_argument naming the field when
+// a value is invalid.
+Supplier supplier_from_patch(const SupplierPatch& p);
 
 // Typed reading of the status fields, used by the standing rules.
 struct StatusView {

@@ -47,7 +47,7 @@ bool date_cell(const std::string& raw, std::optional<std::string>& out, std::str
 }
 }  // namespace
 
-bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std::string& raw, Supplier& patch,
+bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std::string& raw, SupplierPatch& patch,
                 std::string& why) {
   auto& out = patch[f];
   switch (f) {
@@ -221,7 +221,8 @@ bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std:
   return false;
 }
 
-bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, Supplier& patch, Rejection& why) const {
+bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, SupplierPatch& patch,
+                      Rejection& why) const {
   why.line = line;
   std::size_t n = cells.size();
   // trailing empty cells beyond the header are harmless (spreadsheets add them)
@@ -238,7 +239,7 @@ bool RowParser::parse(const std::vector<std::string>& cells, std::size_t line, S
         "列が足りません (" + std::to_string(n) + " columns, header has " + std::to_string(columns_.size()) + ")";
     return false;
   }
-  patch = Supplier{};
+  patch = SupplierPatch{};
   std::deque<std::string> unwrapped;  // stable addresses for unwrapped ="…" cells
   // the provider column is read before the service so the registry only fills it when absent
   for (int pass = 0; pass < 2; ++pass) {

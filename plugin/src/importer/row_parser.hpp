@@ -13,7 +13,7 @@ namespace hoshi::importer {
 
 // Validates one cell for `f` and stores its canonical form in patch[f] (the お助け隊
 // service also fills the provider from the registry when the patch has none).
-bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std::string& raw, Supplier& patch,
+bool parse_cell(const Catalogs& catalogs, const Date& today, Field f, const std::string& raw, SupplierPatch& patch,
                 std::string& why);
 
 class RowParser {
@@ -22,7 +22,7 @@ class RowParser {
       : catalogs_(catalogs), columns_(std::move(columns)), today_(today) {}
 
   // Fills `patch` and returns true, or returns false with the first problem.
-  bool parse(const std::vector<std::string>& cells, std::size_t line, Supplier& patch, Rejection& why) const;
+  bool parse(const std::vector<std::string>& cells, std::size_t line, SupplierPatch& patch, Rejection& why) const;
 
  private:
   const Catalogs& catalogs_;

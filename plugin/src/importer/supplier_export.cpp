@@ -58,7 +58,7 @@ void write_suppliers_csv(const std::vector<Supplier>& suppliers, Encoding encodi
     row.clear();
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i) row += ',';
-      row += quoted(neutralise_cell(export_value(columns[i].field, s[columns[i].field])));
+      row += quoted(neutralise_cell(export_value(columns[i].field, text_of(s, columns[i].field))));
     }
     row += "\r\n";
     if (encoding != Encoding::cp932) {
@@ -70,7 +70,7 @@ void write_suppliers_csv(const std::vector<Supplier>& suppliers, Encoding encodi
     } catch (const EncodingError&) {
       for (const auto& spec : columns) {  // name the cell CP932 cannot write
         try {
-          if (s[spec.field]) utf8_to_cp932(*s[spec.field]);
+          if (auto v = text_of(s, spec.field)) utf8_to_cp932(*v);
         } catch (const EncodingError& e) {
           throw ExportError("取引先コード " + s.code() + ", " + std::string(spec.display) + ": " + e.what() +
                             " (export with --encoding utf-8 to keep it)");

@@ -34,13 +34,14 @@ std::string at_file(const std::string& name, const std::string& what) {
 }
 
 struct Checked {
-  std::optional<Supplier> patch;
+  std::optional<SupplierPatch> patch;
   Rejection why;
 };
 
 struct Valid {
   std::size_t line;
-  Supplier patch;
+  SupplierPatch patch;
+  Supplier fresh;  // a new supplier: the patch, typed
 };
 
 bool names_required_columns(const CsvRecord& row) {
@@ -92,7 +93,7 @@ std::vector<Checked> check_rows(const RowParser& parser, const std::vector<CsvRe
   std::vector<Checked> out(records.size());
   auto work = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
-      Supplier patch;
+      SupplierPatch patch;
       if (parser.parse(records[i].fields, records[i].line, patch, out[i].why)) out[i].patch = std::move(patch);
     }
   };
@@ -137,9 +138,10 @@ class BlockWriter {
       std::string source = "csv:" + file_ + ":" + std::to_string(row.line);
       auto it = existing.find(row.patch.code());
       if (it == existing.end()) {
+        row.fresh = supplier_from_patch(row.patch);
         if (events_wanted_)
-          if (auto e = records::standing_event(policy_, nullptr, row.patch, today_)) events.push_back(std::move(*e));
-        inserts.push_back({&row.patch, std::move(source)});
+          if (auto e = records::standing_event(policy_, nullptr, row.fresh, today_)) events.push_back(std::move(*e));
+        inserts.push_back({&row.fresh, std::move(source)});
         continue;
       }
       Supplier& merged = it->second;
@@ -279,7 +281,7 @@ ImportReport import_suppliers_bytes(store::Database& db, const Catalogs& catalog
                                            " 行目と重複しています (duplicate)"});
             continue;
           }
-          valid.push_back({block[i].line, std::move(*checked[i].patch)});
+          valid.push_back({block[i].line, std::move(*checked[i].patch), {}});
         }
         finish_writing();
         // with --all-or-nothing, a rejection means nothing will be committed: only check on

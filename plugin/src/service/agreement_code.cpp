@@ -41,7 +41,7 @@ std::string AgreementCodeService::send(const std::string& number, const std::str
       if (c.version == latest.version && c.side == "supplier")
         throw std::invalid_argument("貴社はこの合意書を確認済みです。");
     auto supplier = store::SupplierRepository(db).find(r->vendor_code);
-    const std::string to = supplier ? (*supplier)[Field::email].value_or("") : "";
+    const std::string to = supplier ? supplier->email.value_or("") : "";
     if (to.empty())
       throw std::invalid_argument(
           "貴社のメールアドレスが発注者に登録されていないため、確認コードを送れません。発注者の担当者にお問い合わせ"
@@ -53,7 +53,7 @@ std::string AgreementCodeService::send(const std::string& number, const std::str
     Poco::JSON::Object::Ptr body = detail::parse_obj(r->body);
     const std::string buyer =
         body->has("buyer") ? body->getObject("buyer")->optValue<std::string>("name", "") : std::string();
-    const std::string name = (*supplier)[Field::name].value_or(r->vendor_code);
+    const std::string name = supplier->name.value_or(r->vendor_code);
     const std::string now = records::audit_now();
     records::OutboxMessage m;
     m.vendor_code = r->vendor_code;  // no request_number: this mail carries no link

@@ -36,7 +36,7 @@ std::vector<SupplierStanding> select_suppliers(Service& svc, const CampaignSelec
     if (!sel.include_inactive && !s.view.active && !codes.count(s.supplier.code())) continue;
     if (!sel.all) {
       if (!codes.empty() && !codes.count(s.supplier.code())) continue;
-      if (!depts.empty() && !depts.count(s.supplier[Field::department].value_or(""))) continue;
+      if (!depts.empty() && !depts.count(s.supplier.department.value_or(""))) continue;
       if (!sel.standings.empty() &&
           std::find(sel.standings.begin(), sel.standings.end(), s.standing.standing) == sel.standings.end())
         continue;
@@ -141,9 +141,9 @@ StepRun run_step(Service& svc, const records::Templates& templates, store::Datab
       continue;
     PlannedRecipient base;
     base.vendor_code = code;
-    base.name = s.supplier[Field::name].value_or("");
-    base.contact = s.supplier[Field::contact].value_or("");
-    base.email = text::trim(s.supplier[Field::email].value_or(""));
+    base.name = s.supplier.name.value_or("");
+    base.contact = s.supplier.contact.value_or("");
+    base.email = text::trim(s.supplier.email.value_or(""));
     base.channel = "email";
     const auto pref = records::MailPreferences(db).find(code);
     if (base.email.empty()) {

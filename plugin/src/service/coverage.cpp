@@ -50,7 +50,11 @@ std::vector<Service::CoveragePoint> Service::coverage(int months) {
         for (; h < history.size() && history[h].changed_at >= cut; ++h) {
           const auto f = field_from_name(history[h].field);
           auto it = by_code.find(history[h].vendor_code);
-          if (f && it != by_code.end()) (*it->second)[*f] = history[h].old_value;
+          if (!f || it == by_code.end()) continue;
+          if (std::string why = set_from_text(*it->second, *f, history[h].old_value); !why.empty())
+            throw std::runtime_error("supplier " + history[h].vendor_code + ": history of " + history[h].field + " (" +
+                                     history[h].changed_at + ") holds \"" + history[h].old_value.value_or("") +
+                                     "\", not " + why + " (corrupt record)");
         }
         CoveragePoint& p = past[ends.size() - 1 - k];
         p.year = ends[k].year;

@@ -21,35 +21,29 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
   const StatusView& v = st.view;
   auto o = obj();
   o->set("vendor_code", s.code());
-  o->set("name", opt(s[Field::name]));
-  o->set("corporate_number", opt(s[Field::corporate_number]));
-  o->set("email", opt(s[Field::email]));
-  o->set("contact", opt(s[Field::contact]));
-  o->set("department", opt(s[Field::department]));
+  o->set("name", opt(s.name));
+  o->set("corporate_number", opt(s.corporate_number));
+  o->set("email", opt(s.email));
+  o->set("contact", opt(s.contact));
+  o->set("department", opt(s.department));
   o->set("active", v.active);
   // 取適法's size tests (資本金, 常時使用する従業員の数): numbers, null when not on record
-  for (Field f : {Field::capital_yen, Field::employees}) {
-    Poco::Dynamic::Var n;
-    try {
-      if (s[f]) n = static_cast<Poco::Int64>(std::stoll(*s[f]));
-    } catch (const std::exception&) {  // stored as digits by the importer
-    }
-    o->set(std::string(field_name(f)), n);
-  }
+  for (const auto& [f, n] : {std::pair{Field::capital_yen, s.capital_yen}, std::pair{Field::employees, s.employees}})
+    o->set(std::string(field_name(f)), n ? Poco::Dynamic::Var(static_cast<Poco::Int64>(*n)) : Poco::Dynamic::Var());
 
   auto sa = obj();
   sa->set("level", std::max(0, v.sa_level));
   sa->set("reported", v.sa_level >= 0);
-  sa->set("declared_on", opt(s[Field::sa_declared_on]));
-  sa->set("declaration_id", opt(s[Field::sa_declaration_id]));
+  sa->set("declared_on", opt(text_of(s, Field::sa_declared_on)));
+  sa->set("declaration_id", opt(s.sa_declaration_id));
   o->set("sa", sa);
 
   auto ota = obj();
   ota->set("service", opt(v.ota_service));
   ota->set("reported", v.ota_known);
-  ota->set("provider", opt(s[Field::ota_provider]));
-  ota->set("start", opt(s[Field::ota_start]));
-  ota->set("end", opt(s[Field::ota_end]));
+  ota->set("provider", opt(s.ota_provider));
+  ota->set("start", opt(text_of(s, Field::ota_start)));
+  ota->set("end", opt(text_of(s, Field::ota_end)));
   ota->set("active", st.otasuketai_active == 1);
   o->set("otasuketai", ota);
 
@@ -57,15 +51,15 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
   auto eq = obj();
   eq->set("description", opt(v.equiv_service));
   eq->set("reported", v.equiv_known);
-  eq->set("until", opt(s[Field::equiv_until]));
+  eq->set("until", opt(text_of(s, Field::equiv_until)));
   eq->set("active", st.equivalent_active == 1);
   o->set("equivalent", eq);
 
   auto scs = obj();
   scs->set("level", std::max(0, v.scs_level));
   scs->set("reported", v.scs_level >= 0);
-  scs->set("valid_until", opt(s[Field::scs_valid_until]));
-  scs->set("evidence", opt(s[Field::scs_evidence]));
+  scs->set("valid_until", opt(text_of(s, Field::scs_valid_until)));
+  scs->set("evidence", opt(s.scs_evidence));
   o->set("scs", scs);
 
   auto chart = obj();

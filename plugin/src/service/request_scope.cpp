@@ -9,11 +9,8 @@ using Poco::JSON::Object;
 namespace {
 scope::Size supplier_size(const Supplier& s) {
   scope::Size z;
-  try {
-    if (s[Field::capital_yen]) z.capital_yen = std::stoll(*s[Field::capital_yen]);
-    if (s[Field::employees]) z.employees = std::stol(*s[Field::employees]);
-  } catch (const std::exception&) {  // stored by the importer as digits; anything else is unknown
-  }
+  z.capital_yen = s.capital_yen;
+  if (s.employees) z.employees = static_cast<long>(*s.employees);
   return z;
 }
 

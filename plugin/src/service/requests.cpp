@@ -115,9 +115,9 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
 
     auto body = obj();
     body->set("supplier", in.vendor_code);
-    body->set("supplier_name", supplier[Field::name].value_or(""));
-    body->set("supplier_contact", supplier[Field::contact].value_or(""));
-    body->set("supplier_corporate_number", supplier[Field::corporate_number].value_or(""));
+    body->set("supplier_name", supplier.name.value_or(""));
+    body->set("supplier_contact", supplier.contact.value_or(""));
+    body->set("supplier_corporate_number", supplier.corporate_number.value_or(""));
     body->set("level", in.level);
     body->set("due", in.due.iso());
     body->set("chart_level", ctx.chart_level);

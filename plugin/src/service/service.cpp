@@ -207,8 +207,8 @@ std::shared_ptr<const Service::Board> Service::board_locked(store::Database& db,
   std::set<std::string> depts;
   for (auto& s : all) {
     SupplierStanding st = evaluate(std::move(s), day);
-    BoardRow r{st.supplier.code(), st.supplier[Field::department].value_or(""),
-               st.supplier[Field::name_normalized].value_or(""), st.standing.standing, st.view.active};
+    BoardRow r{st.supplier.code(), st.supplier.department.value_or(""), st.supplier.name_normalized.value_or(""),
+               st.standing.standing, st.view.active};
     if (!r.department.empty()) depts.insert(r.department);
     ++b->counts[static_cast<std::size_t>(r.standing)];
     if (st.standing.interim && r.standing == Standing::meets) ++b->on_interim;
@@ -308,16 +308,15 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
       Supplier merged = *current;
       std::vector<store::HistoryEntry> history;
       const std::string now = utc_now_iso();
-      Supplier patch = u.patch;
+      SupplierPatch patch = u.patch;
       patch[Field::name_normalized].reset();  // derived below, from the name
       store::merge_patch(merged, patch, {u.vendor_code, tx.generation(), now, u.actor, u.source, "", {}, {}}, history);
       if (history.empty()) return 0;
-      if (!merged[Field::name] || merged[Field::name]->empty()) throw std::invalid_argument("name: must not be empty");
+      if (!merged.name || merged.name->empty()) throw std::invalid_argument("name: must not be empty");
       // an equivalent service counts until its validity date: one without it cannot be judged
-      if (merged[Field::equiv_service] && *merged[Field::equiv_service] != kOtasuketaiNone &&
-          !merged[Field::equiv_until])
+      if (merged.equiv_service && *merged.equiv_service != kOtasuketaiNone && !merged.equiv_until)
         throw std::invalid_argument("equivalent.until: 同等のサービスには有効期限が必要です");
-      merged[Field::name_normalized] = text::normalize_company_name(*merged[Field::name]);
+      merged.name_normalized = text::normalize_company_name(*merged.name);
       repo.update(merged, tx.generation(), now);
       repo.add_history(history);
       Poco::JSON::Object before(Poco::JSON_PRESERVE_KEY_ORDER), after(Poco::JSON_PRESERVE_KEY_ORDER);

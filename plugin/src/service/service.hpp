@@ -66,7 +66,7 @@ struct ListQuery {
 // A change of statuses from a host or a person, applied as one history-recorded update.
 struct StatusUpdate {
   std::string vendor_code;
-  Supplier patch;  // only the fields that change; name_normalized is derived
+  SupplierPatch patch;  // only the fields that change; name_normalized is derived
   std::string actor;
   std::string source;
 };

@@ -36,9 +36,9 @@ std::string InitiatedService::open(const std::string& vendor_code, Object::Ptr s
     auto body = obj();
     body->set("origin", model::code(origin));
     body->set("supplier", vendor_code);
-    body->set("supplier_name", (*supplier)[Field::name].value_or(""));
-    body->set("supplier_contact", (*supplier)[Field::contact].value_or(""));
-    body->set("supplier_corporate_number", (*supplier)[Field::corporate_number].value_or(""));
+    body->set("supplier_name", supplier->name.value_or(""));
+    body->set("supplier_contact", supplier->contact.value_or(""));
+    body->set("supplier_corporate_number", supplier->corporate_number.value_or(""));
     body->set("buyer", detail::buyer_json(cat.policy.buyer));
     body->set("opened_on", svc_.today().iso());
     body->set("scope", detail::scope_record(cat.policy.scope, *supplier));

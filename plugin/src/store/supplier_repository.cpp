@@ -3,6 +3,8 @@
 
 #include <soci/soci.h>
 
+#include <stdexcept>
+
 #include "store/sqlite_direct.hpp"
 
 namespace hoshi::store {
@@ -17,10 +19,12 @@ void fill_columns(std::vector<std::vector<std::string>>& vals, std::vector<std::
   for (int i = 0; i < kFieldCount; ++i) {
     vals[i].clear();
     inds[i].clear();
-    for (std::size_t r = 0; r < count; ++r) {
-      const auto& o = row_at(r).v[i];
-      vals[i].push_back(o.value_or(""));
-      inds[i].push_back(o ? soci::i_ok : soci::i_null);
+  }
+  for (std::size_t r = 0; r < count; ++r) {
+    const SupplierText t = text_view(row_at(r));
+    for (int i = 0; i < kFieldCount; ++i) {
+      vals[i].push_back(t[i].value_or(""));
+      inds[i].push_back(t[i] ? soci::i_ok : soci::i_null);
     }
   }
 }
@@ -36,23 +40,24 @@ std::string column_list() {
 
 }  // namespace
 
-bool merge_patch(Supplier& current, const Supplier& patch, const HistoryEntry& stamp,
+bool merge_patch(Supplier& current, const SupplierPatch& patch, const HistoryEntry& stamp,
                  std::vector<HistoryEntry>& history) {
   bool changed = false;
   for (int i = 0; i < kFieldCount; ++i) {
     Field f = static_cast<Field>(i);
     if (f == Field::vendor_code || !patch.v[i]) continue;
-    std::optional<std::string> value = patch.v[i];
-    if (value->empty()) value.reset();
-    if (current.v[i] == value) continue;
+    std::optional<std::string> old = text_of(current, f);
+    if (std::string why = set_from_text(current, f, patch.v[i]); !why.empty())
+      throw std::invalid_argument(std::string(field_name(f)) + ": \"" + *patch.v[i] + "\" is not " + why);
+    std::optional<std::string> value = text_of(current, f);
+    if (old == value) continue;
     if (f != Field::name_normalized) {
       HistoryEntry e = stamp;
       e.field = std::string(field_name(f));
-      e.old_value = current.v[i];
-      e.new_value = value;
+      e.old_value = std::move(old);
+      e.new_value = std::move(value);
       history.push_back(std::move(e));
     }
-    current.v[i] = std::move(value);
     changed = true;
   }
   return changed;
@@ -70,9 +75,9 @@ std::vector<Supplier> SupplierRepository::select(const std::string& where, const
     for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i + 1), params[i]);
     std::vector<Supplier> out;
     while (st.step()) {
-      Supplier s;
-      for (int i = 0; i < kFieldCount; ++i) s.v[i] = st.column(i);
-      out.push_back(std::move(s));
+      SupplierText row;
+      for (int i = 0; i < kFieldCount; ++i) row[i] = st.column(i);
+      out.push_back(stored_supplier(row));
     }
     return out;
   }
@@ -92,10 +97,10 @@ std::vector<Supplier> SupplierRepository::select(const std::string& where, const
     while (st.fetch()) {
       std::size_t n = cols[0].size();
       for (std::size_t r = 0; r < n; ++r) {
-        Supplier s;
+        SupplierText row;
         for (int i = 0; i < kFieldCount; ++i)
-          if (inds[i][r] == soci::i_ok) s.v[i] = std::move(cols[i][r]);
-        out.push_back(std::move(s));
+          if (inds[i][r] == soci::i_ok) row[i] = std::move(cols[i][r]);
+        out.push_back(stored_supplier(row));
       }
       for (int i = 0; i < kFieldCount; ++i) {
         cols[i].resize(batch);
@@ -187,7 +192,8 @@ void SupplierRepository::insert(const std::vector<NewRow>& rows, long long gener
   if (db_.backend() == Backend::sqlite) {
     SqliteStatement st(sqlite_handle(db_.session()), sql);
     for (const NewRow& row : rows) {
-      for (int i = 0; i < kFieldCount; ++i) st.bind(i + 1, row.supplier->v[i]);
+      const SupplierText t = text_view(*row.supplier);
+      for (int i = 0; i < kFieldCount; ++i) st.bind(i + 1, t[i]);
       st.bind(kFieldCount + 1, generation);
       st.bind(kFieldCount + 2, now);
       st.bind(kFieldCount + 3, actor);
@@ -255,7 +261,8 @@ void SupplierRepository::update_many(const std::vector<Supplier>& rows, long lon
     SqliteStatement& st = db_.cached_statement(sql);
     SqliteStatement::Reset reset{st};
     for (const Supplier& row : rows) {
-      for (int i = 1; i < kFieldCount; ++i) st.bind(i, row.v[i]);
+      const SupplierText t = text_view(row);
+      for (int i = 1; i < kFieldCount; ++i) st.bind(i, t[i]);
       st.bind(kFieldCount, generation);
       st.bind(kFieldCount + 1, now);
       st.bind(kFieldCount + 2, row.code());

@@ -18,10 +18,11 @@ struct HistoryEntry {
   std::optional<std::string> old_value, new_value;
 };
 
-// Applies the fields `patch` holds to `current` ("" clears a field); each real change
+// Applies the fields `patch` holds to `current` ("" clears a field; an invalid value is
+// std::invalid_argument naming the field, `current` then half-patched: discard it); each real change
 // is appended to `history` as a copy of `stamp` with field, from and to filled in. The
 // derived name_normalized is copied but not recorded. Returns whether anything changed.
-bool merge_patch(Supplier& current, const Supplier& patch, const HistoryEntry& stamp,
+bool merge_patch(Supplier& current, const SupplierPatch& patch, const HistoryEntry& stamp,
                  std::vector<HistoryEntry>& history);
 
 struct SupplierFilter {

@@ -119,11 +119,11 @@ std::optional<WebhookEvent> standing_event(const Policy& policy, const Supplier*
   for (int i = 0; i < kFieldCount; ++i) {
     const auto f = static_cast<Field>(i);
     if (!is_status_field(f)) continue;
-    const std::optional<std::string> old = before ? (*before)[f] : std::nullopt;
-    if (old == after[f]) continue;
+    const std::optional<std::string> old = before ? text_of(*before, f) : std::nullopt, now = text_of(after, f);
+    if (old == now) continue;
     auto c = object();
     c->set("before", nullable(old));
-    c->set("after", nullable(after[f]));
+    c->set("after", nullable(now));
     changes->set(std::string(field_name(f)), c);
   }
   if (changes->size() == 0) return std::nullopt;
@@ -150,8 +150,8 @@ std::optional<WebhookEvent> standing_event(const Policy& policy, const Supplier*
   auto data = object();
   auto supplier = object();
   supplier->set("vendor_code", after.code());
-  supplier->set("name", nullable(after[Field::name]));
-  supplier->set("corporate_number", nullable(after[Field::corporate_number]));
+  supplier->set("name", nullable(after.name));
+  supplier->set("corporate_number", nullable(after.corporate_number));
   data->set("supplier", supplier);
   data->set("before", before ? Poco::Dynamic::Var(standing(*before)) : Poco::Dynamic::Var());
   data->set("after", standing(after));
