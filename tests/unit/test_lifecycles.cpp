@@ -51,6 +51,7 @@ BOOST_AUTO_TEST_CASE(every_message_state_and_event) {
     BOOST_TEST(leaves == !is_final(s), code(s));
     BOOST_TEST(std::string(label_ja(s)).find_first_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos);
     BOOST_CHECK(parse_message_state(code(s)) == s);
+    BOOST_TEST(std::string(label(s, hoshi::vocab::Lang::en)) != label(s, hoshi::vocab::Lang::ja), code(s));
   }
   BOOST_CHECK_THROW(stored_message_state("sending"), std::logic_error);
 }

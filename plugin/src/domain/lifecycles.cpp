@@ -15,12 +15,9 @@ constexpr Words kAgreement[] = {{"drafted", "確認待ち"},
                                 {"confirmed_by_supplier", "取引先確認済み・当社の確認待ち"},
                                 {"concluded", "双方確認済み"}};
 constexpr Words kCampaign[] = {{"draft", "下書き"}, {"queued", "送信手配済み"}};
-constexpr Words kMessage[] = {{"queued", "送信待ち"},
-                              {"claimed", "送信中"},
-                              {"sent", "送信済み"},
-                              {"failed", "送信失敗"},
-                              {"unknown", "送達不明（要確認）"},
-                              {"cancelled", "取消し"}};
+constexpr Words kMessage[] = {{"queued", "送信待ち"}, {"claimed", "送信中"}, {"sent", "送信済み"},
+                              {"failed", "送信失敗"}, {"unknown", "要確認"}, {"cancelled", "取消"}};
+constexpr const char* kMessageEn[] = {"Waiting", "Sending", "Sent", "Failed", "Unknown — check", "Cancelled"};
 constexpr const char* kEvents[] = {"claim",     "delivered",         "retry", "bounced", "cancel", "release",
                                    "uncertain", "confirm_delivered", "resend"};
 
@@ -82,6 +79,9 @@ std::optional<CampaignState> next(CampaignState from, CampaignEvent e) {
 const char* code(MessageState s) { return kMessage[static_cast<int>(s)].code; }
 const char* code(MessageEvent e) { return kEvents[static_cast<int>(e)]; }
 const char* label_ja(MessageState s) { return kMessage[static_cast<int>(s)].ja; }
+const char* label(MessageState s, vocab::Lang lang) {
+  return lang == vocab::Lang::ja ? label_ja(s) : kMessageEn[static_cast<int>(s)];
+}
 std::optional<MessageState> parse_message_state(const std::string& s) { return parse_code<MessageState>(kMessage, s); }
 
 MessageState stored_message_state(const std::string& s) {

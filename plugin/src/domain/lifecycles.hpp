@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/vocabulary.hpp"
 #include "domain/request_model.hpp"
 
 namespace hoshi::model {
@@ -67,6 +68,8 @@ struct MessageEdge {
 const char* code(MessageState s);
 const char* code(MessageEvent e);
 const char* label_ja(MessageState s);
+// The screens' word (the mail-out page shows a count under each).
+const char* label(MessageState s, vocab::Lang lang);
 std::optional<MessageState> parse_message_state(const std::string& s);
 MessageState stored_message_state(const std::string& s);
 // The one table, in the order above.

@@ -13,6 +13,7 @@
 #include "core/levels.hpp"
 #include "core/standing.hpp"
 #include "core/text.hpp"
+#include "domain/lifecycles.hpp"
 #include "http/coverage_chart.hpp"
 #include "http/erp_awaiting.hpp"
 #include "http/erp_screen_parts.hpp"
@@ -52,12 +53,16 @@ ErpScreens::ErpScreens(Service& svc, const std::string& templates_dir)
     auto put = [&](std::string_view key, std::string_view word) {
       if (words->has(std::string(key)))
         throw std::runtime_error(path + ": \"" + std::string(key) +
-                                 "\" is a word of core/vocabulary.hpp; remove it here");
+                                 "\" is a word of core/vocabulary.hpp or domain/lifecycles.hpp; remove it here");
       words->set(std::string(key), std::string(word));
     };
     for (Standing s : kAllStandings) put(standing_name(s), standing_word(s, l));
     put("interim_label", vocab::interim_pattern(l, false));
     put("interim_expiring", vocab::interim_pattern(l, true));
+    // and the outbox states' words from the message life cycle (domain/lifecycles.hpp)
+    for (auto m : {model::MessageState::queued, model::MessageState::claimed, model::MessageState::sent,
+                   model::MessageState::failed, model::MessageState::unknown, model::MessageState::cancelled})
+      put(std::string("mail_") + model::code(m), model::label(m, l));
     labels_[lang] = words;
   }
   for (const auto& k : labels_["ja"]->getNames())
