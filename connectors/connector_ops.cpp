@@ -20,12 +20,9 @@ namespace hoshi::api {
 
 namespace {
 
+// a bad file: catalog::CatalogError, Code::invalid
 connectors::ConnectorsConfig config_of(const Object::Ptr& req) {
-  try {
-    return connectors::load_connectors_config(str_arg(req, "config", true));
-  } catch (const catalog::CatalogError& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  }
+  return connectors::load_connectors_config(str_arg(req, "config", true));
 }
 
 Array::Ptr strings(const std::vector<std::string>& v) {

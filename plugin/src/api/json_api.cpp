@@ -47,7 +47,7 @@ void patch_field(Service& svc, StatusUpdate& u, Field f, const Object::Ptr& from
   }
   std::string why;
   if (!importer::parse_cell(svc.catalogs(), svc.today(), f, raw, u.patch, why))
-    throw ApiError(HOSHITORI_INVALID, path + ": " + why);
+    throw Error(Code::invalid, path + ": " + why, path);
 }
 
 std::string op_update_status(Service& svc, const Object::Ptr& req) {
@@ -92,13 +92,7 @@ std::string op_update_status(Service& svc, const Object::Ptr& req) {
     for (int i = 0; i < 3; ++i)
       patch_field(svc, u, fields[i], chart, kChartIds[i], std::string("decision_chart.") + kChartIds[i]);
   }
-  try {
-    return to_string(status_json(svc.update_status(u)));
-  } catch (const std::out_of_range& e) {
-    throw ApiError(HOSHITORI_NOTFOUND, e.what());
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  }
+  return to_string(status_json(svc.update_status(u)));
 }
 
 Object::Ptr key_json(const records::ApiKey& k) {
@@ -136,17 +130,11 @@ std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& re
   records::Role role;
   if (!records::parse_role(str_arg(req, "role", true), role))
     throw ApiError(HOSHITORI_INVALID, "\"role\" must be viewer, buyer or admin");
-  try {
-    auto created = svc.with_db(
-        [&](store::Database& db) { return records::ApiKeys(db, svc.principal()).create(name, role, actor); });
-    auto o = key_json(created.key);
-    o->set("key", created.secret);
-    return to_string(o);
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  } catch (const std::domain_error& e) {
-    throw ApiError(HOSHITORI_CONFLICT, e.what());
-  }
+  auto created =
+      svc.with_db([&](store::Database& db) { return records::ApiKeys(db, svc.principal()).create(name, role, actor); });
+  auto o = key_json(created.key);
+  o->set("key", created.secret);
+  return to_string(o);
 }
 
 // A signed, short-lived link into the ERP screens for a user the host has signed in.
@@ -159,15 +147,11 @@ std::string op_erp_link(Service& svc, const Object::Ptr& req) {
   c.next = str_arg(req, "next", false);
   const long long ttl = static_cast<long long>(size_arg(req, "ttl_seconds", 300));
   const std::string secret = svc.with_db([](store::Database& db) { return records::server_secret(db, "staff-link"); });
-  try {
-    const std::string path = records::mint_staff_link(secret, c, static_cast<long long>(std::time(nullptr)), ttl);
-    auto o = obj();
-    o->set("path", path);
-    o->set("ttl_seconds", ttl);
-    return to_string(o);
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  }
+  const std::string path = records::mint_staff_link(secret, c, static_cast<long long>(std::time(nullptr)), ttl);
+  auto o = obj();
+  o->set("path", path);
+  o->set("ttl_seconds", ttl);
+  return to_string(o);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "core/error.hpp"
+
 namespace hoshi::records {
 
 namespace {
@@ -175,7 +177,7 @@ ExportResult export_audit(store::Database& db, const std::string& format, AuditF
 
 ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, const ExportSink& out,
                           Purpose purpose) {
-  if (format != "csv" && format != "jsonl") throw std::invalid_argument("format must be csv or jsonl, not " + format);
+  if (format != "csv" && format != "jsonl") throw Error(Code::invalid, "format must be csv or jsonl, not " + format);
   AuditLog log(db);
   ExportResult res;
   res.head = log.head();

@@ -1,4 +1,5 @@
 #include "service/campaigns.hpp"
+#include "core/error.hpp"
 #include "domain/request_model.hpp"
 
 #include <algorithm>
@@ -53,10 +54,10 @@ CampaignService::CampaignService(Service& svc)
     : svc_(svc), templates_(records::default_templates_dir(svc.schemas_dir())) {}
 
 long long CampaignService::create(const Object::Ptr& file, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   CampaignSpec spec = parse_campaign_spec(file, svc_.catalogs(), templates_);
   if (!mail::valid_addr_spec(svc_.catalogs().policy.mail.from))
-    throw std::invalid_argument("the policy names no usable sender address: set buyer.email or mail.from");
+    throw Error(Code::invalid, "the policy names no usable sender address: set buyer.email or mail.from");
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
     const std::string now = records::audit_now();
@@ -79,7 +80,7 @@ CampaignService::Loaded CampaignService::load(long long id) {
   auto rows = svc_.with_db([&](store::Database& db) {
     return select_rows(db, "SELECT spec, state, created_by FROM campaigns WHERE id = :a", {id}, 3);
   });
-  if (rows.empty()) throw std::out_of_range("no campaign " + std::to_string(id));
+  if (rows.empty()) throw Error(Code::notfound, "no campaign " + std::to_string(id));
   Loaded l;
   l.id = id;
   l.file = detail::parse_obj(*rows[0][0]);
@@ -293,7 +294,7 @@ std::vector<PlannedRecipient> CampaignService::plan(long long id) {
 }
 
 Object::Ptr CampaignService::preview(long long id, const std::string& lang) {
-  if (lang != "ja" && lang != "en") throw std::invalid_argument("lang must be ja or en");
+  if (lang != "ja" && lang != "en") throw Error(Code::invalid, "lang must be ja or en");
   Loaded l = load(id);
   auto suppliers = select_suppliers(svc_, l.spec.suppliers);
   RenderedMail m;
@@ -301,7 +302,7 @@ Object::Ptr CampaignService::preview(long long id, const std::string& lang) {
   svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);  // rolled back
     StepRun run = run_step(svc_, templates_, db, id, l.spec, suppliers, l.created_by, true, lang);
-    if (!run.first_mail) throw std::out_of_range("campaign " + std::to_string(id) + " has nobody to mail");
+    if (!run.first_mail) throw Error(Code::notfound, "campaign " + std::to_string(id) + " has nobody to mail");
     m = *run.first_mail;
     for (const auto& r : run.recipients)
       if (r.channel == "email") {
@@ -323,7 +324,7 @@ Object::Ptr CampaignService::preview(long long id, const std::string& lang) {
 }
 
 Object::Ptr CampaignService::queue(long long id, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   Loaded l = load(id);
   const bool repeatable = l.spec.kind == "reminder" || l.spec.kind == "agreement_notice";
   if (l.state != "draft" && !repeatable)
@@ -361,7 +362,7 @@ void CampaignService::set_post_only(const std::string& vendor_code, bool post_on
   svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
     if (!store::SupplierRepository(db).find(vendor_code))
-      throw std::out_of_range("no supplier with vendor code " + vendor_code);
+      throw Error(Code::notfound, "no supplier with vendor code " + vendor_code);
     execute(db, "DELETE FROM mail_preferences WHERE vendor_code = :a", {vendor_code});
     execute(db,
             "INSERT INTO mail_preferences (vendor_code, post_only, note, set_at, set_by) VALUES (:a, :b, :c, :d, :e)",

@@ -130,12 +130,7 @@ void cost_share_arg(Object::Ptr b) {
   in.labor_running = opt("labor_running_cost");
   in.running = opt("running_cost");
   in.share = *share;
-  cost_share::Result r;
-  try {
-    r = cost_share::compute(in);
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  }
+  const cost_share::Result r = cost_share::compute(in);
   for (const auto& [key, computed] : {std::pair<const char*, std::optional<long long>>{"buyer_amount", r.buyer_initial},
                                       {"buyer_running_amount", r.buyer_running}}) {
     if (auto given = opt(key); given && (!computed || *given != *computed))
