@@ -63,7 +63,7 @@ mail::SmtpConfig smtp_config(const std::string& flag, const MailPolicy& mp) {
   const char* pw = std::getenv("HOSHITORI_SMTP_PASSWORD");
   try {
     return mail::parse_smtp_url(url, pw ? pw : "");
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {  // the URL (Code::invalid)
     throw UsageError{e.what(), false};
   }
 }

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace hoshi {
 class Service;
 }
@@ -16,6 +18,10 @@ namespace hoshi::cli {
 
 // Exit codes (the CLI contract in README.md).
 enum Exit { kOk = 0, kRejected = 1, kUnusable = 2, kNotFound = 3, kRefused = 4 };
+
+// The one translation of the error model to an exit code: invalid and conflict 2,
+// notfound 3, refused 4; an internal failure or a busy database 1 (the message says which).
+int exit_code(Code code);
 
 struct Globals {
   std::string db;       // --db, $HOSHITORI_DB, ./hoshitori.db

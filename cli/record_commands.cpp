@@ -12,7 +12,6 @@
 #include "core/base64.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
-#include "hoshitori/hoshitori.h"
 #include "importer/encoding.hpp"
 #include "service/json_parse.hpp"
 #include "service/service.hpp"
@@ -70,20 +69,6 @@ std::string by(const Globals& g, Args& a) {
 namespace {
 
 Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-int exit_for(int code) {
-  switch (code) {
-    case HOSHITORI_NOTFOUND:
-      return kNotFound;
-    case HOSHITORI_REFUSED:
-      return kRefused;
-    case HOSHITORI_INVALID:
-    case HOSHITORI_CONFLICT:
-      return kUnusable;
-    default:
-      return kRejected;
-  }
-}
 
 void print_refusal(const Object::Ptr& detail) {
   Array::Ptr ids = detail->getArray("refused");
@@ -159,6 +144,22 @@ void print_request(const Object::Ptr& r) {
 }
 }  // namespace
 
+int exit_code(Code code) {
+  switch (code) {
+    case Code::notfound:
+      return kNotFound;
+    case Code::refused:
+      return kRefused;
+    case Code::invalid:
+    case Code::conflict:
+      return kUnusable;
+    case Code::error:
+    case Code::busy:
+      break;
+  }
+  return kRejected;
+}
+
 // Runs one op; prints the error (and refused rules) and returns the exit code, or
 // kOk with `out` set to the response.
 int call(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::JSON::Object::Ptr& out) {
@@ -167,15 +168,15 @@ int call(const Globals& g, bool must_exist, Poco::JSON::Object::Ptr req, Poco::J
   try {
     out = Poco::JSON::Parser().parse(api::handle(*svc, api::to_string(req))).extract<Object::Ptr>();
     return kOk;
-  } catch (const api::ApiError& e) {
-    if (e.code == HOSHITORI_REFUSED && e.detail)
+  } catch (const Error& e) {
+    if (e.code == Code::refused && e.detail)
       print_refusal(e.detail);
     else
       std::cerr << "hoshitori: " << e.what() << "\n";
-    return exit_for(e.code);
-  } catch (const std::exception& e) {
+    return exit_code(e.code);
+  } catch (const std::exception& e) {  // not the caller's doing
     std::cerr << "hoshitori: " << e.what() << "\n";
-    return kRejected;
+    return exit_code(Code::error);
   }
 }
 

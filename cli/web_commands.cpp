@@ -11,7 +11,6 @@
 
 #include "api/json_api.hpp"
 #include "cli.hpp"
-#include "hoshitori/hoshitori.h"
 #include "http/server.hpp"
 #include "service/service.hpp"
 #include "store/api_keys.hpp"

@@ -20,12 +20,9 @@ namespace hoshi::api {
 
 namespace {
 
+// a bad file: catalog::CatalogError, Code::invalid
 connectors::ConnectorsConfig config_of(const Object::Ptr& req) {
-  try {
-    return connectors::load_connectors_config(str_arg(req, "config", true));
-  } catch (const catalog::CatalogError& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  }
+  return connectors::load_connectors_config(str_arg(req, "config", true));
 }
 
 Array::Ptr strings(const std::vector<std::string>& v) {
@@ -39,8 +36,7 @@ std::string op_sync(Service& svc, const Object::Ptr& req) {
   const std::string actor = str_arg(req, "actor", true), only = str_arg(req, "connector", false);
   const bool dry = bool_arg(req, "dry_run", false);
   auto cfg = config_of(req);
-  if (!only.empty() && !cfg.find(only))
-    throw ApiError(HOSHITORI_NOTFOUND, cfg.file + " has no connector named " + only);
+  if (!only.empty() && !cfg.find(only)) throw Error(Code::notfound, cfg.file + " has no connector named " + only);
   if (!dry) connectors::register_webhooks(svc, cfg, actor);
   Array::Ptr runs = new Array;
   for (const auto& r : connectors::run_syncs(svc, cfg.connectors, only, dry, actor))
@@ -103,18 +99,18 @@ std::string op_export_suppliers(Service& svc, const Object::Ptr& req) {
   importer::Encoding encoding = importer::Encoding::utf8;
   const std::string enc = str_arg(req, "encoding", false), file = str_arg(req, "out", true);
   if (!enc.empty() && (!importer::parse_encoding(enc, encoding) || encoding == importer::Encoding::automatic))
-    throw ApiError(HOSHITORI_INVALID, "\"encoding\" must be utf-8 or cp932");
+    throw Error(Code::invalid, "\"encoding\" must be utf-8 or cp932");
   auto suppliers = svc.with_repos<store::SupplierRepository>([](store::SupplierRepository& r) { return r.list(); });
   std::ostringstream csv;
   try {
     importer::write_suppliers_csv(suppliers, encoding, csv);
   } catch (const importer::ExportError& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
+    throw Error(Code::invalid, e.what());
   }
   try {
     importer::replace_file(file, csv.str());
   } catch (const importer::ExportError& e) {
-    throw ApiError(HOSHITORI_ERROR, e.what());
+    throw Error(Code::error, e.what());
   }
   auto out = obj();
   out->set("exported", static_cast<long long>(suppliers.size()));

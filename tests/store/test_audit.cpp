@@ -62,7 +62,7 @@ struct Story {
                       "yamada");
     rs.confirm(number, "buyer", ag.agreement_sha256, "yamada", "test");
     // a bare staff call cannot speak for the supplier: refused, nothing recorded
-    BOOST_CHECK_THROW(rs.confirm(number, "supplier", ag.agreement_sha256, "sato", "test"), std::invalid_argument);
+    BOOST_CHECK_THROW(rs.confirm(number, "supplier", ag.agreement_sha256, "sato", "test"), hoshi::Error);
     BOOST_TEST(rs.show(number)->getArray("agreements")->getObject(0)->getArray("confirmations")->size() == 1u);
     rs.confirm(number, "supplier", ag.agreement_sha256, "sato", RequestService::kSupplierLinkMethod);
   }
@@ -216,7 +216,7 @@ BOOST_AUTO_TEST_CASE(purge_keeps_everything_inside_retention_and_records_what_it
   BOOST_TEST(done.agreements_cutoff == "2027-12-01");
   BOOST_TEST(done.numbers == std::vector<std::string>{s.number}, boost::test_tools::per_element());
   BOOST_TEST(done.events_redacted == 9);  // drafted … agreed: every event about that request
-  BOOST_CHECK_THROW(rs.show(s.number), std::out_of_range);
+  BOOST_CHECK_THROW(rs.show(s.number), hoshi::Error);
   BOOST_TEST(rs.show(open)->getValue<std::string>("state") == "issued");
   auto rep = later.with_db([](store::Database& db) { return records::AuditLog(db).verify(); });
   BOOST_TEST(rep.intact, rep.problem);

@@ -11,6 +11,7 @@
 using namespace hoshi;
 
 BOOST_TEST_DONT_PRINT_LOG_VALUE(hoshi::Standing)
+BOOST_TEST_DONT_PRINT_LOG_VALUE(hoshi::Code)
 
 namespace {
 ServiceOptions options(const std::string& url) {
@@ -98,25 +99,25 @@ BOOST_AUTO_TEST_CASE(update_status_records_who_and_what_and_validates) {
   BOOST_TEST(h[1].source == "api");
   try {
     api::handle(svc, R"({"op":"update_status","vendor_code":"C1","actor":"erp:sato","scs":{"level":"★9"}})");
-    BOOST_FAIL("expected ApiError");
-  } catch (const api::ApiError& e) {
+    BOOST_FAIL("expected an Error");
+  } catch (const Error& e) {
     BOOST_TEST(std::string(e.what()).rfind("scs.level:", 0) == 0, e.what());
   }
-  BOOST_CHECK_THROW(api::handle(svc, R"({"op":"update_status","vendor_code":"C1","scs":{"level":3}})"), api::ApiError);
+  BOOST_CHECK_THROW(api::handle(svc, R"({"op":"update_status","vendor_code":"C1","scs":{"level":3}})"), Error);
   try {
     api::handle(svc, R"({"op":"update_status","vendor_code":"ZZ","actor":"x","sa":{"level":1}})");
-    BOOST_FAIL("expected ApiError");
-  } catch (const api::ApiError& e) {
-    BOOST_TEST(e.code == -3);
+    BOOST_FAIL("expected an Error");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code == Code::notfound);
   }
   for (const char* typo : {R"({"op":"update_status","vendor_code":"C1","actor":"x","emial":"a@b.example"})",
                            R"({"op":"update_status","vendor_code":"C1","actor":"x","sa":{"levle":1}})",
                            R"({"op":"update_status","vendor_code":"C1","actor":"x","name":"新社名"})"}) {
     try {
       api::handle(svc, typo);
-      BOOST_FAIL("expected ApiError for " << typo);
-    } catch (const api::ApiError& e) {
-      BOOST_TEST(e.code == -2);
+      BOOST_FAIL("expected an Error for " << typo);
+    } catch (const Error& e) {
+      BOOST_TEST(e.code == Code::invalid);
       BOOST_TEST(std::string(e.what()).find("unknown key") != std::string::npos, e.what());
     }
   }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/cost_share.hpp"
+#include "core/error.hpp"
 #include "domain/request_model.hpp"
 
 using namespace hoshi;
@@ -75,21 +76,21 @@ BOOST_AUTO_TEST_CASE(only_the_costs_given_are_computed) {
 BOOST_AUTO_TEST_CASE(refuses_what_cannot_be_computed) {
   cost_share::Input none;
   none.share = 1000;
-  BOOST_CHECK_THROW(cost_share::compute(none), std::invalid_argument);
+  BOOST_CHECK_THROW(cost_share::compute(none), hoshi::Error);
   cost_share::Input mismatch;
   mismatch.material_initial = 100;
   mismatch.labor_initial = 100;
   mismatch.initial = 300;
   mismatch.share = 1000;
-  BOOST_CHECK_THROW(cost_share::compute(mismatch), std::invalid_argument);
+  BOOST_CHECK_THROW(cost_share::compute(mismatch), hoshi::Error);
   cost_share::Input negative;
   negative.initial = -1;
   negative.share = 1000;
-  BOOST_CHECK_THROW(cost_share::compute(negative), std::invalid_argument);
+  BOOST_CHECK_THROW(cost_share::compute(negative), hoshi::Error);
   cost_share::Input too_much;
   too_much.initial = 100;
   too_much.share = 10001;
-  BOOST_CHECK_THROW(cost_share::compute(too_much), std::invalid_argument);
+  BOOST_CHECK_THROW(cost_share::compute(too_much), hoshi::Error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

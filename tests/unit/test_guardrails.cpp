@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "catalog/catalog_loader.hpp"
+#include "core/error.hpp"
 #include "core/text.hpp"
 #include "domain/guardrails.hpp"
 
@@ -255,7 +256,7 @@ BOOST_AUTO_TEST_CASE(a_price_decision_with_an_unanswered_request_is_refused) {
   BOOST_CHECK_THROW(check_price_decision(cat().guardrails, cat().policy.requests,
                                          {{"no-unilateral-price", "取引先から書面で価格据え置きの同意を得ているため"}},
                                          c, "compliance"),
-                    std::invalid_argument);
+                    hoshi::Error);
 }
 
 // already-meets: the supplier's ★ on record against the level, the due date and the
@@ -344,9 +345,9 @@ BOOST_AUTO_TEST_CASE(every_issue_rule_yields_to_an_authorised_override_with_a_re
 BOOST_AUTO_TEST_CASE(an_override_naming_no_rule_is_an_input_error) {
   RequestInput in = fair();
   in.overrides = {{"no-such-rule", "理由は十分に長く書いてあります"}};
-  BOOST_CHECK_THROW(issue(in), std::invalid_argument);
+  BOOST_CHECK_THROW(issue(in), hoshi::Error);
   in.overrides = {{"no-unilateral-price", "理由は十分に長く書いてあります"}};  // a price rule, not an issue rule
-  BOOST_CHECK_THROW(issue(in), std::invalid_argument);
+  BOOST_CHECK_THROW(issue(in), hoshi::Error);
 }
 
 BOOST_AUTO_TEST_CASE(the_rule_file_is_checked_like_every_catalog) {

@@ -22,7 +22,7 @@ using Poco::JSON::Object;
 
 long long campaign_of(const Object::Ptr& req) {
   auto id = api::int_arg(req, "campaign", 1, LLONG_MAX);
-  if (!id) throw ApiError(HOSHITORI_INVALID, "\"campaign\" is required (a campaign id)");
+  if (!id) throw Error(Code::invalid, "\"campaign\" is required (a campaign id)");
   return *id;
 }
 
@@ -32,7 +32,7 @@ std::string loose_text(const Object::Ptr& req, const std::string& key) {
   const Poco::Dynamic::Var v = req->get(key);
   if (v.isString()) return v.extract<std::string>();
   if (v.isInteger()) return v.convert<std::string>();
-  throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be a whole number");
+  throw Error(Code::invalid, "\"" + key + "\" must be a whole number");
 }
 
 Object::Ptr material_json(const BriefingMaterial& m) {
@@ -84,7 +84,7 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
     const long long campaign = campaign_of(req);
     const std::string name = api::str_arg(req, "filename", true);
     auto bytes = base64_decode(api::str_arg(req, "content_base64", true));
-    if (!bytes) throw ApiError(HOSHITORI_INVALID, "\"content_base64\" is not base64");
+    if (!bytes) throw Error(Code::invalid, "\"content_base64\" is not base64");
     return api::run([&] { return api::to_string(material_json(bs.add_material(campaign, name, *bytes, actor))); });
   }
   if (op == "briefing_materials") {
@@ -103,15 +103,14 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
     api::only_keys(req, op, {"op", "campaign", "id", "actor"});
     const long long campaign = campaign_of(req);
     const auto id = api::int_arg(req, "id", 1, LLONG_MAX);
-    if (!id) throw ApiError(HOSHITORI_INVALID, "\"id\" is required (a material id)");
+    if (!id) throw Error(Code::invalid, "\"id\" is required (a material id)");
     std::string actor = api::str_arg(req, "actor", false);
     if (actor.empty()) actor = svc.principal();
     if (actor.empty()) actor = "host";
     return api::run([&] {
       auto m = bs.download(campaign, *id, actor);
       if (!m)
-        throw ApiError(HOSHITORI_NOTFOUND,
-                       "no material " + std::to_string(*id) + " in campaign " + std::to_string(campaign));
+        throw Error(Code::notfound, "no material " + std::to_string(*id) + " in campaign " + std::to_string(campaign));
       auto o = material_json(*m);
       o->set("content_base64", base64_encode(m->content));
       return api::to_string(o);
@@ -134,10 +133,9 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
       return api::to_string(o);
     });
   }
-  throw ApiError(HOSHITORI_INVALID,
-                 "unknown op \"" + op +
-                     "\" (briefing_answer, briefing_attendance, briefing_material_add, briefing_materials, "
-                     "briefing_material, briefing_link)");
+  throw Error(Code::invalid, "unknown op \"" + op +
+                                 "\" (briefing_answer, briefing_attendance, briefing_material_add, briefing_materials, "
+                                 "briefing_material, briefing_link)");
 }
 
 }  // namespace hoshi::api

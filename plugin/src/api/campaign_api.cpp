@@ -12,7 +12,7 @@ namespace {
 
 long long campaign_arg(const Object::Ptr& req) {
   auto id = int_arg(req, "campaign", 1, LLONG_MAX);
-  if (!id) throw ApiError(HOSHITORI_INVALID, "\"campaign\" is required (a campaign id)");
+  if (!id) throw Error(Code::invalid, "\"campaign\" is required (a campaign id)");
   return *id;
 }
 
@@ -37,7 +37,7 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
   if (op == "campaign_create") {
     only_keys(req, op, {"op", "actor", "campaign"});
     Object::Ptr file = sub(req, "campaign");
-    if (!file) throw ApiError(HOSHITORI_INVALID, "\"campaign\" is required (an object, see README: campaign file)");
+    if (!file) throw Error(Code::invalid, "\"campaign\" is required (an object, see README: campaign file)");
     const std::string actor = actor_arg(req);
     return run([&] {
       auto o = obj();
@@ -136,8 +136,8 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
     only_keys(req, op, {"op", "id", "delivered", "actor"});
     const std::string actor = actor_arg(req);
     auto id = int_arg(req, "id", 1, LLONG_MAX);
-    if (!id) throw ApiError(HOSHITORI_INVALID, "\"id\" is required (an outbox message id)");
-    if (!req->has("delivered")) throw ApiError(HOSHITORI_INVALID, "\"delivered\" is required (true or false)");
+    if (!id) throw Error(Code::invalid, "\"id\" is required (an outbox message id)");
+    if (!req->has("delivered")) throw Error(Code::invalid, "\"delivered\" is required (true or false)");
     const bool delivered = bool_arg(req, "delivered", false);
     return run([&] {
       svc.with_repos<records::Outbox>([&](records::Outbox& box) { box.resolve(*id, delivered, actor); });

@@ -41,7 +41,7 @@ std::optional<std::string> handle_evidence_op(Service& svc, const std::string& o
   if (op == "evidence_file") {
     only_keys(req, op, {"op", "id", "actor"});
     const auto id = int_arg(req, "id", 1, LLONG_MAX);
-    if (!id) throw ApiError(HOSHITORI_INVALID, "\"id\" is required");
+    if (!id) throw Error(Code::invalid, "\"id\" is required");
     // the download is recorded (a withdrawal keeps the bytes the buyer has): by the
     // acting user when given, else by the handle's principal, else as "host"
     std::string actor = str_arg(req, "actor", false);
@@ -51,9 +51,9 @@ std::optional<std::string> handle_evidence_op(Service& svc, const std::string& o
     try {
       f = SupplierEvidence(svc).download(*id, actor);
     } catch (const EvidenceGone& e) {
-      throw ApiError(HOSHITORI_NOTFOUND, e.what());
+      throw Error(Code::notfound, e.what());
     }
-    if (!f) throw ApiError(HOSHITORI_NOTFOUND, "no evidence file " + std::to_string(*id));
+    if (!f) throw Error(Code::notfound, "no evidence file " + std::to_string(*id));
     auto o = evidence_json(*f);
     o->set("content_base64", base64_encode(f->content));
     return to_string(o);

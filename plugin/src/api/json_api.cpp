@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "core/text.hpp"
-#include "hoshitori/hoshitori.h"
 #include "importer/row_parser.hpp"
 #include "service/briefing.hpp"
 #include "service/json_args.hpp"
@@ -47,7 +46,7 @@ void patch_field(Service& svc, StatusUpdate& u, Field f, const Object::Ptr& from
   }
   std::string why;
   if (!importer::parse_cell(svc.catalogs(), svc.today(), f, raw, u.patch, why))
-    throw ApiError(HOSHITORI_INVALID, path + ": " + why);
+    throw Error(Code::invalid, path + ": " + why, path);
 }
 
 std::string op_update_status(Service& svc, const Object::Ptr& req) {
@@ -92,13 +91,7 @@ std::string op_update_status(Service& svc, const Object::Ptr& req) {
     for (int i = 0; i < 3; ++i)
       patch_field(svc, u, fields[i], chart, kChartIds[i], std::string("decision_chart.") + kChartIds[i]);
   }
-  try {
-    return to_string(status_json(svc.update_status(u)));
-  } catch (const std::out_of_range& e) {
-    throw ApiError(HOSHITORI_NOTFOUND, e.what());
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  }
+  return to_string(status_json(svc.update_status(u)));
 }
 
 Object::Ptr key_json(const records::ApiKey& k) {
@@ -127,7 +120,7 @@ std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& re
   if (op == "apikey_revoke") {
     only_keys(req, op, {"op", "name", "actor"});
     if (!svc.with_repos<records::ApiKeys>([&](records::ApiKeys& keys) { return keys.revoke(name, actor); }))
-      throw ApiError(HOSHITORI_NOTFOUND, "no live key named \"" + name + "\"");
+      throw Error(Code::notfound, "no live key named \"" + name + "\"");
     auto o = obj();
     o->set("revoked", name);
     return to_string(o);
@@ -135,18 +128,12 @@ std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& re
   only_keys(req, op, {"op", "name", "role", "actor"});
   records::Role role;
   if (!records::parse_role(str_arg(req, "role", true), role))
-    throw ApiError(HOSHITORI_INVALID, "\"role\" must be viewer, buyer or admin");
-  try {
-    auto created =
-        svc.with_repos<records::ApiKeys>([&](records::ApiKeys& keys) { return keys.create(name, role, actor); });
-    auto o = key_json(created.key);
-    o->set("key", created.secret);
-    return to_string(o);
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  } catch (const std::domain_error& e) {
-    throw ApiError(HOSHITORI_CONFLICT, e.what());
-  }
+    throw Error(Code::invalid, "\"role\" must be viewer, buyer or admin");
+  auto created =
+      svc.with_repos<records::ApiKeys>([&](records::ApiKeys& keys) { return keys.create(name, role, actor); });
+  auto o = key_json(created.key);
+  o->set("key", created.secret);
+  return to_string(o);
 }
 
 // A signed, short-lived link into the ERP screens for a user the host has signed in.
@@ -155,20 +142,16 @@ std::string op_erp_link(Service& svc, const Object::Ptr& req) {
   records::StaffClaims c;
   c.user = str_arg(req, "user", true);
   if (!records::parse_role(str_arg(req, "role", true), c.role))
-    throw ApiError(HOSHITORI_INVALID, "\"role\" must be viewer, buyer or admin");
+    throw Error(Code::invalid, "\"role\" must be viewer, buyer or admin");
   c.next = str_arg(req, "next", false);
   const long long ttl = static_cast<long long>(size_arg(req, "ttl_seconds", 300));
   const std::string secret =
       svc.with_repos<records::ServerSecrets>([](records::ServerSecrets& s) { return s.get("staff-link"); });
-  try {
-    const std::string path = records::mint_staff_link(secret, c, static_cast<long long>(std::time(nullptr)), ttl);
-    auto o = obj();
-    o->set("path", path);
-    o->set("ttl_seconds", ttl);
-    return to_string(o);
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
-  }
+  const std::string path = records::mint_staff_link(secret, c, static_cast<long long>(std::time(nullptr)), ttl);
+  auto o = obj();
+  o->set("path", path);
+  o->set("ttl_seconds", ttl);
+  return to_string(o);
 }
 
 }  // namespace
@@ -178,11 +161,11 @@ std::string handle(Service& svc, const std::string& request_json) {
   try {
     req = parse_json(request_json).extract<Object::Ptr>();
   } catch (const DuplicateKey& e) {
-    throw ApiError(HOSHITORI_INVALID, std::string(e.what()) + " in the request: give each key once");
+    throw Error(Code::invalid, std::string(e.what()) + " in the request: give each key once");
   } catch (const Poco::Exception& e) {
-    throw ApiError(HOSHITORI_INVALID, "request is not a JSON object: " + e.displayText());
+    throw Error(Code::invalid, "request is not a JSON object: " + e.displayText());
   }
-  if (!req) throw ApiError(HOSHITORI_INVALID, "request is not a JSON object");
+  if (!req) throw Error(Code::invalid, "request is not a JSON object");
   const std::string op = str_arg(req, "op", true);
 
   if (op == "status") {
@@ -196,7 +179,7 @@ std::string handle(Service& svc, const std::string& request_json) {
     if (!standing.empty()) {
       Standing st;
       if (!parse_standing(standing, st))
-        throw ApiError(HOSHITORI_INVALID, "\"standing\" must be meets, expiring, expired, below or unknown");
+        throw Error(Code::invalid, "\"standing\" must be meets, expiring, expired, below or unknown");
       q.standing = st;
     }
     std::string dept = str_arg(req, "department", false);
@@ -205,7 +188,7 @@ std::string handle(Service& svc, const std::string& request_json) {
     if (!name.empty()) {
       q.filter.name_like = text::normalize_company_name(name);
       if (q.filter.name_like->find_first_not_of("%_\\") == std::string::npos)
-        throw ApiError(HOSHITORI_INVALID, "\"name\": nothing to search for once 株式会社/(株)/… are set aside");
+        throw Error(Code::invalid, "\"name\": nothing to search for once 株式会社/(株)/… are set aside");
     }
     q.offset = size_arg(req, "offset", 0);
     q.limit = size_arg(req, "limit", 100);
@@ -236,12 +219,12 @@ std::string handle(Service& svc, const std::string& request_json) {
     opts.actor = str_arg(req, "actor", true);
     std::string enc = str_arg(req, "encoding", false);
     if (!enc.empty() && !importer::parse_encoding(enc, opts.encoding))
-      throw ApiError(HOSHITORI_INVALID, "\"encoding\" must be auto, utf-8 or cp932");
+      throw Error(Code::invalid, "\"encoding\" must be auto, utf-8 or cp932");
     opts.all_or_nothing = bool_arg(req, "all_or_nothing", false);
     try {
       return to_string(import_report_json(svc.import_file(str_arg(req, "file", true), opts)));
     } catch (const importer::ImportError& e) {
-      throw ApiError(HOSHITORI_INVALID, e.what());
+      throw Error(Code::invalid, e.what());
     }
   }
   if (op == "update_status") return op_update_status(svc, req);
@@ -255,18 +238,18 @@ std::string handle(Service& svc, const std::string& request_json) {
   if (ExtraOps extra = extra_ops.load()) {
     if (auto out = extra(svc, op, req)) return *out;
   }
-  throw ApiError(HOSHITORI_INVALID,
-                 "unknown op \"" + op +
-                     "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
-                     "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
-                     "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
-                     "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check, evidence, "
-                     "evidence_file, campaign_create, campaigns, campaign_status, campaign_plan, campaign_preview, "
-                     "campaign_queue, campaign_letters, briefing_answer, briefing_attendance, briefing_material_add, "
-                     "briefing_materials, briefing_material, briefing_link, standing_link, standing_link_revoke, "
-                     "standing_link_show, "
-                     "mail_preference, outbox_status, outbox_resolve, sync, "
-                     "webhooks_deliver, webhook_status, webhook_enable, export_suppliers)");
+  throw Error(Code::invalid,
+              "unknown op \"" + op +
+                  "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
+                  "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
+                  "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
+                  "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check, evidence, "
+                  "evidence_file, campaign_create, campaigns, campaign_status, campaign_plan, campaign_preview, "
+                  "campaign_queue, campaign_letters, briefing_answer, briefing_attendance, briefing_material_add, "
+                  "briefing_materials, briefing_material, briefing_link, standing_link, standing_link_revoke, "
+                  "standing_link_show, "
+                  "mail_preference, outbox_status, outbox_resolve, sync, "
+                  "webhooks_deliver, webhook_status, webhook_enable, export_suppliers)");
 }
 
 }  // namespace hoshi::api

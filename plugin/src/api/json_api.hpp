@@ -13,7 +13,7 @@
 
 namespace hoshi::api {
 
-// Handles {"op": …}; returns the response document. Throws ApiError.
+// Handles {"op": …}; returns the response document. Throws Error.
 std::string handle(Service& service, const std::string& request_json);
 // The requests, negotiation, agreement and audit ops; nullopt for an op it does not know.
 std::optional<std::string> handle_records_op(Service& service, const std::string& op,
@@ -30,12 +30,12 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
 using ExtraOps = std::optional<std::string> (*)(Service&, const std::string&, const Poco::JSON::Object::Ptr&);
 void set_extra_ops(ExtraOps ops);
 // The audit filter of an export_audit request: "from"/"to" (Japan-time days, inclusive)
-// and "vendor_code". Throws ApiError naming a bad one.
+// and "vendor_code". Throws Error naming a bad one.
 records::AuditFilter audit_filter(const Poco::JSON::Object::Ptr& request);
 // The "purpose" of an export: absent or null → none (cost figures withheld); else
-// "negotiation" or "audit", anything else an ApiError naming the key.
+// "negotiation" or "audit", anything else an Error naming the key.
 records::Purpose purpose_arg(const Poco::JSON::Object::Ptr& request);
-// The error document for a failed request: {"error", "code"} plus ApiError::detail.
+// The error document for a failed request: {"error", "code"} plus Error::detail.
 std::string error_json(int code, const std::string& message, const Poco::JSON::Object::Ptr& detail);
 
 }  // namespace hoshi::api

@@ -46,7 +46,7 @@ std::string date_bound(const Object::Ptr& req, const std::string& key, bool end)
   if (d.empty()) return {};
   Date date;
   std::string why;
-  if (!parse_date(d, date, why)) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\": " + why);
+  if (!parse_date(d, date, why)) throw Error(Code::invalid, "\"" + key + "\": " + why);
   // a Japan-time calendar day: from its 00:00, to (inclusive) its end
   return records::jst_day_start_utc((end ? Date::from_days(date.days() + 1) : date).iso());
 }
@@ -69,24 +69,24 @@ bool complete_document(const std::string& b, const std::string& type) {
 
 PaperScan paper_scan_arg(const Object::Ptr& req, long long max_bytes) {
   Object::Ptr s = sub(req, "scan");
-  if (!s) throw ApiError(HOSHITORI_INVALID, "\"scan\" must be an object {\"filename\", \"content_base64\"}");
+  if (!s) throw Error(Code::invalid, "\"scan\" must be an object {\"filename\", \"content_base64\"}");
   only_keys(s, "scan", {"filename", "content_base64"});
   PaperScan out;
   out.filename = text::trim(text::strip_hidden(str_arg(s, "filename", true)));
   if (out.filename.empty() || out.filename.size() > 200 || out.filename.find_first_of("\r\n\t/\\") != std::string::npos)
-    throw ApiError(HOSHITORI_INVALID, "\"scan.filename\": a file name of 1 to 200 bytes, without a path");
+    throw Error(Code::invalid, "\"scan.filename\": a file name of 1 to 200 bytes, without a path");
   auto bytes = base64_decode(str_arg(s, "content_base64", true));
   if (!bytes || bytes->empty())
-    throw ApiError(HOSHITORI_INVALID, "\"scan.content_base64\": the scan's bytes as standard padded base64");
+    throw Error(Code::invalid, "\"scan.content_base64\": the scan's bytes as standard padded base64");
   if (static_cast<long long>(bytes->size()) > max_bytes)
-    throw ApiError(HOSHITORI_INVALID, "\"scan.content_base64\": the scan is " + std::to_string(bytes->size()) +
-                                          " bytes, over the policy's evidence max_file_bytes (" +
-                                          std::to_string(max_bytes) + ")");
+    throw Error(Code::invalid, "\"scan.content_base64\": the scan is " + std::to_string(bytes->size()) +
+                                   " bytes, over the policy's evidence max_file_bytes (" + std::to_string(max_bytes) +
+                                   ")");
   const auto type = evidence::sniff_media_type(*bytes);
-  if (!type) throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is not a PDF, PNG or JPEG");
+  if (!type) throw Error(Code::invalid, "\"scan\": " + out.filename + " is not a PDF, PNG or JPEG");
   if (!complete_document(*bytes, *type))
-    throw ApiError(HOSHITORI_INVALID, "\"scan\": " + out.filename + " is cut short: a " + *type +
-                                          " that does not end as one (a whole scan of the signed copy is needed)");
+    throw Error(Code::invalid, "\"scan\": " + out.filename + " is cut short: a " + *type +
+                                   " that does not end as one (a whole scan of the signed copy is needed)");
   out.content = std::move(*bytes);  // stored with the confirmation; its SHA-256 is computed from it there
   return out;
 }
@@ -97,7 +97,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
   if (op == "request_issue") {
     only_keys(req, op, {"op", "actor", "request", "draft"});
     Object::Ptr body = sub(req, "request");
-    if (!body) throw ApiError(HOSHITORI_INVALID, "\"request\" is required (an object, see README: request file)");
+    if (!body) throw Error(Code::invalid, "\"request\" is required (an object, see README: request file)");
     const std::string actor = actor_arg(req);
     const bool draft = bool_arg(req, "draft", false);
     return run(
@@ -106,7 +106,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
   if (op == "request_check") {
     only_keys(req, op, {"op", "actor", "request"});
     Object::Ptr body = sub(req, "request");
-    if (!body) throw ApiError(HOSHITORI_INVALID, "\"request\" is required (an object, see README: request file)");
+    if (!body) throw Error(Code::invalid, "\"request\" is required (an object, see README: request file)");
     const std::string actor = actor_arg(req);
     return run([&] {
       auto o = obj();
@@ -153,7 +153,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
   if (op == "negotiate") {
     only_keys(req, op, {"op", "actor", "number", "step"});
     Object::Ptr step = sub(req, "step");
-    if (!step) throw ApiError(HOSHITORI_INVALID, "\"step\" is required (an object with side, kind, …)");
+    if (!step) throw Error(Code::invalid, "\"step\" is required (an object with side, kind, …)");
     StepInput in;
     in.side = str_arg(step, "side", true);
     in.kind = str_arg(step, "kind", true);
@@ -182,13 +182,13 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     // header); only with the scan of the copy the supplier signed on paper
     std::optional<PaperScan> scan;
     if (side == "supplier") {
-      if (!req->has("scan")) throw ApiError(HOSHITORI_REFUSED, RequestService::kSupplierOnlyMessage);
+      if (!req->has("scan")) throw Error(Code::refused, RequestService::kSupplierOnlyMessage);
       scan = paper_scan_arg(req, svc.catalogs().policy.evidence.max_file_bytes);
     } else if (req->has("scan")) {
-      throw ApiError(HOSHITORI_INVALID, "\"scan\": a paper scan records the supplier's side only");
+      throw Error(Code::invalid, "\"scan\": a paper scan records the supplier's side only");
     }
     if (method == RequestService::kSupplierLinkMethod || method == RequestService::kSupplierLinkCodeMethod)
-      throw ApiError(HOSHITORI_INVALID, "\"method\": \"" + method + "\" is the supplier link's own");
+      throw Error(Code::invalid, "\"method\": \"" + method + "\" is the supplier link's own");
     return run([&] {
       ConfirmResult r = rs.confirm(str_arg(req, "number", true), side, str_arg(req, "sha256", true), actor_arg(req),
                                    method.empty() ? (scan ? "paper-scan" : "api") : method, scan ? &*scan : nullptr);
@@ -296,8 +296,8 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     std::optional<std::string> expected;
     if (std::string h = str_arg(req, "expected_head", false); !h.empty()) {
       if (!is_sha256_hex(h))
-        throw ApiError(HOSHITORI_INVALID, "\"expected_head\" must be the 64 hexadecimal digits of a head hash, not \"" +
-                                              std::string(text::utf8_prefix(h, 80)) + "\"");
+        throw Error(Code::invalid, "\"expected_head\" must be the 64 hexadecimal digits of a head hash, not \"" +
+                                       std::string(text::utf8_prefix(h, 80)) + "\"");
       expected = text::ascii_lower(h);
     }
     auto rep = svc.with_repos<records::AuditLog>([&](records::AuditLog& log) { return log.verify(expected); });
@@ -317,7 +317,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     const std::string format = str_arg(req, "format", true);
     const std::string path = str_arg(req, "out", true);
     records::AuditFilter f = audit_filter(req);
-    if (format != "csv" && format != "jsonl") throw ApiError(HOSHITORI_INVALID, "\"format\" must be csv or jsonl");
+    if (format != "csv" && format != "jsonl") throw Error(Code::invalid, "\"format\" must be csv or jsonl");
     // a named purpose: the cost figures go with the copy, and who named it for what is
     // recorded first (so the copy holds its own record); checked before anything is written
     const records::Purpose purpose = purpose_arg(req);
@@ -331,12 +331,12 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
     records::ExportResult r;
     if (path == "-") {  // the process's standard output, wherever it points (a pipe, >>)
       r = records::export_audit(svc, format, f, records::file_sink(stdout), why);
-      if (std::fflush(stdout) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing to standard output");
+      if (std::fflush(stdout) != 0) throw Error(Code::error, "cannot finish writing to standard output");
     } else {
       std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
-      if (!file) throw ApiError(HOSHITORI_INVALID, "\"out\": cannot write " + path + ": " + std::strerror(errno));
+      if (!file) throw Error(Code::invalid, "\"out\": cannot write " + path + ": " + std::strerror(errno));
       r = records::export_audit(svc, format, f, records::file_sink(file.get()), why);
-      if (std::fclose(file.release()) != 0) throw ApiError(HOSHITORI_ERROR, "cannot finish writing " + path);
+      if (std::fclose(file.release()) != 0) throw Error(Code::error, "cannot finish writing " + path);
     }
     auto o = obj();
     o->set("out", path);
@@ -355,10 +355,10 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
 records::Purpose purpose_arg(const Object::Ptr& req) {
   if (!req->has("purpose") || req->isNull("purpose")) return records::Purpose::none;
   if (!req->get("purpose").isString())
-    throw ApiError(HOSHITORI_INVALID, records::purpose_error("\"purpose\"", req->get("purpose").toString()));
+    throw Error(Code::invalid, records::purpose_error("\"purpose\"", req->get("purpose").toString()));
   const std::string given = req->getValue<std::string>("purpose");
   auto p = records::parse_purpose(given);
-  if (!p) throw ApiError(HOSHITORI_INVALID, records::purpose_error("\"purpose\"", given));
+  if (!p) throw Error(Code::invalid, records::purpose_error("\"purpose\"", given));
   return *p;
 }
 
@@ -369,10 +369,10 @@ records::AuditFilter audit_filter(const Object::Ptr& req) {
   if (req->has("vendor_code") && !req->isNull("vendor_code")) {
     f.vendor_code = str_arg(req, "vendor_code", true);
     if (f.vendor_code->empty())  // an empty filter must not widen to every supplier
-      throw ApiError(HOSHITORI_INVALID, "\"vendor_code\" is empty: name a supplier, or leave the key out for all");
+      throw Error(Code::invalid, "\"vendor_code\" is empty: name a supplier, or leave the key out for all");
   }
   if (f.from_utc && f.to_utc && *f.to_utc <= *f.from_utc)
-    throw ApiError(HOSHITORI_INVALID, "\"from\" is after \"to\": no day lies between them");
+    throw Error(Code::invalid, "\"from\" is after \"to\": no day lies between them");
   return f;
 }
 

@@ -70,6 +70,18 @@ bool size_known(hoshitori* db, const char* name, std::size_t got, const std::siz
   return false;
 }
 
+// The one translation of the error model to the ABI's result codes.
+int abi_code(hoshi::Code c) {
+  using hoshi::Code;
+  static_assert(hoshi::document_code(Code::error) == HOSHITORI_ERROR);
+  static_assert(hoshi::document_code(Code::invalid) == HOSHITORI_INVALID);
+  static_assert(hoshi::document_code(Code::notfound) == HOSHITORI_NOTFOUND);
+  static_assert(hoshi::document_code(Code::conflict) == HOSHITORI_CONFLICT);
+  static_assert(hoshi::document_code(Code::busy) == HOSHITORI_BUSY);
+  static_assert(hoshi::document_code(Code::refused) == HOSHITORI_REFUSED);
+  return hoshi::document_code(c);
+}
+
 bool usable(hoshitori* db) { return db != nullptr && db->magic == kMagicOpen && db->service != nullptr; }
 
 // Runs fn, translating every exception into a result code and message.
@@ -77,19 +89,8 @@ template <class Fn>
 int guard(hoshitori* db, Fn&& fn) {
   try {
     return fn();
-  } catch (const hoshi::api::ApiError& e) {
-    return fail(db, e.code, e.what());
-  } catch (const hoshi::store::StoreError& e) {
-    using K = hoshi::store::StoreError::Kind;
-    return fail(db,
-                e.kind == K::busy       ? HOSHITORI_BUSY
-                : e.kind == K::conflict ? HOSHITORI_CONFLICT
-                                        : HOSHITORI_ERROR,
-                e.what());
-  } catch (const hoshi::AmbiguousKey& e) {
-    return fail(db, HOSHITORI_CONFLICT, e.what());
-  } catch (const hoshi::catalog::CatalogError& e) {
-    return fail(db, HOSHITORI_INVALID, e.what());
+  } catch (const hoshi::Error& e) {  // the store's, the catalogs' and the ops' outcomes alike
+    return fail(db, abi_code(e.code), e.what());
   } catch (const std::bad_alloc&) {
     return fail(db, HOSHITORI_ERROR, "out of memory");
   } catch (const std::exception& e) {
@@ -232,8 +233,8 @@ int hoshitori_query_json(hoshitori* db, const char* request_json, char** respons
   int rc = guard(db, [&] {
     try {
       *response_json = dup(hoshi::api::handle(*db->service, request_json));
-    } catch (const hoshi::api::ApiError& e) {
-      if (e.detail) *response_json = dup(hoshi::api::error_json(e.code, e.what(), e.detail));
+    } catch (const hoshi::Error& e) {
+      if (e.detail) *response_json = dup(hoshi::api::error_json(abi_code(e.code), e.what(), e.detail));
       throw;
     }
     return HOSHITORI_OK;

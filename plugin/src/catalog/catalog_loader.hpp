@@ -5,11 +5,12 @@
 #include <string>
 
 #include "core/catalogs.hpp"
+#include "core/error.hpp"
 
 namespace hoshi::catalog {
 
-struct CatalogError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct CatalogError : Error {
+  explicit CatalogError(const std::string& what) : Error(Code::invalid, what) {}
 };
 
 Policy load_policy(const std::string& file);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace hoshi::briefing {
 
 inline constexpr int kMaxAttendees = 99;
@@ -18,10 +20,10 @@ inline constexpr std::size_t kMaxNoteBytes = 4000;  // UTF-8 bytes, whatever the
 // A field of an answer that cannot be taken: `field` names it ("answer", "attendees",
 // "note", "channel"), what() says why in English (CLI, JSON ops), `ja` in Japanese (the
 // supplier page, the ERP screen).
-struct InputError : std::invalid_argument {
-  InputError(std::string f, const std::string& en, std::string j)
-      : std::invalid_argument(f + ": " + en), field(std::move(f)), ja(std::move(j)) {}
-  std::string field, ja;
+struct InputError : Error {
+  InputError(const std::string& f, const std::string& en, std::string j)
+      : Error(Code::invalid, f + ": " + en, f), ja(std::move(j)) {}
+  std::string ja;
 };
 
 struct AnswerInput {

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "core/text.hpp"
 
 namespace hoshi::cost_share {
@@ -77,12 +78,12 @@ namespace {
 std::optional<long long> total_of(const std::optional<long long>& material, const std::optional<long long>& labor,
                                   const std::optional<long long>& total, const char* key) {
   for (const auto* v : {&material, &labor, &total})
-    if (*v && **v < 0) throw std::invalid_argument(std::string("\"") + key + "\": a cost cannot be negative");
+    if (*v && **v < 0) throw Error(Code::invalid, std::string("\"") + key + "\": a cost cannot be negative");
   if (!material && !labor) return total;
   const long long sum = material.value_or(0) + labor.value_or(0);
   if (total && *total != sum)
-    throw std::invalid_argument(std::string("\"") + key + "\" (" + std::to_string(*total) +
-                                ") is not the sum of its 物件費 and 人件費 parts (" + std::to_string(sum) + ")");
+    throw Error(Code::invalid, std::string("\"") + key + "\" (" + std::to_string(*total) +
+                                   ") is not the sum of its 物件費 and 人件費 parts (" + std::to_string(sum) + ")");
   return sum;
 }
 
@@ -97,14 +98,14 @@ std::string line(const char* label, long long total, const std::optional<long lo
 
 Result compute(const Input& in) {
   if (in.share < 0 || in.share > kWhole)
-    throw std::invalid_argument("\"sales_share_percent\" must be between 0 and 100");
+    throw Error(Code::invalid, "\"sales_share_percent\" must be between 0 and 100");
   Result r;
   r.initial = total_of(in.material_initial, in.labor_initial, in.initial, "initial_cost");
   r.running = total_of(in.material_running, in.labor_running, in.running, "running_cost");
   if (!r.initial && !r.running)
-    throw std::invalid_argument(
-        "the cost share needs the supplier's security cost: \"initial_cost\" or \"running_cost\" (or their "
-        "物件費/人件費 parts)");
+    throw Error(Code::invalid,
+                "the cost share needs the supplier's security cost: \"initial_cost\" or \"running_cost\" (or their "
+                "物件費/人件費 parts)");
   if (r.initial) {
     r.buyer_initial = share_of(*r.initial, in.share);
     r.calculation = line("初期費用", *r.initial, in.material_initial, in.labor_initial, in.share, *r.buyer_initial);

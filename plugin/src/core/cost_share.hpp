@@ -34,7 +34,7 @@ struct Result {
   std::string calculation;  // 「初期費用 1,000,000円 × 20% = 200,000円」 …, one line per cost
 };
 
-// Throws std::invalid_argument (English, naming the key) when no cost is given, or a total
+// Throws Error (Code::invalid) (English, naming the key) when no cost is given, or a total
 // given beside its parts is not their sum, or the share is out of range.
 Result compute(const Input& in);
 

@@ -1,5 +1,7 @@
 #include "core/supplier.hpp"
 
+#include "core/error.hpp"
+
 #include <type_traits>
 
 namespace hoshi {
@@ -169,7 +171,7 @@ Supplier supplier_from_patch(const SupplierPatch& p) {
   for (int i = 0; i < kFieldCount; ++i) {
     const Field f = static_cast<Field>(i);
     if (std::string why = set_from_text(s, f, p.v[i]); !why.empty())
-      throw std::invalid_argument(std::string(field_name(f)) + ": \"" + p.v[i].value_or("") + "\" is not " + why);
+      throw Error(Code::invalid, std::string(field_name(f)) + ": \"" + p.v[i].value_or("") + "\" is not " + why);
   }
   return s;
 }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/coercion.hpp"
+#include "core/error.hpp"
 #include "core/text.hpp"
 
 namespace hoshi::records {
@@ -235,16 +236,17 @@ void check_override_ids(const std::vector<GuardrailRule>& rules, const std::vect
   for (std::size_t i = 0; i < overrides.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (overrides[i].rule == overrides[j].rule)
-        throw std::invalid_argument("overrides: rule \"" + overrides[i].rule + "\" is overridden twice");
+        throw Error(Code::invalid, "overrides: rule \"" + overrides[i].rule + "\" is overridden twice");
   for (const auto& o : overrides) {
     const GuardrailRule* rule = nullptr;
     for (const auto& r : rules)
       if (r.id == o.rule && r.applies_to == applies_to) rule = &r;
-    if (!rule) throw std::invalid_argument("overrides: no rule \"" + o.rule + "\" applies here");
+    if (!rule) throw Error(Code::invalid, "overrides: no rule \"" + o.rule + "\" applies here");
     if (!overridable(*rule))
-      throw std::invalid_argument("overrides: rule \"" + o.rule +
-                                  "\" cannot be overridden: deciding a price over an unanswered negotiation request is "
-                                  "prohibited (取適法 5条2項4号); answer the supplier's request first");
+      throw Error(Code::invalid,
+                  "overrides: rule \"" + o.rule +
+                      "\" cannot be overridden: deciding a price over an unanswered negotiation request is "
+                      "prohibited (取適法 5条2項4号); answer the supplier's request first");
   }
 }
 

@@ -98,7 +98,7 @@ IssueCheck issue_check(const std::string& name);  // nullptr: not an issue check
 // A statutory prohibition (no-unilateral-price: 取適法 5条2項4号) is never overridden.
 bool overridable(const GuardrailRule& r);
 
-// Throws std::invalid_argument when an override names no rule of `applies_to`.
+// Throws Error (Code::invalid) when an override names no rule of `applies_to`.
 void check_override_ids(const std::vector<GuardrailRule>& rules, const std::vector<Override>& overrides,
                         const std::string& applies_to);
 

@@ -7,6 +7,7 @@
 
 #include "api/json_api.hpp"
 #include "http/evidence_download.hpp"
+#include "http/http_error.hpp"
 #include "http/supplier_agreement.hpp"
 #include "service/audit_export.hpp"
 #include "service/json_args.hpp"
@@ -33,27 +34,6 @@ struct Route {
   Handler fn;
 };
 
-HttpError from_api_error(const api::ApiError& e) {
-  auto extra = obj();
-  extra->set("code", e.code);
-  switch (e.code) {
-    case HOSHITORI_INVALID:
-      return HttpError(400, "Bad Request", e.what(), extra);
-    case HOSHITORI_NOTFOUND:
-      return HttpError(404, "Not Found", e.what(), extra);
-    case HOSHITORI_CONFLICT:
-      return HttpError(409, "Conflict", e.what(), extra);
-    case HOSHITORI_BUSY:
-      return HttpError(503, "Service Unavailable", e.what(), extra);
-    case HOSHITORI_REFUSED:
-      if (e.detail)
-        for (const auto& k : e.detail->getNames()) extra->set(k, e.detail->get(k));
-      return HttpError(422, "Refused by a fairness guardrail", e.what(), extra);
-    default:
-      return HttpError(500, "Internal Server Error", e.what(), extra);
-  }
-}
-
 // An override is an authority the policy grants to named users (requests.overriders,
 // requests.compliance). Through a key, that name is the key's own — set by an admin when
 // the key was made — never the X-Hoshitori-User header a host may fill with any name.
@@ -64,7 +44,8 @@ bool carries_overrides(const Object::Ptr& op) {
   return false;
 }
 
-// Runs one op as the caller: their user is the actor, their key the "via".
+// Runs one op as the caller: their user is the actor, their key the "via". An Error
+// passes on to the server, which answers it (http_error).
 std::string call(ApiContext& ctx, const Caller& c, Object::Ptr op, bool mutating) {
   if (mutating && c.session.empty() && c.actor != c.key.name && carries_overrides(op))
     throw HttpError(403, "Forbidden",
@@ -73,11 +54,7 @@ std::string call(ApiContext& ctx, const Caller& c, Object::Ptr op, bool mutating
                         "\"): send it without the header, with a key made for the user the policy lists");
   if (mutating) op->set("actor", c.actor);
   ScopedPrincipal as(c.via);
-  try {
-    return api::handle(ctx.svc, api::to_string(op));
-  } catch (const api::ApiError& e) {
-    throw from_api_error(e);
-  }
+  return api::handle(ctx.svc, api::to_string(op));
 }
 
 Object::Ptr parse_body(const std::string& body);
@@ -160,13 +137,9 @@ void suppliers(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
 void supplier(Exchange& ex, ApiContext& ctx, const Caller&, const Params& p) {
   copy_query(ex, obj(), {});
   std::string body;
-  bool found = false;
-  try {
-    found = ctx.svc.with_status(p[0], [&](const SupplierStanding& s) { body = api::status_json_text(s); });
-  } catch (const AmbiguousKey& e) {
-    throw from_api_error(api::ApiError(HOSHITORI_CONFLICT, e.what()));
-  }
-  if (!found) throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + p[0]));
+  // AmbiguousKey (a 法人番号 of several suppliers) is Code::conflict
+  const bool found = ctx.svc.with_status(p[0], [&](const SupplierStanding& s) { body = api::status_json_text(s); });
+  if (!found) throw Error(Code::notfound, "no supplier with vendor code " + p[0]);
   ex.send_json(200, body);
 }
 
@@ -197,8 +170,7 @@ void supplier_evidence(Exchange& ex, ApiContext& ctx, const Caller& c, const Par
 // The stored bytes, as they were sent, with the type judged from them at upload.
 void evidence_download(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
   copy_query(ex, obj(), {});
-  if (!send_evidence(ex, ctx.svc, p[0], c.actor, c.via))
-    throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, "no evidence file " + p[0]));
+  if (!send_evidence(ex, ctx.svc, p[0], c.actor, c.via)) throw Error(Code::notfound, "no evidence file " + p[0]);
 }
 
 void requests_list(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
@@ -256,16 +228,9 @@ void agreement_document(Exchange& ex, ApiContext& ctx, const Caller& c, const Pa
 // confirmation; each download is an audit event (agreement.scan_downloaded).
 void agreement_scan(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
   copy_query(ex, obj(), {}, {"version"});
-  bool sent = false;
-  try {
-    sent = send_agreement_scan(ex, ctx.svc, p[0], ex.query("version"), c.actor, c.via);
-  } catch (const std::out_of_range& e) {
-    throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, e.what()));
-  }
-  if (!sent)
-    throw from_api_error(api::ApiError(HOSHITORI_NOTFOUND, "request " + p[0] +
-                                                               ": no paper scan is kept with that agreement "
-                                                               "version's supplier confirmation"));
+  if (!send_agreement_scan(ex, ctx.svc, p[0], ex.query("version"), c.actor, c.via))
+    throw Error(Code::notfound,
+                "request " + p[0] + ": no paper scan is kept with that agreement version's supplier confirmation");
 }
 
 void agreement_confirm(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
@@ -276,7 +241,7 @@ void agreement_confirm(Exchange& ex, ApiContext& ctx, const Caller& c, const Par
   if (op->has("side") && op->get("side").isString() && op->getValue<std::string>("side") == "supplier" &&
       (c.key.role != Role::admin || !op->has("scan"))) {
     auto extra = obj();
-    extra->set("code", HOSHITORI_REFUSED);
+    extra->set("code", document_code(Code::refused));
     throw HttpError(403, "Forbidden",
                     std::string(RequestService::kSupplierOnlyMessage) + " (key \"" + c.key.name + "\", role " +
                         records::role_name(c.key.role) + (op->has("scan") ? "" : ", no scan") + ")",
@@ -340,12 +305,8 @@ void audit_export(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&)
   if (format != "csv" && format != "jsonl") throw HttpError(400, "Bad Request", "\"format\" must be csv or jsonl");
   records::AuditFilter f;
   records::Purpose purpose = records::Purpose::none;
-  try {
-    f = api::audit_filter(args);
-    purpose = api::purpose_arg(args);
-  } catch (const api::ApiError& e) {
-    throw from_api_error(e);
-  }
+  f = api::audit_filter(args);
+  purpose = api::purpose_arg(args);
   records::ExportPurpose why{purpose, c.via, c.actor, obj()};
   why.details->set("format", format);
   why.details->set("out", std::string("REST /api/v1/audit/export"));

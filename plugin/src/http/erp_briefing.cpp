@@ -3,6 +3,7 @@
 #include "core/evidence.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/evidence_download.hpp"
+#include "http/http_error.hpp"
 #include "http/supplier_uploads.hpp"
 #include "service/briefing.hpp"
 #include "service/json_args.hpp"
@@ -96,9 +97,8 @@ void record_attendance_from_form(ErpScreens& screens, const Caller& caller, long
     BriefingService(screens.service()).answer(id, code, in, via, caller.actor);
   } catch (const briefing::InputError& e) {
     throw HttpError(400, "Bad Request", field_label(e.field) + "（" + e.field + "）：" + e.ja);
-  } catch (const std::out_of_range& e) {
-    throw HttpError(404, "Not Found", e.what());
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {
+    if (e.code != Code::invalid) throw http_error(e);
     const std::string what = e.what();
     if (what.rfind("vendor_code:", 0) == 0)
       throw HttpError(400, "Bad Request",
@@ -118,9 +118,8 @@ void upload_materials_from_form(Exchange& ex, ErpScreens& screens, const Caller&
   try {
     ScopedPrincipal as(caller.via);
     BriefingService(screens.service()).add_material(id, form.files[0].filename, form.files[0].content, caller.actor);
-  } catch (const std::out_of_range& e) {
-    throw HttpError(404, "Not Found", e.what());
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {
+    if (e.code != Code::invalid) throw http_error(e);
     const std::string what = e.what();
     std::string ja = what;
     if (what.find("is not a PDF, PNG or JPEG") != std::string::npos)

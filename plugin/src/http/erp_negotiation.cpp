@@ -7,6 +7,7 @@
 #include "core/text.hpp"
 #include "domain/request_model.hpp"
 #include "http/exchange.hpp"
+#include "http/http_error.hpp"
 #include "service/json_args.hpp"
 
 namespace hoshi::http {
@@ -42,10 +43,10 @@ void number_field(const FormFields& f, const std::string& key, Object::Ptr into,
 Object::Ptr run(Service& svc, const Object::Ptr& op, const Object::Ptr& t) {
   try {
     return Poco::JSON::Parser().parse(api::handle(svc, api::to_string(op))).extract<Object::Ptr>();
-  } catch (const api::ApiError& e) {
-    if (e.code == HOSHITORI_NOTFOUND) throw HttpError(404, "Not Found", e.what());
-    if (e.code == HOSHITORI_REFUSED) throw HttpError(400, "Bad Request", say(t, "err_refused") + e.what());
-    throw HttpError(400, "Bad Request", e.what());
+  } catch (const Error& e) {  // the caller's mistakes show the panel again (400)
+    const HttpError h = http_error(e);
+    if (h.status == 404 || h.status >= 500) throw h;
+    throw HttpError(400, "Bad Request", (e.code == Code::refused ? say(t, "err_refused") : "") + e.what());
   }
 }
 }  // namespace

@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/exchange.hpp"
+#include "http/http_error.hpp"
 #include "service/json_args.hpp"
 
 namespace hoshi::http {
@@ -263,7 +264,8 @@ std::string request_form_screen(ErpScreens& screens, const ScreenRequest& r, con
           res->set("panel", "/erp/suppliers/" + code + (r.lang == "ja" ? "" : "?lang=" + r.lang));
         }
         set_notes(res, guard->getArray("rules"), t, r.lang == "ja");
-      } catch (const api::ApiError& e) {
+      } catch (const Error& e) {
+        if (http_error(e).status >= 500) throw;
         all_pass = false;
         res->set("ok", false);
         res->set("error", std::string(e.what()));

@@ -6,6 +6,7 @@
 #include "http/erp_request_form.hpp"
 #include "http/erp_screen_parts.hpp"
 #include "http/evidence_download.hpp"
+#include "http/http_error.hpp"
 #include "http/supplier_agreement.hpp"
 #include "service/requests.hpp"
 #include "store/purpose.hpp"
@@ -256,10 +257,8 @@ void handle_erp(Exchange& ex, ErpContext& ctx) {
         if (!send_agreement_scan(ex, svc, r.segments[1], ex.query("version"), r.caller.actor, r.caller.via))
           throw HttpError(404, "Not Found", "この版の合意書には、書面のスキャンが記録されていません");
         return;
-      } catch (const std::invalid_argument& e) {
-        throw HttpError(400, "Bad Request", e.what());
-      } catch (const std::out_of_range& e) {
-        throw HttpError(404, "Not Found", e.what());
+      } catch (const Error& e) {
+        throw http_error(e);
       }
     }
     if (r.segments.size() == 1 && r.segments[0] == "suppliers.csv") {

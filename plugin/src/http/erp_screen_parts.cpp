@@ -5,8 +5,8 @@
 #include "api/json_api.hpp"
 #include "core/levels.hpp"
 #include "core/standing.hpp"
-#include "hoshitori/hoshitori.h"
 #include "http/exchange.hpp"
+#include "http/http_error.hpp"
 #include "service/json_args.hpp"
 #include "store/staff_link.hpp"
 
@@ -115,9 +115,10 @@ std::string level_text(const Object::Ptr& s, const char* key, const Object::Ptr&
 Object::Ptr run_op(Service& svc, const Object::Ptr& op) {
   try {
     return Poco::JSON::Parser().parse(api::handle(svc, api::to_string(op))).extract<Object::Ptr>();
-  } catch (const api::ApiError& e) {
-    throw HttpError(e.code == HOSHITORI_NOTFOUND ? 404 : 400,
-                    e.code == HOSHITORI_NOTFOUND ? "Not Found" : "Bad Request", e.what());
+  } catch (const Error& e) {  // the caller's mistakes show the form again (400)
+    const HttpError h = http_error(e);
+    if (h.status == 404 || h.status >= 500) throw h;
+    throw HttpError(400, "Bad Request", e.what());
   }
 }
 

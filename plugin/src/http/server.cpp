@@ -8,6 +8,7 @@
 #include "http/auth.hpp"
 #include "http/erp_routes.hpp"
 #include "http/exchange.hpp"
+#include "http/http_error.hpp"
 #include "http/http_front.hpp"
 #include "http/rate_limit.hpp"
 #include "http/supplier_form.hpp"
@@ -88,10 +89,8 @@ class Handler {
                       "nothing at " + ex.path() + " (the API is under /api/v1/, the screens under /erp/)");
     } catch (const HttpError& e) {
       answer(ex, e);
-    } catch (const store::StoreError& e) {
-      answer(ex, HttpError(e.kind == store::StoreError::Kind::busy ? 503 : 500,
-                           e.kind == store::StoreError::Kind::busy ? "Service Unavailable" : "Internal Server Error",
-                           e.what()));
+    } catch (const Error& e) {
+      answer(ex, http_error(e));
     } catch (const std::exception& e) {
       answer(ex, HttpError(500, "Internal Server Error", e.what()));
     }

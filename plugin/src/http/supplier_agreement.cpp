@@ -4,8 +4,10 @@
 #include <stdexcept>
 
 #include "core/base64.hpp"
+#include "core/error.hpp"
 #include "core/sha256.hpp"
 #include "http/evidence_download.hpp"
+#include "http/http_error.hpp"
 #include "service/agreement_copy.hpp"
 #include "service/requests.hpp"
 
@@ -31,7 +33,7 @@ std::string safe_name(const std::string& number) {
 std::optional<long long> agreement_version_param(const std::optional<std::string>& version) {
   if (!version) return std::nullopt;
   if (version->empty() || version->size() > 6 || version->find_first_not_of("0123456789") != std::string::npos)
-    throw std::invalid_argument("合意書の版（version）は数字で指定してください（例: version=1）");
+    throw Error(Code::invalid, "合意書の版（version）は数字で指定してください（例: version=1）");
   return std::stoll(*version);
 }
 
@@ -40,15 +42,16 @@ void send_supplier_agreement(Exchange& ex, Service& svc, const std::string& numb
   std::optional<long long> v;
   try {
     v = agreement_version_param(version);
-  } catch (const std::invalid_argument& e) {
-    return fail_page(400, "送信を受け付けられませんでした", e.what());
+  } catch (const Error& e) {
+    return fail_page(http_error(e).status, "送信を受け付けられませんでした", e.what());
   }
   records::AgreementRecord a;
   try {
     // without ?version: the version both sides confirmed, else the latest (as the page)
     if (!v) v = AgreementCopy(svc).print_context(number, std::nullopt)->getValue<long long>("version");
     a = RequestService(svc).agreement(number, v);
-  } catch (const std::out_of_range&) {
+  } catch (const Error& e) {
+    if (e.code != Code::notfound) throw;
     return fail_page(404, "合意書が見つかりません",
                      version ? "指定された版の合意書はありません。" : "この依頼の合意書はまだ作成されていません。");
   }
@@ -82,12 +85,16 @@ void send_agreement_download(Exchange& ex, Service& svc, const std::string& numb
   if (file == "agreement.txt") return send_supplier_agreement(ex, svc, number, ex.query("version"), fail_page);
   try {
     send_agreement_html(ex, svc, number, ex.query("version"), render);
-  } catch (const std::invalid_argument& e) {
-    fail_page(400, "送信を受け付けられませんでした", e.what());
-  } catch (const std::out_of_range&) {
-    fail_page(
-        404, "合意書が見つかりません",
-        ex.query("version") ? "指定された版の合意書はありません。" : "この依頼の合意書はまだ作成されていません。");
+  } catch (const Error& e) {
+    const int status = http_error(e).status;
+    if (status == 404)
+      fail_page(
+          404, "合意書が見つかりません",
+          ex.query("version") ? "指定された版の合意書はありません。" : "この依頼の合意書はまだ作成されていません。");
+    else if (status < 500)
+      fail_page(status, "送信を受け付けられませんでした", e.what());
+    else
+      throw;
   }
 }
 

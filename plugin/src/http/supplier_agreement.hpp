@@ -42,7 +42,7 @@ void send_agreement_download(Exchange& ex, Service& svc, const std::string& numb
 bool serve_kept_agreement(Exchange& ex, Service& svc, const records::SupplierLink& link, const std::string& base,
                           const RenderPage& render, const FailPage& fail_page);
 
-// ?version=N: nullopt when absent; throws std::invalid_argument (Japanese, naming the
+// ?version=N: nullopt when absent; throws Error (Code::invalid) (Japanese, naming the
 // field) when it is not a number.
 std::optional<long long> agreement_version_param(const std::optional<std::string>& version);
 
@@ -51,7 +51,7 @@ void send_supplier_agreement(Exchange& ex, Service& svc, const std::string& numb
 
 // The printable page (templates/web/agreement_print.html.mustache) with its own CSP: its
 // one inline style block is allowed by hash, nothing else loads. Throws
-// std::out_of_range (no such request or version) and std::invalid_argument (bad version).
+// Error (Code::notfound) (no such request or version) and Error (Code::invalid) (bad version).
 void send_agreement_html(Exchange& ex, Service& svc, const std::string& number,
                          const std::optional<std::string>& version, const RenderPage& render);
 

@@ -10,6 +10,7 @@
 #include "core/text.hpp"
 #include "http/erp_request_form.hpp"
 #include "http/evidence_download.hpp"
+#include "http/http_error.hpp"
 #include "http/supplier_form.hpp"
 #include "service/briefing.hpp"
 #include "service/json_args.hpp"
@@ -134,7 +135,8 @@ void serve_supplier_briefing(Exchange& ex, Service& svc, TemplateCache& template
       return ex.send(303, "text/plain; charset=utf-8", "");
     } catch (const briefing::InputError& e) {
       error = e.ja;
-    } catch (const std::invalid_argument&) {
+    } catch (const Error& e) {
+      if (e.code != Code::invalid) throw;
       // the link names an invitation that the record no longer holds
       error = "この説明会へのご回答を記録できませんでした。発注者の担当者にお問い合わせください";
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "http/http_error.hpp"
 #include "http/step_view.hpp"
 
 #include <Poco/JSON/Parser.h>
@@ -379,7 +380,8 @@ void SupplierForm::handle(Exchange& ex) {
           long long version = 0;
           try {
             version = rs.agreement(number, std::nullopt).version;
-          } catch (const std::out_of_range&) {
+          } catch (const Error& e) {
+            if (e.code != Code::notfound) throw;
             throw StateConflict("この依頼の合意書はまだ作成されていません。");
           }
           const long long code_id = codes.check(number, version, link->token_id, field(f, "code"));
@@ -439,9 +441,6 @@ void SupplierForm::handle(Exchange& ex) {
     } catch (const HttpError& e) {
       if (e.status != 400) throw;
       error = e.what();
-    } catch (const api::ApiError& e) {
-      if (e.code == HOSHITORI_ERROR || e.code == HOSHITORI_BUSY) throw;
-      error = e.what();
     } catch (const EvidenceRefused& e) {
       using Kind = EvidenceRefused::Kind;
       if (e.kind == Kind::rate_limited) {
@@ -453,9 +452,8 @@ void SupplierForm::handle(Exchange& ex) {
       error = e.what();
       if (e.kind != Kind::bad_file) error += "。何も保存していません";
       error_status = e.http_status();
-    } catch (const StateConflict& e) {
-      error = e.what();
-    } catch (const std::invalid_argument& e) {  // the self-check's and the upload's own checks
+    } catch (const Error& e) {  // the op's, the self-check's and the upload's own checks, a state conflict
+      if (http_error(e).status >= 500) throw;
       error = e.what();
     }
   } else if (ex.method() != "GET" && ex.method() != "HEAD") {

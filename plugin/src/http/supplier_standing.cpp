@@ -8,6 +8,7 @@
 #include "domain/request_input.hpp"
 #include "domain/request_model.hpp"
 #include "http/erp_request_form.hpp"
+#include "http/http_error.hpp"
 #include "http/supplier_form.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
@@ -94,7 +95,7 @@ Helper read_helper(const std::map<std::string, std::string>& f) {
   h.in.share = *share;
   try {
     h.result = cost_share::compute(h.in);
-  } catch (const std::invalid_argument&) {
+  } catch (const Error&) {  // cost_share: Code::invalid
     throw InputError{"費用の内訳をご確認ください"};
   }
   h.explanation = form_field(f, "message");
@@ -196,10 +197,11 @@ void serve_supplier_standing(Exchange& ex, Service& svc, TemplateCache& template
             throw InputError{"申入れの説明（費用の内容や算定の考え方）を、10文字以上の文章でご記入ください"};
           try {
             number = InitiatedService(svc).open(vendor, step_body(h), actor);
-          } catch (const api::ApiError& e) {
-            throw InputError{std::string("内容を記録できませんでした（") + e.what() + "）"};
           } catch (const StateConflict& e) {
             throw InputError{e.what()};
+          } catch (const Error& e) {
+            if (http_error(e).status >= 500) throw;
+            throw InputError{std::string("内容を記録できませんでした（") + e.what() + "）"};
           }
         }
       }

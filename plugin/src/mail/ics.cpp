@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/error.hpp"
+
 namespace hoshi::mail {
 namespace {
 
@@ -64,8 +66,8 @@ std::string basic_time(std::time_t t, long offset, const char* suffix) {
 std::time_t parse_instant(const std::string& text, const std::string& field) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, n = 0;
   const auto bad = [&] {
-    return std::invalid_argument(field + ": '" + text +
-                                 "' is not a date and time with an offset (e.g. 2027-01-20T14:00:00+09:00)");
+    return Error(Code::invalid,
+                 field + ": '" + text + "' is not a date and time with an offset (e.g. 2027-01-20T14:00:00+09:00)");
   };
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 || n != 16) throw bad();
   std::size_t pos = 16;

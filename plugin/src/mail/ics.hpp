@@ -15,7 +15,7 @@ struct BriefingEvent {
 };
 
 // Seconds since the epoch of an ISO 8601 date-time with an offset (Z or ±hh:mm);
-// throws std::invalid_argument naming `field` otherwise.
+// throws Error (Code::invalid) naming `field` otherwise.
 std::time_t parse_instant(const std::string& text, const std::string& field);
 // "20270120T140000": the instant's wall-clock time in Japan.
 std::string tokyo_local(std::time_t t);

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace hoshi::mail {
 
 struct Address {
@@ -32,8 +34,8 @@ struct Message {
 
 // A message that cannot be written as asked: a bad address, a character ISO-2022-JP
 // cannot hold (what names it), a header value with a line break.
-struct MimeError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
+struct MimeError : Error {
+  explicit MimeError(const std::string& what) : Error(Code::invalid, what) {}
 };
 
 // The whole message, CRLF line ends, ready for SMTP DATA (before dot-stuffing).

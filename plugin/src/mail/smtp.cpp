@@ -12,6 +12,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "core/error.hpp"
+
 namespace hoshi::mail {
 namespace {
 
@@ -79,15 +81,15 @@ SmtpConfig parse_smtp_url(const std::string& url, const std::string& password) {
   try {
     u = Poco::URI(url);
   } catch (const Poco::Exception& e) {
-    throw std::invalid_argument("SMTP URL '" + url + "': " + e.displayText());
+    throw Error(Code::invalid, "SMTP URL '" + url + "': " + e.displayText());
   }
-  if (u.getScheme() != "smtp") throw std::invalid_argument("SMTP URL '" + url + "' must start with smtp://");
-  if (u.getHost().empty()) throw std::invalid_argument("SMTP URL '" + url + "' names no host");
+  if (u.getScheme() != "smtp") throw Error(Code::invalid, "SMTP URL '" + url + "' must start with smtp://");
+  if (u.getHost().empty()) throw Error(Code::invalid, "SMTP URL '" + url + "' names no host");
   c.host = u.getHost();
   c.port = u.getPort() ? u.getPort() : 25;
   const std::string ui = u.getUserInfo();
   if (ui.find(':') != std::string::npos)
-    throw std::invalid_argument("SMTP URL: put the password in HOSHITORI_SMTP_PASSWORD, not in the URL");
+    throw Error(Code::invalid, "SMTP URL: put the password in HOSHITORI_SMTP_PASSWORD, not in the URL");
   c.user = ui;
   c.password = password;
   for (const auto& [k, v] : u.getQueryParameters()) {
@@ -99,18 +101,18 @@ SmtpConfig parse_smtp_url(const std::string& url, const std::string& password) {
       c.ca_file = v;
     else if (k == "auth") {
       if (v != "plain" && v != "login" && v != "cram-md5")
-        throw std::invalid_argument("SMTP URL: auth must be plain, login or cram-md5, not " + v);
+        throw Error(Code::invalid, "SMTP URL: auth must be plain, login or cram-md5, not " + v);
       c.auth = v;
     } else if (k == "helo")
       c.helo = v;
     else if (k == "timeout")
       c.timeout_seconds = std::max(1, std::atoi(v.c_str()));
     else
-      throw std::invalid_argument("SMTP URL: unknown parameter " + k +
-                                  " (starttls, verify, cafile, auth, helo, timeout)");
+      throw Error(Code::invalid,
+                  "SMTP URL: unknown parameter " + k + " (starttls, verify, cafile, auth, helo, timeout)");
   }
   if (!c.user.empty() && c.password.empty())
-    throw std::invalid_argument("SMTP URL names user " + c.user + " but HOSHITORI_SMTP_PASSWORD is not set");
+    throw Error(Code::invalid, "SMTP URL names user " + c.user + " but HOSHITORI_SMTP_PASSWORD is not set");
   return c;
 }
 

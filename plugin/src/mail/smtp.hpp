@@ -27,7 +27,7 @@ struct SmtpConfig {
 
 // smtp://[user@]host[:port][?starttls=1&verify=0&cafile=PATH&auth=login]; the password
 // comes from `password` (HOSHITORI_SMTP_PASSWORD), never from the URL. Throws
-// std::invalid_argument naming the part that is wrong.
+// Error (Code::invalid) naming the part that is wrong.
 SmtpConfig parse_smtp_url(const std::string& url, const std::string& password = "");
 // The URL without secrets, for messages and the audit trail.
 std::string describe(const SmtpConfig& c);

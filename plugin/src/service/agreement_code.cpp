@@ -1,4 +1,5 @@
 #include "service/agreement_code.hpp"
+#include "core/error.hpp"
 #include "domain/request_model.hpp"
 
 #include <stdexcept>
@@ -24,32 +25,33 @@ std::string masked_address(const std::string& address) {
 
 std::string AgreementCodeService::send(const std::string& number, const std::string& link_id,
                                        const std::string& actor) {
-  if (!required()) throw std::invalid_argument("確認コードは使われていません。そのまま合意書を確認してください。");
+  if (!required()) throw Error(Code::invalid, "確認コードは使われていません。そのまま合意書を確認してください。");
   const MailPolicy& mp = svc_.catalogs().policy.mail;
   return svc_.with_db([&](store::Database& db) {
     records::server_secret(db, records::kCodeSecret);  // before the write: the sender keys the code with it
     store::WriteTransaction tx(db);
     records::RequestStore rs(db);
     auto r = rs.find(number);
-    if (!r) throw std::out_of_range("no request " + number);
+    if (!r) throw Error(Code::notfound, "no request " + number);
     if (model::stored_state(r->state) != model::State::negotiating)
-      throw std::invalid_argument("この依頼には、確認を待っている合意書がありません。");
+      throw Error(Code::invalid, "この依頼には、確認を待っている合意書がありません。");
     auto versions = rs.agreements(number, false);
-    if (versions.empty()) throw std::invalid_argument("この依頼の合意書はまだ作成されていません。");
+    if (versions.empty()) throw Error(Code::invalid, "この依頼の合意書はまだ作成されていません。");
     const auto& latest = versions.back();
     for (const auto& c : rs.confirmations(number))
       if (c.version == latest.version && c.side == "supplier")
-        throw std::invalid_argument("貴社はこの合意書を確認済みです。");
+        throw Error(Code::invalid, "貴社はこの合意書を確認済みです。");
     auto supplier = store::SupplierRepository(db).find(r->vendor_code);
     const std::string to = supplier ? supplier->email.value_or("") : "";
     if (to.empty())
-      throw std::invalid_argument(
+      throw Error(
+          Code::invalid,
           "貴社のメールアドレスが発注者に登録されていないため、確認コードを送れません。発注者の担当者にお問い合わせ"
           "ください。");
     records::AgreementCodes codes(db);
     if (codes.requested_since(number, records::audit_time_after(-3600)) >= kPerHour)
-      throw std::invalid_argument("確認コードの送信は1時間に" + std::to_string(kPerHour) +
-                                  "回までです。届いたメールのコードをお使いいただくか、しばらくお待ちください。");
+      throw Error(Code::invalid, "確認コードの送信は1時間に" + std::to_string(kPerHour) +
+                                     "回までです。届いたメールのコードをお使いいただくか、しばらくお待ちください。");
     Poco::JSON::Object::Ptr body = detail::parse_obj(r->body);
     const std::string buyer =
         body->has("buyer") ? body->getObject("buyer")->optValue<std::string>("name", "") : std::string();
@@ -92,7 +94,7 @@ long long AgreementCodeService::check(const std::string& number, long long versi
   for (char c : code)
     if (c != ' ' && c != '-') digits += c;
   if (digits.size() != 6 || digits.find_first_not_of("0123456789") != std::string::npos)
-    throw std::invalid_argument("確認コード（code）は、メールでお送りした6桁の数字を入力してください。");
+    throw Error(Code::invalid, "確認コード（code）は、メールでお送りした6桁の数字を入力してください。");
   using Kind = records::CodeVerdict::Kind;
   records::CodeVerdict v = svc_.with_db([&](store::Database& db) {
     const std::string secret = records::server_secret(db, records::kCodeSecret);
@@ -105,20 +107,20 @@ long long AgreementCodeService::check(const std::string& number, long long versi
     case Kind::ok:
       return v.id;
     case Kind::none:
-      throw std::invalid_argument("確認コードをまだお送りしていません。「確認コードを送る」を押してください。");
+      throw Error(Code::invalid, "確認コードをまだお送りしていません。「確認コードを送る」を押してください。");
     case Kind::not_sent:
-      throw std::invalid_argument("確認コードのメールを送信中です。届いてから入力してください。");
+      throw Error(Code::invalid, "確認コードのメールを送信中です。届いてから入力してください。");
     case Kind::expired:
-      throw std::invalid_argument("確認コードの有効期限（" + std::to_string(AgreementPolicy::kCodeMinutes) +
-                                  "分）が過ぎました。もう一度「確認コードを送る」を押してください。");
+      throw Error(Code::invalid, "確認コードの有効期限（" + std::to_string(AgreementPolicy::kCodeMinutes) +
+                                     "分）が過ぎました。もう一度「確認コードを送る」を押してください。");
     case Kind::exhausted:
-      throw std::invalid_argument(
-          "確認コードの入力を" + std::to_string(AgreementPolicy::kCodeTries) +
-          "回誤ったため、このコードは使えません。もう一度「確認コードを送る」を押してください。");
+      throw Error(Code::invalid,
+                  "確認コードの入力を" + std::to_string(AgreementPolicy::kCodeTries) +
+                      "回誤ったため、このコードは使えません。もう一度「確認コードを送る」を押してください。");
     case Kind::wrong:
       break;
   }
-  throw std::invalid_argument("確認コードが違います（あと" + std::to_string(v.tries_left) + "回入力できます）。");
+  throw Error(Code::invalid, "確認コードが違います（あと" + std::to_string(v.tries_left) + "回入力できます）。");
 }
 
 }  // namespace hoshi

@@ -1,6 +1,6 @@
 // The optional one-time code before the supplier confirms an agreement on its page
 // (policy agreement.one_time_code; records/agreement_codes.hpp keeps the codes). Every
-// refusal is a std::invalid_argument in Japanese, shown on the supplier page as it is.
+// refusal is a Error (Code::invalid) in Japanese, shown on the supplier page as it is.
 #pragma once
 #include <string>
 

@@ -1,4 +1,5 @@
 #include "service/agreement_copy.hpp"
+#include "core/error.hpp"
 #include "domain/request_model.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -27,11 +28,11 @@ std::string body_text(const Object::Ptr& body, const std::string& key) {
 const records::AgreementRecord& pick(const std::vector<records::AgreementRecord>& versions,
                                      const std::vector<records::ConfirmationRecord>& confs,
                                      std::optional<long long> version, const std::string& number) {
-  if (versions.empty()) throw std::out_of_range("request " + number + " has no agreement document yet");
+  if (versions.empty()) throw Error(Code::notfound, "request " + number + " has no agreement document yet");
   if (version) {
     for (const auto& a : versions)
       if (a.version == *version) return a;
-    throw std::out_of_range("request " + number + " has no agreement version " + std::to_string(*version));
+    throw Error(Code::notfound, "request " + number + " has no agreement version " + std::to_string(*version));
   }
   for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
     int sides = 0;
@@ -75,7 +76,7 @@ Object::Ptr AgreementCopy::print_context(const std::string& number, std::optiona
   return svc_.with_db([&](store::Database& db) {
     records::RequestStore rs(db);
     auto r = rs.find(number);
-    if (!r) throw std::out_of_range("no request " + number);
+    if (!r) throw Error(Code::notfound, "no request " + number);
     const auto versions = rs.agreements(number, true);
     const auto confs = rs.confirmations(number);
     const records::AgreementRecord& a = pick(versions, confs, version, number);
@@ -143,12 +144,12 @@ Object::Ptr AgreementCopy::print_context(const std::string& number, std::optiona
 std::optional<records::AgreementScan> AgreementCopy::download_scan(const std::string& number,
                                                                    std::optional<long long> version,
                                                                    const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   return svc_.with_db([&](store::Database& db) -> std::optional<records::AgreementScan> {
     store::WriteTransaction tx(db);
     records::RequestStore rs(db);
     auto r = rs.find(number);
-    if (!r) throw std::out_of_range("no request " + number);
+    if (!r) throw Error(Code::notfound, "no request " + number);
     const auto versions = rs.agreements(number, false);
     const long long v = pick(versions, rs.confirmations(number), version, number).version;
     auto s = records::EvidenceStore(db).agreement_scan(number, v, true);

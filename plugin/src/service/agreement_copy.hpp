@@ -20,7 +20,7 @@ class AgreementCopy {
 
   // The printable copy's context (templates/web/agreement_print.html.mustache): the
   // agreed version when the request is agreed, otherwise the latest (or `version`).
-  // Throws std::out_of_range when the request or the version does not exist.
+  // Throws Error (Code::notfound) when the request or the version does not exist.
   Poco::JSON::Object::Ptr print_context(const std::string& number, std::optional<long long> version);
 
   // The scan kept with the supplier's paper confirmation of `version` (the agreed or

@@ -65,12 +65,11 @@ void add_date(Object::Ptr& o, const Date& d, const std::string& prefix = "date")
 Date future_date(const std::string& raw, const std::string& field, const Date& today, const char* what) {
   Date d;
   std::string why;
-  if (!parse_date(raw, d, why)) throw api::ApiError(HOSHITORI_INVALID, "\"" + field + "\": " + why);
-  if (d.year > 2100)
-    throw api::ApiError(HOSHITORI_INVALID, "\"" + field + "\": " + d.iso() + " is not a date anyone can plan for");
+  if (!parse_date(raw, d, why)) throw Error(Code::invalid, "\"" + field + "\": " + why);
+  if (d.year > 2100) throw Error(Code::invalid, "\"" + field + "\": " + d.iso() + " is not a date anyone can plan for");
   if (d < today)
-    throw api::ApiError(HOSHITORI_INVALID, "\"" + field + "\": " + d.iso() + " is before today (" + today.iso() +
-                                               "): " + what + " cannot be in the past");
+    throw Error(Code::invalid, "\"" + field + "\": " + d.iso() + " is before today (" + today.iso() + "): " + what +
+                                   " cannot be in the past");
   return d;
 }
 
@@ -276,15 +275,15 @@ Object::Ptr context(const std::string& number, const Object::Ptr& request, Objec
     add_date(o, d);
     ctx->set("implementation_due", o);
   } else if (terms->has("implementation_due") && !terms->isNull("implementation_due")) {
-    throw api::ApiError(HOSHITORI_INVALID, "\"terms.implementation_due\" is empty: give a date or leave it out");
+    throw Error(Code::invalid, "\"terms.implementation_due\" is empty: give a date or leave it out");
   }
   std::string measures = api::str_arg(terms, "measures", false);
   // a negotiation the supplier started recorded costs, not measures: the agreement names
   // the measures itself rather than pointing at a thread that holds none
   if (measures.empty() && initiated)
-    throw api::ApiError(HOSHITORI_INVALID,
-                        "\"terms.measures\" is required: the supplier's own ask records its costs, not the measures "
-                        "it will carry out, so the agreement must name them");
+    throw Error(Code::invalid,
+                "\"terms.measures\" is required: the supplier's own ask records its costs, not the measures "
+                "it will carry out, so the agreement must name them");
   if (measures.empty()) measures = records::level_label(level) + " の要求事項への対応";
   ctx->set("measures", measures);
   detail::add_items_context(ctx, request, cat);
@@ -308,15 +307,14 @@ Object::Ptr context(const std::string& number, const Object::Ptr& request, Objec
     Date want, got;
     std::string why;
     if (parse_date(decided_date, want, why) && parse_date(api::str_arg(pr, "date", false), got, why) && !(want == got))
-      throw api::ApiError(HOSHITORI_INVALID, "\"terms.price_revision.date\" is " + got.iso() + ", but step " +
-                                                 std::to_string(decided_step) + " set the price change for " +
-                                                 want.iso() + ": the agreement states the date the thread holds");
+      throw Error(Code::invalid, "\"terms.price_revision.date\" is " + got.iso() + ", but step " +
+                                     std::to_string(decided_step) + " set the price change for " + want.iso() +
+                                     ": the agreement states the date the thread holds");
   }
   if (Object::Ptr pr = api::sub(terms, "price_revision"))
     if (std::string d = api::str_arg(pr, "description", false); !d.empty() && text::readable_length(d) == 0)
-      throw api::ApiError(
-          HOSHITORI_INVALID,
-          "\"terms.price_revision.description\": say in words how the price changes (not a hollow text)");
+      throw Error(Code::invalid,
+                  "\"terms.price_revision.description\": say in words how the price changes (not a hollow text)");
   if (!api::sub(terms, "price_revision"))
     for (const auto& s : steps) {
       const Object::Ptr b = step_body(s);
@@ -324,19 +322,17 @@ Object::Ptr context(const std::string& number, const Object::Ptr& request, Objec
       const bool accepted_revision =
           s.side == "buyer" && s.kind == "accept" && !text_of(b, "price_revision_date").empty();
       if (decided || accepted_revision)
-        throw api::ApiError(
-            HOSHITORI_INVALID,
-            "\"terms.price_revision\" is required: the thread holds " +
-                std::string(decided ? "a price decision" : "an accepted figure with a price-change date") + " (step " +
-                std::to_string(s.step) +
-                "), so the agreement must state the revision, its date and the contracts it covers");
+        throw Error(Code::invalid,
+                    "\"terms.price_revision\" is required: the thread holds " +
+                        std::string(decided ? "a price decision" : "an accepted figure with a price-change date") +
+                        " (step " + std::to_string(s.step) +
+                        "), so the agreement must state the revision, its date and the contracts it covers");
     }
   if (Object::Ptr pr = api::sub(terms, "price_revision")) {
     api::only_keys(pr, "terms.price_revision", {"date", "description", "contracts"});
     const std::string raw = api::str_arg(pr, "date", false);
     if (raw.empty())
-      throw api::ApiError(HOSHITORI_INVALID,
-                          "\"terms.price_revision.date\" is required: the day the revised price takes effect");
+      throw Error(Code::invalid, "\"terms.price_revision.date\" is required: the day the revised price takes effect");
     const Date d = future_date(raw, "terms.price_revision.date", today, "the day a price change takes effect");
     pr->set("date", d.iso());
     auto o = obj();

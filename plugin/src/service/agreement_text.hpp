@@ -29,7 +29,7 @@ struct Draft {
 // as its side's latest). `steps` are the steps recorded before the draft, in order.
 Poco::JSON::Object::Ptr thread_context(const std::vector<records::StepRecord>& steps, const Draft& draft);
 
-// Checks `terms` (throws api::ApiError naming the field) and returns the whole template
+// Checks `terms` (throws Error naming the field) and returns the whole template
 // context. Dates in the terms are rewritten to ISO in place, so the stored terms say what
 // the document says: terms.implementation_due (the measures' deadline, not before today)
 // and terms.price_revision.date (the day a price change takes effect, not before today).

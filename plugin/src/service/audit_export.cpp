@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "core/error.hpp"
+
 namespace hoshi::records {
 
 namespace {
@@ -193,7 +195,7 @@ ExportResult export_audit(Service& svc, const std::string& format, AuditFilter f
 
 ExportResult export_audit(store::Database& db, const std::string& format, AuditFilter filter, const ExportSink& out,
                           Purpose purpose) {
-  if (format != "csv" && format != "jsonl") throw std::invalid_argument("format must be csv or jsonl, not " + format);
+  if (format != "csv" && format != "jsonl") throw Error(Code::invalid, "format must be csv or jsonl, not " + format);
   AuditLog log(db);
   ExportResult res;
   res.head = log.head();

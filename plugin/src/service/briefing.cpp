@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/base64.hpp"
+#include "core/error.hpp"
 #include "core/evidence.hpp"
 #include "core/sha256.hpp"
 #include "service/json_args.hpp"
@@ -22,9 +23,9 @@ std::string subject_of(long long campaign) { return "campaign:" + std::to_string
 // The campaign's title; throws unless it is a briefing that has been sent (queued).
 std::string require_briefing(store::Database& db, long long campaign) {
   auto c = records::Campaigns(db).find(campaign);
-  if (!c) throw std::out_of_range("no campaign " + std::to_string(campaign));
+  if (!c) throw Error(Code::notfound, "no campaign " + std::to_string(campaign));
   if (c->kind != "briefing")
-    throw std::invalid_argument("campaign: " + std::to_string(campaign) + " is not a briefing (it is a " + c->kind +
+    throw Error(Code::invalid, "campaign: " + std::to_string(campaign) + " is not a briefing (it is a " + c->kind +
                                 " campaign)");
   return c->title;
 }
@@ -33,13 +34,13 @@ std::string require_briefing(store::Database& db, long long campaign) {
 
 long long BriefingService::answer(long long campaign, const std::string& vendor_code, const briefing::AnswerInput& in,
                                   const std::string& via, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
-  if (in.answer != "attend" && in.answer != "absent") throw std::invalid_argument("answer: must be attend or absent");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
+  if (in.answer != "attend" && in.answer != "absent") throw Error(Code::invalid, "answer: must be attend or absent");
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
     require_briefing(db, campaign);
     if (!records::CampaignRecipients(db).invited(campaign, vendor_code))
-      throw std::invalid_argument("vendor_code: " + vendor_code + " was not invited by campaign " +
+      throw Error(Code::invalid, "vendor_code: " + vendor_code + " was not invited by campaign " +
                                   std::to_string(campaign) + " (or the campaign is not sent yet)");
     BriefingAnswerRecord a;
     a.vendor_code = vendor_code;
@@ -125,16 +126,16 @@ Object::Ptr BriefingService::attendance(long long campaign) {
 
 BriefingMaterial BriefingService::add_material(long long campaign, const std::string& filename,
                                                const std::string& content, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   const long long max = svc_.catalogs().policy.evidence.max_file_bytes;
-  if (content.empty()) throw std::invalid_argument("file: " + filename + " is empty");
+  if (content.empty()) throw Error(Code::invalid, "file: " + filename + " is empty");
   if (static_cast<long long>(content.size()) > max)
-    throw std::invalid_argument("file: " + filename + " is " + std::to_string(content.size()) + " bytes; at most " +
-                                std::to_string(max) + " (policy.yaml evidence.max_file_bytes)");
+    throw Error(Code::invalid, "file: " + filename + " is " + std::to_string(content.size()) + " bytes; at most " +
+                                   std::to_string(max) + " (policy.yaml evidence.max_file_bytes)");
   const auto type = evidence::sniff_media_type(content);
-  if (!type) throw std::invalid_argument("file: " + filename + " is not a PDF, PNG or JPEG (slides: save as PDF)");
+  if (!type) throw Error(Code::invalid, "file: " + filename + " is not a PDF, PNG or JPEG (slides: save as PDF)");
   const auto name = evidence::clean_filename(filename, *type);
-  if (!name) throw std::invalid_argument("filename: not UTF-8 text");
+  if (!name) throw Error(Code::invalid, "filename: not UTF-8 text");
   BriefingMaterial m;
   m.campaign_id = campaign;
   m.filename = *name;
@@ -147,7 +148,7 @@ BriefingMaterial BriefingService::add_material(long long campaign, const std::st
     require_briefing(db, campaign);
     records::BriefingMaterials materials(db);
     if (materials.count(campaign) >= kMaxMaterials)
-      throw std::invalid_argument("campaign: " + std::to_string(campaign) + " has " + std::to_string(kMaxMaterials) +
+      throw Error(Code::invalid, "campaign: " + std::to_string(campaign) + " has " + std::to_string(kMaxMaterials) +
                                   " materials already (the most one briefing takes)");
     m.added_at = records::audit_now();
     m.id = materials.add(m, base64_encode(content));
@@ -175,7 +176,7 @@ std::vector<BriefingMaterial> BriefingService::materials(long long campaign) {
 
 std::optional<BriefingMaterial> BriefingService::download(long long campaign, long long id, const std::string& actor,
                                                           const std::string& vendor_code) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   return svc_.with_db([&](store::Database& db) -> std::optional<BriefingMaterial> {
     store::WriteTransaction tx(db);
     auto found = records::BriefingMaterials(db).find(campaign, id);

@@ -32,7 +32,7 @@ class BriefingService {
   explicit BriefingService(Service& svc) : svc_(svc) {}
 
   // Records one answer (via: briefing::kSupplierPageVia or briefing::staff_via(…)).
-  // Throws std::out_of_range (no campaign), std::invalid_argument naming the field
+  // Throws Error (Code::notfound) (no campaign), Error (Code::invalid) naming the field
   // ("campaign": not a briefing or not sent yet; "vendor_code": not invited). Returns its id.
   long long answer(long long campaign, const std::string& vendor_code, const briefing::AnswerInput& in,
                    const std::string& via, const std::string& actor);
@@ -44,7 +44,7 @@ class BriefingService {
   std::vector<BriefingAnswerRecord> answers_of(long long campaign, const std::string& vendor_code);
 
   // Attaches a file (kind judged from its bytes; size within the policy's evidence
-  // max_file_bytes; at most kMaxMaterials). std::invalid_argument naming the field
+  // max_file_bytes; at most kMaxMaterials). Error (Code::invalid) naming the field
   // ("file", "filename", "campaign") when refused; nothing is stored then.
   BriefingMaterial add_material(long long campaign, const std::string& filename, const std::string& content,
                                 const std::string& actor);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/error.hpp"
 #include "core/text.hpp"
 #include "mail/ics.hpp"
 #include "service/campaigns.hpp"
@@ -18,7 +19,7 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 [[noreturn]] void bad(const std::string& field, const std::string& why) {
-  throw std::invalid_argument(field + ": " + why);
+  throw Error(Code::invalid, field + ": " + why);
 }
 
 std::string text_field(const Object::Ptr& o, const std::string& key, const std::string& where, bool required,

@@ -1,5 +1,6 @@
 #include "service/campaigns.hpp"
 #include "domain/lifecycles.hpp"
+#include "core/error.hpp"
 #include "domain/request_model.hpp"
 
 #include <algorithm>
@@ -52,10 +53,10 @@ CampaignService::CampaignService(Service& svc)
     : svc_(svc), templates_(records::default_templates_dir(svc.schemas_dir())) {}
 
 long long CampaignService::create(const Object::Ptr& file, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   CampaignSpec spec = parse_campaign_spec(file, svc_.catalogs(), templates_);
   if (!mail::valid_addr_spec(svc_.catalogs().policy.mail.from))
-    throw std::invalid_argument("the policy names no usable sender address: set buyer.email or mail.from");
+    throw Error(Code::invalid, "the policy names no usable sender address: set buyer.email or mail.from");
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
     records::CampaignRow c;
@@ -77,7 +78,7 @@ long long CampaignService::create(const Object::Ptr& file, const std::string& ac
 
 CampaignService::Loaded CampaignService::load(long long id) {
   auto c = svc_.with_db([&](store::Database& db) { return records::Campaigns(db).find(id); });
-  if (!c) throw std::out_of_range("no campaign " + std::to_string(id));
+  if (!c) throw Error(Code::notfound, "no campaign " + std::to_string(id));
   Loaded l;
   l.id = id;
   l.file = detail::parse_obj(c->spec);
@@ -265,7 +266,7 @@ std::vector<PlannedRecipient> CampaignService::plan(long long id) {
 }
 
 Object::Ptr CampaignService::preview(long long id, const std::string& lang) {
-  if (lang != "ja" && lang != "en") throw std::invalid_argument("lang must be ja or en");
+  if (lang != "ja" && lang != "en") throw Error(Code::invalid, "lang must be ja or en");
   Loaded l = load(id);
   auto suppliers = select_suppliers(svc_, l.spec.suppliers);
   RenderedMail m;
@@ -273,7 +274,7 @@ Object::Ptr CampaignService::preview(long long id, const std::string& lang) {
   svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);  // rolled back
     StepRun run = run_step(svc_, templates_, db, id, l.spec, suppliers, l.created_by, true, lang);
-    if (!run.first_mail) throw std::out_of_range("campaign " + std::to_string(id) + " has nobody to mail");
+    if (!run.first_mail) throw Error(Code::notfound, "campaign " + std::to_string(id) + " has nobody to mail");
     m = *run.first_mail;
     for (const auto& r : run.recipients)
       if (r.channel == "email") {
@@ -295,7 +296,7 @@ Object::Ptr CampaignService::preview(long long id, const std::string& lang) {
 }
 
 Object::Ptr CampaignService::queue(long long id, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   Loaded l = load(id);
   const bool repeatable = l.spec.kind == "reminder" || l.spec.kind == "agreement_notice";
   // the campaign life cycle (domain/lifecycles.hpp): a draft is queued once; a repeatable
@@ -312,7 +313,7 @@ Object::Ptr CampaignService::queue(long long id, const std::string& actor) {
     store::WriteTransaction tx(db);
     records::Campaigns campaigns(db);
     auto now = campaigns.find(id);
-    if (!now) throw std::out_of_range("no campaign " + std::to_string(id));
+    if (!now) throw Error(Code::notfound, "no campaign " + std::to_string(id));
     if (!may_queue(now->state)) throw StateConflict("campaign " + std::to_string(id) + " was queued meanwhile");
     StepRun r = run_step(svc_, templates_, db, id, l.spec, suppliers, actor, false, "");
     campaigns.mark_queued(id, records::audit_now(), actor);
@@ -340,7 +341,7 @@ void CampaignService::set_post_only(const std::string& vendor_code, bool post_on
   svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db, store::WriteTransaction::Mode::serialize);
     if (!store::SupplierRepository(db).find(vendor_code))
-      throw std::out_of_range("no supplier with vendor code " + vendor_code);
+      throw Error(Code::notfound, "no supplier with vendor code " + vendor_code);
     records::MailPreferences(db).set(vendor_code, {post_only, note}, records::audit_now(), actor);
     records::AuditLog(db, svc_.principal())
         .append({actor, "supplier.mail_preference", vendor_code, vendor_code, std::nullopt,

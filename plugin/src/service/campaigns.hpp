@@ -35,7 +35,7 @@ struct CampaignSpec {
   std::string send_at;              // UTC ISO; "" now
 };
 
-// Reads a campaign file; throws std::invalid_argument naming the field.
+// Reads a campaign file; throws Error (Code::invalid) naming the field.
 CampaignSpec parse_campaign_spec(const Poco::JSON::Object::Ptr& o, const Catalogs& cat,
                                  const records::Templates& templates);
 

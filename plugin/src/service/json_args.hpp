@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "hoshitori/hoshitori.h"
 #include "service/json_shapes.hpp"
 
 namespace hoshi::api {
@@ -26,11 +25,11 @@ inline Poco::Dynamic::Var opt(const std::optional<std::string>& s) {
 
 inline std::string str_arg(const Object::Ptr& req, const std::string& key, bool required) {
   if (!req->has(key) || req->isNull(key)) {
-    if (required) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" is required");
+    if (required) throw Error(Code::invalid, "\"" + key + "\" is required", key);
     return {};
   }
   Poco::Dynamic::Var v = req->get(key);
-  if (!v.isString()) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be a string");
+  if (!v.isString()) throw Error(Code::invalid, "\"" + key + "\" must be a string", key);
   return v.extract<std::string>();
 }
 
@@ -44,14 +43,14 @@ inline void only_keys(const Object::Ptr& o, const std::string& where, std::initi
     for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
     std::string extra =
         key == "name" || key == "vendor_name" ? " (names come from the supplier master: import it)" : "";
-    throw ApiError(HOSHITORI_INVALID, "unknown key \"" + key + "\" in " + where + extra + " (known: " + list + ")");
+    throw Error(Code::invalid, "unknown key \"" + key + "\" in " + where + extra + " (known: " + list + ")", key);
   }
 }
 
 inline bool bool_arg(const Object::Ptr& req, const std::string& key, bool fallback) {
   if (!req->has(key) || req->isNull(key)) return fallback;
   Poco::Dynamic::Var v = req->get(key);
-  if (v.type() != typeid(bool)) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be true or false");
+  if (v.type() != typeid(bool)) throw Error(Code::invalid, "\"" + key + "\" must be true or false", key);
   return v.extract<bool>();
 }
 
@@ -59,14 +58,14 @@ inline std::size_t size_arg(const Object::Ptr& req, const std::string& key, std:
   if (!req->has(key) || req->isNull(key)) return fallback;
   Poco::Dynamic::Var v = req->get(key);
   if (!v.isInteger() || v.convert<long long>() < 0)
-    throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be a non-negative integer");
+    throw Error(Code::invalid, "\"" + key + "\" must be a non-negative integer", key);
   return v.convert<std::size_t>();
 }
 
 inline Object::Ptr sub(const Object::Ptr& req, const std::string& key) {
   if (!req->has(key) || req->isNull(key)) return nullptr;
   Object::Ptr o = req->getObject(key);
-  if (!o) throw ApiError(HOSHITORI_INVALID, "\"" + key + "\" must be an object");
+  if (!o) throw Error(Code::invalid, "\"" + key + "\" must be an object", key);
   return o;
 }
 
@@ -76,16 +75,17 @@ inline std::optional<long long> int_arg(const Object::Ptr& o, const std::string&
   if (!o->has(key) || o->isNull(key)) return std::nullopt;
   Poco::Dynamic::Var v = o->get(key);
   const std::string name = "\"" + path + key + "\"";
-  if (!v.isInteger() || v.isBoolean()) throw ApiError(HOSHITORI_INVALID, name + " must be a whole number");
+  if (!v.isInteger() || v.isBoolean()) throw Error(Code::invalid, name + " must be a whole number", path + key);
   long long n = 0;
   try {
     n = v.convert<long long>();
   } catch (const Poco::Exception&) {  // beyond 64 bits
     n = max + (max < LLONG_MAX ? 1 : 0);
-    if (max == LLONG_MAX) throw ApiError(HOSHITORI_INVALID, name + " is too large");
+    if (max == LLONG_MAX) throw Error(Code::invalid, name + " is too large", path + key);
   }
   if (n < min || n > max)
-    throw ApiError(HOSHITORI_INVALID, name + " must be between " + std::to_string(min) + " and " + std::to_string(max));
+    throw Error(Code::invalid, name + " must be between " + std::to_string(min) + " and " + std::to_string(max),
+                path + key);
   return n;
 }
 
@@ -95,11 +95,12 @@ inline std::vector<std::string> str_list_arg(const Object::Ptr& o, const std::st
   std::vector<std::string> out;
   if (!o->has(key) || o->isNull(key)) return out;
   Array::Ptr a = o->getArray(key);
-  if (!a) throw ApiError(HOSHITORI_INVALID, "\"" + path + key + "\" must be a list of strings");
+  if (!a) throw Error(Code::invalid, "\"" + path + key + "\" must be a list of strings", path + key);
   for (std::size_t i = 0; i < a->size(); ++i) {
     Poco::Dynamic::Var v = a->get(static_cast<unsigned>(i));
     if (!v.isString())
-      throw ApiError(HOSHITORI_INVALID, "\"" + path + key + "[" + std::to_string(i) + "]\" must be a string");
+      throw Error(Code::invalid, "\"" + path + key + "[" + std::to_string(i) + "]\" must be a string",
+                  path + key + "[" + std::to_string(i) + "]");
     out.push_back(v.extract<std::string>());
   }
   return out;

@@ -90,13 +90,8 @@ Poco::JSON::Object::Ptr status_json(const SupplierStanding& st) {
 }
 
 SupplierStanding find_supplier(Service& svc, const std::string& code) {
-  std::optional<SupplierStanding> s;
-  try {
-    s = svc.get(code);
-  } catch (const AmbiguousKey& e) {
-    throw ApiError(HOSHITORI_CONFLICT, e.what());
-  }
-  if (!s) throw ApiError(HOSHITORI_NOTFOUND, "no supplier with vendor code " + code);
+  std::optional<SupplierStanding> s = svc.get(code);  // AmbiguousKey: Code::conflict
+  if (!s) throw Error(Code::notfound, "no supplier with vendor code " + code);
   return std::move(*s);
 }
 

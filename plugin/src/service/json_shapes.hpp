@@ -12,7 +12,7 @@
 namespace hoshi::api {
 
 Poco::JSON::Object::Ptr status_json(const SupplierStanding& s);
-// The supplier with this vendor code (or unambiguous 法人番号); ApiError NOTFOUND when
+// The supplier with this vendor code (or unambiguous 法人番号); Error NOTFOUND when
 // there is none, CONFLICT when a 法人番号 names several.
 SupplierStanding find_supplier(Service& svc, const std::string& code);
 // to_string(status_json(s)), kept with the cached entry after the first call.

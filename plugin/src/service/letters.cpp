@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/error.hpp"
+
 namespace hoshi::records {
 
 namespace mu = kainjow::mustache;
@@ -38,7 +40,7 @@ mu::data to_data(const Poco::Dynamic::Var& v) {
 std::string Templates::render(const std::string& lang, const std::string& name, const std::string& format,
                               const Poco::JSON::Object::Ptr& context) const {
   if (format != "txt" && format != "html" && format != "subject")
-    throw std::invalid_argument("format must be txt, html or subject, not " + format);
+    throw Error(Code::invalid, "format must be txt, html or subject, not " + format);
   const std::string path = dir_ + "/" + lang + "/" + name + "." + format + ".mustache";
   std::shared_ptr<const std::string> source;
   {

@@ -1,6 +1,7 @@
-// Runs one JSON op's work, translating the services' exceptions into ApiError codes.
+// Runs one JSON op's work, turning a guardrail's refusal into the error it is to the
+// caller (Code::refused with the rules). Every other outcome is already a hoshi::Error;
+// a standard exception is not the caller's doing and passes on as an internal error.
 #pragma once
-#include <stdexcept>
 #include <string>
 
 #include "service/json_args.hpp"
@@ -13,13 +14,7 @@ std::string run(Fn&& fn) {
   try {
     return fn();
   } catch (const GuardrailRefusal& e) {
-    throw ApiError(HOSHITORI_REFUSED, e.what(), guard_json(e.outcome));
-  } catch (const StateConflict& e) {
-    throw ApiError(HOSHITORI_CONFLICT, e.what());
-  } catch (const std::out_of_range& e) {
-    throw ApiError(HOSHITORI_NOTFOUND, e.what());
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(HOSHITORI_INVALID, e.what());
+    throw Error(Code::refused, e.what(), guard_json(e.outcome));
   }
 }
 

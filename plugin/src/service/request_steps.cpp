@@ -1,6 +1,7 @@
 // Negotiation steps and the written agreement drawn from them.
 #include <Poco/JSON/Parser.h>
 
+#include "core/error.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "domain/request_model.hpp"
@@ -89,19 +90,20 @@ void check_reasons(const Object::Ptr& body, const model::OpenAsk& ask) {
   for (const auto& item : ask.cost_items)
     if (!reasons || !reasons->has(item) || reasons->isNull(item) ||
         text::readable_length(reasons->getValue<std::string>(item)) < kMinItemReasonChars)
-      throw std::invalid_argument("\"reasons." + item + "\": give the reason for not accepting the supplier's " +
-                                  model::cost_label_ja(item) + " (step " + std::to_string(*ask.figures_step) +
-                                  "), at least " + std::to_string(kMinItemReasonChars) + " characters");
+      throw Error(Code::invalid, "\"reasons." + item + "\": give the reason for not accepting the supplier's " +
+                                     model::cost_label_ja(item) + " (step " + std::to_string(*ask.figures_step) +
+                                     "), at least " + std::to_string(kMinItemReasonChars) + " characters");
   if (ask.cost_items.empty() &&
       text::readable_length(body->optValue<std::string>("reason", "")) < kMinRejectReasonChars)
-    throw std::invalid_argument("\"reason\": the supplier's " + std::string(model::label_ja(ask.kind)) + " (step " +
-                                std::to_string(ask.no) + ") names no figures: say why it is not accepted, at least " +
-                                std::to_string(kMinRejectReasonChars) + " characters");
+    throw Error(Code::invalid, "\"reason\": the supplier's " + std::string(model::label_ja(ask.kind)) + " (step " +
+                                   std::to_string(ask.no) +
+                                   ") names no figures: say why it is not accepted, at least " +
+                                   std::to_string(kMinRejectReasonChars) + " characters");
 }
 }  // namespace
 
 StepResult RequestService::step(const std::string& number, const StepInput& in, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   validate_step(in);
   const model::Side side = *model::parse_side(in.side);
   const model::Step kind = *model::parse_step(in.kind);
@@ -110,7 +112,7 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     store::WriteTransaction tx(db);
     RequestStore rs(db);
     auto r = rs.find(number);
-    if (!r) throw std::out_of_range("no request " + number);
+    if (!r) throw Error(Code::notfound, "no request " + number);
     const model::State from = model::stored_state(r->state);
     const model::Transition move = model::on_step(model::stored_origin(r->origin), from, side, kind);
     if (!move.allowed) throw StateConflict("request " + number + ": " + move.refusal);
@@ -119,14 +121,14 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
       std::string why;
       const std::string raw = in.body->getValue<std::string>("price_revision_date");
       if (parse_date(raw, d, why) && d < svc_.today())
-        throw std::invalid_argument("\"price_revision_date\": " + d.iso() + " is before today (" + svc_.today().iso() +
-                                    "): a price change cannot take effect in the past");
+        throw Error(Code::invalid, "\"price_revision_date\": " + d.iso() + " is before today (" + svc_.today().iso() +
+                                       "): a price change cannot take effect in the past");
     }
     // the supplier's own page runs under its link's principal (http/supplier_form.cpp);
     // any other supplier-side step is the buyer's staff writing down what the supplier said
     const bool via_link = svc_.principal().rfind("supplier-link:", 0) == 0;
     if (via_link && side != model::Side::supplier)
-      throw std::invalid_argument("a supplier link takes the supplier's steps only");
+      throw Error(Code::invalid, "a supplier link takes the supplier's steps only");
     if (side == model::Side::supplier && !via_link) Object::Ptr(in.body)->set("recorded_by_staff", true);
     const auto steps = rs.steps(number);
     const auto thread = detail::thread_of(steps);
@@ -135,18 +137,18 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
     if (kind == model::Step::accept) {
       const auto fig = model::acceptable_figures(thread);
       if (!fig)
-        throw std::invalid_argument(
-            "accept: the supplier has sent no estimate or counter-proposal with figures to "
-            "accept (answer with a counter_proposal or a reject instead)");
+        throw Error(Code::invalid,
+                    "accept: the supplier has sent no estimate or counter-proposal with figures to "
+                    "accept (answer with a counter_proposal or a reject instead)");
       body->set("accepted_step", *fig);
       for (const auto& st : steps)
         if (st.step == *fig) body->set("accepted", accepted_figures(st));
     }
     if (kind == model::Step::reject) {
       if (!ask)
-        throw std::invalid_argument(
-            "reject: no negotiation request, estimate or counter-proposal of the supplier is "
-            "waiting for an answer");
+        throw Error(Code::invalid,
+                    "reject: no negotiation request, estimate or counter-proposal of the supplier is "
+                    "waiting for an answer");
       check_reasons(body, *ask);
     }
     if (side == model::Side::buyer && ask &&
@@ -236,13 +238,13 @@ StepResult RequestService::step(const std::string& number, const StepInput& in, 
 records::AgreementRecord RequestService::agreement(const std::string& number, std::optional<long long> version) {
   return svc_.with_db([&](store::Database& db) {
     RequestStore rs(db);
-    if (!rs.find(number)) throw std::out_of_range("no request " + number);
+    if (!rs.find(number)) throw Error(Code::notfound, "no request " + number);
     auto all = rs.agreements(number, true);
-    if (all.empty()) throw std::out_of_range("request " + number + " has no agreement document yet");
+    if (all.empty()) throw Error(Code::notfound, "request " + number + " has no agreement document yet");
     if (!version) return all.back();
     for (auto& a : all)
       if (a.version == *version) return a;
-    throw std::out_of_range("request " + number + " has no agreement version " + std::to_string(*version));
+    throw Error(Code::notfound, "request " + number + " has no agreement version " + std::to_string(*version));
   });
 }
 

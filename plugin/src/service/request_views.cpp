@@ -1,5 +1,6 @@
 // Reading requests back: the full record, lists, and the letter.
 #include "core/date.hpp"
+#include "core/error.hpp"
 #include "service/json_args.hpp"
 #include "service/request_common.hpp"
 #include "service/request_scope.hpp"
@@ -45,7 +46,7 @@ Object::Ptr RequestService::show(const std::string& number) {
   return svc_.with_db([&](store::Database& db) {
     RequestStore rs(db);
     auto r = rs.find(number);
-    if (!r) throw std::out_of_range("no request " + number);
+    if (!r) throw Error(Code::notfound, "no request " + number);
     Object::Ptr o = summary(*r);
     o->set("request", parse_obj(r->body));
     o->set("guardrails", parse_obj(r->guardrails));
@@ -137,20 +138,20 @@ Object::Ptr RequestService::list(const std::optional<std::string>& vendor_code) 
 }
 
 std::string RequestService::letter(const std::string& number, const std::string& format, const std::string& lang) {
-  if (lang != "ja" && lang != "en") throw std::invalid_argument("lang must be ja or en, not " + lang);
+  if (lang != "ja" && lang != "en") throw Error(Code::invalid, "lang must be ja or en, not " + lang);
   auto r = svc_.with_db([&](store::Database& db) { return RequestStore(db).find(number); });
-  if (!r) throw std::out_of_range("no request " + number);
+  if (!r) throw Error(Code::notfound, "no request " + number);
   // a letter states the buyer's request: a negotiation the supplier started has none
   if (model::stored_origin(r->origin) == model::Origin::supplier)
-    throw std::invalid_argument(number +
-                                " is a price negotiation the supplier asked for (取引先からの価格協議の申入れ): "
-                                "the buyer made no request, so there is no request letter");
+    throw Error(Code::invalid, number +
+                                   " is a price negotiation the supplier asked for (取引先からの価格協議の申入れ): "
+                                   "the buyer made no request, so there is no request letter");
   return templates_.render(lang, "request_letter", format, letter_context_of(*r));
 }
 
 Object::Ptr RequestService::letter_context(const std::string& number) {
   auto r = svc_.with_db([&](store::Database& db) { return RequestStore(db).find(number); });
-  if (!r) throw std::out_of_range("no request " + number);
+  if (!r) throw Error(Code::notfound, "no request " + number);
   return letter_context_of(*r);
 }
 

@@ -1,5 +1,6 @@
 #include "service/requests.hpp"
 
+#include "core/error.hpp"
 #include "domain/lifecycles.hpp"
 #include "store/webhook_queue.hpp"
 
@@ -36,13 +37,13 @@ RequestService::RequestService(Service& svc)
 records::GuardContext RequestService::context_for(store::Database& db, const records::RequestInput& in,
                                                   const std::string& exclude_number) {
   auto supplier = store::SupplierRepository(db).find(in.vendor_code);
-  if (!supplier) throw std::out_of_range("no supplier with vendor code " + in.vendor_code);
+  if (!supplier) throw Error(Code::notfound, "no supplier with vendor code " + in.vendor_code);
   records::GuardContext ctx;
   ctx.today = svc_.today();
   // a deadline already past is a mistake, not something a guardrail override could allow
   if (in.due < ctx.today)
-    throw std::invalid_argument("\"due\": " + in.due.iso() + " is before today (" + ctx.today.iso() +
-                                "): the reply deadline cannot be in the past");
+    throw Error(Code::invalid, "\"due\": " + in.due.iso() + " is before today (" + ctx.today.iso() +
+                                   "): the reply deadline cannot be in the past");
   const SupplierStanding st = svc_.evaluate_now(*supplier);
   ctx.chart_level = st.standing.required_scs;
   ctx.chart_reason = required_words(svc_.catalogs().policy, st.view, ctx.chart_level);
@@ -90,7 +91,7 @@ records::GuardOutcome RequestService::check(const records::RequestInput& in, con
 }
 
 IssueResult RequestService::issue(const records::RequestInput& in, const std::string& actor, bool draft) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   IssueResult res = svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     IssueResult r = issue_in(db, in, actor, draft);
@@ -209,13 +210,13 @@ IssueResult RequestService::issue_in(store::Database& db, const records::Request
 }
 
 IssueResult RequestService::issue_draft(const std::string& number, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   const Catalogs& cat = svc_.catalogs();
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     RequestStore rs(db);
     auto r = rs.find(number);
-    if (!r) throw std::out_of_range("no request " + number);
+    if (!r) throw Error(Code::notfound, "no request " + number);
     if (!model::may_issue(model::stored_state(r->state)))
       throw StateConflict("request " + number + " is " + r->state + ", not a draft");
     Object::Ptr body = parse_obj(r->body);
@@ -255,38 +256,38 @@ IssueResult RequestService::issue_draft(const std::string& number, const std::st
 ConfirmResult RequestService::confirm(const std::string& number, const std::string& side, const std::string& sha256,
                                       const std::string& actor, const std::string& method_in, const PaperScan* scan,
                                       const std::function<void(records::AgreementCodes&)>& inside) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   if (side != "buyer" && side != "supplier")
-    throw std::invalid_argument("side must be buyer or supplier, not \"" + side + "\"");
+    throw Error(Code::invalid, "side must be buyer or supplier, not \"" + side + "\"");
   std::string method = method_in;
   const bool by_link = method == kSupplierLinkMethod || method == kSupplierLinkCodeMethod;
   if (side == "buyer" && (scan || by_link))
-    throw std::invalid_argument("a paper scan or the supplier link confirms the supplier's side, not the buyer's");
+    throw Error(Code::invalid, "a paper scan or the supplier link confirms the supplier's side, not the buyer's");
   std::string scan_sha;
   if (side == "supplier") {
     if (scan) {
-      if (scan->filename.empty()) throw std::invalid_argument("scan: the file name is required");
-      if (scan->content.empty()) throw std::invalid_argument("scan: the scan's bytes are required");
+      if (scan->filename.empty()) throw Error(Code::invalid, "scan: the file name is required");
+      if (scan->content.empty()) throw Error(Code::invalid, "scan: the scan's bytes are required");
       const long long max_bytes = svc_.catalogs().policy.evidence.max_file_bytes;
       if (static_cast<long long>(scan->content.size()) > max_bytes)
-        throw std::invalid_argument("scan: the scan is " + std::to_string(scan->content.size()) +
-                                    " bytes, over the policy's evidence max_file_bytes (" + std::to_string(max_bytes) +
-                                    ")");
+        throw Error(Code::invalid, "scan: the scan is " + std::to_string(scan->content.size()) +
+                                       " bytes, over the policy's evidence max_file_bytes (" +
+                                       std::to_string(max_bytes) + ")");
       scan_sha = sha256_hex(scan->content);  // from the bytes that are stored, never as told
       method = "paper-scan sha256=" + scan_sha + " file=" + scan->filename +
                (method_in.empty() || method_in == "paper-scan" ? "" : "; " + method_in);
     } else if (!by_link) {
-      throw std::invalid_argument(kSupplierOnlyMessage);
+      throw Error(Code::invalid, kSupplierOnlyMessage);
     }
   }
-  if (!is_sha256_hex(sha256)) throw std::invalid_argument("sha256 must be 64 hexadecimal digits");
+  if (!is_sha256_hex(sha256)) throw Error(Code::invalid, "sha256 must be 64 hexadecimal digits");
   std::string want = sha256;
   std::transform(want.begin(), want.end(), want.begin(), [](unsigned char c) { return std::tolower(c); });
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     RequestStore rs(db);
     auto r = rs.find(number);
-    if (!r) throw std::out_of_range("no request " + number);
+    if (!r) throw Error(Code::notfound, "no request " + number);
     if (!model::may_conclude(model::stored_state(r->state)))
       throw StateConflict("request " + number + " is " + r->state +
                           ": only an agreement under negotiation is confirmed");
@@ -378,7 +379,7 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
 }
 
 std::vector<std::string> RequestService::expire(const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   const std::string today = svc_.today().iso();
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
@@ -414,7 +415,7 @@ Date years_before(const Date& d, int years) {
 // with its confirmations, which the agreement was made from and refers to — until its last
 // step is older than agreements_years. Nothing goes earlier.
 PurgeResult RequestService::purge(const std::string& actor, bool dry_run) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   const RetentionPolicy& keep = svc_.catalogs().policy.retention;
   const Date today = svc_.today();
   PurgeResult res;

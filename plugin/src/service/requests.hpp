@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "domain/guardrails.hpp"
 #include "domain/request_model.hpp"
 #include "service/letters.hpp"
@@ -37,8 +38,8 @@ struct GuardrailRefusal : std::runtime_error {
 };
 
 // The request is not in a state that allows this, or the document changed.
-struct StateConflict : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct StateConflict : Error {
+  explicit StateConflict(const std::string& what) : Error(Code::conflict, what) {}
 };
 
 // Sides of a negotiation, and the kinds of step each may take.
@@ -100,7 +101,7 @@ class RequestService {
   explicit RequestService(Service& svc);
 
   // Checks the guardrails and issues (or, with draft, saves unissued); throws
-  // GuardrailRefusal, std::invalid_argument (bad input), std::out_of_range (no supplier).
+  // GuardrailRefusal, Error (Code::invalid) (bad input), Error (Code::notfound) (no supplier).
   IssueResult issue(const records::RequestInput& in, const std::string& actor, bool draft);
   // issue() inside the caller's WriteTransaction (a campaign issues many in one): a
   // refusal is recorded (request.refused) and returned with an empty number.
@@ -117,7 +118,7 @@ class RequestService {
   // exactly `sha256`; agreed once both sides confirmed the same version. The supplier's
   // side is confirmed only by the supplier through its own link (method
   // kSupplierLinkMethod, which only the supplier page passes) or from the scan of the
-  // copy it signed on paper (`scan`); anything else is refused (std::invalid_argument),
+  // copy it signed on paper (`scan`); anything else is refused (Error (Code::invalid)),
   // recorded nowhere. A scan goes with the supplier's side only.
   // `inside`, when given, runs in the confirmation's transaction before anything is written
   // (the supplier page uses its one-time code there); what it throws refuses the confirmation.
@@ -163,7 +164,7 @@ std::vector<records::Override> parse_overrides(const Poco::JSON::Object::Ptr& o)
 // "actor": required, one line of at most 200 bytes of valid UTF-8, no hidden characters.
 std::string actor_arg(const Poco::JSON::Object::Ptr& o);
 // Checks a step body's keys and values for its kind, and cleans its free text in place
-// (text::clean_free_text); throws ApiError.
+// (text::clean_free_text); throws Error.
 void validate_step(const StepInput& in);
 Poco::JSON::Object::Ptr guard_json(const records::GuardOutcome& g);
 

@@ -11,6 +11,7 @@
 
 #include "catalog/catalog_loader.hpp"
 #include "core/corporate_number.hpp"
+#include "core/error.hpp"
 #include "core/text.hpp"
 #include "store/audit_log.hpp"
 #include "store/migrations.hpp"
@@ -33,7 +34,7 @@ std::size_t read_pool_size(const ServiceOptions& o) {
     char* end = nullptr;
     const long n = std::strtol(env, &end, 10);
     if (*end != '\0' || n < 1 || n > 64)
-      throw std::invalid_argument(std::string("HOSHITORI_READ_CONNECTIONS: ") + env + " is not a number from 1 to 64");
+      throw Error(Code::invalid, std::string("HOSHITORI_READ_CONNECTIONS: ") + env + " is not a number from 1 to 64");
     return static_cast<std::size_t>(n);
   }
   return 4;
@@ -297,14 +298,14 @@ importer::ImportReport Service::import_file(const std::string& path, importer::I
 }
 
 SupplierStanding Service::update_status(const StatusUpdate& u) {
-  if (u.actor.empty()) throw std::invalid_argument("actor: the acting user is required for a change");
+  if (u.actor.empty()) throw Error(Code::invalid, "actor: the acting user is required for a change");
   {
     std::lock_guard db_lock(db_mutex_);
     db_.guarded([&] {
       store::WriteTransaction tx(db_);
       store::SupplierRepository repo(db_);
       auto current = repo.find(u.vendor_code);
-      if (!current) throw std::out_of_range("no supplier with vendor code " + u.vendor_code);
+      if (!current) throw Error(Code::notfound, "no supplier with vendor code " + u.vendor_code);
       Supplier merged = *current;
       std::vector<store::HistoryEntry> history;
       const std::string now = utc_now_iso();
@@ -312,10 +313,10 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
       patch[Field::name_normalized].reset();  // derived below, from the name
       store::merge_patch(merged, patch, {u.vendor_code, tx.generation(), now, u.actor, u.source, "", {}, {}}, history);
       if (history.empty()) return 0;
-      if (!merged.name || merged.name->empty()) throw std::invalid_argument("name: must not be empty");
+      if (!merged.name || merged.name->empty()) throw Error(Code::invalid, "name: must not be empty");
       // an equivalent service counts until its validity date: one without it cannot be judged
       if (merged.equiv_service && *merged.equiv_service != kOtasuketaiNone && !merged.equiv_until)
-        throw std::invalid_argument("equivalent.until: 同等のサービスには有効期限が必要です");
+        throw Error(Code::invalid, "equivalent.until: 同等のサービスには有効期限が必要です");
       merged.name_normalized = text::normalize_company_name(*merged.name);
       repo.update(merged, tx.generation(), now);
       repo.add_history(history);
@@ -337,7 +338,7 @@ SupplierStanding Service::update_status(const StatusUpdate& u) {
   }
   refresh_now();
   auto s = get(u.vendor_code);
-  if (!s) throw std::out_of_range("no supplier with vendor code " + u.vendor_code);
+  if (!s) throw Error(Code::notfound, "no supplier with vendor code " + u.vendor_code);
   return *s;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/catalogs.hpp"
+#include "core/error.hpp"
 #include "core/standing.hpp"
 #include "core/supplier.hpp"
 #include "importer/supplier_import.hpp"
@@ -25,8 +26,8 @@
 namespace hoshi {
 
 // A 法人番号 given as the key belongs to several suppliers (vendor codes).
-struct AmbiguousKey : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct AmbiguousKey : Error {
+  explicit AmbiguousKey(const std::string& what) : Error(Code::conflict, what) {}
 };
 
 struct ServiceOptions {
@@ -115,7 +116,7 @@ class Service {
   // The creation (field "created") followed by every recorded change, oldest first.
   std::vector<store::HistoryEntry> history(const std::string& vendor_code);
   importer::ImportReport import_file(const std::string& path, importer::ImportOptions options);
-  // Returns the supplier after the change; throws std::invalid_argument naming a bad field.
+  // Returns the supplier after the change; throws Error (Code::invalid) naming a bad field.
   SupplierStanding update_status(const StatusUpdate& update);
 
   // Runs fn(store::Database&) holding the connection (one user at a time). Writers

@@ -1,4 +1,5 @@
 #include "service/supplier_evidence.hpp"
+#include "core/error.hpp"
 #include "domain/request_model.hpp"
 
 #include <algorithm>
@@ -60,7 +61,7 @@ Object::Ptr audited(const EvidenceFile& f) {
 
 records::RequestRecord existing_request(store::Database& db, const std::string& number) {
   auto r = records::RequestStore(db).find(number);
-  if (!r) throw std::out_of_range("no request " + number);
+  if (!r) throw Error(Code::notfound, "no request " + number);
   return *r;
 }
 }  // namespace
@@ -71,15 +72,15 @@ std::vector<EvidenceFile> SupplierEvidence::upload(const std::string& number, co
                                                    const std::string& link_id) {
   using Kind = EvidenceRefused::Kind;
   const EvidencePolicy& policy = svc_.catalogs().policy.evidence;
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   if (!evidence::valid_topic(topic))
-    throw std::invalid_argument("どの状況の証跡か（SECURITY ACTION・お助け隊サービス・SCS評価制度）を選んでください");
+    throw Error(Code::invalid, "どの状況の証跡か（SECURITY ACTION・お助け隊サービス・SCS評価制度）を選んでください");
   if (!text::is_valid_utf8(uploaded_by) || uploaded_by.size() > evidence::kMaxNameBytes)
-    throw std::invalid_argument("お名前が長すぎます");
-  if (files.empty()) throw std::invalid_argument("送るファイルを選んでください");
+    throw Error(Code::invalid, "お名前が長すぎます");
+  if (files.empty()) throw Error(Code::invalid, "送るファイルを選んでください");
   if (files.size() > static_cast<std::size_t>(policy.max_files_per_upload))
-    throw std::invalid_argument("一度に送れるファイルは " + std::to_string(policy.max_files_per_upload) +
-                                " 個までです。分けてお送りください");
+    throw Error(Code::invalid, "一度に送れるファイルは " + std::to_string(policy.max_files_per_upload) +
+                                   " 個までです。分けてお送りください");
   const std::string limit = evidence::size_label(policy.max_file_bytes);
   std::vector<EvidenceFile> checked;
   long long total = 0;
@@ -147,7 +148,7 @@ records::EvidenceUsage SupplierEvidence::usage(const std::string& number) {
 }
 
 std::optional<EvidenceFile> SupplierEvidence::download(long long id, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   return svc_.with_db([&](store::Database& db) -> std::optional<EvidenceFile> {
     // serialised like every writer (the audit chain), without counting a change: a
     // download changes no standing
@@ -174,16 +175,16 @@ std::optional<EvidenceFile> SupplierEvidence::download(long long id, const std::
 
 EvidenceFile SupplierEvidence::withdraw(const std::string& number, long long id, const std::string& actor,
                                         const std::string& link_id) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     existing_request(db, number);
     EvidenceStore store(db);
     auto f = store.find(id);
     if (!f || f->number != number)
-      throw std::invalid_argument(
-          "取り下げるファイルが見つかりません（この要請でお送りいただいたファイルだけを取り下げられます）");
-    if (f->withdrawn_at) throw std::invalid_argument("「" + f->filename + "」はすでに取り下げられています");
+      throw Error(Code::invalid,
+                  "取り下げるファイルが見つかりません（この要請でお送りいただいたファイルだけを取り下げられます）");
+    if (f->withdrawn_at) throw Error(Code::invalid, "「" + f->filename + "」はすでに取り下げられています");
     const std::string now = records::audit_now();
     store.add_withdrawal(*f, now, actor, link_id);
     // the bytes go at once unless the buyer has them (a download of any file with this
@@ -203,7 +204,7 @@ EvidenceFile SupplierEvidence::withdraw(const std::string& number, long long id,
 
 void SupplierEvidence::record_self_check(const std::string& number, const std::vector<SelfCheckAnswer>& answers,
                                          const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   const Catalogs& cat = svc_.catalogs();
   const Date today = svc_.today();
   svc_.with_db([&](store::Database& db) {
@@ -212,39 +213,38 @@ void SupplierEvidence::record_self_check(const std::string& number, const std::v
     if (model::stored_state(r.state) == model::State::draft)
       throw StateConflict("request " + number + " is a draft: issue it first");
     const std::vector<std::string> items = request_items(r);
-    if (items.empty()) throw std::invalid_argument("この要請には自己点検の対象となる要求事項がありません");
-    if (answers.empty()) throw std::invalid_argument("自己点検は、少なくとも1つの項目についてお答えください");
+    if (items.empty()) throw Error(Code::invalid, "この要請には自己点検の対象となる要求事項がありません");
+    if (answers.empty()) throw Error(Code::invalid, "自己点検は、少なくとも1つの項目についてお答えください");
     std::set<std::string> seen;
     std::vector<records::SelfCheckRecord> rows;
     const std::string now = records::audit_now();
     for (const auto& a : answers) {
       if (std::find(items.begin(), items.end(), a.item) == items.end())
-        throw std::invalid_argument("要求事項「" + a.item + "」はこの要請の対象ではありません（対象: " + joined(items) +
-                                    "）");
+        throw Error(Code::invalid,
+                    "要求事項「" + a.item + "」はこの要請の対象ではありません（対象: " + joined(items) + "）");
       const std::string who = item_words(cat, a.item);
-      if (!seen.insert(a.item).second) throw std::invalid_argument(who + "への回答が2つあります");
+      if (!seen.insert(a.item).second) throw Error(Code::invalid, who + "への回答が2つあります");
       records::SelfCheckRecord row;
       row.item = a.item;
       row.answer = a.answer;
       if (a.answer != "done" && a.answer != "planned" && a.answer != "not_planned")
-        throw std::invalid_argument(who + "：「対応済み」「対応予定」「予定なし」から選んでください");
+        throw Error(Code::invalid, who + "：「対応済み」「対応予定」「予定なし」から選んでください");
       if (a.answer == "planned") {
-        if (text::trim(a.planned_on).empty()) throw std::invalid_argument(who + "：対応予定日を入力してください");
+        if (text::trim(a.planned_on).empty()) throw Error(Code::invalid, who + "：対応予定日を入力してください");
         Date d;
         std::string why;
         if (!parse_date(text::trim(a.planned_on), d, why))
-          throw std::invalid_argument(who + "：対応予定日「" + a.planned_on + "」を日付として読めません（" + why +
-                                      "）");
+          throw Error(Code::invalid, who + "：対応予定日「" + a.planned_on + "」を日付として読めません（" + why + "）");
         if (d < today)
-          throw std::invalid_argument(who + "：対応予定日 " + d.iso() + " は過去の日付です。今日（" + today.iso() +
-                                      "）以降の日付を入力してください");
+          throw Error(Code::invalid, who + "：対応予定日 " + d.iso() + " は過去の日付です。今日（" + today.iso() +
+                                         "）以降の日付を入力してください");
         row.planned_on = d.iso();
       } else if (!text::trim(a.planned_on).empty()) {
-        throw std::invalid_argument(who + "：対応予定日は「対応予定」のときだけ入力してください");
+        throw Error(Code::invalid, who + "：対応予定日は「対応予定」のときだけ入力してください");
       }
       const std::string note = text::trim(a.note);
       if (!text::is_valid_utf8(note) || note.size() > kMaxNoteBytes)
-        throw std::invalid_argument(who + "：補足が長すぎます（" + std::to_string(kMaxNoteBytes / 3) + "字程度まで）");
+        throw Error(Code::invalid, who + "：補足が長すぎます（" + std::to_string(kMaxNoteBytes / 3) + "字程度まで）");
       if (!note.empty()) row.note = note;
       row.answered_at = now;
       row.answered_by = actor;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/catalogs.hpp"
+#include "core/error.hpp"
 #include "service/service.hpp"
 #include "store/evidence_store.hpp"
 
@@ -25,7 +26,7 @@ struct EvidenceUpload {
 
 // A file or a submission was refused; what() says why, in Japanese, naming the file or
 // the limit (policy.yaml `evidence:`). Nothing was stored.
-struct EvidenceRefused : std::invalid_argument {
+struct EvidenceRefused : Error {
   enum class Kind {
     bad_file,           // not PDF/PNG/JPEG, empty, unreadable name — 422
     file_too_large,     // one file over max_file_bytes — 413
@@ -34,7 +35,7 @@ struct EvidenceRefused : std::invalid_argument {
     rate_limited,       // the link received max_uploads_per_link_per_hour files in the last hour — 429
   };
   EvidenceRefused(Kind k, const std::string& what, long retry_after = 0)
-      : std::invalid_argument(what), kind(k), retry_after_seconds(retry_after) {}
+      : Error(Code::invalid, what), kind(k), retry_after_seconds(retry_after) {}
   int http_status() const;
   Kind kind;
   long retry_after_seconds;  // rate_limited: when the link may send one file again
@@ -69,8 +70,8 @@ class SupplierEvidence {
   // own supplier — bytes already stored (same SHA-256) are not stored again — each with
   // an evidence.uploaded audit event (name, type, size, SHA-256; never the content), in
   // one write transaction. Throws EvidenceRefused naming the file or the limit;
-  // std::invalid_argument (topic, no file, too many at once, name too long);
-  // std::out_of_range (no request).
+  // Error (Code::invalid) (topic, no file, too many at once, name too long);
+  // Error (Code::notfound) (no request).
   std::vector<records::EvidenceFile> upload(const std::string& number, const std::string& topic,
                                             const std::vector<EvidenceUpload>& files, const std::string& uploaded_by,
                                             const std::string& actor, const std::string& link_id = "");
@@ -94,14 +95,14 @@ class SupplierEvidence {
   // not found). Recorded (evidence_withdrawals and an evidence.withdrawn audit event);
   // the bytes are deleted at once unless staff downloaded a file with this content or a
   // standing file has it — then they stay until the request is purged past retention.
-  // Returns the file as it is now. Throws std::invalid_argument (no such file in this
-  // request, or already withdrawn; Japanese), std::out_of_range (no request).
+  // Returns the file as it is now. Throws Error (Code::invalid) (no such file in this
+  // request, or already withdrawn; Japanese), Error (Code::notfound) (no request).
   records::EvidenceFile withdraw(const std::string& number, long long id, const std::string& actor,
                                  const std::string& link_id);
 
   // Records the answers (each for an item the request names; planned needs a date
   // from today on) with one self_check.answered audit event. Throws
-  // std::invalid_argument naming the item, std::out_of_range (no request),
+  // Error (Code::invalid) naming the item, Error (Code::notfound) (no request),
   // StateConflict (a draft).
   void record_self_check(const std::string& number, const std::vector<SelfCheckAnswer>& answers,
                          const std::string& actor);

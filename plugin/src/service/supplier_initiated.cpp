@@ -1,5 +1,6 @@
 #include "service/supplier_initiated.hpp"
 
+#include "core/error.hpp"
 #include "domain/request_model.hpp"
 #include "service/op_errors.hpp"
 #include "service/request_common.hpp"
@@ -16,7 +17,7 @@ using api::obj;
 using Poco::JSON::Object;
 
 std::string InitiatedService::open(const std::string& vendor_code, Object::Ptr step_body, const std::string& actor) {
-  if (actor.empty()) throw std::invalid_argument("actor: the acting user is required");
+  if (actor.empty()) throw Error(Code::invalid, "actor: the acting user is required");
   const model::Origin origin = model::Origin::supplier;
   const model::Step first = *model::first_step(origin);
   StepInput in{model::code(model::Side::supplier), model::code(first), step_body, {}};
@@ -25,7 +26,7 @@ std::string InitiatedService::open(const std::string& vendor_code, Object::Ptr s
   return svc_.with_db([&](store::Database& db) {
     store::WriteTransaction tx(db);
     auto supplier = store::SupplierRepository(db).find(vendor_code);
-    if (!supplier) throw std::out_of_range("no supplier " + vendor_code);
+    if (!supplier) throw Error(Code::notfound, "no supplier " + vendor_code);
     // one open ask of its own per supplier: a second (a form sent twice, a second tab) would
     // be a duplicate the buyer must answer and nobody could close
     for (const auto& other : records::RequestStore(db).for_supplier(vendor_code))
@@ -109,7 +110,7 @@ std::optional<std::string> handle_initiate_op(Service& svc, const std::string& o
   api::only_keys(req, op, {"op", "vendor_code"});
   return api::run([&] {
     auto cur = svc.with_db([&](store::Database& db) {
-      if (!store::SupplierRepository(db).find(vendor)) throw std::out_of_range("no supplier " + vendor);
+      if (!store::SupplierRepository(db).find(vendor)) throw Error(Code::notfound, "no supplier " + vendor);
       return records::StandingLinks(db).current(vendor);
     });
     auto o = obj();

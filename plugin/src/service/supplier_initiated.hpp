@@ -27,8 +27,8 @@ class InitiatedService {
   explicit InitiatedService(Service& svc) : svc_(svc) {}
   // The supplier's ask: the record and its first step (`step_body`, a negotiation_request
   // body checked as every step is, the cost share computed) in one transaction, with their
-  // audit events. Returns the new number. Throws api::ApiError (bad body),
-  // std::out_of_range (no such supplier).
+  // audit events. Returns the new number. Throws Error (bad body),
+  // Error (Code::notfound) (no such supplier).
   std::string open(const std::string& vendor_code, Poco::JSON::Object::Ptr step_body, const std::string& actor);
 
  private:

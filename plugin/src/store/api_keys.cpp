@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
@@ -68,9 +69,9 @@ bool parse_role(const std::string& s, Role& out) {
 }
 
 CreatedKey ApiKeys::create(const std::string& name, Role role, const std::string& actor) {
-  if (text::visible_length(name) == 0) throw std::invalid_argument("the key needs a name (whose key is it?)");
-  if (name.size() > 200) throw std::invalid_argument("the key's name is longer than 200 bytes");
-  if (!text::is_valid_utf8(name)) throw std::invalid_argument("the key's name is not UTF-8");
+  if (text::visible_length(name) == 0) throw Error(Code::invalid, "the key needs a name (whose key is it?)");
+  if (name.size() > 200) throw Error(Code::invalid, "the key's name is longer than 200 bytes");
+  if (!text::is_valid_utf8(name)) throw Error(Code::invalid, "the key's name is not UTF-8");
   CreatedKey out;
   out.key.name = name;
   out.key.role = role;
@@ -79,7 +80,8 @@ CreatedKey ApiKeys::create(const std::string& name, Role role, const std::string
   return db_.guarded([&] {
     store::WriteTransaction tx(db_);
     if (!select_rows(db_, "SELECT id FROM api_keys WHERE name = :a AND revoked_at IS NULL", {name}, 1).empty())
-      throw std::domain_error("a live key is already named \"" + name + "\" (revoke it first, or pick another name)");
+      throw Error(Code::conflict,
+                  "a live key is already named \"" + name + "\" (revoke it first, or pick another name)");
     out.key.id = random_token(kIdBytes);
     out.key.created_at = audit_now();
     execute(db_,

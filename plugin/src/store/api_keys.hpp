@@ -33,8 +33,8 @@ class ApiKeys {
   // `via`: as for AuditLog. Creating and revoking are audit events.
   explicit ApiKeys(store::Database& db, std::string via = "") : db_(db), via_(std::move(via)) {}
 
-  // Throws std::invalid_argument for a bad name, StateConflict-like std::logic_error
-  // (as std::domain_error) when a live key already has the name.
+  // Throws Error: Code::invalid for a bad name, Code::conflict when a live key already
+  // has the name.
   CreatedKey create(const std::string& name, Role role, const std::string& actor);
   // The live key, or nullopt (unknown, malformed, wrong secret or revoked: all alike).
   std::optional<ApiKey> authenticate(const std::string& presented);

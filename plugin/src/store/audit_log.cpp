@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "core/date.hpp"
+#include "core/error.hpp"
 #include "store/rows.hpp"
 
 namespace hoshi::records {
@@ -70,7 +71,7 @@ std::string audit_time_after(long long seconds) {
 
 std::string jst_day_start_utc(const std::string& iso_date) {
   Date d;
-  if (!parse_iso_date(iso_date, d)) throw std::invalid_argument("not a date (YYYY-MM-DD): " + iso_date);
+  if (!parse_iso_date(iso_date, d)) throw Error(Code::invalid, "not a date (YYYY-MM-DD): " + iso_date);
   return Date::from_days(d.days() - 1).iso() + "T15:00:00.000Z";
 }
 

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "core/link_tokens.hpp"
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
@@ -19,21 +20,21 @@ using store::select_rows;
 
 std::string BriefingLinks::create(long long campaign_id, const std::string& vendor_code, int ttl_days,
                                   const std::string& actor) {
-  if (ttl_days < 1 || ttl_days > 730) throw std::invalid_argument("a briefing link lives between 1 and 730 days");
+  if (ttl_days < 1 || ttl_days > 730) throw Error(Code::invalid, "a briefing link lives between 1 and 730 days");
   const std::string token = random_token(32);
   const std::string hash = sha256_hex(token);
   const std::string subject = "campaign:" + std::to_string(campaign_id);
   db_.guarded([&] {
     store::WriteTransaction tx(db_);
     auto c = select_rows(db_, "SELECT kind FROM campaigns WHERE id = :a", {campaign_id}, 1);
-    if (c.empty()) throw std::out_of_range("no campaign " + std::to_string(campaign_id));
+    if (c.empty()) throw Error(Code::notfound, "no campaign " + std::to_string(campaign_id));
     if (c[0][0].value_or("") != "briefing")
-      throw std::invalid_argument("campaign " + std::to_string(campaign_id) + " is not a briefing");
+      throw Error(Code::invalid, "campaign " + std::to_string(campaign_id) + " is not a briefing");
     if (select_rows(db_, "SELECT 1 FROM campaign_recipients WHERE campaign_id = :a AND vendor_code = :b",
                     {campaign_id, vendor_code}, 1)
             .empty())
-      throw std::invalid_argument("vendor_code: " + vendor_code + " was not invited by campaign " +
-                                  std::to_string(campaign_id));
+      throw Error(Code::invalid,
+                  "vendor_code: " + vendor_code + " was not invited by campaign " + std::to_string(campaign_id));
     const std::string now = audit_now(), expires = utc_in_days(ttl_days);
     execute(db_,
             "INSERT INTO briefing_links (token_sha256, campaign_id, vendor_code, created_at, created_by, expires_at) "

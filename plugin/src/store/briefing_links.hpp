@@ -22,8 +22,8 @@ class BriefingLinks {
   explicit BriefingLinks(store::Database& db, std::string via = "") : db_(db), via_(std::move(via)) {}
 
   // A new link for an invited supplier of a queued briefing campaign, with a
-  // "briefing_link.created" event. Returns the token; throws std::out_of_range (no such
-  // campaign) or std::invalid_argument (not a briefing, supplier not invited, lifetime).
+  // "briefing_link.created" event. Returns the token; throws Error (Code::notfound) (no such
+  // campaign) or Error (Code::invalid) (not a briefing, supplier not invited, lifetime).
   std::string create(long long campaign_id, const std::string& vendor_code, int ttl_days, const std::string& actor);
   // Inside the caller's transaction (the outbox claim): a link for the invitation
   // `outbox_id` as it is sent; the message's "mail.sent" event records it.

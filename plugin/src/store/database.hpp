@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace soci {
 class session;
 }
@@ -24,9 +26,14 @@ class SqliteStatement;
 enum class Backend { sqlite, postgresql };
 
 // Raised for store failures; `busy` when another writer held the lock too long.
-struct StoreError : std::runtime_error {
+struct StoreError : Error {
   enum class Kind { error, busy, conflict };
-  StoreError(Kind k, const std::string& what) : std::runtime_error(what), kind(k) {}
+  StoreError(Kind k, const std::string& what)
+      : Error(k == Kind::busy       ? Code::busy
+              : k == Kind::conflict ? Code::conflict
+                                    : Code::error,
+              what),
+        kind(k) {}
   Kind kind;
 };
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/base64.hpp"
+#include "core/error.hpp"
 #include "core/evidence.hpp"
 #include "core/sha256.hpp"
 #include "store/rows.hpp"
@@ -138,9 +139,9 @@ void EvidenceStore::add_download(const EvidenceFile& f, const std::string& at, c
 }
 
 std::string EvidenceStore::add_agreement_scan(AgreementScan s) {
-  if (s.content.empty()) throw std::invalid_argument("scan: the scan's bytes are required");
+  if (s.content.empty()) throw Error(Code::invalid, "scan: the scan's bytes are required");
   const auto media = evidence::sniff_media_type(s.content);
-  if (!media) throw std::invalid_argument("scan: " + s.filename + " is not a PDF, PNG or JPEG");
+  if (!media) throw Error(Code::invalid, "scan: " + s.filename + " is not a PDF, PNG or JPEG");
   s.media_type = *media;
   s.sha256 = sha256_hex(s.content);
   execute(db_,

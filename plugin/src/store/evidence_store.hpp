@@ -88,7 +88,7 @@ class EvidenceStore {
   void add_download(const EvidenceFile& f, const std::string& at, const std::string& actor, const std::string& via);
 
   // Stores the scan (s.content; its SHA-256, size and media type are computed here; throws
-  // std::invalid_argument for empty bytes or anything but a PDF, PNG or JPEG). Returns the
+  // Error (Code::invalid) for empty bytes or anything but a PDF, PNG or JPEG). Returns the
   // SHA-256. Inside the caller's write transaction, with the confirmation it belongs to.
   std::string add_agreement_scan(AgreementScan s);
   // The scan kept with the supplier's confirmation of `version`; `with_content` also reads

@@ -1,4 +1,5 @@
 #include "store/outbox.hpp"
+#include "core/error.hpp"
 #include "domain/lifecycles.hpp"
 #include "domain/request_model.hpp"
 
@@ -368,10 +369,10 @@ void Outbox::resolve(long long id, bool delivered, const std::string& actor) {
     WriteTransaction tx(db_, WriteTransaction::Mode::serialize);
     auto rows =
         select_rows(db_, std::string("SELECT ") + kColumns + ", o.state" + kFrom + " WHERE o.id = :a", {id}, 16);
-    if (rows.empty()) throw std::out_of_range("no outbox message " + std::to_string(id));
+    if (rows.empty()) throw Error(Code::notfound, "no outbox message " + std::to_string(id));
     if (rows[0][15].value_or("") != from_of(model::MessageEvent::confirm_delivered))
-      throw std::invalid_argument("outbox message " + std::to_string(id) + " is " + rows[0][15].value_or("") +
-                                  ", not unknown");
+      throw Error(Code::invalid,
+                  "outbox message " + std::to_string(id) + " is " + rows[0][15].value_or("") + ", not unknown");
     OutboxMessage m = from_row(rows[0]);
     if (delivered) {
       execute(db_, "UPDATE outbox SET state = :a, sent_at = :b, last_reply = :c WHERE id = :d",

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "core/secret.hpp"
 #include "core/text.hpp"
 #include "store/rows.hpp"
@@ -57,10 +58,10 @@ std::string server_secret(store::Database& db, const std::string& name) {
 std::string mint_staff_link(const std::string& secret, StaffClaims c, long long now, long long ttl) {
   if (text::visible_length(c.user) == 0 || c.user.size() > 200 || !text::is_valid_utf8(c.user) ||
       c.user.find_first_of("\r\n\t") != std::string::npos)
-    throw std::invalid_argument("the user must be one line of text (at most 200 bytes)");
+    throw Error(Code::invalid, "the user must be one line of text (at most 200 bytes)");
   if (c.next.empty()) c.next = "/erp/";
-  if (!safe_next(c.next)) throw std::invalid_argument("the link can only lead to a page under /erp/");
-  if (ttl <= 0 || ttl > kMaxTtl) throw std::invalid_argument("a link lives between 1 and 3600 seconds");
+  if (!safe_next(c.next)) throw Error(Code::invalid, "the link can only lead to a page under /erp/");
+  if (ttl <= 0 || ttl > kMaxTtl) throw Error(Code::invalid, "a link lives between 1 and 3600 seconds");
   c.expires = now + ttl;
   c.nonce = random_token(16);
   const std::string sig = hmac_sha256(secret, canonical(c));

@@ -34,7 +34,7 @@ class ServerSecrets {
 };
 
 // "/erp/login?u=…&r=…&next=…&e=…&n=…&s=…" (percent-encoded). Throws
-// std::invalid_argument for an empty or multi-line user, or `next` outside /erp/.
+// Error (Code::invalid) for an empty or multi-line user, or `next` outside /erp/.
 std::string mint_staff_link(const std::string& secret, StaffClaims claims, long long now, long long ttl_seconds);
 
 // The claims when the signature matches and the link has not expired; else nullopt

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "core/link_tokens.hpp"
 #include "core/secret.hpp"
 #include "core/sha256.hpp"
@@ -36,13 +37,13 @@ constexpr const char* kColumns = "SELECT token_sha256, vendor_code, created_at, 
 
 void require_supplier(store::Database& db, const std::string& vendor_code) {
   if (select_rows(db, "SELECT 1 FROM suppliers WHERE vendor_code = :a", {vendor_code}, 1).empty())
-    throw std::out_of_range("no supplier " + vendor_code);
+    throw Error(Code::notfound, "no supplier " + vendor_code);
 }
 }  // namespace
 
 std::string StandingLinks::create(const std::string& vendor_code, int ttl_days, const std::string& actor) {
   if (ttl_days < 1 || ttl_days > kMaxDays)
-    throw std::invalid_argument("\"days\": a standing link lives between 1 and " + std::to_string(kMaxDays) + " days");
+    throw Error(Code::invalid, "\"days\": a standing link lives between 1 and " + std::to_string(kMaxDays) + " days");
   const std::string token = random_token(32);
   const std::string hash = sha256_hex(token);
   db_.guarded([&] {

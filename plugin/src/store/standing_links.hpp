@@ -26,10 +26,10 @@ class StandingLinks {
   explicit StandingLinks(store::Database& db, std::string via = "") : db_(db), via_(std::move(via)) {}
 
   // The supplier's new link; a live one it had is revoked in the same transaction
-  // (rotation). Returns the token. Throws std::out_of_range (no such supplier) or
-  // std::invalid_argument (lifetime outside 1..kMaxDays days).
+  // (rotation). Returns the token. Throws Error (Code::notfound) (no such supplier) or
+  // Error (Code::invalid) (lifetime outside 1..kMaxDays days).
   std::string create(const std::string& vendor_code, int ttl_days, const std::string& actor);
-  // Revokes the supplier's live link; false when it had none. Throws std::out_of_range.
+  // Revokes the supplier's live link; false when it had none. Throws Error (Code::notfound).
   bool revoke(const std::string& vendor_code, const std::string& actor);
   // The supplier's current (unrevoked) link, if any: never the token, which is not kept.
   std::optional<StandingLink> current(const std::string& vendor_code);

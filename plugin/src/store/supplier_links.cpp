@@ -1,4 +1,5 @@
 #include "store/supplier_links.hpp"
+#include "core/error.hpp"
 #include "domain/request_model.hpp"
 
 #include <Poco/DateTime.h>
@@ -20,16 +21,16 @@ using store::execute;
 using store::select_rows;
 
 std::string SupplierLinks::create(const std::string& number, int ttl_days, const std::string& actor) {
-  if (ttl_days < 1 || ttl_days > 730) throw std::invalid_argument("a supplier link lives between 1 and 730 days");
+  if (ttl_days < 1 || ttl_days > 730) throw Error(Code::invalid, "a supplier link lives between 1 and 730 days");
   const std::string token = random_token(32);
   const std::string hash = sha256_hex(token);
   db_.guarded([&] {
     store::WriteTransaction tx(db_);
     auto rows = select_rows(db_, "SELECT vendor_code, state FROM requests WHERE number = :a", {number}, 2);
-    if (rows.empty()) throw std::out_of_range("no request " + number);
+    if (rows.empty()) throw Error(Code::notfound, "no request " + number);
     const std::string state = *rows[0][1], vendor = *rows[0][0];
     if (!model::is_open(model::stored_state(state)))
-      throw std::invalid_argument("request " + number + " is " + state + ": a supplier link is for an issued request");
+      throw Error(Code::invalid, "request " + number + " is " + state + ": a supplier link is for an issued request");
     const std::string now = audit_now(), expires = utc_in_days(ttl_days);
     execute(db_,
             "INSERT INTO supplier_links (token_sha256, number, vendor_code, created_at, created_by, expires_at) "
@@ -86,7 +87,7 @@ int SupplierLinks::revoke(const std::string& number, const std::string& actor) {
   return db_.guarded([&] {
     store::WriteTransaction tx(db_);
     auto rows = select_rows(db_, "SELECT vendor_code FROM requests WHERE number = :a", {number}, 1);
-    if (rows.empty()) throw std::out_of_range("no request " + number);
+    if (rows.empty()) throw Error(Code::notfound, "no request " + number);
     const std::string now = audit_now();
     const long long n = execute(
         db_, "UPDATE supplier_links SET revoked_at = :a, revoked_by = :b WHERE number = :c AND revoked_at IS NULL",

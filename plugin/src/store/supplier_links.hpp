@@ -20,8 +20,8 @@ class SupplierLinks {
   explicit SupplierLinks(store::Database& db, std::string via = "") : db_(db), via_(std::move(via)) {}
 
   // A new link for the request (earlier links stay valid until revoked or expired).
-  // Returns the token; throws std::out_of_range for an unknown request,
-  // std::invalid_argument for a final-state request or a bad lifetime.
+  // Returns the token; throws Error (Code::notfound) for an unknown request,
+  // Error (Code::invalid) for a final-state request or a bad lifetime.
   std::string create(const std::string& number, int ttl_days, const std::string& actor);
   // Inside the caller's transaction, without an audit event (the sender records the link
   // with the message's "mail.sent"): a link for the request, made for outbox message

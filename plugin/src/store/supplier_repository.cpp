@@ -1,4 +1,6 @@
 #include "store/supplier_repository.hpp"
+
+#include "core/error.hpp"
 #include "store/rows.hpp"
 
 #include <soci/soci.h>
@@ -48,7 +50,7 @@ bool merge_patch(Supplier& current, const SupplierPatch& patch, const HistoryEnt
     if (f == Field::vendor_code || !patch.v[i]) continue;
     std::optional<std::string> old = text_of(current, f);
     if (std::string why = set_from_text(current, f, patch.v[i]); !why.empty())
-      throw std::invalid_argument(std::string(field_name(f)) + ": \"" + *patch.v[i] + "\" is not " + why);
+      throw Error(Code::invalid, std::string(field_name(f)) + ": \"" + *patch.v[i] + "\" is not " + why);
     std::optional<std::string> value = text_of(current, f);
     if (old == value) continue;
     if (f != Field::name_normalized) {

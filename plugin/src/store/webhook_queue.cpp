@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/error.hpp"
 #include "core/secret.hpp"
 #include "core/standing.hpp"
 #include "store/audit_log.hpp"
@@ -324,8 +325,8 @@ bool WebhookQueue::failed(long long endpoint, const std::string& worker, const W
 void WebhookQueue::enable(const std::string& name, const std::string& actor) {
   store::WriteTransaction tx(db_, store::WriteTransaction::Mode::serialize);
   auto rows = select_rows(db_, "SELECT state FROM webhook_endpoints WHERE name = :a", {name}, 1);
-  if (rows.empty()) throw std::out_of_range("no webhook named " + name);
-  if (*rows[0][0] == "removed") throw std::invalid_argument("webhook " + name + " is no longer configured");
+  if (rows.empty()) throw Error(Code::notfound, "no webhook named " + name);
+  if (*rows[0][0] == "removed") throw Error(Code::invalid, "webhook " + name + " is no longer configured");
   const std::string now = audit_now();
   execute(db_,
           "UPDATE webhook_endpoints SET state = 'active', failures = 0, next_at = :a, disabled_at = NULL, "
