@@ -6,7 +6,8 @@
 // README's operation reference from it and checks README.md and schemas/openapi.yaml.
 //
 // The built-in rows come from the api layer's files; a layer above (the connectors) adds
-// its rows with register_ops at start-up, before the first call.
+// its rows with register_ops at start-up, before the first call (the table is read
+// without a lock, and the REST routes keep pointers to its rows).
 #pragma once
 #include <Poco/JSON/Object.h>
 
@@ -53,7 +54,7 @@ struct OpDef {
   const char* summary;
   std::vector<Arg> args;  // besides "op"
   Access access;
-  records::Role role;  // what a REST (or screen) caller needs
+  records::Role role;  // what a REST caller's key needs
   OpHandler handler;
   RestRoute rest;
 };
