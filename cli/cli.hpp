@@ -120,5 +120,6 @@ int cmd_standing_link(const Globals& g, Args& a);
 int cmd_export_suppliers(const Globals& g, Args& a);
 int cmd_sync(const Globals& g, Args& a);
 int cmd_webhook(const Globals& g, Args& a);
+int cmd_ops(const Globals& g, Args& a);
 
 }  // namespace hoshi::cli

@@ -143,6 +143,8 @@ const char* kUsage =
     "  webhook run [--once]             post queued events to the configured webhooks\n"
     "  webhook status [--json]          per webhook: state, pending, delivered, last error\n"
     "  webhook enable NAME [--by USER]  resume a webhook disabled after repeated failures\n"
+    "  ops [--json]                     the JSON operations (hoshitori_query_json, REST): arguments\n"
+    "                                   (* required), reads or writes, role, REST route\n"
     "  version                          print the version\n";
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -210,6 +212,7 @@ int main(int argc, char** argv) {
     if (cmd == "standing-link") return cmd_standing_link(g, args);
     if (cmd == "sync") return cmd_sync(g, args);
     if (cmd == "webhook") return cmd_webhook(g, args);
+    if (cmd == "ops") return cmd_ops(g, args);
     if (cmd == "version") {
       std::cout << "hoshitori " << HOSHITORI_VERSION << "\n";
       return kOk;

@@ -1,9 +1,11 @@
 // The connector ops of hoshitori_query_json (and the CLI): sync, webhooks_deliver,
-// webhook_status, webhook_enable, export_suppliers. A host that embeds the library calls
+// webhook_status, webhook_enable, export_suppliers; their rows join the op table
+// (api/op_table.hpp) through install_ops. A host that embeds the library calls
 // sync and webhooks_deliver from its own scheduler instead of running `hoshitori serve`.
 #include <sstream>
 
 #include "api/json_api.hpp"
+#include "api/op_table.hpp"
 #include "catalog/catalog_loader.hpp"
 #include "connectors/config.hpp"
 #include "connectors/registry.hpp"
@@ -31,8 +33,7 @@ Array::Ptr strings(const std::vector<std::string>& v) {
   return a;
 }
 
-std::string op_sync(Service& svc, const Object::Ptr& req) {
-  only_keys(req, "sync", {"op", "config", "connector", "dry_run", "actor"});
+Object::Ptr op_sync(Service& svc, const Object::Ptr& req) {
   const std::string actor = str_arg(req, "actor", true), only = str_arg(req, "connector", false);
   const bool dry = bool_arg(req, "dry_run", false);
   auto cfg = config_of(req);
@@ -43,11 +44,10 @@ std::string op_sync(Service& svc, const Object::Ptr& req) {
     runs->add(connectors::sync_report_json(r));
   auto out = obj();
   out->set("runs", runs);
-  return to_string(out);
+  return out;
 }
 
-std::string op_webhooks_deliver(Service& svc, const Object::Ptr& req) {
-  only_keys(req, "webhooks_deliver", {"op", "config"});
+Object::Ptr op_webhooks_deliver(Service& svc, const Object::Ptr& req) {
   auto cfg = config_of(req);
   connectors::register_webhooks(svc, cfg, "hoshitori");
   auto pass = connectors::deliver_webhooks(svc, cfg.webhooks, records::SenderId::for_this_process().id);
@@ -56,11 +56,10 @@ std::string op_webhooks_deliver(Service& svc, const Object::Ptr& req) {
   out->set("failed", pass.failed);
   out->set("disabled", strings(pass.disabled));
   out->set("problems", strings(pass.problems));
-  return to_string(out);
+  return out;
 }
 
-std::string op_webhook_status(Service& svc, const Object::Ptr& req) {
-  only_keys(req, "webhook_status", {"op"});
+Object::Ptr op_webhook_status(Service& svc, const Object::Ptr&) {
   auto list = svc.with_repos<records::WebhookQueue>([](records::WebhookQueue& q) { return q.status(); });
   Array::Ptr hooks = new Array;
   for (const auto& s : list) {
@@ -79,23 +78,21 @@ std::string op_webhook_status(Service& svc, const Object::Ptr& req) {
   }
   auto out = obj();
   out->set("webhooks", hooks);
-  return to_string(out);
+  return out;
 }
 
-std::string op_webhook_enable(Service& svc, const Object::Ptr& req) {
-  only_keys(req, "webhook_enable", {"op", "name", "actor"});
+Object::Ptr op_webhook_enable(Service& svc, const Object::Ptr& req) {
   const std::string name = str_arg(req, "name", true), actor = str_arg(req, "actor", true);
   return run([&] {
     svc.with_repos<records::WebhookQueue>([&](records::WebhookQueue& q) { q.enable(name, actor); });
     auto out = obj();
     out->set("name", name);
     out->set("state", "active");
-    return to_string(out);
+    return out;
   });
 }
 
-std::string op_export_suppliers(Service& svc, const Object::Ptr& req) {
-  only_keys(req, "export_suppliers", {"op", "encoding", "out"});
+Object::Ptr op_export_suppliers(Service& svc, const Object::Ptr& req) {
   importer::Encoding encoding = importer::Encoding::utf8;
   const std::string enc = str_arg(req, "encoding", false), file = str_arg(req, "out", true);
   if (!enc.empty() && (!importer::parse_encoding(enc, encoding) || encoding == importer::Encoding::automatic))
@@ -116,22 +113,32 @@ std::string op_export_suppliers(Service& svc, const Object::Ptr& req) {
   out->set("exported", static_cast<long long>(suppliers.size()));
   out->set("encoding", encoding == importer::Encoding::cp932 ? "cp932" : "utf-8");
   out->set("out", file);
-  return to_string(out);
+  return out;
 }
 
 }  // namespace
 
-std::optional<std::string> handle_connector_op(Service& svc, const std::string& op, const Object::Ptr& req) {
-  if (op == "sync") return op_sync(svc, req);
-  if (op == "webhooks_deliver") return op_webhooks_deliver(svc, req);
-  if (op == "webhook_status") return op_webhook_status(svc, req);
-  if (op == "webhook_enable") return op_webhook_enable(svc, req);
-  if (op == "export_suppliers") return op_export_suppliers(svc, req);
-  return std::nullopt;
-}
-
 }  // namespace hoshi::api
 
 namespace hoshi::connectors {
-void install_ops() { api::set_extra_ops(&api::handle_connector_op); }
+void install_ops() {
+  using api::Access;
+  using records::Role;
+  const auto S = api::ArgType::string, B = api::ArgType::boolean;
+  // clang-format off
+  api::register_ops({
+    {"sync", "runs the connectors' syncs (all, or one by name)",
+     {{"config", S, true}, {"connector", S}, {"dry_run", B}, {"actor", S, true}},
+     Access::writes, Role::admin, api::op_sync,
+     {}},
+    {"webhooks_deliver", "one webhook delivery pass",
+     {{"config", S, true}}, Access::writes, Role::admin, api::op_webhooks_deliver, {}},
+    {"webhook_status", "the webhooks' queues", {}, Access::reads, Role::viewer, api::op_webhook_status, {}},
+    {"webhook_enable", "re-enables a disabled webhook",
+     {{"name", S, true}, {"actor", S, true}}, Access::writes, Role::admin, api::op_webhook_enable, {}},
+    {"export_suppliers", "writes the supplier master as CSV",
+     {{"encoding", S}, {"out", S, true}}, Access::reads, Role::admin, api::op_export_suppliers, {}},
+  });
+  // clang-format on
+}
 }  // namespace hoshi::connectors

@@ -21,7 +21,7 @@ const std::vector<ConnectorKind>& connector_kinds();
 std::unique_ptr<Connector> make_connector(const ConnectorSettings& settings);
 
 // Adds the connector ops (sync, webhooks_deliver, webhook_status, webhook_enable,
-// export_suppliers) to api::handle. The api layer sits below the connectors and cannot call
+// export_suppliers) to the op table (api/op_table.hpp). The api layer sits below the connectors and cannot call
 // them itself; every host (the C ABI, the CLI) calls this once before its first op.
 void install_ops();
 

@@ -7,6 +7,7 @@
 //   briefing_material       {campaign, id, actor?}  → the metadata and content_base64
 //   briefing_link           {campaign, vendor_code, days?, actor}  → token
 #include "api/json_api.hpp"
+#include "api/op_table.hpp"
 #include "core/base64.hpp"
 #include "service/briefing.hpp"
 #include "service/json_args.hpp"
@@ -48,13 +49,10 @@ Object::Ptr material_json(const BriefingMaterial& m) {
   return o;
 }
 
-}  // namespace
-
-std::optional<std::string> handle_briefing_op(Service& svc, const std::string& op, const Object::Ptr& req) {
-  if (op.rfind("briefing_", 0) != 0) return std::nullopt;
-  BriefingService bs(svc);
-  if (op == "briefing_answer") {
-    api::only_keys(req, op, {"op", "campaign", "vendor_code", "answer", "attendees", "note", "channel", "actor"});
+// The handlers of the rows below (briefing_ops).
+struct Briefings {
+  static Object::Ptr briefing_answer(Service& svc, const Object::Ptr& req) {
+    BriefingService bs(svc);
     const std::string actor = actor_arg(req);
     const long long campaign = campaign_of(req);
     const std::string code = api::str_arg(req, "vendor_code", true);
@@ -70,25 +68,28 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
       o->set("answer", in.answer);
       o->set("answer_word", std::string(briefing::answer_word(in.answer)));
       o->set("via", via);
-      return api::to_string(o);
+      return o;
     });
   }
-  if (op == "briefing_attendance") {
-    api::only_keys(req, op, {"op", "campaign"});
+
+  static Object::Ptr briefing_attendance(Service& svc, const Object::Ptr& req) {
+    BriefingService bs(svc);
     const long long campaign = campaign_of(req);
-    return api::run([&] { return api::to_string(bs.attendance(campaign)); });
+    return api::run([&] { return bs.attendance(campaign); });
   }
-  if (op == "briefing_material_add") {
-    api::only_keys(req, op, {"op", "campaign", "filename", "content_base64", "actor"});
+
+  static Object::Ptr briefing_material_add(Service& svc, const Object::Ptr& req) {
+    BriefingService bs(svc);
     const std::string actor = actor_arg(req);
     const long long campaign = campaign_of(req);
     const std::string name = api::str_arg(req, "filename", true);
     auto bytes = base64_decode(api::str_arg(req, "content_base64", true));
     if (!bytes) throw Error(Code::invalid, "\"content_base64\" is not base64");
-    return api::run([&] { return api::to_string(material_json(bs.add_material(campaign, name, *bytes, actor))); });
+    return api::run([&] { return material_json(bs.add_material(campaign, name, *bytes, actor)); });
   }
-  if (op == "briefing_materials") {
-    api::only_keys(req, op, {"op", "campaign"});
+
+  static Object::Ptr briefing_materials(Service& svc, const Object::Ptr& req) {
+    BriefingService bs(svc);
     const long long campaign = campaign_of(req);
     return api::run([&] {
       Array::Ptr list = new Array;
@@ -96,11 +97,12 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
       auto o = obj();
       o->set("campaign", campaign);
       o->set("materials", list);
-      return api::to_string(o);
+      return o;
     });
   }
-  if (op == "briefing_material") {
-    api::only_keys(req, op, {"op", "campaign", "id", "actor"});
+
+  static Object::Ptr briefing_material(Service& svc, const Object::Ptr& req) {
+    BriefingService bs(svc);
     const long long campaign = campaign_of(req);
     const auto id = api::int_arg(req, "id", 1, LLONG_MAX);
     if (!id) throw Error(Code::invalid, "\"id\" is required (a material id)");
@@ -113,11 +115,11 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
         throw Error(Code::notfound, "no material " + std::to_string(*id) + " in campaign " + std::to_string(campaign));
       auto o = material_json(*m);
       o->set("content_base64", base64_encode(m->content));
-      return api::to_string(o);
+      return o;
     });
   }
-  if (op == "briefing_link") {
-    api::only_keys(req, op, {"op", "campaign", "vendor_code", "days", "actor"});
+
+  static Object::Ptr briefing_link(Service& svc, const Object::Ptr& req) {
     const std::string actor = actor_arg(req);
     const long long campaign = campaign_of(req);
     const std::string code = api::str_arg(req, "vendor_code", true);
@@ -130,12 +132,38 @@ std::optional<std::string> handle_briefing_op(Service& svc, const std::string& o
       o->set("vendor_code", code);
       o->set("token", token);
       o->set("path", "/s/" + token);
-      return api::to_string(o);
+      return o;
     });
   }
-  throw Error(Code::invalid, "unknown op \"" + op +
-                                 "\" (briefing_answer, briefing_attendance, briefing_material_add, briefing_materials, "
-                                 "briefing_material, briefing_link)");
+};
+
+}  // namespace
+
+std::vector<OpDef> briefing_ops() {
+  using records::Role;
+  const auto S = ArgType::string, I = ArgType::integer;
+  // clang-format off
+  return {
+    {"briefing_answer", "a supplier's attendance answer, recorded by staff",
+     {{"campaign", I, true}, {"vendor_code", S, true}, {"answer", S, true}, {"attendees", ArgType::text_or_integer},
+     {"note", S}, {"channel", S}, {"actor", S, true}}, Access::writes, Role::buyer, Briefings::briefing_answer,
+     {}},
+    {"briefing_attendance", "the campaign's attendance answers",
+     {{"campaign", I, true}}, Access::reads, Role::viewer, Briefings::briefing_attendance, {}},
+    {"briefing_material_add", "adds a material to the briefing",
+     {{"campaign", I, true}, {"filename", S, true}, {"content_base64", S, true}, {"actor", S, true}},
+     Access::writes, Role::buyer, Briefings::briefing_material_add,
+     {}},
+    {"briefing_materials", "the briefing's materials",
+     {{"campaign", I, true}}, Access::reads, Role::viewer, Briefings::briefing_materials, {}},
+    {"briefing_material", "one material with its bytes (the download recorded)",
+     {{"campaign", I, true}, {"id", I, true}, {"actor", S}}, Access::reads, Role::viewer, Briefings::briefing_material, {}},
+    {"briefing_link", "a supplier's briefing link",
+     {{"campaign", I, true}, {"vendor_code", S, true}, {"days", I}, {"actor", S, true}},
+     Access::writes, Role::buyer, Briefings::briefing_link,
+     {}},
+  };
+  // clang-format on
 }
 
 }  // namespace hoshi::api

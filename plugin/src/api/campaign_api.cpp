@@ -1,5 +1,6 @@
 // The campaign JSON ops (hoshitori_query_json, the CLI, the REST API and the screens).
 #include "api/json_api.hpp"
+#include "api/op_table.hpp"
 #include "core/text.hpp"
 #include "service/campaigns.hpp"
 #include "service/json_args.hpp"
@@ -28,14 +29,10 @@ Object::Ptr recipient_json(const PlannedRecipient& p) {
   return e;
 }
 
-}  // namespace
-
-std::optional<std::string> handle_campaign_op(Service& svc, const std::string& op, const Object::Ptr& req) {
-  if (op.rfind("campaign", 0) != 0 && op != "mail_preference" && op != "outbox_status" && op != "outbox_resolve")
-    return std::nullopt;
-  CampaignService cs(svc);
-  if (op == "campaign_create") {
-    only_keys(req, op, {"op", "actor", "campaign"});
+// The handlers of the rows below (campaign_ops).
+struct Campaigns {
+  static Object::Ptr campaign_create(Service& svc, const Object::Ptr& req) {
+    CampaignService cs(svc);
     Object::Ptr file = sub(req, "campaign");
     if (!file) throw Error(Code::invalid, "\"campaign\" is required (an object, see README: campaign file)");
     const std::string actor = actor_arg(req);
@@ -43,24 +40,27 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
       auto o = obj();
       o->set("campaign", cs.create(file, actor));
       o->set("state", std::string("draft"));
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "campaigns") {
-    only_keys(req, op, {"op"});
+
+  static Object::Ptr campaigns(Service& svc, const Object::Ptr&) {
+    CampaignService cs(svc);
     return run([&] {
       auto o = obj();
       o->set("campaigns", cs.list());
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "campaign_status") {
-    only_keys(req, op, {"op", "campaign", "recipients"});
+
+  static Object::Ptr campaign_status(Service& svc, const Object::Ptr& req) {
+    CampaignService cs(svc);
     const bool with = bool_arg(req, "recipients", false);
-    return run([&] { return to_string(cs.status(campaign_arg(req), with)); });
+    return run([&] { return cs.status(campaign_arg(req), with); });
   }
-  if (op == "campaign_plan") {
-    only_keys(req, op, {"op", "campaign"});
+
+  static Object::Ptr campaign_plan(Service& svc, const Object::Ptr& req) {
+    CampaignService cs(svc);
     return run([&] {
       auto plan = cs.plan(campaign_arg(req));
       auto o = obj();
@@ -75,21 +75,24 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
       o->set("post", post);
       o->set("none", none);
       o->set("recipients", list);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "campaign_preview") {
-    only_keys(req, op, {"op", "campaign", "lang"});
+
+  static Object::Ptr campaign_preview(Service& svc, const Object::Ptr& req) {
+    CampaignService cs(svc);
     std::string lang = str_arg(req, "lang", false);
-    return run([&] { return to_string(cs.preview(campaign_arg(req), lang.empty() ? "ja" : lang)); });
+    return run([&] { return cs.preview(campaign_arg(req), lang.empty() ? "ja" : lang); });
   }
-  if (op == "campaign_queue") {
-    only_keys(req, op, {"op", "campaign", "actor"});
+
+  static Object::Ptr campaign_queue(Service& svc, const Object::Ptr& req) {
+    CampaignService cs(svc);
     const std::string actor = actor_arg(req);
-    return run([&] { return to_string(cs.queue(campaign_arg(req), actor)); });
+    return run([&] { return cs.queue(campaign_arg(req), actor); });
   }
-  if (op == "campaign_letters") {
-    only_keys(req, op, {"op", "campaign", "actor"});
+
+  static Object::Ptr campaign_letters(Service& svc, const Object::Ptr& req) {
+    CampaignService cs(svc);
     const std::string actor = actor_arg(req);
     return run([&] {
       Array::Ptr list = new Array;
@@ -101,11 +104,12 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
       }
       auto o = obj();
       o->set("letters", list);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "mail_preference") {
-    only_keys(req, op, {"op", "vendor_code", "post_only", "note", "actor"});
+
+  static Object::Ptr mail_preference(Service& svc, const Object::Ptr& req) {
+    CampaignService cs(svc);
     const std::string actor = actor_arg(req);
     const std::string code = str_arg(req, "vendor_code", true);
     const bool post_only = bool_arg(req, "post_only", true);
@@ -115,11 +119,11 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
       auto o = obj();
       o->set("vendor_code", code);
       o->set("post_only", post_only);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "outbox_status") {
-    only_keys(req, op, {"op"});
+
+  static Object::Ptr outbox_status(Service& svc, const Object::Ptr&) {
     return run([&] {
       auto c = svc.with_repos<records::Outbox>([](records::Outbox& box) { return box.counts({}); });
       auto o = obj();
@@ -129,11 +133,11 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
       o->set("failed", c.failed);
       o->set("unknown", c.unknown);
       o->set("cancelled", c.cancelled);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "outbox_resolve") {
-    only_keys(req, op, {"op", "id", "delivered", "actor"});
+
+  static Object::Ptr outbox_resolve(Service& svc, const Object::Ptr& req) {
     const std::string actor = actor_arg(req);
     auto id = int_arg(req, "id", 1, LLONG_MAX);
     if (!id) throw Error(Code::invalid, "\"id\" is required (an outbox message id)");
@@ -144,10 +148,40 @@ std::optional<std::string> handle_campaign_op(Service& svc, const std::string& o
       auto o = obj();
       o->set("id", *id);
       o->set("state", std::string(delivered ? "sent" : "queued"));
-      return to_string(o);
+      return o;
     });
   }
-  return std::nullopt;
+};
+
+}  // namespace
+
+std::vector<OpDef> campaign_ops() {
+  using records::Role;
+  const auto S = ArgType::string, I = ArgType::integer, B = ArgType::boolean, O = ArgType::object;
+  // clang-format off
+  return {
+    {"campaign_create", "a campaign, as a draft",
+     {{"actor", S, true}, {"campaign", O, true}}, Access::writes, Role::buyer, Campaigns::campaign_create, {}},
+    {"campaigns", "the campaigns", {}, Access::reads, Role::viewer, Campaigns::campaigns, {}},
+    {"campaign_status", "one campaign's counts (and its recipients)",
+     {{"campaign", I, true}, {"recipients", B}}, Access::reads, Role::viewer, Campaigns::campaign_status, {}},
+    {"campaign_plan", "whom the campaign reaches, by which channel",
+     {{"campaign", I, true}}, Access::reads, Role::viewer, Campaigns::campaign_plan, {}},
+    {"campaign_preview", "the campaign's letter for its first recipient",
+     {{"campaign", I, true}, {"lang", S}}, Access::reads, Role::viewer, Campaigns::campaign_preview, {}},
+    {"campaign_queue", "queues the campaign's mail",
+     {{"campaign", I, true}, {"actor", S, true}}, Access::writes, Role::buyer, Campaigns::campaign_queue, {}},
+    {"campaign_letters", "the campaign's letters for post",
+     {{"campaign", I, true}, {"actor", S, true}}, Access::writes, Role::buyer, Campaigns::campaign_letters, {}},
+    {"mail_preference", "post only (or not) for one supplier",
+     {{"vendor_code", S, true}, {"post_only", B, true}, {"note", S}, {"actor", S, true}},
+     Access::writes, Role::buyer, Campaigns::mail_preference,
+     {}},
+    {"outbox_status", "the outbox's counts", {}, Access::reads, Role::viewer, Campaigns::outbox_status, {}},
+    {"outbox_resolve", "settles a message whose delivery is unknown",
+     {{"id", I, true}, {"delivered", B, true}, {"actor", S, true}}, Access::writes, Role::admin, Campaigns::outbox_resolve, {}},
+  };
+  // clang-format on
 }
 
 }  // namespace hoshi::api

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/json_api.hpp"
+#include "api/op_table.hpp"
 #include "core/base64.hpp"
 #include "service/json_args.hpp"
 #include "service/requests.hpp"
@@ -12,11 +13,13 @@
 
 namespace hoshi::api {
 
-std::optional<std::string> handle_evidence_op(Service& svc, const std::string& op, const Object::Ptr& req) {
-  if (op == "evidence") {
+namespace {
+
+// The handlers of the rows below (evidence_ops).
+struct Evidence {
+  static Object::Ptr evidence(Service& svc, const Object::Ptr& req) {
     // with "actor" (the REST API) the listing is recorded as a read of each request's
     // evidence: one event per call (records/purpose.hpp)
-    only_keys(req, op, {"op", "vendor_code", "number", "actor"});
     const std::string code = str_arg(req, "vendor_code", true);
     std::optional<std::string> number;
     if (std::string n = str_arg(req, "number", false); !n.empty()) number = n;
@@ -32,14 +35,14 @@ std::optional<std::string> handle_evidence_op(Service& svc, const std::string& o
     }
     if (reader)
       svc.with_repos<records::StaffReads>(
-          [&](records::StaffReads& staff) { staff.record(svc.principal(), actor, real_code, op, reads); });
+          [&](records::StaffReads& staff) { staff.record(svc.principal(), actor, real_code, "evidence", reads); });
     auto o = obj();
     o->set("vendor_code", real_code);
     o->set("files", files);
-    return to_string(o);
+    return o;
   }
-  if (op == "evidence_file") {
-    only_keys(req, op, {"op", "id", "actor"});
+
+  static Object::Ptr evidence_file(Service& svc, const Object::Ptr& req) {
     const auto id = int_arg(req, "id", 1, LLONG_MAX);
     if (!id) throw Error(Code::invalid, "\"id\" is required");
     // the download is recorded (a withdrawal keeps the bytes the buyer has): by the
@@ -56,9 +59,25 @@ std::optional<std::string> handle_evidence_op(Service& svc, const std::string& o
     if (!f) throw Error(Code::notfound, "no evidence file " + std::to_string(*id));
     auto o = evidence_json(*f);
     o->set("content_base64", base64_encode(f->content));
-    return to_string(o);
+    return o;
   }
-  return std::nullopt;
+};
+
+}  // namespace
+
+std::vector<OpDef> evidence_ops() {
+  using records::Role;
+  const auto S = ArgType::string, I = ArgType::integer;
+  // clang-format off
+  return {
+    {"evidence", "a supplier's evidence files (with actor: the read is recorded)",
+     {{"vendor_code", S, true}, {"number", S}, {"actor", S}}, Access::reads, Role::viewer, Evidence::evidence,
+     {"GET", "suppliers/{vendor_code}/evidence", RestArgs::query}},
+    {"evidence_file", "one evidence file with its bytes (the download recorded)",
+     {{"id", I, true}, {"actor", S}}, Access::reads, Role::viewer, Evidence::evidence_file,
+     {"GET", "evidence/{id}", RestArgs::own}},
+  };
+  // clang-format on
 }
 
 }  // namespace hoshi::api

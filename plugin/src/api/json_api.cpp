@@ -1,10 +1,11 @@
 #include "api/json_api.hpp"
 
+#include "api/op_table.hpp"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
-#include <atomic>
 #include <ctime>
 #include <memory>
 #include <sstream>
@@ -20,12 +21,6 @@
 #include "store/staff_link.hpp"
 
 namespace hoshi::api {
-
-namespace {
-std::atomic<ExtraOps> extra_ops{nullptr};
-}  // namespace
-
-void set_extra_ops(ExtraOps ops) { extra_ops.store(ops); }
 
 namespace {
 
@@ -49,10 +44,7 @@ void patch_field(Service& svc, StatusUpdate& u, Field f, const Object::Ptr& from
     throw Error(Code::invalid, path + ": " + why, path);
 }
 
-std::string op_update_status(Service& svc, const Object::Ptr& req) {
-  only_keys(req, "update_status",
-            {"op", "vendor_code", "actor", "source", "email", "contact", "department", "sa", "otasuketai", "equivalent",
-             "scs", "decision_chart"});
+Object::Ptr op_update_status(Service& svc, const Object::Ptr& req) {
   StatusUpdate u;
   u.vendor_code = str_arg(req, "vendor_code", true);
   u.actor = str_arg(req, "actor", true);
@@ -91,7 +83,7 @@ std::string op_update_status(Service& svc, const Object::Ptr& req) {
     for (int i = 0; i < 3; ++i)
       patch_field(svc, u, fields[i], chart, kChartIds[i], std::string("decision_chart.") + kChartIds[i]);
   }
-  return to_string(status_json(svc.update_status(u)));
+  return status_json(svc.update_status(u));
 }
 
 Object::Ptr key_json(const records::ApiKey& k) {
@@ -106,26 +98,23 @@ Object::Ptr key_json(const records::ApiKey& k) {
 }
 
 // Staff keys for the REST API, for a host that mints them itself (hoshitori apikey …).
-std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& req) {
+Object::Ptr op_apikey(Service& svc, const std::string& op, const Object::Ptr& req) {
   if (op == "apikeys") {
-    only_keys(req, op, {"op"});
     Array::Ptr list = new Array;
     for (const auto& k : svc.with_repos<records::ApiKeys>([](records::ApiKeys& keys) { return keys.list(); }))
       list->add(key_json(k));
     auto o = obj();
     o->set("keys", list);
-    return to_string(o);
+    return o;
   }
   const std::string name = str_arg(req, "name", true), actor = str_arg(req, "actor", true);
   if (op == "apikey_revoke") {
-    only_keys(req, op, {"op", "name", "actor"});
     if (!svc.with_repos<records::ApiKeys>([&](records::ApiKeys& keys) { return keys.revoke(name, actor); }))
       throw Error(Code::notfound, "no live key named \"" + name + "\"");
     auto o = obj();
     o->set("revoked", name);
-    return to_string(o);
+    return o;
   }
-  only_keys(req, op, {"op", "name", "role", "actor"});
   records::Role role;
   if (!records::parse_role(str_arg(req, "role", true), role))
     throw Error(Code::invalid, "\"role\" must be viewer, buyer or admin");
@@ -133,12 +122,11 @@ std::string op_apikey(Service& svc, const std::string& op, const Object::Ptr& re
       svc.with_repos<records::ApiKeys>([&](records::ApiKeys& keys) { return keys.create(name, role, actor); });
   auto o = key_json(created.key);
   o->set("key", created.secret);
-  return to_string(o);
+  return o;
 }
 
 // A signed, short-lived link into the ERP screens for a user the host has signed in.
-std::string op_erp_link(Service& svc, const Object::Ptr& req) {
-  only_keys(req, "erp_link", {"op", "user", "role", "next", "ttl_seconds"});
+Object::Ptr op_erp_link(Service& svc, const Object::Ptr& req) {
   records::StaffClaims c;
   c.user = str_arg(req, "user", true);
   if (!records::parse_role(str_arg(req, "role", true), c.role))
@@ -151,29 +139,16 @@ std::string op_erp_link(Service& svc, const Object::Ptr& req) {
   auto o = obj();
   o->set("path", path);
   o->set("ttl_seconds", ttl);
-  return to_string(o);
+  return o;
 }
 
-}  // namespace
-
-std::string handle(Service& svc, const std::string& request_json) {
-  Object::Ptr req;
-  try {
-    req = parse_json(request_json).extract<Object::Ptr>();
-  } catch (const DuplicateKey& e) {
-    throw Error(Code::invalid, std::string(e.what()) + " in the request: give each key once");
-  } catch (const Poco::Exception& e) {
-    throw Error(Code::invalid, "request is not a JSON object: " + e.displayText());
+// The handlers of the first rows below (supplier_ops).
+struct Suppliers {
+  static Object::Ptr status(Service& svc, const Object::Ptr& req) {
+    return status_json(find_supplier(svc, str_arg(req, "vendor_code", true)));
   }
-  if (!req) throw Error(Code::invalid, "request is not a JSON object");
-  const std::string op = str_arg(req, "op", true);
 
-  if (op == "status") {
-    only_keys(req, "status", {"op", "vendor_code"});
-    return to_string(status_json(find_supplier(svc, str_arg(req, "vendor_code", true))));
-  }
-  if (op == "suppliers") {
-    only_keys(req, "suppliers", {"op", "standing", "department", "name", "offset", "limit"});
+  static Object::Ptr suppliers(Service& svc, const Object::Ptr& req) {
     ListQuery q;
     std::string standing = str_arg(req, "standing", false);
     if (!standing.empty()) {
@@ -200,10 +175,10 @@ std::string handle(Service& svc, const std::string& request_json) {
     Array::Ptr items = new Array;
     for (const auto& r : rows) items->add(status_json(r));
     o->set("suppliers", items);
-    return to_string(o);
+    return o;
   }
-  if (op == "history") {
-    only_keys(req, "history", {"op", "vendor_code"});
+
+  static Object::Ptr history(Service& svc, const Object::Ptr& req) {
     std::string code = str_arg(req, "vendor_code", true);
     find_supplier(svc, code);
     Array::Ptr items = new Array;
@@ -211,10 +186,10 @@ std::string handle(Service& svc, const std::string& request_json) {
     auto o = obj();
     o->set("vendor_code", code);
     o->set("history", items);
-    return to_string(o);
+    return o;
   }
-  if (op == "import_suppliers") {
-    only_keys(req, "import_suppliers", {"op", "file", "encoding", "all_or_nothing", "actor"});
+
+  static Object::Ptr import_suppliers(Service& svc, const Object::Ptr& req) {
     importer::ImportOptions opts;
     opts.actor = str_arg(req, "actor", true);
     std::string enc = str_arg(req, "encoding", false);
@@ -222,34 +197,72 @@ std::string handle(Service& svc, const std::string& request_json) {
       throw Error(Code::invalid, "\"encoding\" must be auto, utf-8 or cp932");
     opts.all_or_nothing = bool_arg(req, "all_or_nothing", false);
     try {
-      return to_string(import_report_json(svc.import_file(str_arg(req, "file", true), opts)));
+      return import_report_json(svc.import_file(str_arg(req, "file", true), opts));
     } catch (const importer::ImportError& e) {
       throw Error(Code::invalid, e.what());
     }
   }
-  if (op == "update_status") return op_update_status(svc, req);
-  if (op == "apikey_create" || op == "apikey_revoke" || op == "apikeys") return op_apikey(svc, op, req);
-  if (op == "erp_link") return op_erp_link(svc, req);
-  if (auto out = handle_records_op(svc, op, req)) return *out;
-  if (auto out = handle_evidence_op(svc, op, req)) return *out;
-  if (auto out = handle_campaign_op(svc, op, req)) return *out;
-  if (auto out = handle_briefing_op(svc, op, req)) return *out;
-  if (auto out = handle_initiate_op(svc, op, req)) return *out;
-  if (ExtraOps extra = extra_ops.load()) {
-    if (auto out = extra(svc, op, req)) return *out;
+};
+
+}  // namespace
+
+std::vector<OpDef> supplier_ops() {
+  using records::Role;
+  const auto S = ArgType::string, I = ArgType::integer, B = ArgType::boolean, O = ArgType::object, A = ArgType::any;
+  // clang-format off
+  return {
+    {"status", "one supplier's standing, by vendor code or 法人番号",
+     {{"vendor_code", S, true}}, Access::reads, Role::viewer, Suppliers::status,
+     {"GET", "suppliers/{vendor_code}", RestArgs::own}},
+    {"suppliers", "the suppliers, filtered and paged",
+     {{"standing", S}, {"department", S}, {"name", S}, {"offset", I}, {"limit", I}},
+     Access::reads, Role::viewer, Suppliers::suppliers,
+     {"GET", "suppliers", RestArgs::query}},
+    {"history", "every change to one supplier",
+     {{"vendor_code", S, true}}, Access::reads, Role::viewer, Suppliers::history,
+     {"GET", "suppliers/{vendor_code}/history", RestArgs::query}},
+    {"import_suppliers", "imports a supplier master CSV",
+     {{"file", S, true}, {"encoding", S}, {"all_or_nothing", B}, {"actor", S, true}},
+     Access::writes, Role::buyer, Suppliers::import_suppliers,
+     {}},
+    {"update_status", "a status the supplier reported (values checked as CSV cells; null clears)",
+     {{"vendor_code", S, true}, {"actor", S, true}, {"source", S}, {"email", A}, {"contact", A}, {"department", A},
+     {"sa", O}, {"otasuketai", O}, {"equivalent", O}, {"scs", O}, {"decision_chart", O}}, Access::writes, Role::buyer, op_update_status,
+     {"PATCH", "suppliers/{vendor_code}", RestArgs::body}},
+    {"apikey_create", "a REST API key (the secret shown once)",
+     {{"name", S, true}, {"role", S, true}, {"actor", S, true}},
+     Access::writes, Role::admin, [](Service& svc, const Object::Ptr& req) { return op_apikey(svc, "apikey_create", req); },
+     {}},
+    {"apikey_revoke", "revokes a live key by name",
+     {{"name", S, true}, {"actor", S, true}},
+     Access::writes, Role::admin, [](Service& svc, const Object::Ptr& req) { return op_apikey(svc, "apikey_revoke", req); },
+     {}},
+    {"apikeys", "the REST API keys (never their secrets)",
+     {},
+     Access::reads, Role::admin, [](Service& svc, const Object::Ptr& req) { return op_apikey(svc, "apikeys", req); },
+     {}},
+    {"erp_link", "a signed, short-lived link into the ERP screens",
+     {{"user", S, true}, {"role", S, true}, {"next", S}, {"ttl_seconds", I}}, Access::reads, Role::admin, op_erp_link,
+     {}},
+  };
+  // clang-format on
+}
+
+std::string handle(Service& svc, const std::string& request_json) {
+  Object::Ptr req;
+  try {
+    req = parse_json(request_json).extract<Object::Ptr>();
+  } catch (const DuplicateKey& e) {
+    throw Error(Code::invalid, std::string(e.what()) + " in the request: give each key once");
+  } catch (const Poco::Exception& e) {
+    throw Error(Code::invalid, "request is not a JSON object: " + e.displayText());
   }
-  throw Error(Code::invalid,
-              "unknown op \"" + op +
-                  "\" (status, suppliers, history, import_suppliers, update_status, request_issue, "
-                  "request_issue_draft, request_show, requests, request_letter, negotiate, agreement_confirm, "
-                  "agreement_document, requests_expire, records_purge, verify, export_audit, apikey_create, "
-                  "apikey_revoke, apikeys, erp_link, supplier_link, supplier_link_revoke, request_check, evidence, "
-                  "evidence_file, campaign_create, campaigns, campaign_status, campaign_plan, campaign_preview, "
-                  "campaign_queue, campaign_letters, briefing_answer, briefing_attendance, briefing_material_add, "
-                  "briefing_materials, briefing_material, briefing_link, standing_link, standing_link_revoke, "
-                  "standing_link_show, "
-                  "mail_preference, outbox_status, outbox_resolve, sync, "
-                  "webhooks_deliver, webhook_status, webhook_enable, export_suppliers)");
+  if (!req) throw Error(Code::invalid, "request is not a JSON object");
+  const std::string op = str_arg(req, "op", true);
+  if (const OpDef* row = find_op(op)) return to_string(run_op(svc, *row, req));
+  std::string names;
+  for (const auto& row : op_table()) names += (names.empty() ? "" : ", ") + std::string(row.name);
+  throw Error(Code::invalid, "unknown op \"" + op + "\" (" + names + ")");
 }
 
 }  // namespace hoshi::api

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "api/json_api.hpp"
+#include "api/op_table.hpp"
 #include "core/base64.hpp"
 #include "core/evidence.hpp"
 #include "core/sha256.hpp"
@@ -90,56 +91,58 @@ PaperScan paper_scan_arg(const Object::Ptr& req, long long max_bytes) {
   out.content = std::move(*bytes);  // stored with the confirmation; its SHA-256 is computed from it there
   return out;
 }
-}  // namespace
-
-std::optional<std::string> handle_records_op(Service& svc, const std::string& op, const Object::Ptr& req) {
-  RequestService rs(svc);
-  if (op == "request_issue") {
-    only_keys(req, op, {"op", "actor", "request", "draft"});
+// The handlers of the rows below (records_ops).
+struct Records {
+  static Object::Ptr request_issue(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     Object::Ptr body = sub(req, "request");
     if (!body) throw Error(Code::invalid, "\"request\" is required (an object, see README: request file)");
     const std::string actor = actor_arg(req);
     const bool draft = bool_arg(req, "draft", false);
-    return run(
-        [&] { return to_string(issue_json(rs.issue(parse_request_input(body, svc.catalogs()), actor, draft))); });
+    return run([&] { return issue_json(rs.issue(parse_request_input(body, svc.catalogs()), actor, draft)); });
   }
-  if (op == "request_check") {
-    only_keys(req, op, {"op", "actor", "request"});
+
+  static Object::Ptr request_check(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     Object::Ptr body = sub(req, "request");
     if (!body) throw Error(Code::invalid, "\"request\" is required (an object, see README: request file)");
     const std::string actor = actor_arg(req);
     return run([&] {
       auto o = obj();
       o->set("guardrails", guard_json(rs.check(parse_request_input(body, svc.catalogs()), actor)));
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "request_issue_draft") {
-    only_keys(req, op, {"op", "actor", "number"});
-    return run([&] { return to_string(issue_json(rs.issue_draft(str_arg(req, "number", true), actor_arg(req)))); });
+
+  static Object::Ptr request_issue_draft(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
+    return run([&] { return issue_json(rs.issue_draft(str_arg(req, "number", true), actor_arg(req))); });
   }
-  if (op == "request_show") {
+
+  static Object::Ptr request_show(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     // with "actor" (the REST API, a host showing the thread to its user) the read of the
     // cost figures, self-check and agreement is recorded: one event per call
-    only_keys(req, op, {"op", "number", "actor"});
     const bool reader = req->has("actor");
     const std::string actor = reader ? actor_arg(req) : std::string();
     return run([&] {
       auto doc = rs.show(str_arg(req, "number", true));
       if (reader)
-        note_read(svc, actor, doc->getValue<std::string>("supplier"), op,
+        note_read(svc, actor, doc->getValue<std::string>("supplier"), "request_show",
                   {{doc->getValue<std::string>("number"), records::protected_content(doc)}});
-      return to_string(doc);
+      return doc;
     });
   }
-  if (op == "requests") {
-    only_keys(req, op, {"op", "vendor_code"});
+
+  static Object::Ptr requests(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     std::optional<std::string> code;
     if (std::string c = str_arg(req, "vendor_code", false); !c.empty()) code = c;
-    return run([&] { return to_string(rs.list(code)); });
+    return run([&] { return rs.list(code); });
   }
-  if (op == "request_letter") {
-    only_keys(req, op, {"op", "number", "format", "lang"});
+
+  static Object::Ptr request_letter(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     std::string format = str_arg(req, "format", false), lang = str_arg(req, "lang", false);
     return run([&] {
       auto o = obj();
@@ -147,11 +150,12 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       o->set("format", format.empty() ? "txt" : format);
       o->set("content",
              rs.letter(str_arg(req, "number", true), format.empty() ? "txt" : format, lang.empty() ? "ja" : lang));
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "negotiate") {
-    only_keys(req, op, {"op", "actor", "number", "step"});
+
+  static Object::Ptr negotiate(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     Object::Ptr step = sub(req, "step");
     if (!step) throw Error(Code::invalid, "\"step\" is required (an object with side, kind, …)");
     StepInput in;
@@ -171,11 +175,12 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
         o->set("agreement_version", *r.agreement_version);
         o->set("agreement_sha256", r.agreement_sha256);
       }
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "agreement_confirm") {
-    only_keys(req, op, {"op", "actor", "number", "side", "sha256", "method", "scan"});
+
+  static Object::Ptr agreement_confirm(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     std::string method = str_arg(req, "method", false);
     const std::string side = str_arg(req, "side", true);
     // the supplier's side: never from a bare op (an API key, a staff command, a host's
@@ -199,11 +204,12 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       Array::Ptr by = new Array;
       for (const auto& s : r.confirmed_by) by->add(s);
       o->set("confirmed_by", by);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "agreement_document") {
-    only_keys(req, op, {"op", "number", "version", "actor"});
+
+  static Object::Ptr agreement_document(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     std::optional<long long> version = int_arg(req, "version", 1, 1'000'000);
     const bool reader = req->has("actor");
     const std::string actor = reader ? actor_arg(req) : std::string();
@@ -212,7 +218,7 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       if (reader) {
         const std::string number = str_arg(req, "number", true);
         auto vendor = svc.with_repos<records::RequestStore>([&](records::RequestStore& rs) { return rs.find(number); });
-        if (vendor) note_read(svc, actor, vendor->vendor_code, op, {{number, {"agreement"}}});
+        if (vendor) note_read(svc, actor, vendor->vendor_code, "agreement_document", {{number, {"agreement"}}});
       }
       auto o = obj();
       o->set("number", str_arg(req, "number", true));
@@ -220,21 +226,23 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       o->set("sha256", a.sha256);
       o->set("created_at", a.created_at);
       o->set("document", a.document);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "requests_expire") {
-    only_keys(req, op, {"op", "actor"});
+
+  static Object::Ptr requests_expire(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     return run([&] {
       Array::Ptr list = new Array;
       for (const auto& n : rs.expire(actor_arg(req))) list->add(n);
       auto o = obj();
       o->set("expired", list);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "records_purge") {
-    only_keys(req, op, {"op", "actor", "dry_run"});
+
+  static Object::Ptr records_purge(Service& svc, const Object::Ptr& req) {
+    RequestService rs(svc);
     return run([&] {
       PurgeResult r = rs.purge(actor_arg(req), bool_arg(req, "dry_run", false));
       auto o = obj();
@@ -262,11 +270,11 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       o->set("kept_for_agreement", kept);
       o->set("events_redacted", r.events_redacted);
       o->set("dry_run", bool_arg(req, "dry_run", false));
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "supplier_link") {
-    only_keys(req, op, {"op", "actor", "number", "ttl_days"});
+
+  static Object::Ptr supplier_link(Service& svc, const Object::Ptr& req) {
     const std::string number = str_arg(req, "number", true), actor = actor_arg(req);
     const long long days = int_arg(req, "ttl_days", 1, 730).value_or(180);
     return run([&] {
@@ -276,11 +284,11 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       o->set("number", number);
       o->set("path", "/s/" + token);
       o->set("ttl_days", days);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "supplier_link_revoke") {
-    only_keys(req, op, {"op", "actor", "number"});
+
+  static Object::Ptr supplier_link_revoke(Service& svc, const Object::Ptr& req) {
     const std::string number = str_arg(req, "number", true), actor = actor_arg(req);
     return run([&] {
       const int n = svc.with_repos<records::SupplierLinks>(
@@ -288,11 +296,11 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       auto o = obj();
       o->set("number", number);
       o->set("revoked", n);
-      return to_string(o);
+      return o;
     });
   }
-  if (op == "verify") {
-    only_keys(req, op, {"op", "expected_head"});
+
+  static Object::Ptr verify(Service& svc, const Object::Ptr& req) {
     std::optional<std::string> expected;
     if (std::string h = str_arg(req, "expected_head", false); !h.empty()) {
       if (!is_sha256_hex(h))
@@ -310,10 +318,10 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
       o->set("problem", rep.problem);
     }
     o->set("head", head_json(rep.head));
-    return to_string(o);
+    return o;
   }
-  if (op == "export_audit") {
-    only_keys(req, op, {"op", "format", "out", "from", "to", "vendor_code", "purpose", "actor"});
+
+  static Object::Ptr export_audit(Service& svc, const Object::Ptr& req) {
     const std::string format = str_arg(req, "format", true);
     const std::string path = str_arg(req, "out", true);
     records::AuditFilter f = audit_filter(req);
@@ -347,9 +355,63 @@ std::optional<std::string> handle_records_op(Service& svc, const std::string& op
                           ? Poco::Dynamic::Var()
                           : Poco::Dynamic::Var(std::string(records::purpose_name(purpose))));
     o->set("withheld", r.withheld);
-    return to_string(o);
+    return o;
   }
-  return std::nullopt;
+};
+
+}  // namespace
+
+std::vector<OpDef> records_ops() {
+  using records::Role;
+  const auto S = ArgType::string, I = ArgType::integer, B = ArgType::boolean, O = ArgType::object;
+  // clang-format off
+  return {
+    {"request_issue", "issues a request (or keeps it as a draft)",
+     {{"actor", S, true}, {"request", O, true}, {"draft", B}}, Access::writes, Role::buyer, Records::request_issue,
+     {"POST", "requests", RestArgs::body, 201}},
+    {"request_check", "the guardrails' verdict on a request, nothing recorded",
+     {{"actor", S, true}, {"request", O, true}}, Access::reads, Role::buyer, Records::request_check, {}},
+    {"request_issue_draft", "issues a draft",
+     {{"actor", S, true}, {"number", S, true}}, Access::writes, Role::buyer, Records::request_issue_draft,
+     {"POST", "requests/{number}/issue", RestArgs::none}},
+    {"request_show", "one request with its steps (with actor: the read is recorded)",
+     {{"number", S, true}, {"actor", S}}, Access::reads, Role::viewer, Records::request_show,
+     {"GET", "requests/{number}", RestArgs::query}},
+    {"requests", "the requests, of one supplier or all",
+     {{"vendor_code", S}}, Access::reads, Role::viewer, Records::requests, {"GET", "requests", RestArgs::query}},
+    {"request_letter", "the request letter (txt or html, ja or en)",
+     {{"number", S, true}, {"format", S}, {"lang", S}}, Access::reads, Role::viewer, Records::request_letter,
+     {"GET", "requests/{number}/letter", RestArgs::query}},
+    {"negotiate", "one negotiation step",
+     {{"actor", S, true}, {"number", S, true}, {"step", O, true}}, Access::writes, Role::buyer, Records::negotiate,
+     {"POST", "requests/{number}/steps", RestArgs::body, 201}},
+    {"agreement_confirm", "confirms the agreement's version for one side",
+     {{"actor", S, true}, {"number", S, true}, {"side", S, true}, {"sha256", S, true}, {"method", S}, {"scan", O}},
+     Access::writes, Role::buyer, Records::agreement_confirm,
+     {"POST", "requests/{number}/agreement/confirmations", RestArgs::body, 201}},
+    {"agreement_document", "the agreement text (with actor: the read is recorded)",
+     {{"number", S, true}, {"version", I}, {"actor", S}}, Access::reads, Role::viewer, Records::agreement_document,
+     {"GET", "requests/{number}/agreement", RestArgs::query}},
+    {"requests_expire", "closes the requests past their reply deadline",
+     {{"actor", S, true}}, Access::writes, Role::admin, Records::requests_expire,
+     {"POST", "admin/expire-requests", RestArgs::none}},
+    {"records_purge", "removes what the retention policy no longer keeps",
+     {{"actor", S, true}, {"dry_run", B}}, Access::writes, Role::admin, Records::records_purge,
+     {"POST", "admin/purge", RestArgs::query}},
+    {"supplier_link", "a link for the supplier's page of one request",
+     {{"actor", S, true}, {"number", S, true}, {"ttl_days", I}}, Access::writes, Role::buyer, Records::supplier_link,
+     {"POST", "requests/{number}/supplier-links", RestArgs::body_or_empty, 201}},
+    {"supplier_link_revoke", "revokes the request's supplier links",
+     {{"actor", S, true}, {"number", S, true}}, Access::writes, Role::buyer, Records::supplier_link_revoke,
+     {"DELETE", "requests/{number}/supplier-links", RestArgs::none}},
+    {"verify", "checks the audit trail's hash chain",
+     {{"expected_head", S}}, Access::reads, Role::viewer, Records::verify, {"GET", "audit/verify", RestArgs::query}},
+    {"export_audit", "writes the audit trail to a file (csv or jsonl)",
+     {{"format", S, true}, {"out", S, true}, {"from", S}, {"to", S}, {"vendor_code", S}, {"purpose", S},
+     {"actor", S}}, Access::reads, Role::viewer, Records::export_audit,
+     {"GET", "audit/export", RestArgs::own}},
+  };
+  // clang-format on
 }
 
 records::Purpose purpose_arg(const Object::Ptr& req) {

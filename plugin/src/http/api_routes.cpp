@@ -1,11 +1,11 @@
 #include "http/api_routes.hpp"
 
-#include <Poco/JSON/Parser.h>
-
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "api/json_api.hpp"
+#include "api/op_table.hpp"
 #include "http/evidence_download.hpp"
 #include "http/http_error.hpp"
 #include "http/supplier_agreement.hpp"
@@ -27,11 +27,16 @@ namespace {
 using Params = std::vector<std::string>;
 using Handler = void (*)(Exchange&, ApiContext&, const Caller&, const Params&);
 
+// A route of the op table (api/op_table.hpp), or one of this file's own (no op: the index,
+// the agreement scan), or an op's route served by this file's own handler (a stream, the
+// status cache).
 struct Route {
-  const char* method;
-  const char* pattern;  // segments after /api/v1; "{}" matches one
+  std::string method;
+  std::vector<std::string> parts;  // segments after /api/v1; "{key}" matches one
+  std::vector<std::string> keys;   // the op arguments the {key} segments fill, in order
   Role need;
-  Handler fn;
+  const api::OpDef* op;  // null: not an op
+  Handler fn;            // null: the op's handler, called with the arguments
 };
 
 // An override is an authority the policy grants to named users (requests.overriders,
@@ -44,31 +49,25 @@ bool carries_overrides(const Object::Ptr& op) {
   return false;
 }
 
-// Runs one op as the caller: their user is the actor, their key the "via". An Error
-// passes on to the server, which answers it (http_error).
-std::string call(ApiContext& ctx, const Caller& c, Object::Ptr op, bool mutating) {
-  if (mutating && c.session.empty() && c.actor != c.key.name && carries_overrides(op))
+// Runs one op as the caller, with the arguments as parsed: their user is the actor (when
+// the op takes one), their key the "via".
+Object::Ptr call(ApiContext& ctx, const Caller& c, const api::OpDef& op, Object::Ptr args) {
+  const bool acts = api::takes(op, "actor");
+  if (acts && c.session.empty() && c.actor != c.key.name && carries_overrides(args))
     throw HttpError(403, "Forbidden",
                     "an override is made under the API key's own name (\"" + c.key.name + "\"), not the " +
                         "X-Hoshitori-User header (\"" + c.actor +
                         "\"): send it without the header, with a key made for the user the policy lists");
-  if (mutating) op->set("actor", c.actor);
+  if (acts) args->set("actor", c.actor);
   ScopedPrincipal as(c.via);
-  return api::handle(ctx.svc, api::to_string(op));
+  return api::run_op(ctx.svc, op, args);
 }
 
-Object::Ptr parse_body(const std::string& body);
-
-// The JSON object in the body; "op" and "actor" are not the caller's to set here.
-Object::Ptr body_object(Exchange& ex, const ApiContext& ctx) { return parse_body(ex.body(ctx.max_body)); }
-
-Object::Ptr body_object_or_empty(Exchange& ex, const ApiContext& ctx) {
+// The JSON object in the body (with `empty_ok`, no body is an empty one); "op" and
+// "actor" are not the caller's to set here.
+Object::Ptr body_args(Exchange& ex, const ApiContext& ctx, bool empty_ok) {
   const std::string body = ex.body(ctx.max_body);
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return obj();
-  return parse_body(body);
-}
-
-Object::Ptr parse_body(const std::string& body) {
+  if (empty_ok && body.find_first_not_of(" \t\r\n") == std::string::npos) return obj();
   Object::Ptr o;
   try {
     o = api::parse_json(body).extract<Object::Ptr>();
@@ -88,54 +87,88 @@ Object::Ptr parse_body(const std::string& body) {
   return o;
 }
 
-// As body_object, but an empty body is an empty object.
-Object::Ptr body_object_or_empty(Exchange& ex, const ApiContext& ctx);
-
-Object::Ptr op_doc(const char* op) {
-  auto o = obj();
-  o->set("op", op);
-  return o;
-}
-
-// Copies query parameters into the op document, integers for `numeric` ones.
-void copy_query(const Exchange& ex, Object::Ptr op, std::initializer_list<const char*> keys,
-                std::initializer_list<const char*> numeric = {}) {
+// The query parameters as the op's arguments: an integer argument must be a whole number,
+// a boolean one true or false; a parameter the op does not take (or that the path or the
+// header fills) is refused.
+Object::Ptr query_args(const Exchange& ex, const std::vector<api::Arg>& op_args,
+                       const std::vector<std::string>& path_keys = {}) {
+  auto taken = [&](const api::Arg& a) {
+    return std::string(a.key) != "actor" && std::find(path_keys.begin(), path_keys.end(), a.key) == path_keys.end();
+  };
+  auto args = obj();
   for (const auto& [k, v] : ex.query_params()) {
-    bool known = false;
-    for (const char* n : numeric)
-      if (k == n) {
-        known = true;
-        if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
-          throw HttpError(400, "Bad Request", "query parameter \"" + k + "\" must be a whole number");
-        op->set(k, std::stoll(v));
-      }
-    for (const char* n : keys)
-      if (k == n) {
-        known = true;
-        op->set(k, v);
-      }
-    if (!known) {
+    const api::Arg* arg = nullptr;
+    for (const auto& a : op_args)
+      if (k == a.key && taken(a)) arg = &a;
+    if (!arg) {
       std::string list;
-      for (auto* n : numeric) list += (list.empty() ? "" : ", ") + std::string(n);
-      for (auto* n : keys) list += (list.empty() ? "" : ", ") + std::string(n);
+      for (bool integers : {true, false})
+        for (const auto& a : op_args)
+          if (taken(a) && (a.type == api::ArgType::integer) == integers)
+            list += (list.empty() ? "" : ", ") + std::string(a.key);
       throw HttpError(400, "Bad Request",
                       "unknown query parameter \"" + k + "\"" + (list.empty() ? "" : " (known: " + list + ")"));
+    }
+    if (arg->type == api::ArgType::integer) {
+      if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
+        throw HttpError(400, "Bad Request", "query parameter \"" + k + "\" must be a whole number");
+      args->set(k, std::stoll(v));
+    } else if (arg->type == api::ArgType::boolean) {
+      if (v != "true" && v != "false") throw HttpError(400, "Bad Request", "\"" + k + "\" must be true or false");
+      args->set(k, v == "true");
+    } else {
+      args->set(k, v);
+    }
+  }
+  return args;
+}
+
+// What a few routes add around their op: defaults and checks before it runs, headers after.
+void before_op(const std::string& op, Object::Ptr& args, const Caller& c) {
+  if (op == "suppliers") {
+    if (!args->has("limit")) args->set("limit", 50);
+    if (args->getValue<long long>("limit") > 1000)
+      throw HttpError(400, "Bad Request", "\"limit\" is at most 1000 (page with \"offset\")");
+  } else if (op == "update_status") {
+    if (args->has("vendor_code")) throw HttpError(400, "Bad Request", "the vendor code is in the path, not the body");
+  } else if (op == "agreement_confirm") {
+    // the supplier's side: only an admin key, with the scan of the copy the supplier signed
+    // on paper (checked by the op); a buyer key never speaks for the supplier, whatever
+    // X-Hoshitori-User says. Refused before the op runs: nothing is recorded.
+    if (args->has("side") && args->get("side").isString() && args->getValue<std::string>("side") == "supplier" &&
+        (c.key.role != Role::admin || !args->has("scan"))) {
+      auto extra = obj();
+      extra->set("code", Code::refused);
+      throw HttpError(403, "Forbidden",
+                      std::string(RequestService::kSupplierOnlyMessage) + " (key \"" + c.key.name + "\", role " +
+                          records::role_name(c.key.role) + (args->has("scan") ? "" : ", no scan") + ")",
+                      extra);
     }
   }
 }
 
-void suppliers(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
-  auto op = op_doc("suppliers");
-  copy_query(ex, op, {"standing", "department", "name"}, {"offset", "limit"});
-  if (!op->has("limit")) op->set("limit", 50);
-  if (op->getValue<long long>("limit") > 1000)
-    throw HttpError(400, "Bad Request", "\"limit\" is at most 1000 (page with \"offset\")");
-  ex.send_json(200, call(ctx, c, op, false));
+// An op's route: the arguments from the query or the body and the path, the op's handler
+// called with them, its answer sent with the route's status.
+void op_route(Exchange& ex, ApiContext& ctx, const Caller& c, const Route& r, const Params& p) {
+  const api::OpDef& op = *r.op;
+  Object::Ptr args;
+  if (op.rest.args == api::RestArgs::body || op.rest.args == api::RestArgs::body_or_empty) {
+    args = body_args(ex, ctx, op.rest.args == api::RestArgs::body_or_empty);
+  } else {
+    args = op.rest.args == api::RestArgs::query ? query_args(ex, op.args, r.keys) : obj();
+    if (r.method != "GET") ex.body(ctx.max_body);  // nothing to say; an empty body or {}
+  }
+  before_op(op.name, args, c);
+  for (std::size_t i = 0; i < r.keys.size(); ++i) args->set(r.keys[i], p[i]);
+  Object::Ptr out = call(ctx, c, op, args);
+  if (std::string(op.name) == "request_issue")
+    ex.set_header("Location", "/api/v1/requests/" + out->getValue<std::string>("number"));
+  ex.send_json(op.rest.status, api::to_string(out));
 }
 
 // The ERP's hot path: straight from the status cache, without an op document's round trip.
 void supplier(Exchange& ex, ApiContext& ctx, const Caller&, const Params& p) {
-  copy_query(ex, obj(), {});
+  query_args(ex, {});
   std::string body;
   // AmbiguousKey (a 法人番号 of several suppliers) is Code::conflict
   const bool found = ctx.svc.with_status(p[0], [&](const SupplierStanding& s) { body = api::status_json_text(s); });
@@ -143,155 +176,19 @@ void supplier(Exchange& ex, ApiContext& ctx, const Caller&, const Params& p) {
   ex.send_json(200, body);
 }
 
-void supplier_history(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  copy_query(ex, obj(), {});
-  auto op = op_doc("history");
-  op->set("vendor_code", p[0]);
-  ex.send_json(200, call(ctx, c, op, false));
-}
-
-void supplier_update(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = body_object(ex, ctx);
-  if (op->has("vendor_code")) throw HttpError(400, "Bad Request", "the vendor code is in the path, not the body");
-  op->set("op", "update_status");
-  op->set("vendor_code", p[0]);
-  ex.send_json(200, call(ctx, c, op, true));
-}
-
-// The reads of a request's protected content (evidence, steps with cost figures, the
-// self-check, the agreement) are recorded as the caller's: the op gets "actor".
-void supplier_evidence(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = op_doc("evidence");
-  op->set("vendor_code", p[0]);
-  copy_query(ex, op, {"number"});
-  ex.send_json(200, call(ctx, c, op, true));
-}
-
 // The stored bytes, as they were sent, with the type judged from them at upload.
 void evidence_download(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  copy_query(ex, obj(), {});
+  query_args(ex, {});
   if (!send_evidence(ex, ctx.svc, p[0], c.actor, c.via)) throw Error(Code::notfound, "no evidence file " + p[0]);
-}
-
-void requests_list(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
-  auto op = op_doc("requests");
-  copy_query(ex, op, {"vendor_code"});
-  ex.send_json(200, call(ctx, c, op, false));
-}
-
-void request_issue(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
-  auto op = body_object(ex, ctx);
-  op->set("op", "request_issue");
-  std::string out = call(ctx, c, op, true);
-  Poco::JSON::Parser parser;
-  auto res = parser.parse(out).extract<Object::Ptr>();
-  ex.set_header("Location", "/api/v1/requests/" + res->getValue<std::string>("number"));
-  ex.send_json(201, out);
-}
-
-void request_show(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  copy_query(ex, obj(), {});
-  auto op = op_doc("request_show");
-  op->set("number", p[0]);
-  ex.send_json(200, call(ctx, c, op, true));  // recorded as the caller's read
-}
-
-void request_issue_draft(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  ex.body(ctx.max_body);  // nothing to say; an empty body or {}
-  auto op = op_doc("request_issue_draft");
-  op->set("number", p[0]);
-  ex.send_json(200, call(ctx, c, op, true));
-}
-
-void request_letter(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = op_doc("request_letter");
-  op->set("number", p[0]);
-  copy_query(ex, op, {"format", "lang"});
-  ex.send_json(200, call(ctx, c, op, false));
-}
-
-void request_step(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = body_object(ex, ctx);
-  op->set("op", "negotiate");
-  op->set("number", p[0]);
-  ex.send_json(201, call(ctx, c, op, true));
-}
-
-void agreement_document(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = op_doc("agreement_document");
-  op->set("number", p[0]);
-  copy_query(ex, op, {}, {"version"});
-  ex.send_json(200, call(ctx, c, op, true));  // recorded as the caller's read
 }
 
 // The scan of the copy the supplier signed on paper (記名押印), as kept with its
 // confirmation; each download is an audit event (agreement.scan_downloaded).
 void agreement_scan(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  copy_query(ex, obj(), {}, {"version"});
+  query_args(ex, {{"version", api::ArgType::integer, false}});
   if (!send_agreement_scan(ex, ctx.svc, p[0], ex.query("version"), c.actor, c.via))
     throw Error(Code::notfound,
                 "request " + p[0] + ": no paper scan is kept with that agreement version's supplier confirmation");
-}
-
-void agreement_confirm(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = body_object(ex, ctx);
-  // the supplier's side: only an admin key, with the scan of the copy the supplier signed
-  // on paper (checked by the op); a buyer key never speaks for the supplier, whatever
-  // X-Hoshitori-User says. Refused before the op runs: nothing is recorded.
-  if (op->has("side") && op->get("side").isString() && op->getValue<std::string>("side") == "supplier" &&
-      (c.key.role != Role::admin || !op->has("scan"))) {
-    auto extra = obj();
-    extra->set("code", document_code(Code::refused));
-    throw HttpError(403, "Forbidden",
-                    std::string(RequestService::kSupplierOnlyMessage) + " (key \"" + c.key.name + "\", role " +
-                        records::role_name(c.key.role) + (op->has("scan") ? "" : ", no scan") + ")",
-                    extra);
-  }
-  op->set("op", "agreement_confirm");
-  op->set("number", p[0]);
-  ex.send_json(201, call(ctx, c, op, true));
-}
-
-void supplier_link(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = body_object_or_empty(ex, ctx);
-  op->set("op", "supplier_link");
-  op->set("number", p[0]);
-  ex.send_json(201, call(ctx, c, op, true));
-}
-
-void supplier_link_revoke(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  ex.body(ctx.max_body);
-  auto op = op_doc("supplier_link_revoke");
-  op->set("number", p[0]);
-  ex.send_json(200, call(ctx, c, op, true));
-}
-
-// The supplier's standing link (service/supplier_initiated.hpp): made (rotating the
-// earlier one), shown (never the token), revoked.
-void standing_link(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = body_object_or_empty(ex, ctx);
-  op->set("op", "standing_link");
-  op->set("vendor_code", p[0]);
-  ex.send_json(201, call(ctx, c, op, true));
-}
-
-void standing_link_show(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  auto op = op_doc("standing_link_show");
-  op->set("vendor_code", p[0]);
-  ex.send_json(200, call(ctx, c, op, false));
-}
-
-void standing_link_revoke(Exchange& ex, ApiContext& ctx, const Caller& c, const Params& p) {
-  ex.body(ctx.max_body);
-  auto op = op_doc("standing_link_revoke");
-  op->set("vendor_code", p[0]);
-  ex.send_json(200, call(ctx, c, op, true));
-}
-
-void audit_verify(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
-  auto op = op_doc("verify");
-  copy_query(ex, op, {"expected_head"});
-  ex.send_json(200, call(ctx, c, op, false));
 }
 
 // Streams the export from a connection of its own, so a long download does not hold
@@ -299,8 +196,10 @@ void audit_verify(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&)
 // Without ?purpose= the cost figures are withheld; with purpose=negotiation|audit they are
 // included and the caller, the export and the purpose are recorded before it streams.
 void audit_export(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
-  auto args = obj();
-  copy_query(ex, args, {"format", "vendor_code", "from", "to", "purpose"});
+  const auto S = api::ArgType::string;
+  auto args = query_args(
+      ex,
+      {{"format", S, false}, {"vendor_code", S, false}, {"from", S, false}, {"to", S, false}, {"purpose", S, false}});
   const std::string format = args->has("format") ? args->getValue<std::string>("format") : "csv";
   if (format != "csv" && format != "jsonl") throw HttpError(400, "Bad Request", "\"format\" must be csv or jsonl");
   records::AuditFilter f;
@@ -326,23 +225,6 @@ void audit_export(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&)
       why, true);
 }
 
-void admin_expire(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
-  ex.body(ctx.max_body);
-  ex.send_json(200, call(ctx, c, op_doc("requests_expire"), true));
-}
-
-void admin_purge(Exchange& ex, ApiContext& ctx, const Caller& c, const Params&) {
-  auto op = op_doc("records_purge");
-  copy_query(ex, op, {"dry_run"});
-  if (op->has("dry_run")) {
-    const std::string v = op->getValue<std::string>("dry_run");
-    if (v != "true" && v != "false") throw HttpError(400, "Bad Request", "\"dry_run\" must be true or false");
-    op->set("dry_run", v == "true");
-  }
-  ex.body(ctx.max_body);
-  ex.send_json(200, call(ctx, c, op, true));
-}
-
 void index(Exchange& ex, ApiContext&, const Caller& c, const Params&) {
   auto o = obj();
   o->set("service", "hoshitori");
@@ -354,49 +236,59 @@ void index(Exchange& ex, ApiContext&, const Caller& c, const Params&) {
   ex.send_json(200, api::to_string(o));
 }
 
-const Route kRoutes[] = {
-    {"GET", "", Role::viewer, index},
-    {"GET", "suppliers", Role::viewer, suppliers},
-    {"GET", "suppliers/{}", Role::viewer, supplier},
-    {"PATCH", "suppliers/{}", Role::buyer, supplier_update},
-    {"GET", "suppliers/{}/history", Role::viewer, supplier_history},
-    {"GET", "suppliers/{}/evidence", Role::viewer, supplier_evidence},
-    {"GET", "suppliers/{}/standing-link", Role::viewer, standing_link_show},
-    {"POST", "suppliers/{}/standing-link", Role::buyer, standing_link},
-    {"DELETE", "suppliers/{}/standing-link", Role::buyer, standing_link_revoke},
-    {"GET", "evidence/{}", Role::viewer, evidence_download},
-    {"GET", "requests", Role::viewer, requests_list},
-    {"POST", "requests", Role::buyer, request_issue},
-    {"GET", "requests/{}", Role::viewer, request_show},
-    {"POST", "requests/{}/issue", Role::buyer, request_issue_draft},
-    {"GET", "requests/{}/letter", Role::viewer, request_letter},
-    {"POST", "requests/{}/steps", Role::buyer, request_step},
-    {"GET", "requests/{}/agreement", Role::viewer, agreement_document},
-    {"GET", "requests/{}/agreement/scan", Role::viewer, agreement_scan},
-    {"POST", "requests/{}/agreement/confirmations", Role::buyer, agreement_confirm},
-    {"POST", "requests/{}/supplier-links", Role::buyer, supplier_link},
-    {"DELETE", "requests/{}/supplier-links", Role::buyer, supplier_link_revoke},
-    {"GET", "audit/verify", Role::viewer, audit_verify},
-    {"GET", "audit/export", Role::viewer, audit_export},
-    {"POST", "admin/expire-requests", Role::admin, admin_expire},
-    {"POST", "admin/purge", Role::admin, admin_purge},
+// The own handlers of some op routes, and the routes of no op.
+struct OwnRoute {
+  const char* op;  // or, with no op:
+  const char* method;
+  const char* path;
+  Role need;
+  Handler fn;
+};
+const OwnRoute kOwnRoutes[] = {
+    {nullptr, "GET", "", Role::viewer, index},
+    {"status", nullptr, nullptr, Role::viewer, supplier},
+    {"evidence_file", nullptr, nullptr, Role::viewer, evidence_download},
+    {nullptr, "GET", "requests/{number}/agreement/scan", Role::viewer, agreement_scan},
+    {"export_audit", nullptr, nullptr, Role::viewer, audit_export},
 };
 
-bool matches(const char* pattern, const std::vector<std::string>& segs, Params& params) {
-  std::vector<std::string> parts;
-  std::string p = pattern;
-  for (std::size_t start = 0; start < p.size();) {
-    std::size_t end = p.find('/', start);
-    if (end == std::string::npos) end = p.size();
-    parts.push_back(p.substr(start, end - start));
+Route make_route(const std::string& method, const std::string& path, Role need, const api::OpDef* op, Handler fn) {
+  Route r{method, {}, {}, need, op, fn};
+  for (std::size_t start = 0; start < path.size();) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    r.parts.push_back(path.substr(start, end - start));
+    if (r.parts.back().front() == '{') r.keys.push_back(r.parts.back().substr(1, r.parts.back().size() - 2));
     start = end + 1;
   }
-  if (parts.size() + 2 != segs.size()) return false;
+  return r;
+}
+
+// Built once, from the op table's REST rows and the routes above.
+const std::vector<Route>& routes() {
+  static const std::vector<Route> all = [] {
+    std::vector<Route> out;
+    for (const OwnRoute& o : kOwnRoutes)
+      if (!o.op) out.push_back(make_route(o.method, o.path, o.need, nullptr, o.fn));
+    for (const auto& op : api::op_table()) {
+      if (!op.rest.method) continue;
+      Handler fn = nullptr;
+      for (const OwnRoute& o : kOwnRoutes)
+        if (o.op && std::string(o.op) == op.name) fn = o.fn;
+      out.push_back(make_route(op.rest.method, op.rest.path, op.role, &op, fn));
+    }
+    return out;
+  }();
+  return all;
+}
+
+bool matches(const Route& r, const std::vector<std::string>& segs, Params& params) {
+  if (r.parts.size() + 2 != segs.size()) return false;
   params.clear();
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i] == "{}")
+  for (std::size_t i = 0; i < r.parts.size(); ++i) {
+    if (r.parts[i].front() == '{')
       params.push_back(segs[i + 2]);
-    else if (parts[i] != segs[i + 2])
+    else if (r.parts[i] != segs[i + 2])
       return false;
   }
   return true;
@@ -412,6 +304,17 @@ void serve_openapi(Exchange& ex, const ApiContext& ctx) {
 
 }  // namespace
 
+std::vector<RouteInfo> api_route_list() {
+  std::vector<RouteInfo> out;
+  for (const Route& r : routes()) {
+    std::string path = "/api/v1/";
+    for (std::size_t i = 0; i < r.parts.size(); ++i) path += (i ? "/" : "") + r.parts[i];
+    out.push_back({r.method, path, r.op ? r.op->name : ""});
+  }
+  out.push_back({"GET", "/api/v1/openapi.yaml", ""});
+  return out;
+}
+
 void handle_api(Exchange& ex, ApiContext& ctx) {
   const auto& segs = ex.segments();
   if (segs.size() < 2 || segs[1] != "v1") throw HttpError(404, "Not Found", "this server speaks /api/v1/");
@@ -420,15 +323,18 @@ void handle_api(Exchange& ex, ApiContext& ctx) {
   std::string method = ex.method() == "HEAD" ? "GET" : ex.method();
   Params params;
   std::string allowed;
-  for (const Route& r : kRoutes) {
-    if (!matches(r.pattern, segs, params)) continue;
+  for (const Route& r : routes()) {
+    if (!matches(r, segs, params)) continue;
     if (method != r.method) {
       allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
       continue;
     }
     Caller c = ctx.auth.require(ex, r.need);
     ex.set_header("Cache-Control", "no-store");
-    r.fn(ex, ctx, c, params);
+    if (r.fn)
+      r.fn(ex, ctx, c, params);
+    else
+      op_route(ex, ctx, c, r, params);
     return;
   }
   if (!allowed.empty()) {

@@ -10,7 +10,7 @@
 namespace hoshi::api {
 
 template <class Fn>
-std::string run(Fn&& fn) {
+auto run(Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const GuardrailRefusal& e) {

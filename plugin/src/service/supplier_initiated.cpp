@@ -76,38 +76,38 @@ std::string InitiatedService::open(const std::string& vendor_code, Object::Ptr s
   });
 }
 
-std::optional<std::string> handle_initiate_op(Service& svc, const std::string& op, const Object::Ptr& req) {
-  if (op != "standing_link" && op != "standing_link_revoke" && op != "standing_link_show") return std::nullopt;
+Object::Ptr op_standing_link(Service& svc, const Object::Ptr& req) {
   const std::string vendor = api::str_arg(req, "vendor_code", true);
-  if (op == "standing_link") {
-    api::only_keys(req, op, {"op", "vendor_code", "days", "actor"});
-    const std::string actor = actor_arg(req);
-    const long long days =
-        api::int_arg(req, "days", 1, records::StandingLinks::kMaxDays).value_or(records::StandingLinks::kDefaultDays);
-    return api::run([&] {
-      const std::string token = svc.with_db([&](store::Database& db) {
-        return records::StandingLinks(db, svc.principal()).create(vendor, static_cast<int>(days), actor);
-      });
-      auto o = obj();
-      o->set("vendor_code", vendor);
-      o->set("path", "/s/" + token);
-      o->set("days", days);
-      return api::to_string(o);
+  const std::string actor = actor_arg(req);
+  const long long days =
+      api::int_arg(req, "days", 1, records::StandingLinks::kMaxDays).value_or(records::StandingLinks::kDefaultDays);
+  return api::run([&] {
+    const std::string token = svc.with_db([&](store::Database& db) {
+      return records::StandingLinks(db, svc.principal()).create(vendor, static_cast<int>(days), actor);
     });
-  }
-  if (op == "standing_link_revoke") {
-    api::only_keys(req, op, {"op", "vendor_code", "actor"});
-    const std::string actor = actor_arg(req);
-    return api::run([&] {
-      const bool done = svc.with_db(
-          [&](store::Database& db) { return records::StandingLinks(db, svc.principal()).revoke(vendor, actor); });
-      auto o = obj();
-      o->set("vendor_code", vendor);
-      o->set("revoked", done);
-      return api::to_string(o);
-    });
-  }
-  api::only_keys(req, op, {"op", "vendor_code"});
+    auto o = obj();
+    o->set("vendor_code", vendor);
+    o->set("path", "/s/" + token);
+    o->set("days", days);
+    return o;
+  });
+}
+
+Object::Ptr op_standing_link_revoke(Service& svc, const Object::Ptr& req) {
+  const std::string vendor = api::str_arg(req, "vendor_code", true);
+  const std::string actor = actor_arg(req);
+  return api::run([&] {
+    const bool done = svc.with_db(
+        [&](store::Database& db) { return records::StandingLinks(db, svc.principal()).revoke(vendor, actor); });
+    auto o = obj();
+    o->set("vendor_code", vendor);
+    o->set("revoked", done);
+    return o;
+  });
+}
+
+Object::Ptr op_standing_link_show(Service& svc, const Object::Ptr& req) {
+  const std::string vendor = api::str_arg(req, "vendor_code", true);
   return api::run([&] {
     auto cur = svc.with_db([&](store::Database& db) {
       if (!store::SupplierRepository(db).find(vendor)) throw Error(Code::notfound, "no supplier " + vendor);
@@ -125,7 +125,7 @@ std::optional<std::string> handle_initiate_op(Service& svc, const std::string& o
     } else {
       o->set("link", Poco::Dynamic::Var());
     }
-    return api::to_string(o);
+    return o;
   });
 }
 

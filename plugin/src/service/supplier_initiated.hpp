@@ -35,6 +35,9 @@ class InitiatedService {
   Service& svc_;
 };
 
-std::optional<std::string> handle_initiate_op(Service& svc, const std::string& op, const Poco::JSON::Object::Ptr& req);
+// The standing-link ops' handlers (rows in api/op_table.cpp).
+Poco::JSON::Object::Ptr op_standing_link(Service& svc, const Poco::JSON::Object::Ptr& req);
+Poco::JSON::Object::Ptr op_standing_link_revoke(Service& svc, const Poco::JSON::Object::Ptr& req);
+Poco::JSON::Object::Ptr op_standing_link_show(Service& svc, const Poco::JSON::Object::Ptr& req);
 
 }  // namespace hoshi
