@@ -56,7 +56,7 @@ void check_keys(const OpDef& op, const Object::Ptr& args) {
     for (const auto& a : op.args) list += std::string(", ") + a.key;
     std::string extra =
         key == "name" || key == "vendor_name" ? " (names come from the supplier master: import it)" : "";
-    throw Error(Code::invalid, "unknown key \"" + key + "\" in " + op.name + extra + " (known: " + list + ")");
+    throw Error(Code::invalid, "unknown key \"" + key + "\" in " + op.name + extra + " (known: " + list + ")", key);
   }
 }
 

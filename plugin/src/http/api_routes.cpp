@@ -138,7 +138,7 @@ void before_op(const std::string& op, Object::Ptr& args, const Caller& c) {
     if (args->has("side") && args->get("side").isString() && args->getValue<std::string>("side") == "supplier" &&
         (c.key.role != Role::admin || !args->has("scan"))) {
       auto extra = obj();
-      extra->set("code", Code::refused);
+      extra->set("code", document_code(Code::refused));
       throw HttpError(403, "Forbidden",
                       std::string(RequestService::kSupplierOnlyMessage) + " (key \"" + c.key.name + "\", role " +
                           records::role_name(c.key.role) + (args->has("scan") ? "" : ", no scan") + ")",
