@@ -271,6 +271,18 @@ class CtypesHost(unittest.TestCase):
         self.assertEqual(rc, INVALID)
         self.assertIn("error", resp)
 
+    def test_error_document_names_the_field(self):
+        """A caller's mistake names the key or field it concerns in the error document."""
+        rc, resp = self.query({"op": "status", "vendor_code": "V0001", "vendr": "x"})
+        self.assertEqual(rc, INVALID)
+        self.assertEqual(resp.get("field"), "vendr", resp)
+        rc, resp = self.query({"op": "update_status", "vendor_code": "V0001", "actor": "t", "scs": {"level": "★9"}})
+        self.assertEqual(rc, INVALID)
+        self.assertEqual(resp.get("field"), "scs.level", resp)
+        rc, resp = self.query({"op": "status"})
+        self.assertEqual(rc, INVALID)
+        self.assertEqual(resp.get("field"), "vendor_code", resp)
+
     def test_query_suppliers_below(self):
         rc, resp = self.query({"op": "suppliers", "standing": "below", "limit": 100})
         self.assertEqual(rc, OK, resp)

@@ -234,7 +234,13 @@ int hoshitori_query_json(hoshitori* db, const char* request_json, char** respons
     try {
       *response_json = dup(hoshi::api::handle(*db->service, request_json));
     } catch (const hoshi::Error& e) {
-      if (e.detail) *response_json = dup(hoshi::api::error_json(abi_code(e.code), e.what(), e.detail));
+      if (e.detail || !e.field.empty()) {
+        Poco::JSON::Object::Ptr extra = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        if (!e.field.empty()) extra->set("field", e.field);  // the key or field the caller got wrong
+        if (e.detail)
+          for (const auto& k : e.detail->getNames()) extra->set(k, e.detail->get(k));
+        *response_json = dup(hoshi::api::error_json(abi_code(e.code), e.what(), extra));
+      }
       throw;
     }
     return HOSHITORI_OK;

@@ -7,6 +7,7 @@ HttpError http_error(const Error& e) { return http_error(e, e.what()); }
 HttpError http_error(const Error& e, const std::string& detail) {
   Poco::JSON::Object::Ptr extra = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   extra->set("code", document_code(e.code));
+  if (!e.field.empty()) extra->set("field", e.field);  // the key or field the caller got wrong
   switch (e.code) {
     case Code::invalid:
       return HttpError(400, "Bad Request", detail, extra);
