@@ -7,18 +7,11 @@ namespace hoshi::records {
 using store::Columns;
 using store::execute;
 using store::for_each_named;
+using store::last_id;
 using store::NamedRow;
 using store::Param;
 
 namespace {
-
-// the newest id of rows matching `where` (just inserted, inside the writer's transaction)
-long long last_id(store::Database& db, const std::string& from_where, const std::vector<Param>& params) {
-  static const Columns id("MAX(id) AS id");
-  long long out = 0;
-  for_each_named(db, id, from_where, params, [&](const NamedRow& r) { out = r.integer("id"); });
-  return out;
-}
 
 BriefingMaterial material_of(const NamedRow& r, long long campaign_id, long long id) {
   BriefingMaterial m;

@@ -46,11 +46,7 @@ long long Campaigns::insert(const CampaignRow& c) {
           "VALUES (:a, :b, :c, :d, :e, :f, :g, :h)",
           {c.kind, c.templ, c.title, c.spec, std::string(model::code(model::CampaignState::draft)), c.send_at,
            c.created_at, c.created_by});
-  static const Columns id("MAX(id) AS id");
-  long long out = 0;
-  for_each_named(db_, id, "FROM campaigns WHERE created_at = :a AND created_by = :b", {c.created_at, c.created_by},
-                 [&](const NamedRow& r) { out = r.integer("id"); });
-  return out;
+  return store::last_id(db_, "FROM campaigns WHERE created_at = :a AND created_by = :b", {c.created_at, c.created_by});
 }
 
 std::optional<CampaignRow> Campaigns::find(long long id) {

@@ -195,4 +195,11 @@ void for_each_named(Database& db, const Columns& cols, const std::string& rest, 
   for_each_row(db, "SELECT " + cols.list() + " " + rest, params, cols.size(), [&](Row& r) { fn(NamedRow(cols, r)); });
 }
 
+long long last_id(Database& db, const std::string& from_where, const std::vector<Param>& params) {
+  static const Columns id("MAX(id) AS id");
+  long long out = 0;
+  for_each_named(db, id, from_where, params, [&](const NamedRow& r) { out = r.integer("id"); });
+  return out;
+}
+
 }  // namespace hoshi::store

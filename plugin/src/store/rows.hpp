@@ -70,4 +70,8 @@ class NamedRow {
 void for_each_named(Database& db, const Columns& cols, const std::string& rest, const std::vector<Param>& params,
                     const std::function<void(const NamedRow&)>& fn);
 
+// The newest id of the rows `from_where` names ("FROM t WHERE …"): the row a writer has just
+// inserted, read inside its own transaction.
+long long last_id(Database& db, const std::string& from_where, const std::vector<Param>& params);
+
 }  // namespace hoshi::store
