@@ -14,7 +14,7 @@ export const CHROMIUM = process.env.HOSHITORI_CHROMIUM || '/usr/bin/chromium';
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 export const STEP_TIMEOUT_MS = 30000;
-// The flags of /work/shared/RECIPES.md: no sandbox (root in CI), no GPU, and none of
+// Headless Chromium in a container: no sandbox (root in CI), no GPU, and none of
 // Chromium's own traffic (the machine's network is closed); no proxy, so every request
 // goes straight to 127.0.0.1.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
