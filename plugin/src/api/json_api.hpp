@@ -1,5 +1,5 @@
-// JSON in / JSON out over the service: the shapes shared by hoshitori_query_json,
-// the CLI's --json output and (later) the REST API.
+// JSON in / JSON out over the service: hoshitori_query_json, the REST routes and the CLI's
+// --json output all run the op table (api/op_table.hpp) through here.
 #pragma once
 #include <stdexcept>
 #include <string>

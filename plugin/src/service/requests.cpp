@@ -317,7 +317,8 @@ ConfirmResult RequestService::confirm(const std::string& number, const std::stri
     std::vector<model::Confirmation> seen;
     for (auto& c : rs.confirmations(number))
       if (c.version == latest.version) {
-        seen.push_back({*model::parse_side(c.side), c.actor});
+        seen.push_back(
+            {model::parse_side(c.side).value(), c.actor});  // a stored side outside the model: internal error
         of_latest.push_back(std::move(c));
       }
     const model::AgreementStep confirm_step = model::on_confirm(seen, *model::parse_side(side), actor);
